@@ -1,0 +1,50 @@
+/** Every error the server answers with, as `{ ok: false, error: { code, message } }`. */
+export const ErrorCode = {
+  /** The namespace names a site the server does not know (seen by clients as a `connect_error`). */
+  UnknownSite: 'unknown_site',
+  /** The page's Origin is not on the site's allowed list. */
+  OriginNotAllowed: 'origin_not_allowed',
+  /** The payload does not have the documented shape or types. */
+  InvalidPayload: 'invalid_payload',
+  /** The room name does not match `ROOM_NAME_PATTERN`. */
+  InvalidRoom: 'invalid_room',
+  /** The socket asked for something in a room it has not joined. */
+  NotInRoom: 'not_in_room',
+  /** The socket is already in `MAX_ROOMS_PER_SOCKET` rooms. */
+  TooManyRooms: 'too_many_rooms',
+  /** The message text is empty after trimming. */
+  MessageEmpty: 'message_empty',
+  /** The message text is longer than `MESSAGE_MAX_LENGTH`. */
+  MessageTooLong: 'message_too_long',
+  /** The nickname is too short, too long or contains characters that are not allowed. */
+  InvalidNickname: 'invalid_nickname',
+  /** Another user of the site already holds this nickname. */
+  NicknameTaken: 'nickname_taken',
+  /** The user a private message is addressed to does not exist on this site. */
+  UnknownUser: 'unknown_user',
+  /** A private message addressed to oneself. */
+  SelfMessage: 'self_message',
+  /** Too many requests; `retryAfterMs` says when to try again. */
+  RateLimited: 'rate_limited',
+  /** The server failed; nothing was changed. */
+  Internal: 'internal_error',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes the widget produces itself, never sent by the server. */
+export const ClientErrorCode = {
+  /** No connection to the server right now. */
+  NotConnected: 'not_connected',
+  /** The server did not answer in time. */
+  Timeout: 'timeout',
+} as const;
+
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+export interface ChatError {
+  code: ErrorCode;
+  message: string;
+  /** With `rate_limited`: how long to wait before trying again. */
+  retryAfterMs?: number;
+}

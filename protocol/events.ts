@@ -1,0 +1,58 @@
+/**
+ * The wire contract: every Socket.IO event between widget and server, in one
+ * place, compiled into both sides. Names are `domain:verb`. Every event that
+ * changes state takes an ack callback answering `Ack<T>`.
+ */
+import type {
+  AckCallback,
+  ChatMessage,
+  DirectHistoryRequest,
+  DirectSendRequest,
+  HistoryPage,
+  HistoryRequest,
+  JoinRequest,
+  JoinResult,
+  LeaveRequest,
+  PresenceUpdate,
+  RenameRequest,
+  RoomNotice,
+  SendRequest,
+  SendResult,
+  Session,
+  TypingRequest,
+  TypingUpdate,
+  UserInfo,
+} from './types.js';
+
+export interface ClientToServerEvents {
+  'room:join': (req: JoinRequest, ack: AckCallback<JoinResult>) => void;
+  'room:leave': (req: LeaveRequest, ack: AckCallback<{ room: string }>) => void;
+  'message:send': (req: SendRequest, ack: AckCallback<SendResult>) => void;
+  'message:history': (req: HistoryRequest, ack: AckCallback<HistoryPage>) => void;
+  /** Volatile and throttled by the client; no ack. */
+  'typing:set': (req: TypingRequest) => void;
+  'user:rename': (req: RenameRequest, ack: AckCallback<{ user: UserInfo }>) => void;
+  'dm:send': (req: DirectSendRequest, ack: AckCallback<SendResult>) => void;
+  'dm:history': (req: DirectHistoryRequest, ack: AckCallback<HistoryPage>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** Once per connection, before anything else. */
+  'session:ready': (session: Session) => void;
+  /** The user's own name or profile changed (from this or another tab). */
+  'user:updated': (user: UserInfo) => void;
+  'message:new': (message: ChatMessage) => void;
+  'presence:update': (presence: PresenceUpdate) => void;
+  'room:notice': (notice: RoomNotice) => void;
+  'typing:update': (typing: TypingUpdate) => void;
+  /** A private message to or from this user (every tab of both users receives it). */
+  'dm:new': (message: ChatMessage) => void;
+}
+
+/** The Socket.IO namespace of a site. */
+export function siteNamespace(siteId: string): string {
+  return `/s/${siteId}`;
+}
+
+/** The namespace pattern, for servers and tools that parse it. */
+export const SITE_NAMESPACE_PATTERN = /^\/s\/([a-z0-9][a-z0-9-]{0,31})$/;

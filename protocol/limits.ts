@@ -1,0 +1,46 @@
+/**
+ * Limits shared by server and widget. The server enforces every one of them;
+ * the widget checks the same numbers before sending so a user sees the reason
+ * at once instead of a round trip later.
+ */
+
+/** Longest message text, in Unicode code points, after trimming. */
+export const MESSAGE_MAX_LENGTH = 2000;
+
+/**
+ * Largest Socket.IO frame the server accepts (`maxHttpBufferSize`). A bigger
+ * frame makes Socket.IO drop the connection, so clients must stay well below it.
+ */
+export const MAX_PAYLOAD_BYTES = 16 * 1024;
+
+/** Nickname length bounds, in code points, after trimming and collapsing spaces. */
+export const NICKNAME_MIN_LENGTH = 2;
+export const NICKNAME_MAX_LENGTH = 32;
+
+/** Room names: 1–64 characters of letters, digits and `. _ ~ : / -`, starting with a letter or digit. */
+export const ROOM_NAME_MAX_LENGTH = 64;
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~:/-]{0,63}$/;
+
+/** Site ids: lower-case letters, digits and `-`, 1–32 characters. */
+export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/** Guest keys (kept by the browser, secret to it): 16–64 URL-safe characters. */
+export const GUEST_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Messages returned on join and per history page unless a smaller `limit` is asked for. */
+export const HISTORY_PAGE_SIZE = 50;
+/** Largest `limit` a history request may ask for. */
+export const HISTORY_MAX_LIMIT = 100;
+
+/** Rooms one socket may be in at once. */
+export const MAX_ROOMS_PER_SOCKET = 10;
+
+/** A client sends `typing:set {typing: true}` at most this often while typing. */
+export const TYPING_THROTTLE_MS = 2000;
+/** A typing indicator disappears on its own this long after the last `typing: true`. */
+export const TYPING_TIMEOUT_MS = 5000;
+
+/** A member whose last socket left is announced as gone only after this delay, so a quick reconnect shows nothing. */
+export const PRESENCE_GRACE_MS = 3000;
+/** Members listed in a presence update; `count` is always the full number. */
+export const PRESENCE_LIST_MAX = 100;
