@@ -44,3 +44,10 @@ export const TYPING_TIMEOUT_MS = 5000;
 export const PRESENCE_GRACE_MS = 3000;
 /** Members listed in a presence update; `count` is always the full number. */
 export const PRESENCE_LIST_MAX = 100;
+
+/**
+ * Room names starting with this (in any case) are reserved for the stored
+ * conversations of private messages (`dm:<idA>:<idB>`); `room:join` refuses
+ * them with `invalid_room` even though they match `ROOM_NAME_PATTERN`.
+ */
+export const DIRECT_ROOM_PREFIX = 'dm:';

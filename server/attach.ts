@@ -1,0 +1,129 @@
+/**
+ * Chat on an existing HTTP server: Socket.IO with one namespace per site,
+ * storage, presence and the widget routes. `createChatServer` builds on this;
+ * an app that already has an Express server mounts chat with it directly.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Express, Router } from 'express';
+import { Server } from 'socket.io';
+import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS } from '../protocol/index.js';
+import type { Services } from './handlers/context.js';
+import { widgetRoutes } from './http/widget-routes.js';
+import { createLogger } from './logger.js';
+import type { LogLevel, Logger } from './logger.js';
+import { DEFAULT_WIDGET_BUNDLE } from './paths.js';
+import { MemoryPresence } from './presence/memory-presence.js';
+import type { PresenceStore } from './presence/presence.js';
+import { PresenceService } from './services/presence-service.js';
+import { SiteRegistry } from './services/sites.js';
+import { UserService } from './services/users.js';
+import { mountSiteNamespaces } from './sites-namespace.js';
+import type { ChatIo, ChatNamespace } from './socket-types.js';
+import { SqliteStore } from './storage/sqlite-store.js';
+import type { ChatStore } from './storage/store.js';
+
+export interface AttachOptions {
+  /** Where the SQLite file lives (created when missing). Default `./data`. Ignored with `store`. */
+  dataDir?: string;
+  /** A store to use instead of SQLite. The caller owns it: `close()` leaves it open. */
+  store?: ChatStore;
+  /** Who is in which room. Default: in this process's memory (right for a single server). */
+  presence?: PresenceStore;
+  /** Default `info`. Ignored with `logger`. */
+  logLevel?: LogLevel;
+  logger?: Logger;
+  /** The widget bundle served at `/chat-room.js`. Default `<package>/dist/chat-room.js`. */
+  widgetBundle?: string;
+  /** How long a member whose last socket left stays listed before "left" is announced. Default `PRESENCE_GRACE_MS`. */
+  presenceGraceMs?: number;
+  /** When given, the widget routes (`/healthz`, `/chat-room.js`) are mounted on it. */
+  app?: Express;
+}
+
+export interface ChatAttachment {
+  io: ChatIo;
+  store: ChatStore;
+  sites: SiteRegistry;
+  /** `/healthz` and `/chat-room.js`, to mount on any Express app (already mounted on `options.app`). */
+  routes: Router;
+  logger: Logger;
+  /** Settles once the store is ready and the `demo` site exists; sockets are accepted only after. */
+  ready: Promise<void>;
+  /** Disconnects every socket and closes the store it opened. The HTTP server is left to its owner. */
+  close(): Promise<void>;
+}
+
+/** Engine.IO heartbeat: a dead peer is noticed within 40 s; proxies must allow idle times above that. */
+const PING_INTERVAL_MS = 20_000;
+const PING_TIMEOUT_MS = 20_000;
+
+/**
+ * Mounts chat-room on `httpServer` (Socket.IO at `/socket.io`, namespaces
+ * `/s/<siteId>`) and, when `options.app` is given, its routes on that app:
+ *
+ * ```ts
+ * const app = express();
+ * const server = http.createServer(app);
+ * const chat = attachChatServer(server, { app, dataDir: './data' });
+ * await chat.ready;
+ * server.listen(3000);
+ * ```
+ */
+export function attachChatServer(httpServer: HttpServer, options: AttachOptions = {}): ChatAttachment {
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
+  const store = options.store ?? SqliteStore.open(options.dataDir ?? './data');
+  const ownsStore = options.store === undefined;
+  const sites = new SiteRegistry(store);
+
+  const io: ChatIo = new Server(httpServer, {
+    transports: ['websocket', 'polling'],
+    maxHttpBufferSize: MAX_PAYLOAD_BYTES,
+    pingInterval: PING_INTERVAL_MS,
+    pingTimeout: PING_TIMEOUT_MS,
+    cleanupEmptyChildNamespaces: true,
+    // Not needed: the widget loads socket.io-client from its own bundle.
+    serveClient: false,
+  });
+
+  const liveNamespaces = new Map<string, ChatNamespace>();
+  const services: Services = {
+    store,
+    users: new UserService(store),
+    presence: new PresenceService(
+      options.presence ?? new MemoryPresence(),
+      (site) => liveNamespaces.get(site),
+      options.presenceGraceMs ?? PRESENCE_GRACE_MS,
+      logger,
+    ),
+  };
+
+  const ready = sites.ensureDemoSite().then(() => undefined);
+  mountSiteNamespaces({
+    io,
+    sites,
+    ready,
+    services,
+    logger,
+    onNamespace: (site, nsp) => liveNamespaces.set(site, nsp),
+  });
+
+  const routes = widgetRoutes(options.widgetBundle ?? DEFAULT_WIDGET_BUNDLE);
+  options.app?.use(routes);
+
+  return {
+    io,
+    store,
+    sites,
+    routes,
+    logger,
+    ready,
+    async close() {
+      services.presence.close();
+      // Closing the engine drops every client of every namespace.
+      io.engine.close();
+      // Let the disconnect handlers run before the store goes away.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (ownsStore) await store.close();
+    },
+  };
+}

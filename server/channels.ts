@@ -1,0 +1,22 @@
+/**
+ * Socket.IO room names used inside a site namespace, built only here. The
+ * namespace already scopes them to one site, so they carry no site id.
+ */
+import type { UserId } from '../protocol/index.js';
+import { DIRECT_ROOM_PREFIX } from '../protocol/index.js';
+
+/** Every socket that joined the chat room `room`. */
+export function roomChannel(room: string): string {
+  return `room:${room}`;
+}
+
+/** Every socket (tab) of one user: DMs and `user:updated` go here. */
+export function userChannel(userId: UserId): string {
+  return `user:${userId}`;
+}
+
+/** The stored "room" of a private conversation: `dm:<a>:<b>`, ids sorted so both sides name it alike. */
+export function directConversation(a: UserId, b: UserId): string {
+  const [first, second] = a < b ? [a, b] : [b, a];
+  return `${DIRECT_ROOM_PREFIX}${first}:${second}`;
+}

@@ -1,0 +1,20 @@
+/** What every handler factory is given. */
+import type { Logger } from '../logger.js';
+import type { PresenceService } from '../services/presence-service.js';
+import type { UserService } from '../services/users.js';
+import type { ChatNamespace, ChatSocket } from '../socket-types.js';
+import type { ChatStore } from '../storage/store.js';
+
+export interface Services {
+  store: ChatStore;
+  users: UserService;
+  presence: PresenceService;
+}
+
+export interface HandlerContext {
+  nsp: ChatNamespace;
+  socket: ChatSocket;
+  services: Services;
+  /** Already carries the socket's site, user and socket id. */
+  logger: Logger;
+}

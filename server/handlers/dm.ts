@@ -1,0 +1,46 @@
+/**
+ * Private messages between two users of a site: `dm:send` and `dm:history`.
+ * Stored like room messages (seq, dedupe) in the conversation `dm:<a>:<b>`,
+ * which no client can join as a room, and delivered to every tab of both users.
+ */
+import { ErrorCode } from '../../protocol/index.js';
+import type { HistoryPage, SendResult } from '../../protocol/index.js';
+import { directConversation, userChannel } from '../channels.js';
+import { fail, ok } from '../result.js';
+import { parseDirectHistory, parseDirectSend } from '../validate.js';
+import type { HandlerContext } from './context.js';
+import { acked } from './respond.js';
+
+export function sendDirect({ nsp, socket, services, logger }: HandlerContext) {
+  return acked('dm:send', logger, async (payload) => {
+    const req = parseDirectSend(payload);
+    if (!req.ok) return req;
+    const { to, text, clientId } = req.data;
+    const { site, user } = socket.data;
+    if (to === user.id) return fail(ErrorCode.SelfMessage, 'a private message needs another recipient');
+    if (!(await services.users.get(site.id, to))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
+    const result: SendResult = await services.store.appendMessage(site.id, {
+      room: directConversation(user.id, to),
+      clientId,
+      from: user,
+      text,
+      at: Date.now(),
+      to,
+    });
+    if (!result.duplicate) nsp.to([userChannel(user.id), userChannel(to)]).emit('dm:new', result.message);
+    return ok(result);
+  });
+}
+
+export function directHistory({ socket, services, logger }: HandlerContext) {
+  return acked('dm:history', logger, async (payload) => {
+    const req = parseDirectHistory(payload);
+    if (!req.ok) return req;
+    const { with: peer, ...query } = req.data;
+    const { site, user } = socket.data;
+    if (peer === user.id) return fail(ErrorCode.SelfMessage, 'a private conversation needs another user');
+    if (!(await services.users.get(site.id, peer))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
+    const page: HistoryPage = await services.store.history(site.id, directConversation(user.id, peer), query);
+    return ok(page);
+  });
+}

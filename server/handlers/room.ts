@@ -1,0 +1,67 @@
+/** `room:join` and `room:leave`, and leaving every room on disconnect. */
+import { ErrorCode, HISTORY_PAGE_SIZE, MAX_ROOMS_PER_SOCKET } from '../../protocol/index.js';
+import type { JoinResult } from '../../protocol/index.js';
+import { roomChannel } from '../channels.js';
+import { fail, ok } from '../result.js';
+import { parseRoomRequest } from '../validate.js';
+import type { HandlerContext } from './context.js';
+import { acked } from './respond.js';
+
+/** Joins a room and answers its latest history and presence. Joining again answers the same without announcing. */
+export function joinRoom({ socket, services, logger }: HandlerContext) {
+  return acked('room:join', logger, async (payload) => {
+    const req = parseRoomRequest(payload);
+    if (!req.ok) return req;
+    const { room } = req.data;
+    const { site, user, rooms } = socket.data;
+    const already = rooms.has(room);
+    if (!already && rooms.size >= MAX_ROOMS_PER_SOCKET) {
+      return fail(ErrorCode.TooManyRooms, `a connection may be in at most ${MAX_ROOMS_PER_SOCKET} rooms`);
+    }
+    if (!already) {
+      // Joined before reading history: a message sent meanwhile arrives live (the widget dedupes by id).
+      rooms.add(room);
+      await socket.join(roomChannel(room));
+    }
+    const presence = already
+      ? await services.presence.presence(site.id, room)
+      : await services.presence.enter(site.id, room, user, socket.id);
+    const page = await services.store.history(site.id, room, { limit: HISTORY_PAGE_SIZE });
+    const result: JoinResult = {
+      room,
+      presence,
+      messages: page.messages,
+      hasMore: page.hasMore,
+      lastSeq: page.messages.at(-1)?.seq ?? 0,
+    };
+    return ok(result);
+  });
+}
+
+/** Leaves a room; leaving a room the socket is not in is a no-op. */
+export function leaveRoom(ctx: HandlerContext) {
+  return acked('room:leave', ctx.logger, async (payload) => {
+    const req = parseRoomRequest(payload);
+    if (!req.ok) return req;
+    await leave(ctx, req.data.room);
+    return ok({ room: req.data.room });
+  });
+}
+
+/** On disconnect: every room the socket was in is left (announced after the grace period). */
+export function leaveAllRooms(ctx: HandlerContext) {
+  return async (): Promise<void> => {
+    try {
+      await Promise.all([...ctx.socket.data.rooms].map((room) => leave(ctx, room)));
+    } catch (err) {
+      ctx.logger.error('leaving rooms on disconnect failed', { err });
+    }
+  };
+}
+
+async function leave({ socket, services }: HandlerContext, room: string): Promise<void> {
+  const { site, user, rooms } = socket.data;
+  if (!rooms.delete(room)) return;
+  await socket.leave(roomChannel(room));
+  await services.presence.exit(site.id, room, user.id, socket.id);
+}

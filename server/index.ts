@@ -1,0 +1,10 @@
+/** The programmatic API of the chat-room server. */
+export { createChatServer } from './chat-server.js';
+export type { ChatServer, ChatServerOptions } from './chat-server.js';
+export { attachChatServer } from './attach.js';
+export type { AttachOptions, ChatAttachment } from './attach.js';
+export { createLogger } from './logger.js';
+export type { LogFields, LogLevel, Logger } from './logger.js';
+export { SqliteStore } from './storage/sqlite-store.js';
+export type { ChatStore, Site } from './storage/store.js';
+export type { PresenceStore } from './presence/presence.js';

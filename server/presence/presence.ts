@@ -1,0 +1,26 @@
+/**
+ * The presence seam: who is in which room, counted per user across all their
+ * sockets. A member whose last socket left stays listed until the presence
+ * service removes them after the grace period. The in-process store is the
+ * default; a cluster-wide (Redis) store implements the same interface.
+ */
+import type { UserId, UserInfo } from '../../protocol/index.js';
+
+export interface PresenceSnapshot {
+  /** Number of distinct members. */
+  count: number;
+  /** Members sorted by name, at most the limit asked for. */
+  members: UserInfo[];
+}
+
+export interface PresenceStore {
+  /** Records a socket of `user` in the room. `wasMember` is true when the user was already listed (another socket, or within the grace period). */
+  addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }>;
+  /** Forgets a socket; answers how many sockets of that user remain in the room. */
+  removeSocket(site: string, room: string, userId: UserId, socketId: string): Promise<{ remaining: number }>;
+  /** Removes the member if no socket of theirs remains; answers the removed member. */
+  removeIfIdle(site: string, room: string, userId: UserId): Promise<UserInfo | undefined>;
+  /** Replaces the stored profile of a user; answers the rooms they are a member of. */
+  updateUser(site: string, user: UserInfo): Promise<string[]>;
+  snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot>;
+}

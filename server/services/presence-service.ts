@@ -1,0 +1,94 @@
+/**
+ * Room presence with a grace period: a user is announced as joined when their
+ * first socket enters a room, and as gone only when no socket of theirs has
+ * come back within `graceMs`, so a reconnect or a reload shows nothing.
+ */
+import { PRESENCE_LIST_MAX } from '../../protocol/index.js';
+import type { PresenceUpdate, UserId, UserInfo } from '../../protocol/index.js';
+import { roomChannel } from '../channels.js';
+import type { Logger } from '../logger.js';
+import type { PresenceStore } from '../presence/presence.js';
+import type { ChatNamespace } from '../socket-types.js';
+
+/** The live namespace of a site (it is replaced when emptied and reconnected). */
+export type NamespaceLookup = (site: string) => ChatNamespace | undefined;
+
+export class PresenceService {
+  private readonly pendingLeaves = new Map<string, NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly namespaceOf: NamespaceLookup,
+    private readonly graceMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A socket of `user` entered the room; announces the user unless they were still listed. */
+  async enter(site: string, room: string, user: UserInfo, socketId: string): Promise<PresenceUpdate> {
+    this.cancelLeave(site, room, user.id);
+    const { wasMember } = await this.store.addSocket(site, room, user, socketId);
+    const presence = await this.presence(site, room);
+    if (!wasMember) {
+      const to = this.namespaceOf(site)?.to(roomChannel(room));
+      to?.emit('room:notice', { room, kind: 'join', user, at: Date.now() });
+      to?.emit('presence:update', presence);
+    }
+    return presence;
+  }
+
+  /** A socket left the room; the user is removed after the grace period if none of their sockets is back. */
+  async exit(site: string, room: string, userId: UserId, socketId: string): Promise<void> {
+    const { remaining } = await this.store.removeSocket(site, room, userId, socketId);
+    if (remaining > 0 || this.closed) return;
+    const key = leaveKey(site, room, userId);
+    clearTimeout(this.pendingLeaves.get(key));
+    const timer = setTimeout(() => {
+      this.pendingLeaves.delete(key);
+      this.completeLeave(site, room, userId).catch((err: unknown) =>
+        this.logger.error('presence leave failed', { site, room, userId, err }),
+      );
+    }, this.graceMs);
+    timer.unref();
+    this.pendingLeaves.set(key, timer);
+  }
+
+  /** The user's name changed: tell every room they are in. */
+  async renamed(site: string, user: UserInfo, previousName: string): Promise<void> {
+    const rooms = await this.store.updateUser(site, user);
+    for (const room of rooms) {
+      const to = this.namespaceOf(site)?.to(roomChannel(room));
+      to?.emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
+      to?.emit('presence:update', await this.presence(site, room));
+    }
+  }
+
+  async presence(site: string, room: string): Promise<PresenceUpdate> {
+    return { room, ...(await this.store.snapshot(site, room, PRESENCE_LIST_MAX)) };
+  }
+
+  /** Drops pending leaves: nothing is announced after shutdown. */
+  close(): void {
+    this.closed = true;
+    for (const timer of this.pendingLeaves.values()) clearTimeout(timer);
+    this.pendingLeaves.clear();
+  }
+
+  private cancelLeave(site: string, room: string, userId: UserId): void {
+    const key = leaveKey(site, room, userId);
+    clearTimeout(this.pendingLeaves.get(key));
+    this.pendingLeaves.delete(key);
+  }
+
+  private async completeLeave(site: string, room: string, userId: UserId): Promise<void> {
+    const user = await this.store.removeIfIdle(site, room, userId);
+    if (!user) return;
+    const to = this.namespaceOf(site)?.to(roomChannel(room));
+    to?.emit('room:notice', { room, kind: 'leave', user, at: Date.now() });
+    to?.emit('presence:update', await this.presence(site, room));
+  }
+}
+
+function leaveKey(site: string, room: string, userId: UserId): string {
+  return `${site}\0${room}\0${userId}`;
+}
