@@ -4,12 +4,32 @@ export const ErrorCode = {
   UnknownSite: 'unknown_site',
   /** The page's Origin is not on the site's allowed list. */
   OriginNotAllowed: 'origin_not_allowed',
+  /** The `site` query parameter of the connection names another site than the namespace. */
+  SiteMismatch: 'site_mismatch',
+  /** The identity token is malformed, not HS256, or its signature does not match. */
+  TokenInvalid: 'token_invalid',
+  /** The identity token's `exp` has passed. */
+  TokenExpired: 'token_expired',
+  /** The identity token was issued for another site (`aud`/`site` claim). */
+  TokenWrongSite: 'token_wrong_site',
+  /** The user or IP is banned from the site; `retryAfterMs` says for how long (seen at connect, or with `session:ended`). */
+  Banned: 'banned',
+  /** The user or IP may read but not post; `retryAfterMs` says for how long. */
+  Muted: 'muted',
+  /** The caller may not do this (a moderator action by a non-moderator, a rename of an identified user). */
+  Forbidden: 'forbidden',
   /** The payload does not have the documented shape or types. */
   InvalidPayload: 'invalid_payload',
   /** The room name does not match `ROOM_NAME_PATTERN`. */
   InvalidRoom: 'invalid_room',
   /** The socket asked for something in a room it has not joined. */
   NotInRoom: 'not_in_room',
+  /** The site's room policy (allow-list, token required, the token's `rooms` claim) does not let this user into the room. */
+  RoomNotAllowed: 'room_not_allowed',
+  /** The room is read-only: only moderators post in it. */
+  ReadOnly: 'read_only',
+  /** No message with that id in that room. */
+  UnknownMessage: 'unknown_message',
   /** The socket is already in `MAX_ROOMS_PER_SOCKET` rooms. */
   TooManyRooms: 'too_many_rooms',
   /** The message text is empty after trimming. */
@@ -45,6 +65,6 @@ export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorC
 export interface ChatError {
   code: ErrorCode;
   message: string;
-  /** With `rate_limited`: how long to wait before trying again. */
+  /** With `rate_limited`, `muted` and `banned`: how long to wait before trying again. */
   retryAfterMs?: number;
 }

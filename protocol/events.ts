@@ -3,8 +3,10 @@
  * place, compiled into both sides. Names are `domain:verb`. Every event that
  * changes state takes an ack callback answering `Ack<T>`.
  */
+import type { ChatError } from './errors.js';
 import type {
   AckCallback,
+  BanInfo,
   ChatMessage,
   DirectHistoryRequest,
   DirectSendRequest,
@@ -13,6 +15,9 @@ import type {
   JoinRequest,
   JoinResult,
   LeaveRequest,
+  MessageDeleted,
+  ModBanRequest,
+  ModDeleteRequest,
   PresenceUpdate,
   RenameRequest,
   RoomNotice,
@@ -34,6 +39,10 @@ export interface ClientToServerEvents {
   'user:rename': (req: RenameRequest, ack: AckCallback<{ user: UserInfo }>) => void;
   'dm:send': (req: DirectSendRequest, ack: AckCallback<SendResult>) => void;
   'dm:history': (req: DirectHistoryRequest, ack: AckCallback<HistoryPage>) => void;
+  /** Moderators only (else `forbidden`): tombstones a message; every member receives `message:deleted`. */
+  'mod:delete': (req: ModDeleteRequest, ack: AckCallback<MessageDeleted>) => void;
+  /** Moderators only (else `forbidden`): bans or mutes a user of the site for a time, at once on all their sockets. */
+  'mod:ban': (req: ModBanRequest, ack: AckCallback<{ ban: BanInfo }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -47,6 +56,10 @@ export interface ServerToClientEvents {
   'typing:update': (typing: TypingUpdate) => void;
   /** A private message to or from this user (every tab of both users receives it). */
   'dm:new': (message: ChatMessage) => void;
+  /** A message of a joined room (or a private conversation) was deleted; history now serves its tombstone. */
+  'message:deleted': (deleted: MessageDeleted) => void;
+  /** The server ends this session (`banned`); a disconnect follows and reconnecting is refused while it lasts. */
+  'session:ended': (reason: ChatError) => void;
 }
 
 /** The Socket.IO namespace of a site. */

@@ -51,3 +51,14 @@ export const PRESENCE_LIST_MAX = 100;
  * them with `invalid_room` even though they match `ROOM_NAME_PATTERN`.
  */
 export const DIRECT_ROOM_PREFIX = 'dm:';
+
+/**
+ * The query parameter of the connection URL that names the site
+ * (`io(server + '/s/' + site, { query: { [SITE_QUERY_PARAM]: site } })`).
+ * Socket.IO puts `query` on the Engine.IO handshake request, where the Origin
+ * is checked before any namespace is known; it must equal the namespace's site.
+ */
+export const SITE_QUERY_PARAM = 'site';
+
+/** Longest mute or ban a moderator may impose through `mod:ban` (the admin API has no cap). */
+export const MOD_BAN_MAX_DURATION_MS = 30 * 24 * 3600 * 1000;

@@ -7,9 +7,14 @@ export type UserId = string;
 export interface UserInfo {
   id: UserId;
   name: string;
-  /** `guest` for anonymous visitors. */
+  /** `guest` for anonymous visitors; `user` for visitors identified by a token signed by the site (ids `u_<sub>`). */
   kind: 'guest' | 'user';
+  /** Identified users only: the avatar URL from their token. */
+  avatar?: string;
 }
+
+/** What an identified user may do, from their token; guests are members. */
+export type UserRole = 'member' | 'moderator';
 
 /**
  * One stored message. Room messages carry the room name; private messages
@@ -30,6 +35,15 @@ export interface ChatMessage {
   at: number;
   /** Private messages only: the recipient. */
   to?: UserId;
+  /** The message was deleted by a moderator or erased on request: `text` is empty and it keeps its `seq`. */
+  deleted?: boolean;
+}
+
+/** A message was deleted: show its tombstone instead. */
+export interface MessageDeleted {
+  room: string;
+  id: string;
+  seq: number;
 }
 
 export interface PresenceUpdate {
@@ -66,6 +80,8 @@ export interface SiteInfo {
 /** Sent by the server once a socket is connected to a site namespace. */
 export interface Session {
   user: UserInfo;
+  /** `moderator` when the user's token says so (moderators may use `mod:*` events); the server always sends it. */
+  role?: UserRole;
   site: SiteInfo;
   serverTime: number;
 }
@@ -74,8 +90,14 @@ export interface Session {
 export interface HandshakeAuth {
   /** A random secret the browser keeps (localStorage); the same key is the same guest. */
   guestKey?: string;
-  /** The nickname the visitor would like; ignored when taken or invalid. */
+  /** The nickname the visitor would like; ignored when taken or invalid, and for identified users. */
   nickname?: string;
+  /**
+   * An identity token signed by the site's backend (HS256 JWT, see docs/SECURITY.md).
+   * With it the visitor is the identified user `u_<sub>`; a bad, expired or
+   * foreign token refuses the connection (`token_invalid`, `token_expired`, `token_wrong_site`).
+   */
+  token?: string;
 }
 
 export interface JoinRequest {
@@ -148,6 +170,35 @@ export interface DirectHistoryRequest {
   beforeSeq?: number;
   afterSeq?: number;
   limit?: number;
+}
+
+export interface ModDeleteRequest {
+  room: string;
+  messageId: string;
+}
+
+export type BanKind = 'ban' | 'mute';
+
+export interface ModBanRequest {
+  userId: UserId;
+  /** `ban` disconnects every socket of the user and refuses new ones; `mute` refuses their sends. */
+  kind: BanKind;
+  /** 1 ms – `MOD_BAN_MAX_DURATION_MS`. */
+  durationMs: number;
+  reason?: string;
+}
+
+/** A ban or mute in force on a site, on a user, an IP, or both. */
+export interface BanInfo {
+  id: string;
+  kind: BanKind;
+  userId?: UserId;
+  /** Admin API only: never sent to sockets. */
+  ip?: string;
+  /** When it ends, ms since the epoch. */
+  until: number;
+  reason?: string;
+  created: number;
 }
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ChatError };

@@ -8,12 +8,19 @@ import type { Express, Router } from 'express';
 import { Server } from 'socket.io';
 import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS } from '../protocol/index.js';
 import type { Services } from './handlers/context.js';
+import { adminApi } from './http/admin-api.js';
 import { widgetRoutes } from './http/widget-routes.js';
 import { createLogger } from './logger.js';
 import type { LogLevel, Logger } from './logger.js';
+import { EdgeMetrics } from './metrics.js';
 import { DEFAULT_WIDGET_BUNDLE } from './paths.js';
 import { MemoryPresence } from './presence/memory-presence.js';
 import type { PresenceStore } from './presence/presence.js';
+import { handshakeGuard } from './security/handshake-guard.js';
+import { RateLimits } from './security/rate-limits.js';
+import type { RateLimitOptions } from './security/rate-limits.js';
+import { BanService } from './services/bans.js';
+import { ModerationService } from './services/moderation.js';
 import { PresenceService } from './services/presence-service.js';
 import { SiteRegistry } from './services/sites.js';
 import { UserService } from './services/users.js';
@@ -36,17 +43,25 @@ export interface AttachOptions {
   widgetBundle?: string;
   /** How long a member whose last socket left stays listed before "left" is announced. Default `PRESENCE_GRACE_MS`. */
   presenceGraceMs?: number;
-  /** When given, the widget routes (`/healthz`, `/chat-room.js`) are mounted on it. */
+  /** When given, the widget routes (`/healthz`, `/chat-room.js`) and the admin API (`/api/…`) are mounted on it. */
   app?: Express;
+  /** Overrides of `DEFAULT_RATE_LIMITS` (a benchmark raises them; tests lower them). */
+  rateLimits?: Partial<RateLimitOptions>;
+  /** Behind a reverse proxy: take the client's address from `X-Forwarded-For`. Default false. */
+  trustProxy?: boolean;
+  /** Bearer token of the server admin for `/api/sites…`; without one, site management over HTTP is off (403). */
+  adminToken?: string;
 }
 
 export interface ChatAttachment {
   io: ChatIo;
   store: ChatStore;
   sites: SiteRegistry;
-  /** `/healthz` and `/chat-room.js`, to mount on any Express app (already mounted on `options.app`). */
+  /** `/healthz`, `/chat-room.js` and `/api/…`, to mount on any Express app (already mounted on `options.app`). */
   routes: Router;
   logger: Logger;
+  /** What the edge refused so far: unknown events, invalid payloads, rate-limited events, refused handshakes. */
+  metrics: EdgeMetrics;
   /** Settles once the store is ready and the `demo` site exists; sockets are accepted only after. */
   ready: Promise<void>;
   /** Disconnects every socket and closes the store it opened. The HTTP server is left to its owner. */
@@ -74,6 +89,10 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   const store = options.store ?? SqliteStore.open(options.dataDir ?? './data');
   const ownsStore = options.store === undefined;
   const sites = new SiteRegistry(store);
+  const limits = new RateLimits(options.rateLimits);
+  const metrics = new EdgeMetrics();
+  const trustProxy = options.trustProxy ?? false;
+  const ready = sites.ensureDemoSite().then(() => undefined);
 
   const io: ChatIo = new Server(httpServer, {
     transports: ['websocket', 'polling'],
@@ -83,31 +102,40 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     cleanupEmptyChildNamespaces: true,
     // Not needed: the widget loads socket.io-client from its own bundle.
     serveClient: false,
+    allowRequest: handshakeGuard({ sites, limits, metrics, logger, trustProxy, ready }),
   });
 
   const liveNamespaces = new Map<string, ChatNamespace>();
+  const namespaceOf = (site: string): ChatNamespace | undefined => liveNamespaces.get(site);
+  const bans = new BanService(store);
   const services: Services = {
     store,
+    sites,
+    bans,
     users: new UserService(store),
+    moderation: new ModerationService(store, bans, namespaceOf),
     presence: new PresenceService(
       options.presence ?? new MemoryPresence(),
-      (site) => liveNamespaces.get(site),
+      namespaceOf,
       options.presenceGraceMs ?? PRESENCE_GRACE_MS,
       logger,
     ),
   };
 
-  const ready = sites.ensureDemoSite().then(() => undefined);
   mountSiteNamespaces({
     io,
     sites,
     ready,
     services,
+    limits,
+    metrics,
+    trustProxy,
     logger,
     onNamespace: (site, nsp) => liveNamespaces.set(site, nsp),
   });
 
   const routes = widgetRoutes(options.widgetBundle ?? DEFAULT_WIDGET_BUNDLE);
+  routes.use('/api', adminApi({ services, adminToken: options.adminToken, logger }));
   options.app?.use(routes);
 
   return {
@@ -116,6 +144,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     sites,
     routes,
     logger,
+    metrics,
     ready,
     async close() {
       services.presence.close();

@@ -12,6 +12,7 @@ import type { AttachOptions } from './attach.js';
 import { demoApp } from './http/demo-host.js';
 import { homePage } from './http/home-page.js';
 import { securityHeaders } from './http/security-headers.js';
+import type { EdgeMetrics } from './metrics.js';
 import { DEFAULT_DEMO_DIR } from './paths.js';
 import type { ChatIo } from './socket-types.js';
 import type { ChatStore } from './storage/store.js';
@@ -34,6 +35,8 @@ export interface ChatServer {
   io: ChatIo;
   httpServer: HttpServer;
   store: ChatStore;
+  /** What the edge refused so far (unknown events, invalid payloads, rate limits, handshakes). */
+  metrics: EdgeMetrics;
   /** Starts both listeners; answers the public URLs. */
   listen(): Promise<{ url: string; demoUrl?: string }>;
   /** Stops accepting, disconnects every socket, closes the demo host and the store. */
@@ -59,6 +62,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     io: chat.io,
     httpServer,
     store: chat.store,
+    metrics: chat.metrics,
 
     async listen() {
       await chat.ready;

@@ -1,13 +1,17 @@
 /**
  * `chat-room-server`: reads flags and environment, starts the server, logs one
  * `listening` line (JSON, with `url` and `demoUrl`) and shuts down cleanly on
- * SIGTERM/SIGINT. Importing this module runs it.
+ * SIGTERM/SIGINT. `chat-room-server site …` manages sites instead (see
+ * site-cli.ts). Importing this module runs it.
  */
 import { parseArgs } from 'node:util';
 import { createChatServer } from './chat-server.js';
+import { DEFAULT_RATE_LIMITS, scaleRateLimits } from './security/rate-limits.js';
 import { LOG_LEVELS, createLogger, isLogLevel } from './logger.js';
+import { SITE_HELP, SiteUsageError, runSiteCommand } from './site-cli.js';
 
 const HELP = `Usage: chat-room-server [options]
+       chat-room-server site <add|list|show|remove|rotate-secret> …   (see site --help)
 
 Starts the chat-room server: Socket.IO chat, the widget at /chat-room.js,
 and a demo site on a second port.
@@ -20,6 +24,13 @@ Options (each also read from the environment variable shown):
   --no-demo           Do not serve the demo site
   --public-url <url>  URL browsers use to reach this server (CHAT_ROOM_PUBLIC_URL,
                       default http://<host>:<port>)
+  --admin-token <t>   Bearer token of the admin API's site management
+                      (CHAT_ROOM_ADMIN_TOKEN; without one it answers 403)
+  --trust-proxy       Take client addresses from X-Forwarded-For (behind a proxy)
+                      (CHAT_ROOM_TRUST_PROXY=1)
+  --rate-limit-scale <x>  Multiply every rate limit by x, e.g. 10 for many users
+                      behind one address, 1000 for a benchmark
+                      (CHAT_ROOM_RATE_LIMIT_SCALE, default 1)
   --log-level <lvl>   ${LOG_LEVELS.join(' | ')} (LOG_LEVEL, default info)
   -h, --help          Show this help
 `;
@@ -33,7 +44,22 @@ function port(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+function positive(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'site') {
+    process.exitCode = await runSiteCommand(
+      process.argv.slice(3),
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
+    return;
+  }
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -42,6 +68,9 @@ async function main(): Promise<void> {
       'demo-port': { type: 'string' },
       'no-demo': { type: 'boolean' },
       'public-url': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      'rate-limit-scale': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -63,6 +92,7 @@ async function main(): Promise<void> {
       // An ephemeral main port gets an ephemeral demo port, not port 1.
       (listenPort === 0 ? 0 : listenPort + 1));
   const logger = createLogger({ level: logLevel });
+  const scale = positive(values['rate-limit-scale'] ?? env.CHAT_ROOM_RATE_LIMIT_SCALE, '--rate-limit-scale');
 
   const server = createChatServer({
     port: listenPort,
@@ -70,6 +100,9 @@ async function main(): Promise<void> {
     dataDir: values['data-dir'] ?? env.CHAT_ROOM_DATA_DIR ?? './data',
     demoPort,
     publicUrl: values['public-url'] ?? env.CHAT_ROOM_PUBLIC_URL,
+    adminToken: values['admin-token'] ?? (env.CHAT_ROOM_ADMIN_TOKEN || undefined),
+    trustProxy: values['trust-proxy'] ?? env.CHAT_ROOM_TRUST_PROXY === '1',
+    ...(scale === undefined ? {} : { rateLimits: scaleRateLimits(DEFAULT_RATE_LIMITS, scale) }),
     logger,
   });
   const { url, demoUrl } = await server.listen();
@@ -96,8 +129,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-    process.stderr.write(`chat-room-server: ${err.message}\n\n${HELP}`);
+  const parseError = err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS');
+  if (err instanceof UsageError || err instanceof SiteUsageError || parseError) {
+    const help = process.argv[2] === 'site' ? SITE_HELP : HELP;
+    process.stderr.write(`chat-room-server: ${err.message}\n\n${help}`);
     process.exit(2);
   }
   createLogger().error('failed to start', { err });

@@ -10,3 +10,8 @@ export function ok<T>(data: T): Ack<T> {
 export function fail(code: ErrorCode, message: string): Failure {
   return { ok: false, error: { code, message } };
 }
+
+/** `rate_limited`, `muted` or `banned`, with when to try again. */
+export function failFor(code: ErrorCode, message: string, retryAfterMs: number): Failure {
+  return { ok: false, error: { code, message, retryAfterMs } };
+}

@@ -5,23 +5,35 @@
  * site registry, so a client cannot create namespaces at will. Connecting to an
  * unknown site (or to any other namespace) fails before any middleware runs:
  * the client gets `connect_error` with the message "Invalid namespace", which
- * the widget shows as `unknown_site`. Other refusals (such as
- * `origin_not_allowed`) arrive as `connect_error` whose message is the error
- * code and whose `data` is `{ code, message }`.
+ * the widget shows as `unknown_site`. Other refusals (`site_mismatch`,
+ * `origin_not_allowed`, the `token_*` codes, `banned`) arrive as
+ * `connect_error` whose message is the error code and whose `data` is
+ * `{ code, message, retryAfterMs? }`.
+ *
+ * The Origin was already checked by the handshake guard (Engine.IO
+ * `allowRequest`); it is checked again here against the namespace's own site,
+ * which also covers clients that did not name their site in the handshake URL.
  */
 import type { ExtendedError } from 'socket.io';
-import { ErrorCode, SITE_NAMESPACE_PATTERN } from '../protocol/index.js';
-import type { ChatError, HandshakeAuth } from '../protocol/index.js';
+import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM } from '../protocol/index.js';
+import type { ChatError, UserInfo, UserRole } from '../protocol/index.js';
 import { userChannel } from './channels.js';
 import type { HandlerContext, Services } from './handlers/context.js';
 import { directHistory, sendDirect } from './handlers/dm.js';
 import { messageHistory, sendMessage } from './handlers/message.js';
 import { joinRoom, leaveAllRooms, leaveRoom } from './handlers/room.js';
+import { moderatorBan, moderatorDelete } from './handlers/moderation.js';
 import { setTyping } from './handlers/typing.js';
 import { announceRename, renameUser } from './handlers/user.js';
 import { ephemeralGuestKey, isGuestKey } from './identity.js';
 import type { Logger } from './logger.js';
-import { isOriginAllowed } from './security/origin.js';
+import type { EdgeMetrics } from './metrics.js';
+import { clientIp } from './security/client-ip.js';
+import { eventGuard } from './security/event-guard.js';
+import { isOriginAcceptedBy } from './security/origin.js';
+import type { RateLimits } from './security/rate-limits.js';
+import { verifyIdentityToken } from './security/token.js';
+import type { TokenErrorCode } from './security/token.js';
 import type { SiteRegistry } from './services/sites.js';
 import type { Renamed } from './services/users.js';
 import type { ChatIo, ChatNamespace, ChatSocket } from './socket-types.js';
@@ -32,12 +44,17 @@ export interface SiteNamespacesDeps {
   /** Handshakes wait for it instead of racing the creation of the `demo` site. */
   ready: Promise<void>;
   services: Services;
+  limits: RateLimits;
+  metrics: EdgeMetrics;
+  /** Read the client's address from `X-Forwarded-For` (behind a reverse proxy). */
+  trustProxy: boolean;
   logger: Logger;
   /** Called with each site namespace as it is (re)created, so timers can reach its live instance. */
   onNamespace(site: string, nsp: ChatNamespace): void;
 }
 
-export function mountSiteNamespaces({ io, sites, ready, services, logger, onNamespace }: SiteNamespacesDeps): void {
+export function mountSiteNamespaces(deps: SiteNamespacesDeps): void {
+  const { io, sites, ready, services, limits, metrics, trustProxy, logger, onNamespace } = deps;
   // The default namespace serves nothing: refuse it like any unknown one.
   io.of('/').use((_socket, next) => next(refusal(ErrorCode.UnknownSite, 'connect to /s/<siteId>')));
 
@@ -54,7 +71,7 @@ export function mountSiteNamespaces({ io, sites, ready, services, logger, onName
   });
 
   parent.use((socket, next) => {
-    admit(socket, sites, services).then(
+    admit(socket, sites, services, trustProxy).then(
       () => next(),
       (err: unknown) => {
         if (isRefusal(err)) {
@@ -77,6 +94,7 @@ export function mountSiteNamespaces({ io, sites, ready, services, logger, onName
       logger: logger.child({ site: site.id, socket: socket.id, user: user.id }),
     };
     void socket.join(userChannel(user.id));
+    socket.use(eventGuard(socket, { limits, metrics, logger: ctx.logger }));
     socket.on('room:join', joinRoom(ctx));
     socket.on('room:leave', leaveRoom(ctx));
     socket.on('message:send', sendMessage(ctx));
@@ -85,8 +103,10 @@ export function mountSiteNamespaces({ io, sites, ready, services, logger, onName
     socket.on('user:rename', renameUser(ctx));
     socket.on('dm:send', sendDirect(ctx));
     socket.on('dm:history', directHistory(ctx));
+    socket.on('mod:delete', moderatorDelete(ctx));
+    socket.on('mod:ban', moderatorBan(ctx));
     socket.on('disconnect', leaveAllRooms(ctx));
-    socket.emit('session:ready', { user, site, serverTime: Date.now() });
+    socket.emit('session:ready', { user, role: socket.data.role, site, serverTime: Date.now() });
     ctx.logger.debug('connected');
     const renamed = handshakeRenames.get(socket);
     if (renamed) {
@@ -100,33 +120,72 @@ export function mountSiteNamespaces({ io, sites, ready, services, logger, onName
 /** Handshake nicknames applied in `admit`, announced once the socket is connected. */
 const handshakeRenames = new WeakMap<ChatSocket, Renamed>();
 
-/** Checks the Origin, resolves the guest and applies `auth.nickname` when valid and free; fills `socket.data`. */
-async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services): Promise<void> {
+/**
+ * Checks the site named in the handshake URL and the Origin, resolves the user
+ * (identified by a verified token, or a guest by key, with `auth.nickname`
+ * applied when valid and free), refuses banned users and addresses; fills
+ * `socket.data`.
+ */
+async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services, trustProxy: boolean): Promise<void> {
   const siteId = SITE_NAMESPACE_PATTERN.exec(socket.nsp.name)?.[1];
   const site = siteId === undefined ? undefined : await sites.get(siteId);
   if (!site) throw refusal(ErrorCode.UnknownSite, 'no such site');
-  if (!isOriginAllowed(socket.handshake.headers.origin, site.origins)) {
+  const named = socket.handshake.query[SITE_QUERY_PARAM];
+  if (named !== undefined && named !== site.id) {
+    throw refusal(ErrorCode.SiteMismatch, 'the site in the connection URL is not the site of the namespace');
+  }
+  if (!isOriginAcceptedBy(socket.handshake.headers.origin, site)) {
     throw refusal(ErrorCode.OriginNotAllowed, 'this page is not allowed to use this chat site');
   }
-  const auth = socket.handshake.auth as HandshakeAuth;
-  const guestKey = isGuestKey(auth.guestKey) ? auth.guestKey : ephemeralGuestKey();
-  let user = await services.users.guest(site, guestKey);
-  if (typeof auth.nickname === 'string') {
+  // `auth` is whatever the client sent: read each field for its type.
+  const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
+  const ip = clientIp(socket.request, trustProxy);
+
+  let user: UserInfo;
+  let role: UserRole = 'member';
+  let allowedRooms: string[] | undefined;
+  if (auth.token !== undefined) {
+    const verified = verifyIdentityToken(auth.token, site.id, site.secret);
+    if (!verified.ok) throw refusal(verified.code, TOKEN_REFUSALS[verified.code]);
+    user = await services.users.identified(site, verified.claims);
+    role = verified.claims.role;
+    allowedRooms = verified.claims.rooms;
+  } else {
+    const guestKey = isGuestKey(auth.guestKey) ? auth.guestKey : ephemeralGuestKey();
+    user = await services.users.guest(site, guestKey);
+  }
+
+  const ban = await services.bans.find(site.id, ['ban'], user.id, ip);
+  if (ban) throw refusal(ErrorCode.Banned, 'you are banned from this site', ban.until - Date.now());
+
+  if (user.kind === 'guest' && typeof auth.nickname === 'string') {
     const renamed = await services.users.rename(site.id, user, auth.nickname);
     if (renamed.ok && renamed.data.previousName !== renamed.data.user.name) {
       user = renamed.data.user;
       handshakeRenames.set(socket, renamed.data);
     }
   }
-  socket.data = { site: { id: site.id, name: site.name }, user, rooms: new Set() };
+  socket.data = { site: { id: site.id, name: site.name }, user, role, ip, rooms: new Set() };
+  if (allowedRooms) socket.data.allowedRooms = allowedRooms;
 }
+
+const TOKEN_REFUSALS: Record<TokenErrorCode, string> = {
+  [ErrorCode.TokenInvalid]: 'the identity token is not valid',
+  [ErrorCode.TokenExpired]: 'the identity token has expired',
+  [ErrorCode.TokenWrongSite]: 'the identity token is for another site',
+};
 
 type Refusal = ExtendedError & { data: ChatError };
 
-function refusal(code: ChatError['code'], message: string): Refusal {
-  return Object.assign(new Error(code), { data: { code, message } });
+function refusal(code: ChatError['code'], message: string, retryAfterMs?: number): Refusal {
+  const data: ChatError = retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs };
+  return Object.assign(new Error(code), { data });
 }
 
 function isRefusal(err: unknown): err is Refusal {
   return err instanceof Error && typeof (err as Partial<Refusal>).data?.code === 'string';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

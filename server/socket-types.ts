@@ -1,11 +1,17 @@
 /** The Socket.IO types of this server, bound to the shared protocol. */
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents, SiteInfo, UserInfo } from '../protocol/index.js';
+import type { ClientToServerEvents, ServerToClientEvents, SiteInfo, UserInfo, UserRole } from '../protocol/index.js';
 
 /** What the handshake middleware attaches to every accepted socket. */
 export interface SocketData {
   site: SiteInfo;
   user: UserInfo;
+  /** `moderator` only from a verified token. */
+  role: UserRole;
+  /** The token's `rooms` claim, when it has one. */
+  allowedRooms?: string[];
+  /** The client's address (see `clientIp`), for per-IP limits and IP bans. */
+  ip: string;
   /** Chat rooms this socket has joined. */
   rooms: Set<string>;
 }

@@ -1,141 +1,111 @@
 /**
- * Hand-written payload checks, one per client event. Nothing from the wire is
- * trusted: types, bounds and patterns are checked, unknown keys are ignored,
- * and each parser answers the request it understood or the error to ack.
+ * The schema of every client event, compiled once, checked by the event guard
+ * before any handler runs. Nothing from the wire is trusted: types, bounds and
+ * patterns are checked, unknown keys are dropped, and text is normalised
+ * (`normalizeText`) before its length is measured. Handlers receive only the
+ * parsed output.
+ *
+ * A check whose failure has its own error code carries that code as its
+ * message; every other failure is `invalid_payload`.
  */
+import * as v from 'valibot';
 import {
   DIRECT_ROOM_PREFIX,
   ErrorCode,
   HISTORY_MAX_LIMIT,
   HISTORY_PAGE_SIZE,
   MESSAGE_MAX_LENGTH,
+  MOD_BAN_MAX_DURATION_MS,
   ROOM_NAME_PATTERN,
 } from '../protocol/index.js';
-import type { Ack, UserId } from '../protocol/index.js';
+import type { Ack, ClientToServerEvents } from '../protocol/index.js';
 import { fail, ok } from './result.js';
+import { normalizeText } from './security/text.js';
 
 /** The client's retry id: 8–64 URL-safe characters (a UUID fits). */
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const USER_ID_MAX_LENGTH = 64;
-
-type Payload = Record<string, unknown>;
-
-function isPayload(value: unknown): value is Payload {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function invalid(message: string): Ack<never> {
-  return fail(ErrorCode.InvalidPayload, message);
-}
+const MESSAGE_ID_MAX_LENGTH = 64;
+const REASON_MAX_LENGTH = 200;
+/** Longer raw text is refused before normalising it; NFC may shrink text but never by this much. */
+const RAW_TEXT_MAX_LENGTH = MESSAGE_MAX_LENGTH * 8;
 
 /** A room a client may join: the documented pattern, and not a private conversation. */
 export function isRoomName(room: string): boolean {
   return ROOM_NAME_PATTERN.test(room) && !room.toLowerCase().startsWith(DIRECT_ROOM_PREFIX);
 }
 
-function room(p: Payload): Ack<string> {
-  if (typeof p.room !== 'string') return invalid('room must be a string');
-  if (!isRoomName(p.room)) return fail(ErrorCode.InvalidRoom, 'room name is not allowed');
-  return ok(p.room);
+/** Failures with a code of their own, and what the client is told. */
+const SPECIFIC: Partial<Record<ErrorCode, string>> = {
+  [ErrorCode.InvalidRoom]: 'room name is not allowed',
+  [ErrorCode.MessageEmpty]: 'message is empty',
+  [ErrorCode.MessageTooLong]: `message is longer than ${MESSAGE_MAX_LENGTH} characters`,
+};
+
+const room = v.pipe(v.string(), v.check(isRoomName, ErrorCode.InvalidRoom));
+const clientId = v.pipe(v.string(), v.regex(CLIENT_ID_PATTERN, 'clientId must be 8-64 characters of A-Z a-z 0-9 _ -'));
+const userId = v.pipe(v.string(), v.minLength(1), v.maxLength(USER_ID_MAX_LENGTH));
+
+/** Normalised and trimmed, then measured in code points. */
+const text = v.pipe(
+  v.string(),
+  v.maxLength(RAW_TEXT_MAX_LENGTH, ErrorCode.MessageTooLong),
+  v.transform((raw) => normalizeText(raw).trim()),
+  v.minLength(1, ErrorCode.MessageEmpty),
+  // Cheap bound first so a long string is not split into code points.
+  v.check((t) => t.length <= MESSAGE_MAX_LENGTH * 2 && [...t].length <= MESSAGE_MAX_LENGTH, ErrorCode.MessageTooLong),
+);
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max));
+
+const page = {
+  beforeSeq: v.optional(int(1)),
+  afterSeq: v.optional(int(0)),
+  limit: v.optional(int(1, HISTORY_MAX_LIMIT), HISTORY_PAGE_SIZE),
+};
+const notBothDirections = <T extends { beforeSeq?: number; afterSeq?: number }>() =>
+  v.check<T, string>((p) => p.beforeSeq === undefined || p.afterSeq === undefined, 'give beforeSeq or afterSeq, not both');
+
+const roomRequest = v.object({ room });
+
+/** One schema per client event; an event missing here is unknown and ignored. */
+export const EVENT_SCHEMAS = {
+  'room:join': roomRequest,
+  'room:leave': roomRequest,
+  'message:send': v.object({ room, text, clientId }),
+  'message:history': v.pipe(v.object({ room, ...page }), notBothDirections()),
+  'typing:set': v.object({ room, typing: v.boolean() }),
+  // Only the type: the nickname rules live with the user service.
+  'user:rename': v.object({ name: v.pipe(v.string(), v.maxLength(RAW_TEXT_MAX_LENGTH)) }),
+  'dm:send': v.object({ to: userId, text, clientId }),
+  'dm:history': v.pipe(v.object({ with: userId, ...page }), notBothDirections()),
+  'mod:delete': v.object({ room, messageId: v.pipe(v.string(), v.minLength(1), v.maxLength(MESSAGE_ID_MAX_LENGTH)) }),
+  'mod:ban': v.object({
+    userId,
+    kind: v.picklist(['ban', 'mute']),
+    durationMs: int(1, MOD_BAN_MAX_DURATION_MS),
+    reason: v.optional(v.pipe(v.string(), v.transform(normalizeText), v.maxLength(REASON_MAX_LENGTH))),
+  }),
+} satisfies Record<keyof ClientToServerEvents, v.GenericSchema>;
+
+export type ClientEvent = keyof typeof EVENT_SCHEMAS;
+/** What a handler of `E` receives: the payload as the schema parsed it. */
+export type EventRequest<E extends ClientEvent> = v.InferOutput<(typeof EVENT_SCHEMAS)[E]>;
+
+export function isClientEvent(event: unknown): event is ClientEvent {
+  return typeof event === 'string' && Object.hasOwn(EVENT_SCHEMAS, event);
 }
 
-/** Checks text and clientId; the stored text is trimmed. */
-function text(p: Payload): Ack<{ text: string; clientId: string }> {
-  if (typeof p.text !== 'string') return invalid('text must be a string');
-  if (typeof p.clientId !== 'string' || !CLIENT_ID_PATTERN.test(p.clientId)) {
-    return invalid('clientId must be 8-64 characters of A-Z a-z 0-9 _ -');
-  }
-  const trimmed = p.text.trim();
-  if (trimmed === '') return fail(ErrorCode.MessageEmpty, 'message is empty');
-  // Cheap bound first so a huge string is not split into code points.
-  if (trimmed.length > MESSAGE_MAX_LENGTH * 2 || [...trimmed].length > MESSAGE_MAX_LENGTH) {
-    return fail(ErrorCode.MessageTooLong, `message is longer than ${MESSAGE_MAX_LENGTH} characters`);
-  }
-  return ok({ text: trimmed, clientId: p.clientId });
-}
-
-function userId(value: unknown, field: string): Ack<UserId> {
-  if (typeof value !== 'string' || value === '' || value.length > USER_ID_MAX_LENGTH) {
-    return invalid(`${field} must be a user id`);
-  }
-  return ok(value);
-}
-
-export interface PageQuery {
-  beforeSeq?: number;
-  afterSeq?: number;
-  limit: number;
-}
-
-function isIntIn(value: unknown, min: number, max: number): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
-}
-
-function page(p: Payload): Ack<PageQuery> {
-  const { beforeSeq, afterSeq, limit = HISTORY_PAGE_SIZE } = p;
-  if (beforeSeq !== undefined && !isIntIn(beforeSeq, 1, Number.MAX_SAFE_INTEGER)) {
-    return invalid('beforeSeq must be an integer ≥ 1');
-  }
-  if (afterSeq !== undefined && !isIntIn(afterSeq, 0, Number.MAX_SAFE_INTEGER)) {
-    return invalid('afterSeq must be an integer ≥ 0');
-  }
-  if (beforeSeq !== undefined && afterSeq !== undefined) return invalid('give beforeSeq or afterSeq, not both');
-  if (!isIntIn(limit, 1, HISTORY_MAX_LIMIT)) return invalid(`limit must be an integer from 1 to ${HISTORY_MAX_LIMIT}`);
-  const query: PageQuery = { limit };
-  if (beforeSeq !== undefined) query.beforeSeq = beforeSeq;
-  if (afterSeq !== undefined) query.afterSeq = afterSeq;
-  return ok(query);
-}
-
-export function parseRoomRequest(payload: unknown): Ack<{ room: string }> {
-  if (!isPayload(payload)) return invalid('payload must be an object');
-  const r = room(payload);
-  return r.ok ? ok({ room: r.data }) : r;
-}
-
-export function parseSend(payload: unknown): Ack<{ room: string; text: string; clientId: string }> {
-  if (!isPayload(payload)) return invalid('payload must be an object');
-  const r = room(payload);
-  if (!r.ok) return r;
-  const t = text(payload);
-  return t.ok ? ok({ room: r.data, ...t.data }) : t;
-}
-
-export function parseHistory(payload: unknown): Ack<PageQuery & { room: string }> {
-  if (!isPayload(payload)) return invalid('payload must be an object');
-  const r = room(payload);
-  if (!r.ok) return r;
-  const q = page(payload);
-  return q.ok ? ok({ room: r.data, ...q.data }) : q;
-}
-
-export function parseTyping(payload: unknown): Ack<{ room: string; typing: boolean }> {
-  if (!isPayload(payload)) return invalid('payload must be an object');
-  const r = room(payload);
-  if (!r.ok) return r;
-  if (typeof payload.typing !== 'boolean') return invalid('typing must be a boolean');
-  return ok({ room: r.data, typing: payload.typing });
-}
-
-/** Only the type: the nickname rules live with the user service. */
-export function parseRename(payload: unknown): Ack<{ name: string }> {
-  if (!isPayload(payload)) return invalid('payload must be an object');
-  if (typeof payload.name !== 'string') return invalid('name must be a string');
-  return ok({ name: payload.name });
-}
-
-export function parseDirectSend(payload: unknown): Ack<{ to: UserId; text: string; clientId: string }> {
-  if (!isPayload(payload)) return invalid('payload must be an object');
-  const to = userId(payload.to, 'to');
-  if (!to.ok) return to;
-  const t = text(payload);
-  return t.ok ? ok({ to: to.data, ...t.data }) : t;
-}
-
-export function parseDirectHistory(payload: unknown): Ack<PageQuery & { with: UserId }> {
-  if (!isPayload(payload)) return invalid('payload must be an object');
-  const peer = userId(payload.with, 'with');
-  if (!peer.ok) return peer;
-  const q = page(payload);
-  return q.ok ? ok({ with: peer.data, ...q.data }) : q;
+export function parseEvent<E extends ClientEvent>(event: E, payload: unknown): Ack<EventRequest<E>> {
+  const result = v.safeParse(EVENT_SCHEMAS[event], payload, { abortEarly: true });
+  if (result.success) return ok(result.output as EventRequest<E>);
+  const issue = result.issues[0];
+  const specific = SPECIFIC[issue.message as ErrorCode];
+  if (specific !== undefined) return fail(issue.message as ErrorCode, specific);
+  const path = issue.path?.map((item) => String(item.key)).join('.') || 'payload';
+  // Valibot's own messages quote the received value; never echo what the client sent.
+  const own = !issue.message.startsWith('Invalid ');
+  const expected = issue.expected === null ? '' : ` (expected ${issue.expected})`;
+  return fail(ErrorCode.InvalidPayload, own ? `${path}: ${issue.message}` : `${path} is invalid${expected}`);
 }

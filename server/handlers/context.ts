@@ -1,6 +1,9 @@
 /** What every handler factory is given. */
 import type { Logger } from '../logger.js';
+import type { BanService } from '../services/bans.js';
+import type { ModerationService } from '../services/moderation.js';
 import type { PresenceService } from '../services/presence-service.js';
+import type { SiteRegistry } from '../services/sites.js';
 import type { UserService } from '../services/users.js';
 import type { ChatNamespace, ChatSocket } from '../socket-types.js';
 import type { ChatStore } from '../storage/store.js';
@@ -9,6 +12,9 @@ export interface Services {
   store: ChatStore;
   users: UserService;
   presence: PresenceService;
+  sites: SiteRegistry;
+  bans: BanService;
+  moderation: ModerationService;
 }
 
 export interface HandlerContext {

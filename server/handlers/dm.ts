@@ -7,18 +7,18 @@ import { ErrorCode } from '../../protocol/index.js';
 import type { HistoryPage, SendResult } from '../../protocol/index.js';
 import { directConversation, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
-import { parseDirectHistory, parseDirectSend } from '../validate.js';
 import type { HandlerContext } from './context.js';
+import { muteRefusal } from './mute.js';
 import { acked } from './respond.js';
 
-export function sendDirect({ nsp, socket, services, logger }: HandlerContext) {
-  return acked('dm:send', logger, async (payload) => {
-    const req = parseDirectSend(payload);
-    if (!req.ok) return req;
-    const { to, text, clientId } = req.data;
+export function sendDirect(ctx: HandlerContext) {
+  const { nsp, socket, services, logger } = ctx;
+  return acked('dm:send', logger, async ({ to, text, clientId }) => {
     const { site, user } = socket.data;
     if (to === user.id) return fail(ErrorCode.SelfMessage, 'a private message needs another recipient');
     if (!(await services.users.get(site.id, to))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
+    const muted = await muteRefusal(ctx);
+    if (muted) return muted;
     const result: SendResult = await services.store.appendMessage(site.id, {
       room: directConversation(user.id, to),
       clientId,
@@ -33,10 +33,7 @@ export function sendDirect({ nsp, socket, services, logger }: HandlerContext) {
 }
 
 export function directHistory({ socket, services, logger }: HandlerContext) {
-  return acked('dm:history', logger, async (payload) => {
-    const req = parseDirectHistory(payload);
-    if (!req.ok) return req;
-    const { with: peer, ...query } = req.data;
+  return acked('dm:history', logger, async ({ with: peer, ...query }) => {
     const { site, user } = socket.data;
     if (peer === user.id) return fail(ErrorCode.SelfMessage, 'a private conversation needs another user');
     if (!(await services.users.get(site.id, peer))) return fail(ErrorCode.UnknownUser, 'no such user on this site');

@@ -3,8 +3,9 @@ import { ErrorCode } from '../../protocol/index.js';
 import type { HistoryPage, SendResult } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
-import { parseHistory, parseSend } from '../validate.js';
+import { postRefusal } from '../services/room-policy.js';
 import type { HandlerContext } from './context.js';
+import { muteRefusal } from './mute.js';
 import { acked } from './respond.js';
 
 /**
@@ -13,13 +14,14 @@ import { acked } from './respond.js';
  * matches it by id). A retry answers the original with `duplicate: true` and
  * broadcasts nothing.
  */
-export function sendMessage({ nsp, socket, services, logger }: HandlerContext) {
-  return acked('message:send', logger, async (payload) => {
-    const req = parseSend(payload);
-    if (!req.ok) return req;
-    const { room, text, clientId } = req.data;
-    const { site, user, rooms } = socket.data;
+export function sendMessage(ctx: HandlerContext) {
+  const { nsp, socket, services, logger } = ctx;
+  return acked('message:send', logger, async ({ room, text, clientId }) => {
+    const { site, user, rooms, role } = socket.data;
     if (!rooms.has(room)) return fail(ErrorCode.NotInRoom, 'join the room before sending to it');
+    const siteRecord = await services.sites.get(site.id);
+    const refused = (siteRecord && postRefusal(siteRecord, room, role)) ?? (await muteRefusal(ctx));
+    if (refused) return refused;
     const result: SendResult = await services.store.appendMessage(site.id, {
       room,
       clientId,
@@ -33,10 +35,7 @@ export function sendMessage({ nsp, socket, services, logger }: HandlerContext) {
 }
 
 export function messageHistory({ socket, services, logger }: HandlerContext) {
-  return acked('message:history', logger, async (payload) => {
-    const req = parseHistory(payload);
-    if (!req.ok) return req;
-    const { room, ...query } = req.data;
+  return acked('message:history', logger, async ({ room, ...query }) => {
     if (!socket.data.rooms.has(room)) return fail(ErrorCode.NotInRoom, 'join the room before reading its history');
     const page: HistoryPage = await services.store.history(socket.data.site.id, room, query);
     return ok(page);

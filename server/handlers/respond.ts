@@ -1,32 +1,32 @@
 /**
- * The envelope around every acked handler: finds the ack whatever the client
- * sent, answers `internal_error` (and logs) when the handler throws, and
- * ignores events that came without an ack, so a broken client changes nothing.
+ * The envelope around every acked handler: answers `internal_error` (and
+ * logs) when the handler throws. The event guard has already checked the
+ * payload against its schema and found the ack, so a handler only ever sees
+ * `(request, ack)` with a parsed request.
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { Ack } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import { fail } from '../result.js';
+import type { ClientEvent, EventRequest } from '../validate.js';
 
-/** A Socket.IO listener: the wire gives no guarantee about its arguments. */
+/** A Socket.IO listener: its arguments are what the event guard passed on. */
 export type Listener = (...args: unknown[]) => Promise<void>;
 
-export function acked<T>(event: string, logger: Logger, run: (payload: unknown) => Promise<Ack<T>>): Listener {
+export function acked<E extends ClientEvent, T>(
+  event: E,
+  logger: Logger,
+  run: (request: EventRequest<E>) => Promise<Ack<T>>,
+): Listener {
   return async (...args) => {
-    // `emit(event, ack)` without a payload puts the ack first.
-    const ack = args.at(-1);
-    const payload = args.length > 1 ? args[0] : undefined;
-    if (typeof ack !== 'function') {
-      logger.debug('event without ack ignored', { event });
-      return;
-    }
+    const [request, ack] = args as [EventRequest<E>, (response: Ack<T>) => void];
     let answer: Ack<T>;
     try {
-      answer = await run(payload);
+      answer = await run(request);
     } catch (err) {
       logger.error('handler failed', { event, err });
       answer = fail(ErrorCode.Internal, 'the server failed to handle this request');
     }
-    (ack as (response: Ack<T>) => void)(answer);
+    ack(answer);
   };
 }

@@ -3,17 +3,17 @@ import { ErrorCode, HISTORY_PAGE_SIZE, MAX_ROOMS_PER_SOCKET } from '../../protoc
 import type { JoinResult } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
-import { parseRoomRequest } from '../validate.js';
+import { joinRefusal } from '../services/room-policy.js';
 import type { HandlerContext } from './context.js';
 import { acked } from './respond.js';
 
 /** Joins a room and answers its latest history and presence. Joining again answers the same without announcing. */
 export function joinRoom({ socket, services, logger }: HandlerContext) {
-  return acked('room:join', logger, async (payload) => {
-    const req = parseRoomRequest(payload);
-    if (!req.ok) return req;
-    const { room } = req.data;
-    const { site, user, rooms } = socket.data;
+  return acked('room:join', logger, async ({ room }) => {
+    const { site, user, rooms, role, allowedRooms } = socket.data;
+    const siteRecord = await services.sites.get(site.id);
+    const refused = siteRecord && joinRefusal(siteRecord, room, { kind: user.kind, role, allowedRooms });
+    if (refused) return refused;
     const already = rooms.has(room);
     if (!already && rooms.size >= MAX_ROOMS_PER_SOCKET) {
       return fail(ErrorCode.TooManyRooms, `a connection may be in at most ${MAX_ROOMS_PER_SOCKET} rooms`);
@@ -40,11 +40,9 @@ export function joinRoom({ socket, services, logger }: HandlerContext) {
 
 /** Leaves a room; leaving a room the socket is not in is a no-op. */
 export function leaveRoom(ctx: HandlerContext) {
-  return acked('room:leave', ctx.logger, async (payload) => {
-    const req = parseRoomRequest(payload);
-    if (!req.ok) return req;
-    await leave(ctx, req.data.room);
-    return ok({ room: req.data.room });
+  return acked('room:leave', ctx.logger, async ({ room }) => {
+    await leave(ctx, room);
+    return ok({ room });
   });
 }
 

@@ -1,17 +1,17 @@
 /**
  * `typing:set`: relayed as a volatile `typing:update` to the rest of the room.
- * No ack. The server throttles too, so a flooding client costs one relay per
+ * No ack; invalid or rate-limited ones are dropped by the event guard. The server throttles too, so a flooding client costs one relay per
  * interval per room, not one per event.
  */
 import { MAX_ROOMS_PER_SOCKET, TYPING_THROTTLE_MS } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
-import { parseTyping } from '../validate.js';
+import type { EventRequest } from '../validate.js';
 import type { HandlerContext } from './context.js';
 
 /** Half the client's interval, so an honest client's timing jitter is never cut. */
 const MIN_RELAY_INTERVAL_MS = TYPING_THROTTLE_MS / 2;
 
-export function setTyping({ socket, logger }: HandlerContext) {
+export function setTyping({ socket }: HandlerContext) {
   /** Joined room → when `typing: true` was last relayed, and whether the others now see "typing". */
   const state = new Map<string, { lastRelay: number; typing: boolean }>();
 
@@ -20,13 +20,7 @@ export function setTyping({ socket, logger }: HandlerContext) {
     for (const room of state.keys()) if (!socket.data.rooms.has(room)) state.delete(room);
   };
 
-  return (payload: unknown): void => {
-    const req = parseTyping(payload);
-    if (!req.ok) {
-      logger.debug('invalid typing:set ignored', { code: req.error.code });
-      return;
-    }
-    const { room, typing } = req.data;
+  return ({ room, typing }: EventRequest<'typing:set'>): void => {
     if (!socket.data.rooms.has(room)) return;
     const now = Date.now();
     const previous = state.get(room) ?? { lastRelay: -Infinity, typing: false };

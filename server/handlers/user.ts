@@ -2,15 +2,12 @@
 import { userChannel } from '../channels.js';
 import { ok } from '../result.js';
 import type { Renamed } from '../services/users.js';
-import { parseRename } from '../validate.js';
 import type { HandlerContext } from './context.js';
 import { acked } from './respond.js';
 
 export function renameUser(ctx: HandlerContext) {
-  return acked('user:rename', ctx.logger, async (payload) => {
-    const req = parseRename(payload);
-    if (!req.ok) return req;
-    const renamed = await ctx.services.users.rename(ctx.socket.data.site.id, ctx.socket.data.user, req.data.name);
+  return acked('user:rename', ctx.logger, async ({ name }) => {
+    const renamed = await ctx.services.users.rename(ctx.socket.data.site.id, ctx.socket.data.user, name);
     if (!renamed.ok) return renamed;
     await announceRename(ctx, renamed.data);
     return ok({ user: renamed.data.user });

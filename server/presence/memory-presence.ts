@@ -9,12 +9,12 @@ interface Member {
 
 export class MemoryPresence implements PresenceStore {
   /** `site\0room` → user id → member. */
-  private readonly rooms = new Map<string, Map<UserId, Member>>();
+  private readonly members = new Map<string, Map<UserId, Member>>();
 
   async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }> {
     const key = roomKey(site, room);
-    let members = this.rooms.get(key);
-    if (!members) this.rooms.set(key, (members = new Map()));
+    let members = this.members.get(key);
+    if (!members) this.members.set(key, (members = new Map()));
     const member = members.get(user.id);
     if (member) {
       member.sockets.add(socketId);
@@ -26,7 +26,7 @@ export class MemoryPresence implements PresenceStore {
   }
 
   async removeSocket(site: string, room: string, userId: UserId, socketId: string): Promise<{ remaining: number }> {
-    const member = this.rooms.get(roomKey(site, room))?.get(userId);
+    const member = this.members.get(roomKey(site, room))?.get(userId);
     if (!member) return { remaining: 0 };
     member.sockets.delete(socketId);
     return { remaining: member.sockets.size };
@@ -34,18 +34,18 @@ export class MemoryPresence implements PresenceStore {
 
   async removeIfIdle(site: string, room: string, userId: UserId): Promise<UserInfo | undefined> {
     const key = roomKey(site, room);
-    const members = this.rooms.get(key);
+    const members = this.members.get(key);
     const member = members?.get(userId);
     if (!members || !member || member.sockets.size > 0) return undefined;
     members.delete(userId);
-    if (members.size === 0) this.rooms.delete(key);
+    if (members.size === 0) this.members.delete(key);
     return member.user;
   }
 
   async updateUser(site: string, user: UserInfo): Promise<string[]> {
     const prefix = roomKey(site, '');
     const rooms: string[] = [];
-    for (const [key, members] of this.rooms) {
+    for (const [key, members] of this.members) {
       const member = key.startsWith(prefix) ? members.get(user.id) : undefined;
       if (!member) continue;
       member.user = user;
@@ -55,9 +55,18 @@ export class MemoryPresence implements PresenceStore {
   }
 
   async snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot> {
-    const members = [...(this.rooms.get(roomKey(site, room))?.values() ?? [])].map((m) => m.user);
+    const members = [...(this.members.get(roomKey(site, room))?.values() ?? [])].map((m) => m.user);
     members.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     return { count: members.length, members: members.slice(0, limit) };
+  }
+
+  async rooms(site: string): Promise<Array<{ room: string; count: number }>> {
+    const prefix = roomKey(site, '');
+    const rooms: Array<{ room: string; count: number }> = [];
+    for (const [key, members] of this.members) {
+      if (key.startsWith(prefix) && members.size > 0) rooms.push({ room: key.slice(prefix.length), count: members.size });
+    }
+    return rooms.sort((a, b) => a.room.localeCompare(b.room));
   }
 }
 

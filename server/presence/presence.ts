@@ -23,4 +23,6 @@ export interface PresenceStore {
   /** Replaces the stored profile of a user; answers the rooms they are a member of. */
   updateUser(site: string, user: UserInfo): Promise<string[]>;
   snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot>;
+  /** Every room of the site with at least one member, with its member count. */
+  rooms(site: string): Promise<Array<{ room: string; count: number }>>;
 }

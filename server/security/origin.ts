@@ -32,3 +32,15 @@ function parseOrigin(value: string): URL | undefined {
   }
   return url.origin === value ? url : undefined;
 }
+
+/** The site's rule for a connection: an allowed Origin, or none at all when the site accepts that (native apps). */
+export function isOriginAcceptedBy(origin: string | undefined, site: { origins: readonly string[]; allowNoOrigin: boolean }): boolean {
+  return origin === undefined ? site.allowNoOrigin : isOriginAllowed(origin, site.origins);
+}
+
+/** What a site may list: an exact origin, or one with `*` as its whole port. */
+export function isOriginPattern(value: string): boolean {
+  const candidate = value.endsWith(':*') ? value.slice(0, -2) : value;
+  const url = parseOrigin(candidate);
+  return url !== undefined && (!value.endsWith(':*') || url.port === '');
+}

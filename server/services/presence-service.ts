@@ -67,6 +67,11 @@ export class PresenceService {
     return { room, ...(await this.store.snapshot(site, room, PRESENCE_LIST_MAX)) };
   }
 
+  /** The site's rooms that have members, with their counts. */
+  rooms(site: string): Promise<Array<{ room: string; count: number }>> {
+    return this.store.rooms(site);
+  }
+
   /** Drops pending leaves: nothing is announced after shutdown. */
   close(): void {
     this.closed = true;

@@ -49,4 +49,34 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX messages_dedupe ON messages (site, sender_id, client_id);
     `,
   },
+  {
+    version: 2,
+    name: 'site policy and retention, identified users, tombstones, bans',
+    sql: `
+      ALTER TABLE sites ADD COLUMN allow_no_origin INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sites ADD COLUMN room_policy TEXT NOT NULL DEFAULT 'open';
+      ALTER TABLE sites ADD COLUMN rooms TEXT NOT NULL DEFAULT '[]';           -- JSON array (allow-list policy)
+      ALTER TABLE sites ADD COLUMN read_only_rooms TEXT NOT NULL DEFAULT '[]'; -- JSON array
+      ALTER TABLE sites ADD COLUMN retention_days INTEGER;
+
+      ALTER TABLE users ADD COLUMN avatar TEXT;
+      ALTER TABLE users ADD COLUMN skeleton TEXT;
+      CREATE INDEX users_site_skeleton ON users (site, skeleton) WHERE kind = 'user';
+
+      ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX messages_sender ON messages (site, sender_id, at);
+
+      CREATE TABLE bans (
+        id      TEXT PRIMARY KEY,
+        site    TEXT NOT NULL REFERENCES sites(id),
+        kind    TEXT NOT NULL,  -- 'ban' | 'mute'
+        user_id TEXT,
+        ip      TEXT,
+        until   INTEGER NOT NULL,
+        reason  TEXT,
+        created INTEGER NOT NULL
+      );
+      CREATE INDEX bans_site_until ON bans (site, until);
+    `,
+  },
 ];

@@ -7,15 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChatMessage, HistoryPage, UserInfo } from '../../protocol/index.js';
+import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { ROOM_POLICIES } from './store.js';
 import type {
   AppendResult,
+  BanDraft,
   ChatStore,
   CreateUserResult,
   HistoryQuery,
   MessageDraft,
   NewUser,
+  RoomPolicy,
   Site,
 } from './store.js';
 
@@ -23,7 +26,29 @@ interface SiteRow {
   id: string;
   name: string;
   origins: string;
+  allow_no_origin: number;
   secret: string;
+  room_policy: string;
+  rooms: string;
+  read_only_rooms: string;
+  retention_days: number | null;
+  created: number;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  kind: string;
+  avatar: string | null;
+}
+
+interface BanRow {
+  id: string;
+  kind: string;
+  user_id: string | null;
+  ip: string | null;
+  until: number;
+  reason: string | null;
   created: number;
 }
 
@@ -38,9 +63,13 @@ interface MessageRow {
   recipient: string | null;
   text: string;
   at: number;
+  deleted: number;
 }
 
-const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at';
+const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
+const SITE_COLUMNS = 'id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created';
+const SITE_PARAMS =
+  '@id, @name, @origins, @allowNoOrigin, @secret, @roomPolicy, @rooms, @readOnlyRooms, @retentionDays, @created';
 
 export const SQLITE_FILE_NAME = 'chat-room.sqlite';
 
@@ -48,6 +77,8 @@ export class SqliteStore implements ChatStore {
   private readonly db: Database.Database;
   private readonly stmt;
   private readonly appendTx: (site: string, draft: MessageDraft) => AppendResult;
+  private readonly removeSiteTx: (id: string) => boolean;
+  private readonly eraseTx: (site: string, userId: string) => MessageDeleted[];
 
   /** Opens (creating when missing) `<dataDir>/chat-room.sqlite` and migrates it. */
   static open(dataDir: string): SqliteStore {
@@ -64,19 +95,39 @@ export class SqliteStore implements ChatStore {
     migrate(db);
 
     this.stmt = {
-      getSite: db.prepare<[string], SiteRow>('SELECT * FROM sites WHERE id = ?'),
-      addSite: db.prepare(
-        'INSERT OR IGNORE INTO sites (id, name, origins, secret, created) VALUES (@id, @name, @origins, @secret, @created)',
+      getSite: db.prepare<[string], SiteRow>(`SELECT ${SITE_COLUMNS} FROM sites WHERE id = ?`),
+      listSites: db.prepare<[], SiteRow>(`SELECT ${SITE_COLUMNS} FROM sites ORDER BY id`),
+      addSite: db.prepare(`INSERT OR IGNORE INTO sites (${SITE_COLUMNS}) VALUES (${SITE_PARAMS})`),
+      updateSite: db.prepare(
+        `UPDATE sites SET name = @name, origins = @origins, allow_no_origin = @allowNoOrigin, secret = @secret,
+           room_policy = @roomPolicy, rooms = @rooms, read_only_rooms = @readOnlyRooms, retention_days = @retentionDays
+         WHERE id = @id`,
       ),
-      getUser: db.prepare<[string, string], UserInfo>('SELECT id, name, kind FROM users WHERE site = ? AND id = ?'),
+      removeSiteRows: ['DELETE FROM bans WHERE site = ?', 'DELETE FROM messages WHERE site = ?', 'DELETE FROM users WHERE site = ?']
+        .map((sql) => db.prepare<[string]>(sql)),
+      removeSite: db.prepare<[string]>('DELETE FROM sites WHERE id = ?'),
+      getUser: db.prepare<[string, string], UserRow>('SELECT id, name, kind, avatar FROM users WHERE site = ? AND id = ?'),
       userIdExists: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM users WHERE site = ? AND id = ?'),
       nameKeyExists: db.prepare<[string, string], { one: number }>(
         'SELECT 1 AS one FROM users WHERE site = ? AND name_key = ?',
       ),
       insertUser: db.prepare(
-        'INSERT INTO users (site, id, name, name_key, kind, created) VALUES (@site, @id, @name, @nameKey, @kind, @created)',
+        `INSERT INTO users (site, id, name, name_key, kind, avatar, skeleton, created)
+         VALUES (@site, @id, @name, @nameKey, @kind, @avatar, @skeleton, @created)`,
       ),
-      renameUser: db.prepare('UPDATE users SET name = @name, name_key = @nameKey WHERE site = @site AND id = @id'),
+      renameUser: db.prepare(
+        'UPDATE users SET name = @name, name_key = @nameKey, skeleton = @skeleton WHERE site = @site AND id = @id',
+      ),
+      saveIdentifiedUser: db.prepare(
+        `INSERT INTO users (site, id, name, name_key, kind, avatar, skeleton, created)
+         VALUES (@site, @id, @name, @nameKey, @kind, @avatar, @skeleton, @created)
+         ON CONFLICT (site, id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
+           avatar = excluded.avatar, skeleton = excluded.skeleton`,
+      ),
+      identifiedBySkeleton: db.prepare<[string, string, string], { id: string }>(
+        "SELECT id FROM users WHERE site = ? AND skeleton = ? AND kind = 'user' AND id <> ? LIMIT 1",
+      ),
+      deleteUser: db.prepare<[string, string]>('DELETE FROM users WHERE site = ? AND id = ?'),
       nameKeyHolder: db.prepare<[string, string], { id: string }>('SELECT id FROM users WHERE site = ? AND name_key = ?'),
       byClientId: db.prepare<[string, string, string], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND sender_id = ? AND client_id = ?`,
@@ -98,7 +149,37 @@ export class SqliteStore implements ChatStore {
       after: db.prepare<[string, string, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND room = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
       ),
+      getMessage: db.prepare<[string, string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND id = ?`),
+      tombstone: db.prepare<[string, string]>("UPDATE messages SET text = '', deleted = 1 WHERE site = ? AND id = ?"),
+      messagesBy: db.prepare<[string, string], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND sender_id = ? ORDER BY at, room, seq`,
+      ),
+      eraseMessagesBy: db.prepare<[string, string]>(
+        "UPDATE messages SET text = '', deleted = 1, sender_name = '' WHERE site = ? AND sender_id = ?",
+      ),
+      insertBan: db.prepare(
+        `INSERT INTO bans (id, site, kind, user_id, ip, until, reason, created)
+         VALUES (@id, @site, @kind, @userId, @ip, @until, @reason, @created)`,
+      ),
+      removeBan: db.prepare<[string, string]>('DELETE FROM bans WHERE site = ? AND id = ?'),
+      activeBans: db.prepare<[string, number], BanRow>(
+        'SELECT id, kind, user_id, ip, until, reason, created FROM bans WHERE site = ? AND until > ? ORDER BY created',
+      ),
     };
+
+    this.removeSiteTx = db.transaction((id: string): boolean => {
+      for (const stmt of this.stmt.removeSiteRows) stmt.run(id);
+      return this.stmt.removeSite.run(id).changes > 0;
+    });
+
+    this.eraseTx = db.transaction((site: string, userId: string): MessageDeleted[] => {
+      const erased = this.stmt.messagesBy
+        .all(site, userId)
+        .filter((row) => !row.deleted)
+        .map((row) => ({ room: row.room, id: row.id, seq: row.seq }));
+      this.stmt.eraseMessagesBy.run(site, userId);
+      return erased;
+    });
 
     this.appendTx = db
       .transaction((site: string, draft: MessageDraft): AppendResult => {
@@ -126,15 +207,40 @@ export class SqliteStore implements ChatStore {
 
   async getSite(id: string): Promise<Site | undefined> {
     const row = this.stmt.getSite.get(id);
-    return row && { ...row, origins: JSON.parse(row.origins) as string[] };
+    return row && toSite(row);
   }
 
-  async addSite(site: Site): Promise<void> {
-    this.stmt.addSite.run({ ...site, origins: JSON.stringify(site.origins) });
+  async listSites(): Promise<Site[]> {
+    return this.stmt.listSites.all().map(toSite);
+  }
+
+  async addSite(site: Site): Promise<boolean> {
+    return this.stmt.addSite.run(siteParams(site)).changes > 0;
+  }
+
+  async updateSite(site: Site): Promise<boolean> {
+    return this.stmt.updateSite.run(siteParams(site)).changes > 0;
+  }
+
+  async removeSite(id: string): Promise<boolean> {
+    return this.removeSiteTx(id);
   }
 
   async getUser(site: string, id: string): Promise<UserInfo | undefined> {
-    return this.stmt.getUser.get(site, id);
+    const row = this.stmt.getUser.get(site, id);
+    return row && toUser(row);
+  }
+
+  async saveIdentifiedUser(site: string, user: NewUser): Promise<void> {
+    this.stmt.saveIdentifiedUser.run({ site, ...userParams(user), created: Date.now() });
+  }
+
+  async identifiedUserBySkeleton(site: string, skeleton: string, exceptId: string): Promise<string | undefined> {
+    return this.stmt.identifiedBySkeleton.get(site, skeleton, exceptId)?.id;
+  }
+
+  async deleteUser(site: string, id: string): Promise<boolean> {
+    return this.stmt.deleteUser.run(site, id).changes > 0;
   }
 
   async createUser(site: string, user: NewUser): Promise<CreateUserResult> {
@@ -142,14 +248,14 @@ export class SqliteStore implements ChatStore {
     // SQLite has one writer, so nothing can slip in between.
     if (this.stmt.userIdExists.get(site, user.id)) return 'id_taken';
     if (this.stmt.nameKeyExists.get(site, user.nameKey)) return 'name_taken';
-    this.stmt.insertUser.run({ site, ...user, created: Date.now() });
+    this.stmt.insertUser.run({ site, ...userParams(user), created: Date.now() });
     return 'created';
   }
 
-  async renameUser(site: string, id: string, name: string, nameKey: string): Promise<boolean> {
+  async renameUser(site: string, id: string, name: string, nameKey: string, skeleton: string): Promise<boolean> {
     const holder = this.stmt.nameKeyHolder.get(site, nameKey);
     if (holder && holder.id !== id) return false;
-    this.stmt.renameUser.run({ site, id, name, nameKey });
+    this.stmt.renameUser.run({ site, id, name, nameKey, skeleton });
     return true;
   }
 
@@ -180,9 +286,106 @@ export class SqliteStore implements ChatStore {
     return this.stmt.lastSeq.get(site, room)!.seq;
   }
 
+  async getMessage(site: string, id: string): Promise<ChatMessage | undefined> {
+    const row = this.stmt.getMessage.get(site, id);
+    return row && toMessage(row);
+  }
+
+  async deleteMessage(site: string, id: string): Promise<ChatMessage | undefined> {
+    if (this.stmt.tombstone.run(site, id).changes === 0) return undefined;
+    return this.getMessage(site, id);
+  }
+
+  async messagesBy(site: string, userId: string): Promise<ChatMessage[]> {
+    return this.stmt.messagesBy.all(site, userId).map(toMessage);
+  }
+
+  async eraseMessagesBy(site: string, userId: string): Promise<MessageDeleted[]> {
+    return this.eraseTx(site, userId);
+  }
+
+  async addBan(site: string, draft: BanDraft): Promise<BanInfo> {
+    const ban: BanInfo = { id: randomUUID(), ...draft };
+    this.stmt.insertBan.run({
+      id: ban.id,
+      site,
+      kind: ban.kind,
+      userId: ban.userId ?? null,
+      ip: ban.ip ?? null,
+      until: ban.until,
+      reason: ban.reason ?? null,
+      created: ban.created,
+    });
+    return ban;
+  }
+
+  async removeBan(site: string, id: string): Promise<boolean> {
+    return this.stmt.removeBan.run(site, id).changes > 0;
+  }
+
+  async activeBans(site: string, now: number): Promise<BanInfo[]> {
+    return this.stmt.activeBans.all(site, now).map(toBan);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function siteParams(site: Site): Record<string, string | number | null> {
+  return {
+    id: site.id,
+    name: site.name,
+    origins: JSON.stringify(site.origins),
+    allowNoOrigin: site.allowNoOrigin ? 1 : 0,
+    secret: site.secret,
+    roomPolicy: site.roomPolicy,
+    rooms: JSON.stringify(site.rooms),
+    readOnlyRooms: JSON.stringify(site.readOnlyRooms),
+    retentionDays: site.retentionDays ?? null,
+    created: site.created,
+  };
+}
+
+function toSite(row: SiteRow): Site {
+  const site: Site = {
+    id: row.id,
+    name: row.name,
+    origins: JSON.parse(row.origins) as string[],
+    allowNoOrigin: row.allow_no_origin === 1,
+    secret: row.secret,
+    roomPolicy: (ROOM_POLICIES as readonly string[]).includes(row.room_policy) ? (row.room_policy as RoomPolicy) : 'open',
+    rooms: JSON.parse(row.rooms) as string[],
+    readOnlyRooms: JSON.parse(row.read_only_rooms) as string[],
+    created: row.created,
+  };
+  if (row.retention_days !== null) site.retentionDays = row.retention_days;
+  return site;
+}
+
+function userParams(user: NewUser): Record<string, string | null> {
+  return {
+    id: user.id,
+    name: user.name,
+    nameKey: user.nameKey,
+    kind: user.kind,
+    avatar: user.avatar ?? null,
+    skeleton: user.skeleton,
+  };
+}
+
+function toUser(row: UserRow): UserInfo {
+  const user: UserInfo = { id: row.id, name: row.name, kind: row.kind === 'user' ? 'user' : 'guest' };
+  if (row.avatar !== null) user.avatar = row.avatar;
+  return user;
+}
+
+function toBan(row: BanRow): BanInfo {
+  const ban: BanInfo = { id: row.id, kind: row.kind === 'mute' ? 'mute' : 'ban', until: row.until, created: row.created };
+  if (row.user_id !== null) ban.userId = row.user_id;
+  if (row.ip !== null) ban.ip = row.ip;
+  if (row.reason !== null) ban.reason = row.reason;
+  return ban;
 }
 
 function migrate(db: Database.Database): void {
@@ -213,5 +416,6 @@ function toMessage(row: MessageRow): ChatMessage {
     at: row.at,
   };
   if (row.recipient !== null) message.to = row.recipient;
+  if (row.deleted) message.deleted = true;
   return message;
 }

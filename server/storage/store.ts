@@ -1,10 +1,14 @@
 /**
  * The storage seam. Handlers and services only see this interface, so the
  * SQLite default and a PostgreSQL driver are interchangeable. Every method is
- * async even where the driver is synchronous. Delivery cursors and bans will be
- * added here as further methods when those features land.
+ * async even where the driver is synchronous. Delivery cursors will be added
+ * here as further methods when that feature lands.
  */
-import type { ChatMessage, HistoryPage, UserId, UserInfo } from '../../protocol/index.js';
+import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserId, UserInfo } from '../../protocol/index.js';
+
+/** Who may join which rooms of a site. */
+export type RoomPolicy = 'open' | 'allow-list' | 'token';
+export const ROOM_POLICIES: readonly RoomPolicy[] = ['open', 'allow-list', 'token'];
 
 /** A tenant: one embedding website with its own namespace, users and rooms. */
 export interface Site {
@@ -12,14 +16,26 @@ export interface Site {
   name: string;
   /** Origins allowed to connect: exact (`https://a.example`) or with a `*` port (`http://localhost:*`). */
   origins: string[];
-  /** Server-side secret: derives public user ids, later signs identity tokens and guards the admin API. */
+  /** Connections without an Origin header (native apps, WebViews, bots) are refused unless this is set. */
+  allowNoOrigin: boolean;
+  /** Server-side secret: derives public user ids, signs identity tokens and guards the site's admin API. */
   secret: string;
+  /** `open`: any valid room name; `allow-list`: only `rooms`; `token`: identified users only (and their token's `rooms`). */
+  roomPolicy: RoomPolicy;
+  /** The rooms of the `allow-list` policy. */
+  rooms: string[];
+  /** Rooms where only moderators post. */
+  readOnlyRooms: string[];
+  /** Messages older than this many days are not kept; unset keeps them. */
+  retentionDays?: number;
   created: number;
 }
 
 export interface NewUser extends UserInfo {
   /** The normalised name the per-site uniqueness is checked on. */
   nameKey: string;
+  /** The name with decorations and look-alike characters folded (see `nicknameSkeleton`): guests may not imitate identified users. */
+  skeleton: string;
 }
 
 /** Outcome of inserting a user: stored, or which unique key collided. */
@@ -48,21 +64,48 @@ export interface HistoryQuery {
   limit: number;
 }
 
+/** A ban or mute before the store gives it an id. */
+export type BanDraft = Omit<BanInfo, 'id'>;
+
 export interface ChatStore {
   getSite(id: string): Promise<Site | undefined>;
-  /** Inserts the site, or does nothing when its id exists. */
-  addSite(site: Site): Promise<void>;
+  listSites(): Promise<Site[]>;
+  /** Inserts the site; false (and nothing changed) when its id exists. */
+  addSite(site: Site): Promise<boolean>;
+  /** Replaces every setting of an existing site; false when there is none. */
+  updateSite(site: Site): Promise<boolean>;
+  /** Removes the site with all its users, messages and bans; false when there is none. */
+  removeSite(id: string): Promise<boolean>;
 
   getUser(site: string, id: UserId): Promise<UserInfo | undefined>;
   createUser(site: string, user: NewUser): Promise<CreateUserResult>;
   /** False when another user of the site holds `nameKey`. */
-  renameUser(site: string, id: UserId, name: string, nameKey: string): Promise<boolean>;
+  renameUser(site: string, id: UserId, name: string, nameKey: string, skeleton: string): Promise<boolean>;
+  /** Creates or updates an identified user: their name and avatar come from the site's token every time. */
+  saveIdentifiedUser(site: string, user: NewUser): Promise<void>;
+  /** The identified user (other than `exceptId`) whose name has this skeleton. */
+  identifiedUserBySkeleton(site: string, skeleton: string, exceptId: UserId): Promise<UserId | undefined>;
+  /** Removes the profile (the name becomes free); their messages are left to `eraseMessagesBy`. */
+  deleteUser(site: string, id: UserId): Promise<boolean>;
 
   /** Stores once per (site, sender, clientId) with the next gapless `seq` of the room. */
   appendMessage(site: string, draft: MessageDraft): Promise<AppendResult>;
   history(site: string, room: string, query: HistoryQuery): Promise<HistoryPage>;
   /** Highest seq of the room, 0 when empty. */
   lastSeq(site: string, room: string): Promise<number>;
+  getMessage(site: string, id: string): Promise<ChatMessage | undefined>;
+  /** Tombstones a message (text cleared, `deleted` set; seq kept); answers the tombstone, or undefined when there is none. */
+  deleteMessage(site: string, id: string): Promise<ChatMessage | undefined>;
+  /** Every message the user sent, oldest first (private ones included), for a data export. */
+  messagesBy(site: string, userId: UserId): Promise<ChatMessage[]>;
+  /** Tombstones every message the user sent and clears their sender name; answers what was tombstoned. */
+  eraseMessagesBy(site: string, userId: UserId): Promise<MessageDeleted[]>;
+
+  addBan(site: string, ban: BanDraft): Promise<BanInfo>;
+  /** False when the site has no such ban. */
+  removeBan(site: string, id: string): Promise<boolean>;
+  /** Bans and mutes of the site still in force at `now`. */
+  activeBans(site: string, now: number): Promise<BanInfo[]>;
 
   close(): Promise<void>;
 }

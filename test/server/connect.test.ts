@@ -3,14 +3,23 @@ import { test } from 'node:test';
 import { io } from 'socket.io-client';
 import { isOriginAllowed } from '../../server/security/origin.js';
 import { DEMO_SITE_ORIGINS } from '../../server/services/sites.js';
-import { client, connect, connectError, startServer } from './helpers.js';
+import { client, connect, connectError, pollingHandshake, startServer } from './helpers.js';
 
 test('connecting to an unknown site is refused with "Invalid namespace"', async (t) => {
   const { url } = await startServer(t);
   for (const site of ['nope', 'Demo', 'demo-x', '../demo']) {
-    const err = await connectError(client(t, url, { site }));
+    const err = await connectError(client(t, url, { site, querySite: null }));
     assert.equal(err.message, 'Invalid namespace', site);
   }
+});
+
+test('naming an unknown site in the handshake URL is refused before any socket exists', async (t) => {
+  const { url, server } = await startServer(t);
+  const refused = await pollingHandshake(url, { origin: 'http://localhost:1234', site: 'nope' });
+  assert.equal(refused.status, 403);
+  assert.equal((JSON.parse(refused.body) as { message: string }).message, 'unknown_site');
+  await connectError(client(t, url, { site: 'nope' }));
+  assert.equal(server.io.engine.clientsCount, 0);
 });
 
 test('the default namespace serves nothing', async (t) => {
@@ -23,12 +32,30 @@ test('the default namespace serves nothing', async (t) => {
   assert.equal(err.data?.code, 'unknown_site');
 });
 
-test('a page from an origin the site does not allow is refused with origin_not_allowed', async (t) => {
-  const { url } = await startServer(t);
-  for (const origin of ['https://evil.example', 'http://localhost.evil.example:80', 'https://localhost:1234', 'null', null]) {
-    const err = await connectError(client(t, url, { origin }));
-    assert.equal(err.message, 'origin_not_allowed', String(origin));
-    assert.equal(err.data?.code, 'origin_not_allowed');
+const FOREIGN_ORIGINS = ['https://evil.example', 'http://localhost.evil.example:80', 'https://localhost:1234', 'null'];
+
+test('a handshake from an origin the site does not allow is refused by Engine.IO with 403 origin_not_allowed', async (t) => {
+  const { url, server } = await startServer(t);
+  for (const origin of [...FOREIGN_ORIGINS, undefined]) {
+    for (const site of ['demo', undefined]) {
+      const refused = await pollingHandshake(url, { ...(origin ? { origin } : {}), ...(site ? { site } : {}) });
+      assert.equal(refused.status, 403, `${origin} ${site}`);
+      assert.deepEqual(JSON.parse(refused.body), { code: 4, message: 'origin_not_allowed' });
+    }
+  }
+  const accepted = await pollingHandshake(url, { origin: 'http://localhost:1234', site: 'demo' });
+  assert.equal(accepted.status, 200);
+  assert.ok(server.metrics.refusedHandshakes >= 10);
+});
+
+test('a WebSocket from a foreign origin gets no socket at all (no cross-site WebSocket hijacking)', async (t) => {
+  const { url, server } = await startServer(t);
+  for (const origin of [...FOREIGN_ORIGINS, null]) {
+    for (const querySite of ['demo', null]) {
+      const err = await connectError(client(t, url, { origin, querySite }));
+      assert.notEqual(err.message, 'Invalid namespace');
+      assert.equal(server.io.engine.clientsCount, 0, String(origin));
+    }
   }
 });
 

@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
+import { createHmac } from 'node:crypto';
+import { SITE_QUERY_PARAM } from '../../protocol/index.js';
 import type {
   ClientToServerEvents,
   HandshakeAuth,
   ServerToClientEvents,
   Session,
 } from '../../protocol/index.js';
-import { createChatServer } from '../../server/index.js';
-import type { ChatServer, ChatServerOptions } from '../../server/index.js';
+import { DEFAULT_RATE_LIMITS, createChatServer } from '../../server/index.js';
+import type { ChatServer, ChatServerOptions, RateLimitOptions } from '../../server/index.js';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type ServerEvent = keyof ServerToClientEvents;
@@ -37,10 +39,30 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/**
+ * Every test client comes from 127.0.0.1 and most tests send in bursts, so the
+ * suites run with limits far above the defaults; the rate-limit tests set
+ * their own with `rateLimits`.
+ */
+export const RELAXED_RATE_LIMITS: RateLimitOptions = Object.fromEntries(
+  Object.keys(DEFAULT_RATE_LIMITS).map((key) => [key, { points: 1_000_000, durationMs: 1000 }]),
+) as unknown as RateLimitOptions;
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
 /** A real server on an ephemeral port with a fresh data dir, closed when the test ends. */
 export async function startServer(t: TestContext, options: ChatServerOptions = {}): Promise<Running> {
   const dataDir = options.dataDir ?? (await tempDir(t));
-  const server = createChatServer({ port: 0, logLevel: 'silent', presenceGraceMs: TEST_GRACE_MS, ...options, dataDir });
+  const server = createChatServer({
+    port: 0,
+    logLevel: 'silent',
+    presenceGraceMs: TEST_GRACE_MS,
+    ...options,
+    // `adminToken: undefined` runs a server without one.
+    adminToken: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
+    rateLimits: { ...RELAXED_RATE_LIMITS, ...options.rateLimits },
+    dataDir,
+  });
   const { url, demoUrl } = await server.listen();
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= server.close());
@@ -50,18 +72,21 @@ export async function startServer(t: TestContext, options: ChatServerOptions = {
 
 export interface ConnectOptions extends HandshakeAuth {
   site?: string;
+  /** The site named in the handshake URL (`SITE_QUERY_PARAM`); default `site`, `null` names none. */
+  querySite?: string | null;
   /** `null` sends no Origin header. */
   origin?: string | null;
 }
 
 /** An unconnected client for the site namespace, closed when the test ends. */
 export function client(t: TestContext, url: string, options: ConnectOptions = {}): Client {
-  const { site = 'demo', origin = ALLOWED_ORIGIN, ...auth } = options;
+  const { site = 'demo', querySite = site, origin = ALLOWED_ORIGIN, ...auth } = options;
   const socket: Client = io(`${url}/s/${site}`, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
     auth,
+    ...(querySite === null ? {} : { query: { [SITE_QUERY_PARAM]: querySite } }),
     ...(origin === null ? {} : { extraHeaders: { origin } }),
   });
   t.after(() => {
@@ -144,4 +169,64 @@ export function clientId(): string {
 /** Emits with an ack and a timeout, for events the typed interface would not let through (bad payloads). */
 export function emitRaw(socket: Client, event: string, ...args: unknown[]): Promise<unknown> {
   return (socket.timeout(2000).emitWithAck as (e: string, ...a: unknown[]) => Promise<unknown>)(event, ...args);
+}
+
+/** An HS256 identity token as a site's backend signs it (see docs/SECURITY.md). */
+export function signToken(claims: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+  const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const signed = `${encode(header)}.${encode(claims)}`;
+  return `${signed}.${createHmac('sha256', secret).update(signed).digest('base64url')}`;
+}
+
+/** Seconds since the epoch, as JWT times are. */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Calls the admin API; `token` defaults to the server admin token, `null` sends none. */
+export async function api(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string | null; body?: unknown } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const token = options.token === undefined ? TEST_ADMIN_TOKEN : options.token;
+  const res = await fetch(`${url}/api${path}`, {
+    method,
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+export interface TestSite {
+  id: string;
+  secret: string;
+}
+
+/** Registers a site through the admin API and answers its id and secret. */
+export async function createSite(url: string, fields: Record<string, unknown>): Promise<TestSite> {
+  const { status, body } = await api(url, 'POST', '/sites', { body: fields });
+  if (status !== 201) throw new Error(`creating a site answered ${status}: ${JSON.stringify(body)}`);
+  return body.site as TestSite;
+}
+
+/** The secret of the `demo` site, read from the server's store. */
+export async function demoSecret(server: ChatServer): Promise<string> {
+  return (await server.store.getSite('demo'))!.secret;
+}
+
+/** A raw Engine.IO polling handshake, as a browser's first request: answers the status and body. */
+export async function pollingHandshake(
+  url: string,
+  options: { origin?: string; site?: string },
+): Promise<{ status: number; body: string }> {
+  const query = new URLSearchParams({ EIO: '4', transport: 'polling' });
+  if (options.site !== undefined) query.set(SITE_QUERY_PARAM, options.site);
+  const res = await fetch(`${url}/socket.io/?${query}`, { headers: options.origin ? { origin: options.origin } : {} });
+  return { status: res.status, body: await res.text() };
 }

@@ -1,0 +1,32 @@
+/** `mod:delete` and `mod:ban`: moderation from a moderator's socket (token role `moderator`). */
+import { ErrorCode } from '../../protocol/index.js';
+import { fail, ok } from '../result.js';
+import type { Failure } from '../result.js';
+import type { HandlerContext } from './context.js';
+import { acked } from './respond.js';
+
+function notModerator({ socket }: HandlerContext): Failure | undefined {
+  return socket.data.role === 'moderator' ? undefined : fail(ErrorCode.Forbidden, 'only moderators may do this');
+}
+
+export function moderatorDelete(ctx: HandlerContext) {
+  return acked('mod:delete', ctx.logger, async ({ room, messageId }) => {
+    const refused = notModerator(ctx);
+    if (refused) return refused;
+    ctx.logger.info('message deleted by moderator', { room, messageId });
+    return ctx.services.moderation.deleteMessage(ctx.socket.data.site.id, room, messageId);
+  });
+}
+
+export function moderatorBan(ctx: HandlerContext) {
+  return acked('mod:ban', ctx.logger, async ({ userId, kind, durationMs, reason }) => {
+    const refused = notModerator(ctx);
+    if (refused) return refused;
+    const { site, user } = ctx.socket.data;
+    if (userId === user.id) return fail(ErrorCode.Forbidden, 'moderators cannot ban themselves');
+    if (!(await ctx.services.users.get(site.id, userId))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
+    const ban = await ctx.services.moderation.ban(site.id, { userId, kind, durationMs, ...(reason ? { reason } : {}) });
+    ctx.logger.info('user restricted by moderator', { target: userId, kind, until: ban.until });
+    return ok({ ban });
+  });
+}

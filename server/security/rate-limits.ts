@@ -1,0 +1,135 @@
+/**
+ * Rate limits per socket, per user and per IP (rate-limiter-flexible). Kept in
+ * this process's memory for now; the seam is this class, so a cluster-wide
+ * store (Redis) replaces the limiters here and nothing else.
+ */
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** `points` actions per `durationMs`; with `burst`, a few more are allowed now and then. */
+export interface RateLimitRule {
+  points: number;
+  durationMs: number;
+  /** Extra actions allowed per its own (longer) window once `points` are spent. */
+  burst?: { points: number; durationMs: number };
+}
+
+export interface RateLimitOptions {
+  /** Any event at all, valid or not: the cheap guard against a socket flooding the server. */
+  eventsPerSocket: RateLimitRule;
+  /** `message:send` and `dm:send`. */
+  messagesPerSocket: RateLimitRule;
+  messagesPerUser: RateLimitRule;
+  messagesPerIp: RateLimitRule;
+  joinsPerSocket: RateLimitRule;
+  joinsPerIp: RateLimitRule;
+  /** Over the limit, typing events are dropped silently (they have no ack). */
+  typingPerSocket: RateLimitRule;
+  /** Engine.IO handshakes, counted before any socket exists. */
+  connectionsPerIp: RateLimitRule;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
+  eventsPerSocket: { points: 60, durationMs: 1000 },
+  messagesPerSocket: { points: 10, durationMs: 10_000, burst: { points: 5, durationMs: 60_000 } },
+  messagesPerUser: { points: 10, durationMs: 10_000, burst: { points: 5, durationMs: 60_000 } },
+  // Many people may share an address (offices, mobile carriers).
+  messagesPerIp: { points: 100, durationMs: 10_000 },
+  joinsPerSocket: { points: 20, durationMs: 10_000 },
+  joinsPerIp: { points: 120, durationMs: 10_000 },
+  typingPerSocket: { points: 20, durationMs: 10_000 },
+  connectionsPerIp: { points: 30, durationMs: 60_000 },
+};
+
+/**
+ * Every rule with `factor` times its points (burst included): a deployment
+ * that serves many people behind one address, a benchmark or a test suite
+ * raises them all at once without restating each rule.
+ */
+export function scaleRateLimits(rules: RateLimitOptions, factor: number): RateLimitOptions {
+  const scale = (rule: RateLimitRule): RateLimitRule => ({
+    points: Math.max(1, Math.round(rule.points * factor)),
+    durationMs: rule.durationMs,
+    ...(rule.burst ? { burst: { ...rule.burst, points: Math.max(1, Math.round(rule.burst.points * factor)) } } : {}),
+  });
+  return Object.fromEntries(Object.entries(rules).map(([k, rule]) => [k, scale(rule)])) as unknown as RateLimitOptions;
+}
+
+export type RateLimitedAction = 'message' | 'join' | 'typing';
+
+/** Who is acting: each key has its own budget. */
+export interface ActorKeys {
+  socket: string;
+  user: string;
+  ip: string;
+}
+
+export type LimitResult = { ok: true } | { ok: false; retryAfterMs: number };
+
+interface Limiter {
+  consume(key: string): Promise<RateLimiterRes>;
+}
+
+export class RateLimits {
+  private readonly events: Limiter;
+  private readonly connections: Limiter;
+  private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
+
+  constructor(overrides: Partial<RateLimitOptions> = {}) {
+    const rules = { ...DEFAULT_RATE_LIMITS, ...overrides };
+    this.events = limiter('events', rules.eventsPerSocket);
+    this.connections = limiter('connections', rules.connectionsPerIp);
+    this.actions = {
+      message: [
+        ['socket', limiter('msg-socket', rules.messagesPerSocket)],
+        ['user', limiter('msg-user', rules.messagesPerUser)],
+        ['ip', limiter('msg-ip', rules.messagesPerIp)],
+      ],
+      join: [
+        ['socket', limiter('join-socket', rules.joinsPerSocket)],
+        ['ip', limiter('join-ip', rules.joinsPerIp)],
+      ],
+      typing: [['socket', limiter('typing-socket', rules.typingPerSocket)]],
+    };
+  }
+
+  /** One more event of any kind from this socket. */
+  event(socketId: string): Promise<LimitResult> {
+    return take(this.events, socketId);
+  }
+
+  /** One more handshake from this address. */
+  connection(ip: string): Promise<LimitResult> {
+    return take(this.connections, ip);
+  }
+
+  /** One more `action` by this actor: every key's budget must allow it. */
+  async action(action: RateLimitedAction, keys: ActorKeys): Promise<LimitResult> {
+    for (const [key, rule] of this.actions[action]) {
+      const result = await take(rule, keys[key]);
+      if (!result.ok) return result;
+    }
+    return { ok: true };
+  }
+}
+
+function limiter(name: string, rule: RateLimitRule): Limiter {
+  const main = new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.durationMs / 1000 });
+  if (!rule.burst) return main;
+  const burst = new RateLimiterMemory({
+    keyPrefix: `${name}-burst`,
+    points: rule.burst.points,
+    duration: rule.burst.durationMs / 1000,
+  });
+  return new BurstyRateLimiter(main, burst);
+}
+
+async function take(limiter: Limiter, key: string): Promise<LimitResult> {
+  try {
+    await limiter.consume(key);
+    return { ok: true };
+  } catch (rejection) {
+    // The memory store rejects with the limiter's answer; anything else is a bug to surface.
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return { ok: false, retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
+  }
+}

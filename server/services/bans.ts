@@ -1,0 +1,53 @@
+/**
+ * Bans and mutes in force, per site, read through the store and cached for a
+ * moment (every send consults them). Adding or lifting one through this
+ * service takes effect at once; one written by another process within
+ * `CACHE_TTL_MS`.
+ */
+import type { BanInfo, BanKind, UserId } from '../../protocol/index.js';
+import type { BanDraft, ChatStore } from '../storage/store.js';
+
+const CACHE_TTL_MS = 5000;
+
+export class BanService {
+  private readonly cache = new Map<string, { bans: BanInfo[]; expires: number }>();
+
+  constructor(private readonly store: ChatStore) {}
+
+  /** Bans and mutes of the site in force now. */
+  async active(site: string): Promise<BanInfo[]> {
+    const now = Date.now();
+    let entry = this.cache.get(site);
+    if (!entry || entry.expires <= now) {
+      entry = { bans: await this.store.activeBans(site, now), expires: now + CACHE_TTL_MS };
+      this.cache.set(site, entry);
+    }
+    return entry.bans.filter((ban) => ban.until > now);
+  }
+
+  /**
+   * The restriction of one of `kinds` on this user or address that lasts
+   * longest, if any. A ban also silences: ask for `['ban', 'mute']` before a send.
+   */
+  async find(site: string, kinds: readonly BanKind[], userId: UserId, ip: string): Promise<BanInfo | undefined> {
+    let found: BanInfo | undefined;
+    for (const ban of await this.active(site)) {
+      if (!kinds.includes(ban.kind)) continue;
+      if (ban.userId !== userId && ban.ip !== ip) continue;
+      if (!found || ban.until > found.until) found = ban;
+    }
+    return found;
+  }
+
+  async add(site: string, draft: BanDraft): Promise<BanInfo> {
+    const ban = await this.store.addBan(site, draft);
+    this.cache.delete(site);
+    return ban;
+  }
+
+  async remove(site: string, id: string): Promise<boolean> {
+    const removed = await this.store.removeBan(site, id);
+    this.cache.delete(site);
+    return removed;
+  }
+}

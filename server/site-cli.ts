@@ -1,0 +1,170 @@
+/**
+ * `chat-room-server site …`: manages the site registry in the data
+ * directory's database directly (no running server needed; a running server
+ * sees the change within a few seconds).
+ */
+import { parseArgs } from 'node:util';
+import { SITE_ID_PATTERN } from '../protocol/index.js';
+import { isOriginPattern } from './security/origin.js';
+import { SiteRegistry } from './services/sites.js';
+import { SqliteStore } from './storage/sqlite-store.js';
+import { ROOM_POLICIES } from './storage/store.js';
+import type { RoomPolicy, Site } from './storage/store.js';
+import { isRoomName } from './validate.js';
+
+export const SITE_HELP = `Usage: chat-room-server site <command> [options]
+
+Commands:
+  add <id> --name <name> --origin <origin> [--origin <origin> …]
+                        Register a site; prints its secret and the embed snippet
+      --allow-no-origin         Accept connections without an Origin (native apps)
+      --room-policy <policy>    ${ROOM_POLICIES.join(' | ')} (default open)
+      --room <name>             A room of the allow-list policy (repeatable)
+      --read-only-room <name>   A room where only moderators post (repeatable)
+      --retention-days <n>      Keep messages this many days
+      --public-url <url>        The server's public URL for the snippet
+                                (CHAT_ROOM_PUBLIC_URL, default http://localhost:8080)
+  list                  List the sites
+  show <id>             Show one site's settings (not its secret)
+  remove <id>           Remove a site with all its users, messages and bans
+  rotate-secret <id>    Replace a site's secret and print the new one
+
+Options of every command:
+  --data-dir <path>     Where the SQLite database lives (CHAT_ROOM_DATA_DIR, default ./data)
+  --json                Print JSON instead of text
+`;
+
+/** A mistake in the command line: printed with the help, exit code 2. */
+export class SiteUsageError extends Error {}
+
+type Print = (text: string) => void;
+
+/** Runs one site command; answers the exit code. Results go to `print`, refusals to `printError`. */
+export async function runSiteCommand(args: string[], print: Print, printError: Print): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      name: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      'allow-no-origin': { type: 'boolean' },
+      'room-policy': { type: 'string' },
+      room: { type: 'string', multiple: true },
+      'read-only-room': { type: 'string', multiple: true },
+      'retention-days': { type: 'string' },
+      'public-url': { type: 'string' },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, id, ...extra] = positionals;
+  if (values.help || command === undefined) {
+    print(SITE_HELP);
+    return 0;
+  }
+  if (extra.length > 0) throw new SiteUsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const needsId = (): string => {
+    if (id === undefined || !SITE_ID_PATTERN.test(id)) throw new SiteUsageError(`${command} needs a site id (a-z 0-9 -, up to 32)`);
+    return id;
+  };
+  const json = values.json ?? false;
+  const store = SqliteStore.open(values['data-dir'] ?? process.env.CHAT_ROOM_DATA_DIR ?? './data');
+  const sites = new SiteRegistry(store);
+  try {
+    switch (command) {
+      case 'add': {
+        const siteId = needsId();
+        const name = values.name?.trim();
+        if (!name) throw new SiteUsageError('add needs --name');
+        const origins = values.origin ?? [];
+        for (const origin of origins) if (!isOriginPattern(origin)) throw new SiteUsageError(`not an origin: ${origin}`);
+        if (origins.length === 0 && !values['allow-no-origin']) throw new SiteUsageError('add needs at least one --origin');
+        const roomPolicy = values['room-policy'] ?? 'open';
+        if (!(ROOM_POLICIES as readonly string[]).includes(roomPolicy)) throw new SiteUsageError(`--room-policy must be one of ${ROOM_POLICIES.join(', ')}`);
+        const rooms = roomList(values.room, '--room');
+        const readOnlyRooms = roomList(values['read-only-room'], '--read-only-room');
+        const retention = values['retention-days'];
+        const retentionDays = retention === undefined ? undefined : Number(retention);
+        if (retentionDays !== undefined && !(Number.isSafeInteger(retentionDays) && retentionDays > 0)) {
+          throw new SiteUsageError('--retention-days must be a whole number of days');
+        }
+        const site = await sites.create({
+          id: siteId,
+          name,
+          origins,
+          allowNoOrigin: values['allow-no-origin'] ?? false,
+          roomPolicy: roomPolicy as RoomPolicy,
+          rooms,
+          readOnlyRooms,
+          ...(retentionDays === undefined ? {} : { retentionDays }),
+        });
+        if (!site) {
+          printError(`chat-room-server: a site "${siteId}" exists already\n`);
+          return 1;
+        }
+        const publicUrl = (values['public-url'] ?? process.env.CHAT_ROOM_PUBLIC_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
+        const snippet = embedSnippet(publicUrl, site);
+        if (json) print(JSON.stringify({ site, snippet }, null, 2) + '\n');
+        else {
+          print(
+            `Site "${site.id}" (${site.name}) created.\n\n` +
+              `Secret — keep it on your servers only; it signs identity tokens and authorises the admin API:\n  ${site.secret}\n\n` +
+              `Embed the chat on your pages:\n${snippet.replace(/^/gm, '  ')}\n`,
+          );
+        }
+        return 0;
+      }
+      case 'list': {
+        const all = (await sites.list()).map(withoutSecret);
+        if (json) print(JSON.stringify({ sites: all }, null, 2) + '\n');
+        else for (const site of all) print(`${site.id}\t${site.name}\t${site.roomPolicy}\t${site.origins.join(' ')}\n`);
+        return 0;
+      }
+      case 'show': {
+        const site = await sites.get(needsId());
+        if (!site) return notFound(printError, id!);
+        const shown = withoutSecret(site);
+        if (json) print(JSON.stringify({ site: shown }, null, 2) + '\n');
+        else for (const [key, value] of Object.entries(shown)) print(`${key}: ${Array.isArray(value) ? value.join(' ') : String(value)}\n`);
+        return 0;
+      }
+      case 'remove': {
+        if (!(await sites.remove(needsId()))) return notFound(printError, id!);
+        print(json ? JSON.stringify({ removed: id }) + '\n' : `Site "${id}" removed with all its data.\n`);
+        return 0;
+      }
+      case 'rotate-secret': {
+        const site = await sites.rotateSecret(needsId());
+        if (!site) return notFound(printError, id!);
+        print(json ? JSON.stringify({ site }, null, 2) + '\n' : `New secret of "${site.id}" (the old one no longer works):\n  ${site.secret}\n`);
+        return 0;
+      }
+      default:
+        throw new SiteUsageError(`unknown site command "${command}"`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** What a site owner pastes into their pages. */
+export function embedSnippet(publicUrl: string, site: Site): string {
+  const room = site.roomPolicy === 'allow-list' && site.rooms[0] !== undefined ? site.rooms[0] : 'lobby';
+  return `<script src="${publicUrl}/chat-room.js"></script>\n<chat-room server="${publicUrl}" site="${site.id}" room="${room}"></chat-room>`;
+}
+
+function withoutSecret({ secret: _secret, ...site }: Site): Omit<Site, 'secret'> {
+  return site;
+}
+
+function notFound(print: Print, id: string): number {
+  print(`chat-room-server: no site "${id}"\n`);
+  return 1;
+}
+
+function roomList(rooms: string[] | undefined, flag: string): string[] {
+  for (const room of rooms ?? []) if (!isRoomName(room)) throw new SiteUsageError(`${flag}: not a valid room name: ${room}`);
+  return rooms ?? [];
+}
