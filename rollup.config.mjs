@@ -1,0 +1,153 @@
+// Bundles the widget, compiled by `tsc -p tsconfig.build.json` into lib/, for
+// the two ways it is consumed (scripts/build.mjs runs tsc first, then this):
+//
+//  - dist/chat-room.js      one minified classic script for the
+//                           `<script src=".../chat-room.js">` tag: lit and the
+//                           browser build of socket.io-client inside, registers
+//                           <chat-room> if the name is free (widget/define.ts).
+//  - dist/chat-room.esm.js  ESM for bundler users: exports the ChatRoom class
+//                           without registering it (widget/index.ts); lit and
+//                           socket.io-client stay imports, so the app dedupes
+//                           them. Types: lib/widget/index.d.ts.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+
+/** Replaces `process.env.NODE_ENV` (absent in browsers) with "production". */
+function nodeEnvProduction() {
+  const pattern = /\bprocess\.env\.NODE_ENV\b/g;
+  return {
+    name: 'node-env-production',
+    transform(code) {
+      if (!code.includes('process.env.NODE_ENV')) return null;
+      return { code: code.replace(pattern, '"production"'), map: null };
+    },
+  };
+}
+
+/**
+ * Minifies the static text of lit's tagged templates in our own code (what
+ * minify-html-literals does, in the few safe rules we need): in css`...`,
+ * comments go and whitespace collapses; in html`...`, indentation runs
+ * (whitespace with a newline) collapse to one space. Expressions are untouched.
+ */
+function minifyLitTemplates({ include = /[/\\]lib[/\\]widget[/\\]/ } = {}) {
+  const minifyCss = (text) =>
+    text
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/ ?([{};]) ?/g, '$1')
+      .replace(/, /g, ',');
+  const minifyHtml = (text) => text.replace(/\s*\n\s*/g, ' ');
+  return {
+    name: 'minify-lit-templates',
+    transform(code, id) {
+      if (!include.test(id) || !/\b(css|html|svg)\s*`/.test(code)) return null;
+      const edits = [];
+      const visit = (node) => {
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier') {
+          const minify = node.tag.name === 'css' ? minifyCss : node.tag.name === 'html' || node.tag.name === 'svg' ? minifyHtml : null;
+          if (minify) {
+            for (const quasi of node.quasi.quasis) {
+              const raw = code.slice(quasi.start, quasi.end);
+              const min = minify(raw);
+              if (min !== raw) edits.push([quasi.start, quasi.end, min]);
+            }
+          }
+        }
+        for (const key in node) {
+          const child = node[key];
+          if (Array.isArray(child)) child.forEach(visit);
+          else if (child && typeof child === 'object' && key !== 'parent') visit(child);
+        }
+      };
+      visit(this.parse(code));
+      if (!edits.length) return null;
+      let out = code;
+      for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) {
+        out = out.slice(0, start) + text + out.slice(end);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * The widget connects with `transports: ['websocket', 'polling']`, so
+ * engine.io-client's WebTransport transport is dead weight in the script-tag
+ * bundle: drop it from the transport table. A no-op if the file changes shape.
+ */
+function dropWebTransport() {
+  return {
+    name: 'drop-webtransport',
+    transform(code, id) {
+      if (!/engine\.io-client[/\\]build[/\\]esm[/\\]transports[/\\]index\.js$/.test(id)) return null;
+      const out = code
+        .replace(/^import \{ WT \} from "\.\/webtransport\.js";\n/m, '')
+        .replace(/^\s*webtransport: WT,\n/m, '');
+      return out.includes('WT') ? null : { code: out, map: null };
+    },
+  };
+}
+
+/** Unresolved imports in the classic script would become undefined globals: fail instead. */
+function failOnWarnings(warning, warn) {
+  // tsc's decorator helper reads `this && this.__decorate`; undefined in ESM is what it expects.
+  if (warning.code === 'THIS_IS_UNDEFINED' && /[/\\]lib[/\\]/.test(warning.id ?? '')) return;
+  if (warning.code === 'UNRESOLVED_IMPORT' || warning.code === 'MISSING_GLOBAL_NAME') {
+    throw new Error(`rollup: ${warning.message}`);
+  }
+  warn(warning);
+}
+
+/** The browser + production build of every dependency (no lit dev mode, no Node `ws`). */
+const resolve = () =>
+  nodeResolve({
+    browser: true,
+    exportConditions: ['production', 'browser'],
+    preferBuiltins: false,
+  });
+
+const external = (id) =>
+  id === 'lit' ||
+  id.startsWith('lit/') ||
+  id.startsWith('@lit/') ||
+  id === 'socket.io-client';
+
+export default [
+  {
+    input: 'lib/widget/define.js',
+    output: {
+      file: 'dist/chat-room.js',
+      format: 'iife',
+      sourcemap: false,
+    },
+    onwarn: failOnWarnings,
+    plugins: [
+      nodeEnvProduction(),
+      minifyLitTemplates(),
+      dropWebTransport(),
+      resolve(),
+      terser({
+        ecma: 2022,
+        // Not `module: true`: that drops the IIFE's "use strict", and a
+        // classic script would then run sloppy. Everything sits inside the
+        // IIFE, so toplevel mangling already reaches every name.
+        compress: { passes: 3, toplevel: true },
+        mangle: { toplevel: true },
+        format: { comments: false },
+      }),
+    ],
+  },
+  {
+    input: 'lib/widget/index.js',
+    external,
+    output: {
+      file: 'dist/chat-room.esm.js',
+      format: 'es',
+      sourcemap: false,
+    },
+    onwarn: failOnWarnings,
+    plugins: [nodeEnvProduction(), resolve()],
+  },
+];

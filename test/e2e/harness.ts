@@ -1,0 +1,139 @@
+/**
+ * End-to-end harness: the real chat server started from the built package
+ * (`bin/chat-room-server.js`, as a site owner runs it) and the system Chromium
+ * driven by playwright-core. Run `npm run build` first (`npm test` does).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunningServer {
+  /** Chat server origin, e.g. http://127.0.0.1:41234 (serves /chat-room.js). */
+  url: string;
+  /** The demo site, served by the same CLI on another port (another origin). */
+  demoUrl: string;
+  /** What the server wrote to stdout and stderr, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `chat-room-server` on ephemeral ports with a fresh data dir and waits for its "listening" log line. */
+export async function startServer(extraArgs: string[] = []): Promise<RunningServer> {
+  const bin = join(root, 'bin/chat-room-server.js');
+  if (!existsSync(join(root, 'lib/server/cli.js')) || !existsSync(join(root, 'dist/chat-room.js'))) {
+    throw new Error('the package is not built: run `npm run build` before the e2e tests');
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'chat-room-e2e-'));
+  const child = spawn(
+    process.execPath,
+    [bin, '--port', '0', '--demo-port', '0', '--data-dir', dataDir, '--log-level', 'info', ...extraArgs],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
+  );
+  let output = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+
+  const listening = await new Promise<{ url: string; demoUrl: string }>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(
+      () => reject(new Error(`server printed no "listening" line within 15 s:\n${output}`)),
+      15_000,
+    );
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line.startsWith('{')) continue;
+        try {
+          const record = JSON.parse(line) as { msg?: unknown; url?: unknown; demoUrl?: unknown };
+          if (record.msg === 'listening' && typeof record.url === 'string' && typeof record.demoUrl === 'string') {
+            clearTimeout(timer);
+            resolve({ url: record.url, demoUrl: record.demoUrl });
+          }
+        } catch {
+          // not a JSON log line
+        }
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+
+  return {
+    ...listening,
+    output: () => output,
+    stop: async () => {
+      await stopProcess(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The system Chromium (Debian's /usr/bin/chromium unless CHROME_PATH says otherwise), headless. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** Collects everything that went wrong on a page: console errors, uncaught exceptions, failed requests. */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  return problems;
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

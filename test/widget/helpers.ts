@@ -1,0 +1,108 @@
+/** Shared helpers for the widget tests: a real server, real sockets, real Chromium. */
+import { io, type Socket } from 'socket.io-client';
+import {
+  siteNamespace,
+  type ChatMessage,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../protocol/index.js';
+import { ChatRoom } from '../../widget/index.js';
+import { createGuestKey } from '../../widget/client/guest-key.js';
+
+declare global {
+  interface Window {
+    __CHAT_SERVER__: string;
+  }
+}
+
+export const SERVER: string = window.__CHAT_SERVER__;
+
+if (!customElements.get('chat-room')) customElements.define('chat-room', ChatRoom);
+
+/** A room name no other test uses. */
+export function uniqueRoom(prefix = 'test'): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+const mounted: HTMLElement[] = [];
+
+/** Creates a `<chat-room>` with the given attributes (server defaults to the test server) and mounts it. */
+export async function mount(attrs: Record<string, string> = {}, parent: HTMLElement = document.body): Promise<ChatRoom> {
+  const el = document.createElement('chat-room') as ChatRoom;
+  el.setAttribute('server', SERVER);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  parent.appendChild(el);
+  mounted.push(parent === document.body ? el : parent);
+  await el.updateComplete;
+  return el;
+}
+
+/** Removes everything `mount` added and closes raw sockets. */
+export function cleanup(): void {
+  for (const el of mounted.splice(0)) el.remove();
+  for (const s of sockets.splice(0)) s.disconnect();
+}
+
+/** Polls until `check` returns a truthy value. */
+export async function waitFor<T>(check: () => T | null | undefined | false, what = 'condition', timeout = 5000): Promise<T> {
+  const start = performance.now();
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (performance.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** One element of the shadow root, or null. */
+export function $(el: ChatRoom, selector: string): HTMLElement | null {
+  return el.shadowRoot!.querySelector(selector);
+}
+
+export function $$(el: ChatRoom, selector: string): HTMLElement[] {
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
+}
+
+/** Texts of the room's message bubbles, oldest first. */
+export function messageTexts(el: ChatRoom): string[] {
+  return $$(el, '[part~="message"] [part="text"]').map((n) => n.textContent!.trim());
+}
+
+export async function connected(el: ChatRoom): Promise<void> {
+  await waitFor(() => el.connectionState === 'connected' && $(el, '[part="composer"][data-can-send="true"]'), 'joined');
+}
+
+export type RawSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+const sockets: RawSocket[] = [];
+
+/** A raw socket.io-client connection as another visitor (its own guest key). */
+export async function rawClient(nickname?: string, site = 'demo'): Promise<RawSocket> {
+  const socket: RawSocket = io(SERVER + siteNamespace(site), {
+    forceNew: true,
+    transports: ['websocket'],
+    auth: { guestKey: createGuestKey(), ...(nickname ? { nickname } : {}) },
+  });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Joins a room from a raw socket. */
+export async function rawJoin(socket: RawSocket, room: string): Promise<void> {
+  const ack = await socket.emitWithAck('room:join', { room });
+  if (!ack.ok) throw new Error(ack.error.code);
+}
+
+/** Sends messages one by one from a raw socket (already in the room). */
+export async function rawSend(socket: RawSocket, room: string, ...texts: string[]): Promise<ChatMessage[]> {
+  const out: ChatMessage[] = [];
+  for (const text of texts) {
+    const ack = await socket.emitWithAck('message:send', { room, text, clientId: crypto.randomUUID() });
+    if (!ack.ok) throw new Error(ack.error.code);
+    out.push(ack.data.message);
+  }
+  return out;
+}

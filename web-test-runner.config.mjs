@@ -1,0 +1,113 @@
+// Widget tests: real Chromium (the system one; nothing is downloaded) against
+// a real chat server started here on a free port with a fresh data dir.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+
+let server;
+let dataDir;
+
+/** Starts `server/cli.ts` and resolves with its URL from the `listening` log line. */
+function startServer() {
+  dataDir = mkdtempSync(join(tmpdir(), 'chat-room-wtr-'));
+  server = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--no-demo', '--data-dir', dataDir, '--log-level', 'info', '--rate-limit-scale', '1000'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`chat server did not start:\n${buffer}`)), 20_000);
+    const onData = (chunk) => {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (process.env.CHAT_SERVER_LOG) process.stderr.write(`[server] ${line}\n`);
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === 'listening' && entry.url) {
+            clearTimeout(timer);
+            resolve(entry.url);
+          } else if (entry.level === 'error') process.stderr.write(`[server] ${line}\n`);
+        } catch {
+          if (line.trim()) process.stderr.write(`[server] ${line}\n`);
+        }
+      }
+    };
+    server.stdout.setEncoding('utf8').on('data', onData);
+    server.stderr.setEncoding('utf8').on('data', onData);
+    server.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`chat server exited with ${code}:\n${buffer}`));
+    });
+  });
+}
+
+function stopServer() {
+  if (server && server.exitCode === null) server.kill('SIGTERM');
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
+process.on('exit', stopServer);
+
+const serverUrl = await startServer();
+
+// @web/dev-server-esbuild reads the tsconfig file raw (no "extends"), so hand
+// it the flattened compiler options (experimentalDecorators and friends).
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+const tsconfigPath = join(dataDir, 'tsconfig.esbuild.json');
+writeFileSync(
+  tsconfigPath,
+  JSON.stringify({
+    compilerOptions: {
+      ...readJson('tsconfig.base.json').compilerOptions,
+      ...readJson('widget/tsconfig.json').compilerOptions,
+    },
+  }),
+);
+
+export default {
+  files: ['test/widget/**/*.test.ts'],
+  nodeResolve: { browser: true, exportConditions: ['browser'] },
+  concurrency: 1,
+  testFramework: { config: { timeout: 10_000 } },
+  testsFinishTimeout: 120_000,
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-dev-shm-usage',
+        ],
+      },
+    }),
+  ],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: tsconfigPath, target: 'es2022' }),
+    { name: 'chat-server', serverStop: stopServer },
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8"></head>
+  <body>
+    <script>window.__CHAT_SERVER__ = ${JSON.stringify(serverUrl)};</script>
+    <script type="module" src="${testFramework}"></script>
+  </body>
+</html>`,
+};
+
+process.once('SIGINT', () => {
+  stopServer();
+  process.exit(130);
+});

@@ -1,0 +1,401 @@
+import { css, unsafeCSS } from 'lit';
+
+/**
+ * Theme tokens: `[name, light default, dark default]`. Each becomes an internal
+ * `--_name` resolved from the public `--chat-room-name` (documented on the
+ * class), so a host page overrides any of them without `!important`.
+ */
+const tokens: [string, string, string?][] = [
+  ['accent', '#2563eb', '#4c8dff'],
+  ['accent-text', '#fff'],
+  ['background', '#fff', '#16181c'],
+  ['surface', '#f1f3f5', '#24272d'],
+  ['text', '#1f2328', '#e6e8eb'],
+  ['muted', '#5f6b76', '#9aa4af'],
+  ['border', '#dde1e6', '#33373e'],
+  ['own-background', 'var(--_accent)'],
+  ['own-text', 'var(--_accent-text)'],
+  ['other-background', 'var(--_surface)'],
+  ['other-text', 'var(--_text)'],
+  ['header-background', 'var(--_background)'],
+  ['input-background', 'var(--_background)'],
+  ['success', '#1a7f37', '#3fb950'],
+  ['warning', '#b35900', '#d29922'],
+  ['danger', '#cf222e', '#f85149'],
+  ['focus-ring', '0 0 0 3px color-mix(in srgb,var(--_accent) 40%,transparent)'],
+  ['shadow', '0 1px 3px #0001,0 8px 24px #0001', '0 1px 3px #0006,0 8px 24px #0005'],
+  ['radius', '12px'],
+  ['spacing', '8px'],
+  ['font', "system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','PingFang SC','Microsoft YaHei',sans-serif"],
+  ['font-size', '15px'],
+];
+
+const vars = (dark: boolean) =>
+  unsafeCSS(
+    tokens
+      .filter((t) => !dark || t[2])
+      .map(([name, light, darkValue]) => `--_${name}:var(--chat-room-${name},${dark ? darkValue : light});`)
+      .join('') + `color-scheme:${dark ? 'dark' : 'light'};`,
+  );
+
+export default css`
+  :host {
+    /* Sealed against the host page: every inherited text property is reset (.base sets color and font). */
+    color: initial;
+    font: normal 400 15px / 1.4 sans-serif;
+    font-variant: normal;
+    font-stretch: normal;
+    font-feature-settings: normal;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-align: start;
+    text-indent: 0;
+    text-transform: none;
+    text-shadow: none;
+    white-space: normal;
+    word-break: normal;
+    overflow-wrap: anywhere;
+    hyphens: manual;
+    direction: ltr;
+    writing-mode: horizontal-tb;
+    visibility: visible;
+    cursor: auto;
+    quotes: auto;
+    tab-size: 8;
+    -webkit-font-smoothing: antialiased;
+    display: block;
+    box-sizing: border-box;
+    position: relative;
+    width: var(--chat-room-width, auto);
+    max-width: 100%;
+    height: var(--chat-room-height, 480px);
+    min-height: var(--chat-room-min-height, 240px);
+  }
+  :host([hidden]),
+  [hidden] {
+    display: none !important;
+  }
+  *,
+  ::before,
+  ::after {
+    box-sizing: inherit;
+  }
+  button,
+  input,
+  textarea {
+    font: inherit;
+    color: inherit;
+    letter-spacing: inherit;
+    margin: 0;
+  }
+  button {
+    cursor: pointer;
+    background: none;
+    border: 0;
+    padding: 0;
+    border-radius: 999px;
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.5;
+  }
+  :focus-visible {
+    outline: none;
+    box-shadow: var(--_focus-ring);
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+  }
+  /* Tokens live on .base; .dark is set for theme="dark" and for "auto" under prefers-color-scheme: dark. */
+  .base {
+    ${vars(false)}
+    color: var(--_text);
+    font: var(--_font-size) / 1.4 var(--_font);
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    overflow: hidden;
+    background: var(--_background);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: var(--_shadow);
+    container-type: inline-size;
+  }
+  .dark {
+    ${vars(true)}
+  }
+  .header,
+  .rename {
+    display: flex;
+    align-items: center;
+    gap: var(--_spacing);
+    padding: var(--_spacing) calc(var(--_spacing) * 1.5);
+    background: var(--_header-background);
+    border-bottom: 1px solid var(--_border);
+  }
+  .header {
+    min-height: 48px;
+  }
+  .rename {
+    flex-wrap: wrap;
+  }
+  .rename .error {
+    flex-basis: 100%;
+  }
+  .title {
+    flex: 1;
+    margin: 0;
+    font-size: 1em;
+    font-weight: 600;
+  }
+  .title,
+  .typing,
+  .member span {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .chip {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 4px 10px;
+    color: var(--_muted);
+    font-size: 0.85em;
+    white-space: nowrap;
+  }
+  button.chip:hover,
+  .member:hover {
+    background: var(--_surface);
+    color: var(--_text);
+  }
+  .dot {
+    width: 8px;
+    height: 8px;
+    border-radius: 50%;
+    background: var(--_danger);
+  }
+  [data-state='connected'] .dot {
+    background: var(--_success);
+  }
+  [data-state='connecting'] .dot {
+    background: var(--_warning);
+  }
+  .badge {
+    min-width: 18px;
+    padding: 0 5px;
+    border-radius: 9px;
+    background: var(--_danger);
+    color: #fff;
+    font-size: 0.75em;
+    font-weight: 600;
+    line-height: 18px;
+    text-align: center;
+  }
+  .body {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    display: flex;
+  }
+  .messages,
+  .panel {
+    flex: 1;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    padding: var(--_spacing) calc(var(--_spacing) * 1.5);
+    display: flex;
+    flex-direction: column;
+  }
+  .hint,
+  .day,
+  .notice {
+    align-self: center;
+    margin: var(--_spacing) 0;
+    color: var(--_muted);
+    font-size: 0.82em;
+    text-align: center;
+  }
+  button.hint {
+    color: var(--_accent);
+    padding: 4px 10px;
+  }
+  .day {
+    padding: 2px 10px;
+    border-radius: 999px;
+    background: var(--_surface);
+    font-weight: 600;
+  }
+  .message {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    max-width: 85%;
+    margin-top: var(--_spacing);
+  }
+  .grouped {
+    margin-top: 2px;
+  }
+  .own {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+  .meta,
+  .delivery {
+    display: flex;
+    gap: var(--_spacing);
+    align-items: baseline;
+    margin: 2px 4px;
+    font-size: 0.78em;
+    color: var(--_muted);
+  }
+  .author {
+    font-weight: 600;
+    color: var(--_text);
+  }
+  .text {
+    padding: 7px 11px;
+    border-radius: var(--_radius);
+    background: var(--_other-background);
+    color: var(--_other-text);
+    white-space: pre-wrap;
+  }
+  .own .text {
+    background: var(--_own-background);
+    color: var(--_own-text);
+  }
+  .text a {
+    color: inherit;
+  }
+  .pending .text {
+    opacity: 0.65;
+  }
+  .failed .text {
+    outline: 1px solid var(--_danger);
+  }
+  .failed .delivery {
+    color: var(--_danger);
+  }
+  .delivery button,
+  .status-line button {
+    color: var(--_accent);
+    text-decoration: underline;
+  }
+  .jump {
+    position: absolute;
+    left: 50%;
+    bottom: var(--_spacing);
+    transform: translateX(-50%);
+    padding: 6px 14px;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    box-shadow: var(--_shadow);
+    font-size: 0.85em;
+    font-weight: 600;
+  }
+  .panel {
+    position: absolute;
+    inset: 0;
+    background: var(--_background);
+  }
+  .panel h2 {
+    margin: var(--_spacing) 0;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .member {
+    display: flex;
+    align-items: center;
+    gap: var(--_spacing);
+    width: 100%;
+    padding: 8px 10px;
+    border-radius: 8px;
+  }
+  .member span {
+    flex: 1;
+    text-align: start;
+  }
+  .you {
+    color: var(--_muted);
+  }
+  .rename input,
+  .input {
+    flex: 1;
+    min-width: 0;
+    padding: 8px 12px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_input-background);
+    /* At least 16px: smaller inputs make iOS zoom the page. */
+    font-size: max(16px, var(--_font-size));
+  }
+  .button,
+  .send {
+    padding: 8px 14px;
+    border-radius: 8px;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    font-weight: 600;
+  }
+  .plain {
+    background: none;
+    color: var(--_text);
+  }
+  .back {
+    padding: 4px 8px;
+    color: var(--_accent);
+  }
+  .typing {
+    min-height: 1.4em;
+    padding: 0 calc(var(--_spacing) * 1.5);
+    color: var(--_muted);
+    font-size: 0.8em;
+    font-style: italic;
+  }
+  .composer {
+    display: flex;
+    align-items: flex-end;
+    gap: var(--_spacing);
+    padding: var(--_spacing) calc(var(--_spacing) * 1.5);
+    border-top: 1px solid var(--_border);
+  }
+  .input {
+    min-height: 40px;
+    max-height: 8.5em;
+    resize: none;
+    line-height: 1.4;
+    field-sizing: content;
+  }
+  .input::placeholder {
+    color: var(--_muted);
+  }
+  .send {
+    height: 40px;
+  }
+  .status-line {
+    display: flex;
+    gap: var(--_spacing);
+    padding: 0 calc(var(--_spacing) * 1.5) var(--_spacing);
+    color: var(--_muted);
+    font-size: 0.8em;
+  }
+  .error {
+    color: var(--_danger);
+  }
+  @container (max-width: 360px) {
+    .label,
+    .header .user {
+      display: none;
+    }
+  }
+`;

@@ -1,0 +1,793 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { MESSAGE_MAX_LENGTH, type ChatMessage, type UserInfo } from '../protocol/index.js';
+import {
+  acquireConnection,
+  normalizeServer,
+  releaseConnection,
+  type Connection,
+  type ConnectionState,
+} from './client/connection.js';
+import type { Conversation } from './client/conversation.js';
+import { DirectSession } from './client/direct-session.js';
+import { ChatRoomError, checkMessageText, codePointLength, type ClientError } from './client/errors.js';
+import { RoomSession } from './client/room-session.js';
+import { safeStorage } from './client/storage.js';
+import styles from './chat-room.styles.js';
+import { defaultServer } from './defaults.js';
+import type { ChatRoomEventMap } from './events.js';
+import { hasMessage, resolveLang, t, type MessageKey } from './i18n.js';
+import { buildTimeline, renderTimeline } from './message-list.js';
+import { resolveRoom } from './room-name.js';
+
+const storage = safeStorage(() => globalThis.localStorage);
+const darkQuery = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
+
+/** Distance from the bottom (px) within which the list counts as "at the bottom". */
+const BOTTOM_SLACK = 32;
+/** Distance from the top (px) at which older history is fetched. */
+const TOP_SLACK = 48;
+
+type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean };
+
+/**
+ * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
+ *
+ * @summary Embeddable real-time chat room talking to a chat-room server over Socket.IO.
+ *
+ * @fires chat-room-message - A new live message arrived in the room (not history). `detail: { message, own }`.
+ * @fires chat-room-connection - The connection state changed. `detail: { state, error }`.
+ * @fires chat-room-presence - The room's members changed. `detail: { room, count, members }`.
+ * @fires chat-room-user - Your own identity is known or changed (session start, rename). `detail: { user }`.
+ * @fires chat-room-dm - A private message to this user arrived. `detail: { message }`.
+ * @fires chat-room-error - A request failed (send, join, rename, connect). `detail: { code, message }`.
+ *
+ * @csspart base - The outer frame.
+ * @csspart header - The header bar.
+ * @csspart title - The room name (or private chat title).
+ * @csspart back - The "back to room" button of the private chat view.
+ * @csspart online - The online-count button that toggles the member list.
+ * @csspart status - The connection state (dot and text).
+ * @csspart user - Your name in the header (click to rename).
+ * @csspart rename - The inline rename form.
+ * @csspart members - The member list panel.
+ * @csspart member - One member button in the member list.
+ * @csspart messages - The scrolling message list (`role="log"`).
+ * @csspart load-older - The "load earlier messages" button.
+ * @csspart day - A day separator.
+ * @csspart notice - A system notice ("Alice joined").
+ * @csspart message - A message (own messages also have `message-own`; pending/failed ones `message-sending`/`message-failed`).
+ * @csspart author - A message's author name.
+ * @csspart time - A message's time.
+ * @csspart text - A message's text bubble.
+ * @csspart delivery - The sending / failed line of an own message.
+ * @csspart retry - Retry button of a failed message.
+ * @csspart discard - Discard button of a failed message.
+ * @csspart jump - The "new messages" button shown when scrolled up.
+ * @csspart typing - The "Alice is typing…" line.
+ * @csspart composer - The composer area.
+ * @csspart input - The message textarea.
+ * @csspart send - The send button.
+ * @csspart composer-status - Why the composer cannot send, or the last error.
+ *
+ * @cssprop [--chat-room-accent=#2563eb] - Accent: buttons, own bubbles, links, focus ring.
+ * @cssprop [--chat-room-accent-text=#ffffff] - Text on the accent color.
+ * @cssprop [--chat-room-background=#ffffff] - Background of the widget.
+ * @cssprop [--chat-room-surface=#f1f3f5] - Raised surfaces: other people's bubbles, day separators, hover.
+ * @cssprop [--chat-room-text=#1f2328] - Main text color.
+ * @cssprop [--chat-room-muted=#5f6b76] - Secondary text: times, notices, typing line.
+ * @cssprop [--chat-room-border=#dde1e6] - Borders and dividers.
+ * @cssprop [--chat-room-own-background=var(--chat-room-accent)] - Your bubbles.
+ * @cssprop [--chat-room-own-text=var(--chat-room-accent-text)] - Text in your bubbles.
+ * @cssprop [--chat-room-other-background=var(--chat-room-surface)] - Other people's bubbles.
+ * @cssprop [--chat-room-other-text=var(--chat-room-text)] - Text in other people's bubbles.
+ * @cssprop [--chat-room-header-background=var(--chat-room-background)] - Header bar.
+ * @cssprop [--chat-room-input-background=var(--chat-room-background)] - Text inputs.
+ * @cssprop [--chat-room-success=#1a7f37] - "Connected" dot.
+ * @cssprop [--chat-room-warning=#b35900] - "Connecting" dot.
+ * @cssprop [--chat-room-danger=#cf222e] - Errors, failed messages, unread badges.
+ * @cssprop [--chat-room-focus-ring=0 0 0 3px (accent at 40%)] - Focus indicator (a box-shadow).
+ * @cssprop [--chat-room-shadow=0 1px 3px #0001, 0 8px 24px #0001] - Outer shadow.
+ * @cssprop [--chat-room-radius=12px] - Corner radius of the frame and bubbles.
+ * @cssprop [--chat-room-spacing=8px] - Base spacing unit.
+ * @cssprop [--chat-room-font=system-ui, …] - Font family.
+ * @cssprop [--chat-room-font-size=15px] - Base font size (inputs never go below 16px, so iOS does not zoom).
+ * @cssprop [--chat-room-width=auto] - Width of the element.
+ * @cssprop [--chat-room-height=480px] - Height of the element (or set `height` on the element).
+ * @cssprop [--chat-room-min-height=240px] - Minimum height.
+ */
+export class ChatRoom extends LitElement {
+  static override styles = styles;
+
+  // Declared without decorators: lit/decorators.js would cost ~0.6 KB gzip of the budget.
+  static override properties = {
+    server: { reflect: true },
+    site: { reflect: true },
+    room: { reflect: true },
+    nickname: { reflect: true },
+    theme: { reflect: true },
+    dmPeer: { state: true },
+    membersOpen: { state: true },
+    renaming: { state: true },
+    renameError: { state: true },
+    draft: { state: true },
+    composerError: { state: true },
+    unread: { state: true },
+    jumpVisible: { state: true },
+    liveRegion: { state: true },
+    online: { state: true },
+    prefersDark: { state: true },
+  };
+
+  /** Origin of the chat server. Defaults to the origin `chat-room.js` was loaded from, else the page's. */
+  server: string = defaultServer();
+
+  /** Site id registered on the server. */
+  site = 'demo';
+
+  /** Room name; `auto` gives every page its own room from its path (`page:/blog/post-1`). */
+  room = 'lobby';
+
+  /** Preferred nickname, sent when connecting; changing it renames you. */
+  nickname: string | undefined;
+
+  /** Color theme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
+  theme: 'light' | 'dark' | 'auto' = 'auto';
+
+  private dmPeer: UserInfo | null = null;
+  private membersOpen = false;
+  private renaming = false;
+  private renameError = '';
+  private draft = '';
+  private composerError = '';
+  private unread: ReadonlyMap<string, number> = new Map();
+  private jumpVisible = false;
+  private liveRegion = false;
+  private online = navigator.onLine;
+  private prefersDark = darkQuery?.matches ?? false;
+
+  private conn: Connection | null = null;
+  private session: RoomSession | null = null;
+  private dm: DirectSession | null = null;
+  private connOffs: (() => void)[] = [];
+  private sessionOffs: (() => void)[] = [];
+  private dmOffs: (() => void)[] = [];
+  private manualOffline = false;
+  private atBottom = true;
+  private stickToBottom = false;
+  private renderedKey = '';
+  private snapshot = { top: 0, height: 0, firstSeq: 0, lastKey: '' };
+  private liveFrame = 0;
+  private focusAfterUpdate = '';
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  private get base(): HTMLElement | null {
+    return this.renderRoot.querySelector('.base');
+  }
+
+  private get list(): HTMLElement | null {
+    return this.renderRoot.querySelector('.messages');
+  }
+
+  private get input(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('.input');
+  }
+
+  // ---- public read-only state ----
+
+  /** `connecting`, `connected`, `disconnected` or `error`. */
+  get connectionState(): ConnectionState {
+    return this.conn?.state ?? 'disconnected';
+  }
+
+  /** Why the connection is in `error` (e.g. `{ code: 'unknown_site' }`), else null. */
+  get connectionError(): ClientError | null {
+    return this.conn?.error ?? null;
+  }
+
+  /** You, once the server has said who you are. */
+  get user(): UserInfo | null {
+    return this.conn?.user ?? null;
+  }
+
+  /** The room actually joined (resolves `auto`). */
+  get roomName(): string {
+    return resolveRoom(this.room, location.pathname);
+  }
+
+  /** People in the room right now. */
+  get onlineCount(): number {
+    return this.session?.presence?.count ?? 0;
+  }
+
+  /** Members of the room (up to `PRESENCE_LIST_MAX`, sorted by name). */
+  get members(): UserInfo[] {
+    return this.session?.presence?.members ?? [];
+  }
+
+  /** Messages of the room loaded so far, oldest first. */
+  get messages(): ChatMessage[] {
+    return this.session?.messages ?? [];
+  }
+
+  // ---- public methods ----
+
+  /** Sends a message to the room. Rejects with an `Error` whose `code` is a protocol error code. */
+  send(text: string): Promise<ChatMessage> {
+    if (!this.session) return Promise.reject(this.clientError('not_connected'));
+    this.stickToBottom = true;
+    return this.session.send(text);
+  }
+
+  /** (Re)connects after `disconnect()`. */
+  connect(): void {
+    this.manualOffline = false;
+    this.requestUpdate();
+  }
+
+  /** Leaves the room and lets go of the connection (closed when no other element uses it). */
+  disconnect(): void {
+    this.manualOffline = true;
+    this.detach();
+    this.emitEvent('chat-room-connection', { state: 'disconnected', error: null });
+    this.requestUpdate();
+  }
+
+  /** Changes your name for the whole site. Rejects with `nickname_taken`, `invalid_nickname`, … */
+  async rename(name: string): Promise<UserInfo> {
+    if (!this.conn) throw this.clientError('not_connected');
+    const ack = await this.conn.rename(name.trim());
+    if (!ack.ok) throw new ChatRoomError(ack.error);
+    return ack.data.user;
+  }
+
+  /** Opens the private conversation with a user of the site. */
+  openDirect(peer: UserInfo): void {
+    if (!this.conn || peer.id === this.conn.user?.id) return;
+    this.closeDirect(false);
+    const dm = (this.dm = new DirectSession(this.conn, peer));
+    this.dmOffs = [dm.on('change', () => this.requestUpdate()), dm.on('error', (e) => this.reportError(e))];
+    dm.start();
+    this.dmPeer = peer;
+    this.membersOpen = false;
+    this.renaming = false;
+    const unread = new Map(this.unread);
+    unread.delete(peer.id);
+    this.unread = unread;
+    this.focusAfterUpdate = '.input';
+  }
+
+  /** Goes back from a private conversation to the room. */
+  closeDirect(focus = true): void {
+    for (const off of this.dmOffs.splice(0)) off();
+    this.dm?.stop();
+    this.dm = null;
+    this.dmPeer = null;
+    if (focus) this.focusAfterUpdate = '.input';
+  }
+
+  // ---- lifecycle ----
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('online', this.handleOnline);
+    addEventListener('offline', this.handleOnline);
+    globalThis.visualViewport?.addEventListener('resize', this.handleViewport);
+    darkQuery?.addEventListener('change', this.handleScheme);
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('online', this.handleOnline);
+    removeEventListener('offline', this.handleOnline);
+    globalThis.visualViewport?.removeEventListener('resize', this.handleViewport);
+    darkQuery?.removeEventListener('change', this.handleScheme);
+    cancelAnimationFrame(this.liveFrame);
+    this.liveFrame = 0;
+    this.detach();
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.sync(changed);
+    const conv = this.current;
+    if (!conv?.loaded || conv.loadingOlder || conv.key !== this.renderedKey) this.liveRegion = false;
+    const list = this.list;
+    if (list) {
+      this.snapshot.top = list.scrollTop;
+      this.snapshot.height = list.scrollHeight;
+    }
+  }
+
+  protected override updated(): void {
+    const list = this.list;
+    const conv = this.current;
+    if (list && conv) {
+      const snap = this.snapshot;
+      if (conv.key !== this.renderedKey) {
+        this.renderedKey = conv.key;
+        list.scrollTop = list.scrollHeight;
+        this.atBottom = true;
+        this.jumpVisible = false;
+      } else if (snap.firstSeq && conv.log.firstSeq < snap.firstSeq) {
+        // Older history was prepended: keep what the reader was looking at in place.
+        list.scrollTop = list.scrollHeight - (snap.height - snap.top);
+      } else if (this.atBottom || this.stickToBottom) {
+        list.scrollTop = list.scrollHeight;
+        this.atBottom = true;
+        this.jumpVisible = false;
+      } else if (this.lastItemKey(conv) !== snap.lastKey) {
+        this.jumpVisible = true;
+      }
+      this.stickToBottom = false;
+      snap.firstSeq = conv.log.firstSeq;
+      snap.lastKey = this.lastItemKey(conv);
+      if (!this.liveRegion && conv.loaded && !conv.loadingOlder && !this.liveFrame) {
+        // Turn the live region on only after the history is in the DOM, so it is not announced.
+        this.liveFrame = requestAnimationFrame(() => {
+          this.liveFrame = 0;
+          const c = this.current;
+          if (c?.loaded && !c.loadingOlder) this.liveRegion = true;
+        });
+      }
+    }
+    if (this.focusAfterUpdate) {
+      (this.renderRoot.querySelector(this.focusAfterUpdate) as HTMLElement | null)?.focus();
+      this.focusAfterUpdate = '';
+    }
+  }
+
+  // ---- connection wiring ----
+
+  private get current(): Conversation | null {
+    return this.dm ?? this.session;
+  }
+
+  private get lang_(): string {
+    return resolveLang(this);
+  }
+
+  /** Makes the connection and room session match the attributes. */
+  private sync(changed: PropertyValues<this>): void {
+    if (!this.isConnected || this.manualOffline) return this.detach();
+    const server = normalizeServer(this.server || defaultServer());
+    if (this.conn && (this.conn.server !== server || this.conn.site !== this.site)) this.detach();
+    if (!this.conn) {
+      const conn = (this.conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname }));
+      this.connOffs = [
+        conn.on('state', (state, error) => {
+          this.emitEvent('chat-room-connection', { state, error });
+          if (state === 'error' && error) this.emitEvent('chat-room-error', { code: error.code, message: error.message });
+          this.requestUpdate();
+        }),
+        conn.on('user', (user) => {
+          this.emitEvent('chat-room-user', { user });
+          this.requestUpdate();
+        }),
+        conn.on('dm', (m) => this.handleDirect(m)),
+      ];
+      queueMicrotask(() => {
+        if (this.conn !== conn) return;
+        this.emitEvent('chat-room-connection', { state: conn.state, error: conn.error });
+        if (conn.user) this.emitEvent('chat-room-user', { user: conn.user });
+      });
+    } else if (changed.has('nickname') && this.nickname) {
+      if (this.conn.connected && this.nickname !== this.conn.user?.name) {
+        this.rename(this.nickname).catch((e: ChatRoomError) => this.reportError(e));
+      } else this.conn.nickname = this.nickname;
+    }
+    const room = this.roomName;
+    if (this.session?.room !== room) {
+      this.stopSession();
+      const s = (this.session = new RoomSession(this.conn, room));
+      this.sessionOffs = [
+        s.on('change', () => this.requestUpdate()),
+        s.on('message', (message) =>
+          this.emitEvent('chat-room-message', { message, own: message.from.id === this.conn?.user?.id }),
+        ),
+        s.on('presence', (p) => this.emitEvent('chat-room-presence', { room: p.room, count: p.count, members: p.members })),
+        s.on('error', (e) => this.reportError(e)),
+      ];
+      s.start();
+      this.jumpVisible = false;
+    }
+  }
+
+  private stopSession(): void {
+    for (const off of this.sessionOffs.splice(0)) off();
+    this.session?.stop();
+    this.session = null;
+  }
+
+  private detach(): void {
+    this.closeDirect(false);
+    this.stopSession();
+    for (const off of this.connOffs.splice(0)) off();
+    if (this.conn) releaseConnection(this.conn);
+    this.conn = null;
+    this.renderedKey = '';
+  }
+
+  private emitEvent<K extends keyof ChatRoomEventMap>(type: K, detail: ChatRoomEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private clientError(code: 'not_connected'): ChatRoomError {
+    return new ChatRoomError({ code, message: t(this.lang_, code) });
+  }
+
+  private reportError(error: ClientError): void {
+    this.emitEvent('chat-room-error', { code: error.code, message: error.message });
+  }
+
+  /** The localised text of an error code. */
+  private errorText(error: ClientError): string {
+    return hasMessage(error.code)
+      ? t(this.lang_, error.code as MessageKey, { site: this.site, room: this.roomName })
+      : error.message;
+  }
+
+  private lastItemKey(conv: Conversation | null): string {
+    if (!conv) return '';
+    const pending = conv.pending;
+    return pending.length ? pending[pending.length - 1]!.clientId : (conv.messages[conv.messages.length - 1]?.id ?? '');
+  }
+
+  // ---- handlers ----
+
+  private handleOnline = (): void => {
+    this.online = navigator.onLine;
+  };
+
+  private handleScheme = (): void => {
+    this.prefersDark = !!darkQuery?.matches;
+  };
+
+  /** Keeps the composer above the on-screen keyboard when the visual viewport shrinks. */
+  private handleViewport = (): void => {
+    const vv = globalThis.visualViewport;
+    const base = this.base;
+    if (!vv || !base) return;
+    const typing = this.shadowRoot?.activeElement === this.input;
+    if (typing && vv.height < innerHeight - 80) {
+      const available = vv.offsetTop + vv.height - this.getBoundingClientRect().top;
+      base.style.maxHeight = `${Math.max(160, Math.round(available))}px`;
+    } else base.style.removeProperty('max-height');
+    if (this.atBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
+  };
+
+  private handleDirect(m: ChatMessage): void {
+    const me = this.conn?.user?.id;
+    if (m.from.id === me) return;
+    this.emitEvent('chat-room-dm', { message: m });
+    if (this.dmPeer?.id === m.from.id) return;
+    this.unread = new Map(this.unread).set(m.from.id, (this.unread.get(m.from.id) ?? 0) + 1);
+  }
+
+  private handleScroll(): void {
+    const list = this.list;
+    if (!list) return;
+    this.atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK;
+    if (this.atBottom) this.jumpVisible = false;
+    if (list.scrollTop < TOP_SLACK) void this.current?.loadOlder();
+  }
+
+  private handleJump(): void {
+    this.stickToBottom = true;
+    this.jumpVisible = false;
+    this.focusAfterUpdate = '.input';
+    this.requestUpdate();
+  }
+
+  private handleInput(e: InputEvent): void {
+    const input = e.target as HTMLTextAreaElement;
+    this.draft = input.value;
+    this.composerError = '';
+    if (!this.dm) this.session?.setTyping(input.value.trim() !== '');
+    if (!CSS.supports('field-sizing', 'content')) {
+      input.style.height = 'auto';
+      input.style.height = `${input.scrollHeight + 2}px`;
+    }
+  }
+
+  private handleKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    this.handleSend();
+  }
+
+  private handleSend(): void {
+    const conv = this.current;
+    if (!conv || this.reason()) return;
+    const invalid = checkMessageText(this.draft);
+    if (invalid) {
+      if (invalid.code !== 'message_empty') this.composerError = this.errorText(invalid);
+      return;
+    }
+    const text = this.draft;
+    this.draft = '';
+    if (this.input) {
+      this.input.value = '';
+      this.input.style.removeProperty('height');
+    }
+    this.stickToBottom = true;
+    conv.send(text).catch((e: ChatRoomError) => {
+      this.composerError = this.errorText(e);
+      this.reportError(e);
+    });
+  }
+
+  private handleRetry = (clientId: string): void => {
+    this.stickToBottom = true;
+    this.current?.retry(clientId).catch((e: ChatRoomError) => this.reportError(e));
+  };
+
+  private handleDiscard = (clientId: string): void => {
+    this.current?.discard(clientId);
+    this.focusAfterUpdate = '.input';
+  };
+
+  private toggleMembers(): void {
+    this.membersOpen = !this.membersOpen;
+    this.renaming = false;
+  }
+
+  private openRename(): void {
+    this.renaming = true;
+    this.renameError = '';
+    this.membersOpen = false;
+    this.focusAfterUpdate = '.rename input';
+  }
+
+  private closeRename(): void {
+    this.renaming = false;
+    this.focusAfterUpdate = '[part~="user"]';
+  }
+
+  private async handleRenameSubmit(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).querySelector('input')!;
+    try {
+      await this.rename(input.value);
+      this.closeRename();
+    } catch (err) {
+      this.renameError = this.errorText(err as ChatRoomError);
+    }
+  }
+
+  private handlePanelKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Escape') return;
+    if (this.renaming) this.closeRename();
+    else if (this.membersOpen) {
+      this.membersOpen = false;
+      this.focusAfterUpdate = '[part~="online"]';
+    }
+  }
+
+  // ---- rendering ----
+
+  /** Why the composer cannot send right now, or null. */
+  private reason(): Reason | null {
+    const lang = this.lang_;
+    const conn = this.conn;
+    if (!conn) return { text: t(lang, 'disconnected'), connect: true };
+    if (conn.state === 'error' && conn.error) return { text: this.errorText(conn.error), error: true, fatal: true };
+    if (conn.state !== 'connected' && !this.online) return { text: t(lang, 'reasonOffline') };
+    if (conn.state === 'connecting') return { text: t(lang, conn.wasConnected ? 'reconnecting' : 'connecting') };
+    if (conn.state === 'disconnected') return { text: t(lang, 'disconnected'), connect: true };
+    const conv = this.current;
+    if (conv?.status === 'error' && conv.error) return { text: this.errorText(conv.error), error: true, fatal: !!this.session && conv === this.session };
+    if (conv?.status !== 'ready') return { text: t(lang, 'connecting') };
+    return null;
+  }
+
+  private renderHeader(lang: string) {
+    const state = this.connectionState;
+    const user = this.user;
+    const totalUnread = [...this.unread.values()].reduce((a, b) => a + b, 0);
+    const stateText = t(
+      lang,
+      state === 'connected' ? 'online' : state !== 'connecting' ? 'disconnected' : this.conn?.wasConnected ? 'reconnecting' : 'connecting',
+    );
+    return html`<header part="header" class="header">
+      ${this.dmPeer
+        ? html`<button
+              part="back"
+              class="back"
+              type="button"
+              aria-label=${t(lang, 'back', { room: this.roomName })}
+              title=${t(lang, 'back', { room: this.roomName })}
+              @click=${() => this.closeDirect()}
+            >
+              ←
+            </button>
+            <h2 part="title" class="title">${t(lang, 'dmTitle', { name: this.dmPeer.name })}</h2>`
+        : html`<h2 part="title" class="title" title=${this.roomName}>${this.roomName}</h2>`}
+      <button
+        part="online"
+        class="chip online"
+        type="button"
+        aria-expanded=${this.membersOpen ? 'true' : 'false'}
+        aria-controls="members"
+        @click=${this.toggleMembers}
+      >
+        ${t(lang, 'onlineCount', { count: this.onlineCount })}
+        ${totalUnread ? html`<span class="badge">${totalUnread}</span>` : nothing}
+      </button>
+      <div part="status" class="chip status" data-state=${state} role="status">
+        <span class="dot" aria-hidden="true"></span><span class="label">${stateText}</span>
+      </div>
+      ${user
+        ? html`<button
+            part="user"
+            class="chip user"
+            type="button"
+            title=${t(lang, 'rename')}
+            aria-label=${`${user.name}: ${t(lang, 'rename')}`}
+            @click=${this.openRename}
+          >
+            ${user.name}
+          </button>`
+        : nothing}
+    </header>`;
+  }
+
+  private renderRename(lang: string) {
+    if (!this.renaming) return nothing;
+    return html`<form part="rename" class="rename" @submit=${this.handleRenameSubmit} @keydown=${this.handlePanelKeydown}>
+      <label class="sr-only" for="rename-input">${t(lang, 'rename')}</label>
+      <input
+        id="rename-input"
+        name="name"
+        .value=${this.user?.name ?? ''}
+        maxlength="32"
+        autocomplete="nickname"
+        enterkeyhint="done"
+        aria-invalid=${this.renameError ? 'true' : 'false'}
+        aria-describedby="rename-error"
+      />
+      <button class="button" type="submit">${t(lang, 'save')}</button>
+      <button class="button plain" type="button" @click=${this.closeRename}>${t(lang, 'cancel')}</button>
+      <div id="rename-error" class="error" role="alert" ?hidden=${!this.renameError}>${this.renameError}</div>
+    </form>`;
+  }
+
+  private renderMembers(lang: string) {
+    if (!this.membersOpen) return nothing;
+    const me = this.user?.id;
+    const label = t(lang, 'members', { room: this.roomName });
+    return html`<section part="members" id="members" class="panel" aria-label=${label} @keydown=${this.handlePanelKeydown}>
+      <h2>${label} (${this.onlineCount})</h2>
+      <ul>
+        ${this.members.map((m) => {
+          const unread = this.unread.get(m.id) ?? 0;
+          return html`<li>
+            <button
+              part="member"
+              class="member"
+              type="button"
+              data-user-id=${m.id}
+              title=${m.id === me ? t(lang, 'rename') : t(lang, 'dmTitle', { name: m.name })}
+              @click=${() => (m.id === me ? this.openRename() : this.openDirect(m))}
+            >
+              <span>${m.name}</span>
+              ${m.id === me ? html`<b class="you">✎</b>` : nothing}
+              ${unread ? html`<b class="badge">${unread}</b>` : nothing}
+            </button>
+          </li>`;
+        })}
+      </ul>
+    </section>`;
+  }
+
+  private renderMessages(lang: string) {
+    const conv = this.current;
+    const label = this.dmPeer ? t(lang, 'dmTitle', { name: this.dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName });
+    const items = conv
+      ? buildTimeline(conv.messages, this.dm ? [] : (this.session?.notices ?? []), conv.pending, this.user?.id)
+      : [];
+    const busy = !!conv && (conv.status === 'loading' || conv.loadingOlder);
+    const top = !conv
+      ? nothing
+      : conv.log.hasMore
+        ? html`<button part="load-older" class="hint" type="button" ?disabled=${conv.loadingOlder} @click=${() => void conv.loadOlder()}>
+            ${t(lang, 'loadOlder')}
+          </button>`
+        : conv.loaded && !items.length
+          ? html`<div class="hint">${t(lang, 'empty')}</div>`
+          : nothing;
+    return html`<div
+      part="messages"
+      class="messages"
+      role="log"
+      tabindex="0"
+      aria-label=${label}
+      aria-live=${this.liveRegion ? 'polite' : 'off'}
+      aria-busy=${busy ? 'true' : 'false'}
+      @scroll=${this.handleScroll}
+    >
+      ${top}
+      ${renderTimeline(items, { lang, retry: this.handleRetry, discard: this.handleDiscard })}
+    </div>`;
+  }
+
+  private renderTyping(lang: string) {
+    const users = this.dm ? [] : (this.session?.typing ?? []);
+    const [a, b] = users;
+    const text = !a
+      ? ''
+      : !b
+        ? t(lang, 'typing1', { a: a.name })
+        : users.length === 2
+          ? t(lang, 'typing2', { a: a.name, b: b.name })
+          : t(lang, 'typingMany');
+    return html`<div part="typing" class="typing" aria-hidden=${text ? 'false' : 'true'}>${text}</div>`;
+  }
+
+  private renderComposer(lang: string) {
+    const reason = this.reason();
+    const length = codePointLength(this.draft.trim());
+    const tooLong = length > MESSAGE_MAX_LENGTH;
+    const status: Reason | null =
+      reason ??
+      (tooLong
+        ? { text: t(lang, 'tooLong', { length, max: MESSAGE_MAX_LENGTH }), error: true }
+        : this.composerError
+          ? { text: this.composerError, error: true }
+          : null);
+    const placeholder = this.dmPeer ? t(lang, 'dmTitle', { name: this.dmPeer.name }) : t(lang, 'placeholder');
+    return html`<div part="composer" data-can-send=${reason ? 'false' : 'true'}>
+        <div class="composer">
+          <textarea
+            part="input"
+            class="input"
+            rows="1"
+            aria-label=${placeholder}
+            aria-describedby="composer-status"
+            aria-invalid=${tooLong ? 'true' : 'false'}
+            placeholder=${placeholder}
+            enterkeyhint="send"
+            ?disabled=${!!reason?.fatal}
+            @input=${this.handleInput}
+            @keydown=${this.handleKeydown}
+          ></textarea>
+          <button part="send" class="send" type="button" ?disabled=${!!reason || tooLong || !this.draft.trim()} @click=${this.handleSend}>
+            ${t(lang, 'send')}
+          </button>
+        </div>
+        <div part="composer-status" id="composer-status" class="status-line ${status?.error ? 'error' : ''}" role="status" ?hidden=${!status}>
+          ${status?.text}
+          ${status?.connect ? html`<button type="button" @click=${() => this.connect()}>${t(lang, 'connect')}</button>` : nothing}
+        </div>
+      </div>`;
+  }
+
+  protected override render() {
+    const lang = this.lang_;
+    const dark = this.theme === 'dark' || (this.theme !== 'light' && this.prefersDark);
+    return html`<div part="base" class="base ${dark ? 'dark' : ''}" lang=${lang}>
+      ${this.renderHeader(lang)} ${this.renderRename(lang)}
+      <div class="body">
+        ${this.renderMessages(lang)}
+        ${this.jumpVisible
+          ? html`<button part="jump" class="jump" type="button" @click=${this.handleJump}>${t(lang, 'newMessages')} ↓</button>`
+          : nothing}
+        ${this.renderMembers(lang)}
+      </div>
+      ${this.renderTyping(lang)} ${this.renderComposer(lang)}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-room': ChatRoom;
+  }
+}

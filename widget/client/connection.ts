@@ -1,0 +1,290 @@
+/**
+ * One Socket.IO connection to one site of one server, shared by every
+ * `<chat-room>` on the page that talks to that (server, site): see
+ * `acquireConnection` / `releaseConnection`. Plain TypeScript, no DOM.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  siteNamespace,
+  type ErrorCode,
+  type AckCallback,
+  type ChatMessage,
+  type ClientToServerEvents,
+  type PresenceUpdate,
+  type RoomNotice,
+  type ServerToClientEvents,
+  type Session,
+  type TypingRequest,
+  type TypingUpdate,
+  type UserInfo,
+} from '../../protocol/index.js';
+import { Emitter } from './emitter.js';
+import type { ClientAck, ClientError } from './errors.js';
+import { loadGuestKey } from './guest-key.js';
+import { Outbox } from './outbox.js';
+import type { KeyValueStorage } from './storage.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'error';
+
+export type ConnectionEvents = {
+  /** The state changed; `error` says why it is `error` (or why the last attempt failed while `connecting`). */
+  state: (state: ConnectionState, error: ClientError | null) => void;
+  session: (session: Session) => void;
+  /** The user's own identity changed (session start or a rename from any tab). */
+  user: (user: UserInfo) => void;
+  message: (message: ChatMessage) => void;
+  presence: (presence: PresenceUpdate) => void;
+  notice: (notice: RoomNotice) => void;
+  typing: (typing: TypingUpdate) => void;
+  dm: (message: ChatMessage) => void;
+};
+
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+type EventName = keyof ClientToServerEvents;
+/** Client events that take an ack. */
+export type RequestEvent = {
+  [K in EventName]: Parameters<ClientToServerEvents[K]> extends [unknown, AckCallback<infer _>] ? K : never;
+}[EventName];
+export type RequestOf<K extends RequestEvent> = Parameters<ClientToServerEvents[K]>[0];
+export type ResultOf<K extends RequestEvent> =
+  Parameters<ClientToServerEvents[K]>[1] extends AckCallback<infer T> ? T : never;
+
+/** How long a request waits for its ack before it counts as `timeout`. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface ConnectionOptions {
+  /** Server origin, e.g. `https://chat.example.com`. */
+  server: string;
+  site: string;
+  guestKey: string;
+  nickname?: string | undefined;
+  /** Extra Socket.IO manager options (tests use them to shorten reconnection delays). */
+  reconnectionDelayMax?: number;
+}
+
+/** Maps a Socket.IO `connect_error` to a protocol error code. */
+export function connectErrorToClientError(err: Error & { data?: unknown }): ClientError {
+  const data = err.data as { code?: unknown; message?: unknown } | undefined;
+  if (typeof data?.code === 'string') return { code: data.code as ErrorCode, message: String(data.message ?? err.message) };
+  if (err.message === 'Invalid namespace') return { code: 'unknown_site', message: 'Unknown site.' };
+  // Middleware errors without data carry the code as their message (`origin_not_allowed`).
+  if (/^[a-z_]+$/.test(err.message)) return { code: err.message as ErrorCode, message: err.message };
+  return { code: 'not_connected', message: err.message || 'Cannot reach the chat server.' };
+}
+
+export class Connection extends Emitter<ConnectionEvents> {
+  readonly server: string;
+  readonly site: string;
+  /** Sends not yet acknowledged by the server, shared by every view of this connection. */
+  readonly outbox: Outbox;
+  state: ConnectionState = 'disconnected';
+  error: ClientError | null = null;
+  /** The signed-in user, known after `session:ready`. */
+  user: UserInfo | null = null;
+  session: Session | null = null;
+  /** True once a connection has succeeded (so `connecting` means "reconnecting"). */
+  wasConnected = false;
+  /** Preferred nickname sent with the next handshake. */
+  nickname: string | undefined;
+
+  private socket: ChatSocket | null = null;
+  private readonly guestKey: string;
+  private readonly rooms = new Map<string, number>();
+  private readonly reconnectionDelayMax: number;
+
+  constructor(options: ConnectionOptions) {
+    super();
+    this.server = options.server;
+    this.site = options.site;
+    this.guestKey = options.guestKey;
+    this.nickname = options.nickname;
+    this.reconnectionDelayMax = options.reconnectionDelayMax ?? 10_000;
+    this.outbox = new Outbox(this);
+  }
+
+  /** Opens the socket (idempotent). */
+  connect(): void {
+    if (!this.socket) this.socket = this.createSocket();
+    if (!this.socket.connected && !this.socket.active) {
+      this.setState('connecting', null);
+      this.socket.connect();
+    }
+  }
+
+  /** Closes the socket for good (until `connect()`). */
+  disconnect(): void {
+    this.socket?.disconnect();
+    this.setState('disconnected', null);
+  }
+
+  get connected(): boolean {
+    return this.state === 'connected';
+  }
+
+  /**
+   * Emits a request and waits for its ack. Never rejects: offline answers
+   * `not_connected`, a missing ack `timeout`.
+   */
+  async request<K extends RequestEvent>(
+    event: K,
+    payload: RequestOf<K>,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<ClientAck<ResultOf<K>>> {
+    const socket = this.socket;
+    if (!socket?.connected) {
+      return { ok: false, error: { code: 'not_connected', message: 'Not connected to the chat server.' } };
+    }
+    try {
+      const timed = socket.timeout(timeoutMs) as unknown as {
+        emitWithAck(ev: K, p: RequestOf<K>): Promise<ClientAck<ResultOf<K>>>;
+      };
+      return await timed.emitWithAck(event, payload);
+    } catch {
+      return socket.connected
+        ? { ok: false, error: { code: 'timeout', message: 'The chat server did not answer in time.' } }
+        : { ok: false, error: { code: 'not_connected', message: 'Not connected to the chat server.' } };
+    }
+  }
+
+  /** Volatile typing flag (dropped when offline). */
+  setTyping(req: TypingRequest): void {
+    if (this.socket?.connected) this.socket.volatile.emit('typing:set', req);
+  }
+
+  /** Renames the user; on success the server also sends `user:updated` to every tab. */
+  async rename(name: string): Promise<ClientAck<{ user: UserInfo }>> {
+    const ack = await this.request('user:rename', { name });
+    if (ack.ok) {
+      this.nickname = ack.data.user.name;
+      this.setUser(ack.data.user);
+    }
+    return ack;
+  }
+
+  /** Counts views of a room; true when this is the first (so the caller joins). */
+  retainRoom(room: string): boolean {
+    const n = this.rooms.get(room) ?? 0;
+    this.rooms.set(room, n + 1);
+    return n === 0;
+  }
+
+  /** Releases a view of a room; true when it was the last (so the caller leaves). */
+  releaseRoom(room: string): boolean {
+    const n = (this.rooms.get(room) ?? 1) - 1;
+    if (n > 0) this.rooms.set(room, n);
+    else this.rooms.delete(room);
+    return n <= 0;
+  }
+
+  private setState(state: ConnectionState, error: ClientError | null): void {
+    if (state === this.state && error?.code === this.error?.code) return;
+    this.state = state;
+    this.error = error;
+    if (state === 'connected') this.wasConnected = true;
+    this.emit('state', state, error);
+  }
+
+  private setUser(user: UserInfo): void {
+    const prev = this.user;
+    this.user = user;
+    if (!prev || prev.id !== user.id || prev.name !== user.name || prev.kind !== user.kind) this.emit('user', user);
+  }
+
+  private createSocket(): ChatSocket {
+    const socket: ChatSocket = io(this.server + siteNamespace(this.site), {
+      autoConnect: false,
+      forceNew: true,
+      transports: ['websocket', 'polling'],
+      reconnectionDelayMax: this.reconnectionDelayMax,
+      auth: (cb) => cb({ guestKey: this.guestKey, ...(this.nickname ? { nickname: this.nickname } : {}) }),
+    });
+    socket.on('connect', () => this.setState('connected', null));
+    socket.on('connect_error', (err) => {
+      const error = connectErrorToClientError(err);
+      this.setState(socket.active ? 'connecting' : 'error', error);
+    });
+    socket.on('disconnect', () => {
+      this.setState(socket.active ? 'connecting' : 'disconnected', null);
+    });
+    socket.on('session:ready', (session) => {
+      this.session = session;
+      this.emit('session', session);
+      this.setUser(session.user);
+    });
+    socket.on('user:updated', (user) => this.setUser(user));
+    socket.on('message:new', (m) => this.emit('message', m));
+    socket.on('presence:update', (p) => this.emit('presence', p));
+    socket.on('room:notice', (n) => this.emit('notice', n));
+    socket.on('typing:update', (t) => this.emit('typing', t));
+    socket.on('dm:new', (m) => this.emit('dm', m));
+    return socket;
+  }
+}
+
+// ---- registry: one connection per (server, site), ref-counted ----
+
+interface Entry {
+  conn: Connection;
+  refs: number;
+  closeTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const registry = new Map<string, Entry>();
+
+/** Normalises a server URL to its origin-like form without a trailing slash. */
+export function normalizeServer(server: string): string {
+  return server.trim().replace(/\/+$/, '');
+}
+
+export interface AcquireOptions {
+  server: string;
+  site: string;
+  storage: KeyValueStorage;
+  nickname?: string | undefined;
+}
+
+/** Returns the shared connection for (server, site), creating and opening it on first use. */
+export function acquireConnection(options: AcquireOptions): Connection {
+  const server = normalizeServer(options.server);
+  const key = `${server}|${options.site}`;
+  let entry = registry.get(key);
+  if (!entry) {
+    const conn = new Connection({
+      server,
+      site: options.site,
+      guestKey: loadGuestKey(options.storage, server, options.site),
+      nickname: options.nickname,
+    });
+    entry = { conn, refs: 0, closeTimer: undefined };
+    registry.set(key, entry);
+  }
+  clearTimeout(entry.closeTimer);
+  entry.closeTimer = undefined;
+  entry.refs++;
+  entry.conn.connect();
+  return entry.conn;
+}
+
+/**
+ * Releases one use of a connection; the last release closes it after a short
+ * delay, so moving an element in the DOM does not drop the socket.
+ */
+export function releaseConnection(conn: Connection): void {
+  const key = `${conn.server}|${conn.site}`;
+  const entry = registry.get(key);
+  if (!entry || entry.conn !== conn) return;
+  entry.refs = Math.max(0, entry.refs - 1);
+  if (entry.refs === 0 && !entry.closeTimer) {
+    entry.closeTimer = setTimeout(() => {
+      if (entry.refs > 0) return;
+      registry.delete(key);
+      conn.disconnect();
+    }, 100);
+  }
+}
+
+/** Open connections held by this page (for diagnostics and tests). */
+export function openConnections(): Connection[] {
+  return [...registry.values()].filter((e) => e.refs > 0).map((e) => e.conn);
+}

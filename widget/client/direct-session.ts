@@ -1,0 +1,31 @@
+/** A private conversation with one other user of the site. */
+import type { HistoryPage, UserInfo } from '../../protocol/index.js';
+import type { Connection } from './connection.js';
+import { Conversation, type HistoryQuery } from './conversation.js';
+import type { ClientAck } from './errors.js';
+
+export class DirectSession extends Conversation {
+  constructor(
+    conn: Connection,
+    readonly peer: UserInfo,
+  ) {
+    super(conn, `dm:${peer.id}`, { to: peer.id });
+  }
+
+  override start(): void {
+    this.offs.push(
+      this.conn.on('dm', (m) => {
+        if ((m.from.id === this.peer.id || m.to === this.peer.id) && this.status === 'ready') this.receive([m], true);
+      }),
+    );
+    super.start();
+  }
+
+  protected open(): Promise<ClientAck<HistoryPage>> {
+    return this.fetchHistory({});
+  }
+
+  protected fetchHistory(query: HistoryQuery) {
+    return this.conn.request('dm:history', { with: this.peer.id, ...query });
+  }
+}

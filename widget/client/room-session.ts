@@ -1,0 +1,142 @@
+/** One joined room: history, live messages, presence, typing and notices. */
+import {
+  TYPING_THROTTLE_MS,
+  TYPING_TIMEOUT_MS,
+  type HistoryPage,
+  type PresenceUpdate,
+  type RoomNotice,
+  type UserId,
+  type UserInfo,
+} from '../../protocol/index.js';
+import type { Connection } from './connection.js';
+import { Conversation, type ConversationEvents, type HistoryQuery } from './conversation.js';
+import type { ClientAck } from './errors.js';
+
+export type RoomSessionEvents = ConversationEvents & {
+  presence: (presence: PresenceUpdate) => void;
+  notice: (notice: RoomNotice) => void;
+};
+
+/** A notice placed in the timeline after the message with `afterSeq`. */
+export interface TimelineNotice {
+  id: number;
+  notice: RoomNotice;
+  afterSeq: number;
+}
+
+/** Notices kept per room (they are not stored by the server). */
+const MAX_NOTICES = 200;
+let noticeIds = 0;
+
+export class RoomSession extends Conversation<RoomSessionEvents> {
+  presence: PresenceUpdate | null = null;
+  notices: TimelineNotice[] = [];
+  private readonly typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
+  private typingSentAt = 0;
+  private retained = false;
+
+  constructor(
+    conn: Connection,
+    readonly room: string,
+  ) {
+    super(conn, `room:${room}`, { room });
+  }
+
+  override start(): void {
+    this.retained = true;
+    this.conn.retainRoom(this.room);
+    const conn = this.conn;
+    this.offs.push(
+      conn.on('message', (m) => {
+        if (m.room !== this.room) return;
+        this.clearTyping(m.from.id);
+        if (this.status === 'ready') this.receive([m], true);
+      }),
+      conn.on('presence', (p) => {
+        if (p.room === this.room) this.setPresence(p);
+      }),
+      conn.on('notice', (n) => {
+        if (n.room !== this.room) return;
+        this.notices = [...this.notices.slice(1 - MAX_NOTICES), { id: ++noticeIds, notice: n, afterSeq: this.log.lastSeq }];
+        if (n.kind === 'leave') this.clearTyping(n.user.id);
+        this.emit('notice', n);
+        this.changed();
+      }),
+      conn.on('typing', (t) => {
+        if (t.room !== this.room || t.user.id === conn.user?.id) return;
+        if (t.typing) this.markTyping(t.user);
+        else this.clearTyping(t.user.id);
+      }),
+      conn.on('state', (state) => {
+        if (state !== 'connected') for (const id of [...this.typingUsers.keys()]) this.clearTyping(id);
+      }),
+    );
+    super.start();
+  }
+
+  override stop(): void {
+    super.stop();
+    for (const { timer } of this.typingUsers.values()) clearTimeout(timer);
+    this.typingUsers.clear();
+    if (this.retained && this.conn.releaseRoom(this.room) && this.conn.connected) {
+      void this.conn.request('room:leave', { room: this.room });
+    }
+    this.retained = false;
+  }
+
+  /** Users typing right now, except oneself. */
+  get typing(): UserInfo[] {
+    return [...this.typingUsers.values()].map((t) => t.user);
+  }
+
+  /** Tells the room whether the user is typing (throttled; `false` only after a `true`). */
+  setTyping(typing: boolean): void {
+    const now = Date.now();
+    if (typing) {
+      if (now - this.typingSentAt < TYPING_THROTTLE_MS) return;
+      this.typingSentAt = now;
+      this.conn.setTyping({ room: this.room, typing: true });
+    } else if (this.typingSentAt) {
+      this.typingSentAt = 0;
+      this.conn.setTyping({ room: this.room, typing: false });
+    }
+  }
+
+  override send(text: string) {
+    this.setTyping(false);
+    return super.send(text);
+  }
+
+  protected async open(): Promise<ClientAck<HistoryPage>> {
+    const ack = await this.conn.request('room:join', { room: this.room });
+    if (!ack.ok) return ack;
+    if (!this.stopped) this.setPresence(ack.data.presence);
+    return { ok: true, data: { messages: ack.data.messages, hasMore: ack.data.hasMore } };
+  }
+
+  protected fetchHistory(query: HistoryQuery) {
+    return this.conn.request('message:history', { room: this.room, ...query });
+  }
+
+  private setPresence(p: PresenceUpdate): void {
+    this.presence = p;
+    this.emit('presence', p);
+    this.changed();
+  }
+
+  private markTyping(user: UserInfo): void {
+    const entry = this.typingUsers.get(user.id);
+    if (entry) clearTimeout(entry.timer);
+    const timer = setTimeout(() => this.clearTyping(user.id), TYPING_TIMEOUT_MS);
+    this.typingUsers.set(user.id, { user, timer });
+    this.changed();
+  }
+
+  private clearTyping(id: UserId): void {
+    const entry = this.typingUsers.get(id);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.typingUsers.delete(id);
+    this.changed();
+  }
+}

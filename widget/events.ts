@@ -1,0 +1,49 @@
+/** The events `<chat-room>` dispatches (all bubble and are composed). */
+import type { ChatMessage, UserInfo } from '../protocol/index.js';
+import type { ConnectionState } from './client/connection.js';
+import type { AnyErrorCode, ClientError } from './client/errors.js';
+
+export interface ChatRoomMessageDetail {
+  message: ChatMessage;
+  /** Sent by this user (from this or another tab). */
+  own: boolean;
+}
+
+export interface ChatRoomConnectionDetail {
+  state: ConnectionState;
+  /** Why the state is `error` (or why the last attempt failed while `connecting`). */
+  error: ClientError | null;
+}
+
+export interface ChatRoomPresenceDetail {
+  room: string;
+  count: number;
+  members: UserInfo[];
+}
+
+export interface ChatRoomErrorDetail {
+  code: AnyErrorCode;
+  message: string;
+}
+
+export interface ChatRoomUserDetail {
+  user: UserInfo;
+}
+
+export interface ChatRoomDirectMessageDetail {
+  message: ChatMessage;
+}
+
+export interface ChatRoomEventMap {
+  'chat-room-message': CustomEvent<ChatRoomMessageDetail>;
+  'chat-room-connection': CustomEvent<ChatRoomConnectionDetail>;
+  'chat-room-presence': CustomEvent<ChatRoomPresenceDetail>;
+  'chat-room-error': CustomEvent<ChatRoomErrorDetail>;
+  'chat-room-user': CustomEvent<ChatRoomUserDetail>;
+  'chat-room-dm': CustomEvent<ChatRoomDirectMessageDetail>;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface GlobalEventHandlersEventMap extends ChatRoomEventMap {}
+}

@@ -1,0 +1,129 @@
+/**
+ * UI strings in English and Simplified Chinese. `t(lang, key, params)` picks
+ * the closest language and fills `{name}` placeholders.
+ */
+const en = {
+  online: 'Online',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  disconnected: 'Disconnected',
+  onlineCount: '{count} online',
+  members: 'People in {room}',
+  rename: 'Change your name',
+  save: 'Save',
+  cancel: 'Cancel',
+  messagesLabel: 'Messages in {room}',
+  loadOlder: 'Load earlier messages',
+  empty: 'No messages yet. Say hello!',
+  newMessages: 'New messages',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  joined: '{name} joined',
+  left: '{name} left',
+  renamed: '{old} is now {name}',
+  typing1: '{a} is typing…',
+  typing2: '{a} and {b} are typing…',
+  typingMany: 'Several people are typing…',
+  sending: 'Sending…',
+  failed: 'Not sent',
+  retry: 'Retry',
+  discard: 'Discard',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  connect: 'Connect',
+  dmTitle: 'Private chat with {name}',
+  back: 'Back to {room}',
+  tooLong: '{length}/{max} characters: too long to send',
+  reasonOffline: 'You are offline.',
+  unknown_site: 'This chat is not set up: unknown site “{site}”.',
+  origin_not_allowed: 'This page is not allowed to use this chat.',
+  invalid_room: 'Invalid room name “{room}”.',
+  too_many_rooms: 'Too many chat rooms are open on this page.',
+  message_too_long: 'The message is too long.',
+  invalid_nickname: 'Names must be 2–32 letters, digits or spaces.',
+  nickname_taken: 'That name is already taken.',
+  rate_limited: 'You are sending too fast. Please wait a moment.',
+  internal_error: 'The chat server had a problem. Please try again.',
+  not_connected: 'Not connected to the chat.',
+  timeout: 'The chat server did not answer in time.',
+};
+
+export type MessageKey = keyof typeof en;
+
+const zh: Record<MessageKey, string> = {
+  online: '在线',
+  connecting: '正在连接…',
+  reconnecting: '正在重新连接…',
+  disconnected: '已断开',
+  onlineCount: '{count} 人在线',
+  members: '{room} 的成员',
+  rename: '修改昵称',
+  save: '保存',
+  cancel: '取消',
+  messagesLabel: '{room} 中的消息',
+  loadOlder: '加载更早的消息',
+  empty: '还没有消息，打个招呼吧！',
+  newMessages: '有新消息',
+  today: '今天',
+  yesterday: '昨天',
+  joined: '{name} 加入了',
+  left: '{name} 离开了',
+  renamed: '{old} 改名为 {name}',
+  typing1: '{a} 正在输入…',
+  typing2: '{a} 和 {b} 正在输入…',
+  typingMany: '多人正在输入…',
+  sending: '发送中…',
+  failed: '发送失败',
+  retry: '重试',
+  discard: '删除',
+  placeholder: '输入消息…',
+  send: '发送',
+  connect: '连接',
+  dmTitle: '与 {name} 的私聊',
+  back: '返回 {room}',
+  tooLong: '{length}/{max} 个字符：太长，无法发送',
+  reasonOffline: '你已离线。',
+  unknown_site: '聊天未配置：未知站点“{site}”。',
+  origin_not_allowed: '此页面无权使用该聊天。',
+  invalid_room: '无效的房间名“{room}”。',
+  too_many_rooms: '此页面打开的聊天室过多。',
+  message_too_long: '消息太长。',
+  invalid_nickname: '昵称须为 2–32 个字母、数字或空格。',
+  nickname_taken: '该昵称已被使用。',
+  rate_limited: '发送太快了，请稍候。',
+  internal_error: '聊天服务器出错，请重试。',
+  not_connected: '未连接到聊天服务器。',
+  timeout: '聊天服务器未及时响应。',
+};
+
+const catalogs = { en, zh } as const;
+export type UiLanguage = keyof typeof catalogs;
+
+/** Maps a BCP 47 tag to a supported UI language (`zh`, `zh-CN`, `zh-Hans-SG` → `zh`; anything else → `en`). */
+export function uiLanguage(tag: string | null | undefined): UiLanguage {
+  return /^zh\b/i.test(tag ?? '') ? 'zh' : 'en';
+}
+
+/** The string for `key`, with `{param}` placeholders filled. */
+export function t(lang: string, key: MessageKey, params?: Record<string, string | number>): string {
+  const text = catalogs[uiLanguage(lang)][key] ?? en[key];
+  return params ? text.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m)) : text;
+}
+
+/** True when a string is a known message key (used to translate error codes). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in en;
+}
+
+/**
+ * The language of an element: its own `lang`, else the closest ancestor's
+ * (crossing shadow roots), else `<html lang>`, else the browser's.
+ */
+export function resolveLang(el: Element): string {
+  let node: Node | null = el;
+  while (node) {
+    if (node instanceof Element && node.getAttribute('lang')) return node.getAttribute('lang')!;
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  return navigator.language || 'en';
+}
