@@ -8,6 +8,8 @@ import type {
   AckCallback,
   BanInfo,
   ChatMessage,
+  CursorRequest,
+  CursorResult,
   DirectHistoryRequest,
   DirectSendRequest,
   HistoryPage,
@@ -18,6 +20,8 @@ import type {
   MessageDeleted,
   ModBanRequest,
   ModDeleteRequest,
+  PingRequest,
+  PingResult,
   PresenceUpdate,
   RenameRequest,
   RoomNotice,
@@ -34,6 +38,10 @@ export interface ClientToServerEvents {
   'room:leave': (req: LeaveRequest, ack: AckCallback<{ room: string }>) => void;
   'message:send': (req: SendRequest, ack: AckCallback<SendResult>) => void;
   'message:history': (req: HistoryRequest, ack: AckCallback<HistoryPage>) => void;
+  /** Delivery ack: moves this user's cursor in a joined room forward to `seq`. */
+  'room:ack': (req: CursorRequest, ack: AckCallback<CursorResult>) => void;
+  /** App-level heartbeat (`{}`); the widget measures round-trip time with it and reconnects when it goes unanswered. */
+  'session:ping': (req: PingRequest, ack: AckCallback<PingResult>) => void;
   /** Volatile and throttled by the client; no ack. */
   'typing:set': (req: TypingRequest) => void;
   'user:rename': (req: RenameRequest, ack: AckCallback<{ user: UserInfo }>) => void;

@@ -62,3 +62,18 @@ export const SITE_QUERY_PARAM = 'site';
 
 /** Longest mute or ban a moderator may impose through `mod:ban` (the admin API has no cap). */
 export const MOD_BAN_MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * App-level heartbeat of the widget (`session:ping`): one every
+ * `PING_INTERVAL_MS` while connected, each answered within `PING_TIMEOUT_MS`
+ * or counted as missed; after `PING_MAX_MISSES` misses in a row (the next ping
+ * goes out at once after a miss) the connection counts as dead and is
+ * re-established. So a half-open connection is noticed within
+ * PING_INTERVAL_MS + PING_MAX_MISSES × PING_TIMEOUT_MS = 7 s.
+ */
+export const PING_INTERVAL_MS = 3000;
+export const PING_TIMEOUT_MS = 2000;
+export const PING_MAX_MISSES = 2;
+
+/** Delivery acks (`room:ack`) are batched: at most one per room this often. */
+export const CURSOR_ACK_DELAY_MS = 1000;

@@ -113,6 +113,33 @@ export interface JoinResult {
   hasMore: boolean;
   /** Highest `seq` in the room (0 when empty). */
   lastSeq: number;
+  /**
+   * The highest `seq` this user acknowledged in the room (`room:ack`) before
+   * this join, from any tab or device; 0 when never. A client that lost its
+   * memory (a page reload) replays from here.
+   */
+  cursor: number;
+  /** Messages of other users after `cursor`: what this user missed while no tab of theirs was here (0 without a cursor). */
+  unread: number;
+}
+
+/** "I have received everything in `room` up to `seq`" (sent batched; the cursor only moves forward). */
+export interface CursorRequest {
+  room: string;
+  seq: number;
+}
+
+export interface CursorResult {
+  room: string;
+  /** The stored cursor after this ack (never beyond the room's last `seq`). */
+  cursor: number;
+}
+
+/** The app-level heartbeat: answered at once, so the round trip measures the connection. */
+export type PingRequest = Record<string, never>;
+
+export interface PingResult {
+  serverTime: number;
 }
 
 export interface LeaveRequest {

@@ -68,9 +68,14 @@ export interface ChatAttachment {
   close(): Promise<void>;
 }
 
-/** Engine.IO heartbeat: a dead peer is noticed within 40 s; proxies must allow idle times above that. */
-const PING_INTERVAL_MS = 20_000;
-const PING_TIMEOUT_MS = 20_000;
+/**
+ * Engine.IO heartbeat: the server drops a silent peer within 15 s (its members
+ * then leave presence after the grace period); proxies must allow idle times
+ * above that. The widget's own `session:ping` notices a dead link from its side
+ * faster (see PING_INTERVAL_MS in protocol/limits.ts).
+ */
+const ENGINE_PING_INTERVAL_MS = 10_000;
+const ENGINE_PING_TIMEOUT_MS = 5_000;
 
 /**
  * Mounts chat-room on `httpServer` (Socket.IO at `/socket.io`, namespaces
@@ -97,8 +102,8 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   const io: ChatIo = new Server(httpServer, {
     transports: ['websocket', 'polling'],
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
-    pingInterval: PING_INTERVAL_MS,
-    pingTimeout: PING_TIMEOUT_MS,
+    pingInterval: ENGINE_PING_INTERVAL_MS,
+    pingTimeout: ENGINE_PING_TIMEOUT_MS,
     cleanupEmptyChildNamespaces: true,
     // Not needed: the widget loads socket.io-client from its own bundle.
     serveClient: false,

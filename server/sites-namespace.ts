@@ -19,7 +19,9 @@ import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM } from '../protocol
 import type { ChatError, UserInfo, UserRole } from '../protocol/index.js';
 import { userChannel } from './channels.js';
 import type { HandlerContext, Services } from './handlers/context.js';
+import { ackCursor } from './handlers/cursor.js';
 import { directHistory, sendDirect } from './handlers/dm.js';
+import { ping } from './handlers/heartbeat.js';
 import { messageHistory, sendMessage } from './handlers/message.js';
 import { joinRoom, leaveAllRooms, leaveRoom } from './handlers/room.js';
 import { moderatorBan, moderatorDelete } from './handlers/moderation.js';
@@ -99,6 +101,8 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): void {
     socket.on('room:leave', leaveRoom(ctx));
     socket.on('message:send', sendMessage(ctx));
     socket.on('message:history', messageHistory(ctx));
+    socket.on('room:ack', ackCursor(ctx));
+    socket.on('session:ping', ping(ctx));
     socket.on('typing:set', setTyping(ctx));
     socket.on('user:rename', renameUser(ctx));
     socket.on('dm:send', sendDirect(ctx));

@@ -75,6 +75,8 @@ export const EVENT_SCHEMAS = {
   'room:leave': roomRequest,
   'message:send': v.object({ room, text, clientId }),
   'message:history': v.pipe(v.object({ room, ...page }), notBothDirections()),
+  'room:ack': v.object({ room, seq: int(0) }),
+  'session:ping': v.object({}),
   'typing:set': v.object({ room, typing: v.boolean() }),
   // Only the type: the nickname rules live with the user service.
   'user:rename': v.object({ name: v.pipe(v.string(), v.maxLength(RAW_TEXT_MAX_LENGTH)) }),

@@ -26,13 +26,19 @@ export function joinRoom({ socket, services, logger }: HandlerContext) {
     const presence = already
       ? await services.presence.presence(site.id, room)
       : await services.presence.enter(site.id, room, user, socket.id);
-    const page = await services.store.history(site.id, room, { limit: HISTORY_PAGE_SIZE });
+    const [page, cursor] = await Promise.all([
+      services.store.history(site.id, room, { limit: HISTORY_PAGE_SIZE }),
+      services.store.getCursor(site.id, user.id, room),
+    ]);
+    const unread = cursor ? await services.store.countAfter(site.id, room, cursor, user.id) : 0;
     const result: JoinResult = {
       room,
       presence,
       messages: page.messages,
       hasMore: page.hasMore,
       lastSeq: page.messages.at(-1)?.seq ?? 0,
+      cursor,
+      unread,
     };
     return ok(result);
   });

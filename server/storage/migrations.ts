@@ -79,4 +79,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bans_site_until ON bans (site, until);
     `,
   },
+  {
+    version: 3,
+    name: 'delivery cursors',
+    sql: `
+      CREATE TABLE cursors (
+        site    TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        room    TEXT NOT NULL,
+        seq     INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        PRIMARY KEY (site, user_id, room)
+      );
+    `,
+  },
 ];

@@ -103,8 +103,12 @@ export class SqliteStore implements ChatStore {
            room_policy = @roomPolicy, rooms = @rooms, read_only_rooms = @readOnlyRooms, retention_days = @retentionDays
          WHERE id = @id`,
       ),
-      removeSiteRows: ['DELETE FROM bans WHERE site = ?', 'DELETE FROM messages WHERE site = ?', 'DELETE FROM users WHERE site = ?']
-        .map((sql) => db.prepare<[string]>(sql)),
+      removeSiteRows: [
+        'DELETE FROM bans WHERE site = ?',
+        'DELETE FROM cursors WHERE site = ?',
+        'DELETE FROM messages WHERE site = ?',
+        'DELETE FROM users WHERE site = ?',
+      ].map((sql) => db.prepare<[string]>(sql)),
       removeSite: db.prepare<[string]>('DELETE FROM sites WHERE id = ?'),
       getUser: db.prepare<[string, string], UserRow>('SELECT id, name, kind, avatar FROM users WHERE site = ? AND id = ?'),
       userIdExists: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM users WHERE site = ? AND id = ?'),
@@ -128,6 +132,18 @@ export class SqliteStore implements ChatStore {
         "SELECT id FROM users WHERE site = ? AND skeleton = ? AND kind = 'user' AND id <> ? LIMIT 1",
       ),
       deleteUser: db.prepare<[string, string]>('DELETE FROM users WHERE site = ? AND id = ?'),
+      deleteCursors: db.prepare<[string, string]>('DELETE FROM cursors WHERE site = ? AND user_id = ?'),
+      getCursor: db.prepare<[string, string, string], { seq: number }>(
+        'SELECT seq FROM cursors WHERE site = ? AND user_id = ? AND room = ?',
+      ),
+      advanceCursor: db.prepare(
+        `INSERT INTO cursors (site, user_id, room, seq, updated) VALUES (@site, @userId, @room, @seq, @now)
+         ON CONFLICT (site, user_id, room) DO UPDATE SET seq = excluded.seq, updated = excluded.updated
+         WHERE excluded.seq > cursors.seq`,
+      ),
+      countAfter: db.prepare<[string, string, number, string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM messages WHERE site = ? AND room = ? AND seq > ? AND sender_id <> ? AND deleted = 0',
+      ),
       nameKeyHolder: db.prepare<[string, string], { id: string }>('SELECT id FROM users WHERE site = ? AND name_key = ?'),
       byClientId: db.prepare<[string, string, string], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND sender_id = ? AND client_id = ?`,
@@ -240,6 +256,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async deleteUser(site: string, id: string): Promise<boolean> {
+    this.stmt.deleteCursors.run(site, id);
     return this.stmt.deleteUser.run(site, id).changes > 0;
   }
 
@@ -302,6 +319,19 @@ export class SqliteStore implements ChatStore {
 
   async eraseMessagesBy(site: string, userId: string): Promise<MessageDeleted[]> {
     return this.eraseTx(site, userId);
+  }
+
+  async getCursor(site: string, userId: string, room: string): Promise<number> {
+    return this.stmt.getCursor.get(site, userId, room)?.seq ?? 0;
+  }
+
+  async advanceCursor(site: string, userId: string, room: string, seq: number): Promise<number> {
+    this.stmt.advanceCursor.run({ site, userId, room, seq, now: Date.now() });
+    return this.getCursor(site, userId, room);
+  }
+
+  async countAfter(site: string, room: string, afterSeq: number, exceptSender: string): Promise<number> {
+    return this.stmt.countAfter.get(site, room, afterSeq, exceptSender)!.n;
   }
 
   async addBan(site: string, draft: BanDraft): Promise<BanInfo> {

@@ -1,8 +1,7 @@
 /**
  * The storage seam. Handlers and services only see this interface, so the
  * SQLite default and a PostgreSQL driver are interchangeable. Every method is
- * async even where the driver is synchronous. Delivery cursors will be added
- * here as further methods when that feature lands.
+ * async even where the driver is synchronous.
  */
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserId, UserInfo } from '../../protocol/index.js';
 
@@ -100,6 +99,13 @@ export interface ChatStore {
   messagesBy(site: string, userId: UserId): Promise<ChatMessage[]>;
   /** Tombstones every message the user sent and clears their sender name; answers what was tombstoned. */
   eraseMessagesBy(site: string, userId: UserId): Promise<MessageDeleted[]>;
+
+  /** The highest seq the user acknowledged in the room; 0 when never. */
+  getCursor(site: string, userId: UserId, room: string): Promise<number>;
+  /** Moves the cursor forward to `seq` (never back); answers the stored value. */
+  advanceCursor(site: string, userId: UserId, room: string, seq: number): Promise<number>;
+  /** Messages of the room after `afterSeq` not sent by `exceptSender` (deleted ones not counted). */
+  countAfter(site: string, room: string, afterSeq: number, exceptSender: UserId): Promise<number>;
 
   addBan(site: string, ban: BanDraft): Promise<BanInfo>;
   /** False when the site has no such ban. */

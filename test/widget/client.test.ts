@@ -130,22 +130,20 @@ describe('Connection (against the real server)', () => {
     conn.disconnect();
   });
 
-  it('keeps a send that could not be delivered as failed, and retries it with the same clientId', async () => {
+  it('queues a send made while offline and delivers it once on connect, with the same clientId', async () => {
     const room = uniqueRoom();
     const conn = new Connection({ server: SERVER, site: 'demo', guestKey: createGuestKey() });
     const session = new RoomSession(conn, room);
     session.start();
-    let code = '';
-    await session.send('offline hello').catch((e: { code: string }) => (code = e.code));
-    expect(code).to.equal('not_connected');
-    const [failed] = session.pending;
-    expect(failed!.state).to.equal('failed');
+    const sent = session.send('offline hello');
+    const [queued] = session.pending;
+    expect(queued!.state).to.equal('sending');
     conn.connect();
-    await waitFor(() => session.status === 'ready', 'joined');
-    const message = await session.retry(failed!.clientId);
-    expect(message.clientId).to.equal(failed!.clientId);
+    const message = await sent;
+    expect(message.clientId).to.equal(queued!.clientId);
+    await waitFor(() => session.messages.length === 1, 'in the log');
     expect(session.pending).to.have.length(0);
-    expect(session.messages.map((m) => m.text)).to.deep.equal(['offline hello']);
+    expect(session.messages.map((m) => [m.text, m.clientId])).to.deep.equal([['offline hello', queued!.clientId]]);
     session.stop();
     conn.disconnect();
   });

@@ -3,7 +3,7 @@
  * `<chat-room>` on the page that talks to that (server, site): see
  * `acquireConnection` / `releaseConnection`. Plain TypeScript, no DOM.
  */
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   siteNamespace,
   type ErrorCode,
@@ -18,10 +18,13 @@ import {
   type TypingUpdate,
   type UserInfo,
 } from '../../protocol/index.js';
+import { CursorAcks } from './cursor-acks.js';
 import { Emitter } from './emitter.js';
 import type { ClientAck, ClientError } from './errors.js';
 import { loadGuestKey } from './guest-key.js';
+import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { Outbox } from './outbox.js';
+import { PendingStore, pendingStorageKey } from './pending-store.js';
 import type { KeyValueStorage } from './storage.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'error';
@@ -37,6 +40,8 @@ export type ConnectionEvents = {
   notice: (notice: RoomNotice) => void;
   typing: (typing: TypingUpdate) => void;
   dm: (message: ChatMessage) => void;
+  /** A heartbeat came back: the round-trip time in milliseconds. */
+  rtt: (ms: number) => void;
 };
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -59,8 +64,15 @@ export interface ConnectionOptions {
   site: string;
   guestKey: string;
   nickname?: string | undefined;
-  /** Extra Socket.IO manager options (tests use them to shorten reconnection delays). */
+  /** Where pending sends are kept across reloads (localStorage in the widget); without it they live as long as the object. */
+  storage?: KeyValueStorage;
+  /** Longest wait between reconnection attempts. Default 10 s. */
   reconnectionDelayMax?: number;
+  /** How long a request waits for its ack. Default `REQUEST_TIMEOUT_MS`. */
+  requestTimeoutMs?: number;
+  heartbeat?: HeartbeatOptions;
+  /** Passed to socket.io-client as they are (a Node client sets `extraHeaders: { origin }`). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
 
 /** Maps a Socket.IO `connect_error` to a protocol error code. */
@@ -87,20 +99,39 @@ export class Connection extends Emitter<ConnectionEvents> {
   wasConnected = false;
   /** Preferred nickname sent with the next handshake. */
   nickname: string | undefined;
+  /** Round-trip time of the last heartbeat, in ms; null until one came back on this connection. */
+  rtt: number | null = null;
+  /** Delivery acks of the rooms this connection follows. */
+  readonly acks: CursorAcks;
 
   private socket: ChatSocket | null = null;
   private readonly guestKey: string;
   private readonly rooms = new Map<string, number>();
-  private readonly reconnectionDelayMax: number;
+  private readonly heartbeat: Heartbeat;
 
-  constructor(options: ConnectionOptions) {
+  constructor(private readonly options: ConnectionOptions) {
     super();
     this.server = options.server;
     this.site = options.site;
     this.guestKey = options.guestKey;
     this.nickname = options.nickname;
-    this.reconnectionDelayMax = options.reconnectionDelayMax ?? 10_000;
-    this.outbox = new Outbox(this);
+    this.acks = new CursorAcks(this);
+    this.heartbeat = new Heartbeat(
+      {
+        ping: async (timeoutMs) => {
+          const ack = await this.request('session:ping', {}, timeoutMs);
+          return ack.ok || (ack.error.code !== 'timeout' && ack.error.code !== 'not_connected');
+        },
+        rtt: (ms) => {
+          this.rtt = ms;
+          this.emit('rtt', ms);
+        },
+        dead: () => this.reconnectNow(),
+      },
+      options.heartbeat ?? DEFAULT_HEARTBEAT,
+    );
+    const store = options.storage && new PendingStore(options.storage, pendingStorageKey(this.server, this.site));
+    this.outbox = new Outbox(this, store ?? null);
   }
 
   /** Opens the socket (idempotent). */
@@ -114,8 +145,21 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   /** Closes the socket for good (until `connect()`). */
   disconnect(): void {
+    this.heartbeat.stop();
     this.socket?.disconnect();
     this.setState('disconnected', null);
+  }
+
+  /**
+   * The page woke up or came back online: check a live connection at once,
+   * and retry a lost one now instead of after the current backoff.
+   */
+  wake(): void {
+    if (this.state === 'connected') this.heartbeat.checkNow();
+    else if (this.state === 'connecting' && this.socket) {
+      this.socket.disconnect();
+      this.socket.connect();
+    }
   }
 
   get connected(): boolean {
@@ -129,7 +173,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   async request<K extends RequestEvent>(
     event: K,
     payload: RequestOf<K>,
-    timeoutMs = REQUEST_TIMEOUT_MS,
+    timeoutMs = this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
   ): Promise<ClientAck<ResultOf<K>>> {
     const socket = this.socket;
     if (!socket?.connected) {
@@ -177,6 +221,13 @@ export class Connection extends Emitter<ConnectionEvents> {
     return n <= 0;
   }
 
+  /** The link is dead though the socket does not know it yet (half-open): drop it and let Socket.IO reconnect. */
+  private reconnectNow(): void {
+    this.setState('connecting', { code: 'timeout', message: 'The chat server stopped answering.' });
+    // Closing the engine (not the socket) keeps Socket.IO's reconnection going.
+    this.socket?.io.engine?.close();
+  }
+
   private setState(state: ConnectionState, error: ClientError | null): void {
     if (state === this.state && error?.code === this.error?.code) return;
     this.state = state;
@@ -196,15 +247,21 @@ export class Connection extends Emitter<ConnectionEvents> {
       autoConnect: false,
       forceNew: true,
       transports: ['websocket', 'polling'],
-      reconnectionDelayMax: this.reconnectionDelayMax,
+      reconnectionDelayMax: this.options.reconnectionDelayMax ?? 10_000,
+      ...this.options.socketOptions,
       auth: (cb) => cb({ guestKey: this.guestKey, ...(this.nickname ? { nickname: this.nickname } : {}) }),
     });
-    socket.on('connect', () => this.setState('connected', null));
+    socket.on('connect', () => {
+      this.rtt = null;
+      this.heartbeat.start();
+      this.setState('connected', null);
+    });
     socket.on('connect_error', (err) => {
       const error = connectErrorToClientError(err);
       this.setState(socket.active ? 'connecting' : 'error', error);
     });
     socket.on('disconnect', () => {
+      this.heartbeat.stop();
       this.setState(socket.active ? 'connecting' : 'disconnected', null);
     });
     socket.on('session:ready', (session) => {
@@ -255,6 +312,7 @@ export function acquireConnection(options: AcquireOptions): Connection {
       site: options.site,
       guestKey: loadGuestKey(options.storage, server, options.site),
       nickname: options.nickname,
+      storage: options.storage,
     });
     entry = { conn, refs: 0, closeTimer: undefined };
     registry.set(key, entry);

@@ -1,6 +1,7 @@
 /**
  * What a room and a private conversation have in common: a message log that
- * joins on every (re)connect, pages backwards, and sends through the outbox.
+ * (re)loads on every connect, replays what it missed by `seq`, fetches any gap
+ * seen in the live stream, pages backwards, and sends through the outbox.
  */
 import { HISTORY_MAX_LIMIT, HISTORY_PAGE_SIZE, type ChatMessage, type HistoryPage } from '../../protocol/index.js';
 import type { Connection } from './connection.js';
@@ -14,7 +15,7 @@ export type ConversationStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type ConversationEvents = {
   /** Anything shown changed. */
   change: () => void;
-  /** A message arrived live (not history). */
+  /** A message arrived after the first load (live, or replayed after a reconnect). */
   message: (message: ChatMessage) => void;
   error: (error: ClientError) => void;
 };
@@ -25,18 +26,34 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-/** Largest gap replayed message by message after a reconnect; bigger gaps reload the latest page. */
-const MAX_REPLAY = 1000;
+/** The first page of a (re)load and, for rooms, what the server remembers of this user there. */
+export interface OpenResult extends HistoryPage {
+  /** The user's delivery cursor (0 when none): a first load replays everything after it. */
+  cursor?: number;
+  /** Messages of others after the cursor. */
+  unread?: number;
+}
+
+/** Largest gap replayed message by message; beyond it the log restarts from the latest page. */
+export const MAX_REPLAY = 1000;
 
 export abstract class Conversation<E extends ConversationEvents = ConversationEvents> extends Emitter<E> {
   readonly log = new MessageLog();
   status: ConversationStatus = 'idle';
   error: ClientError | null = null;
-  /** True after the first page of history arrived (live announcements may start). */
+  /** True after the first load finished (from then on, arrivals are announced). */
   loaded = false;
   loadingOlder = false;
+  /** Messages of others that arrived since `markRead()` (or missed while away, on the first load). */
+  unread = 0;
   protected stopped = false;
   protected readonly offs: (() => void)[] = [];
+  /** Everything above this seq is held (or being fetched); holes above it are gaps to fill. */
+  private floor = 0;
+  /** Live messages that arrived while (re)loading, applied once the page is in. */
+  private buffered: ChatMessage[] = [];
+  private filling = false;
+  private refill = false;
 
   constructor(
     readonly conn: Connection,
@@ -52,11 +69,11 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     this.offs.push(
       conn.on('state', (state) => {
         if (state === 'connected') void this.load();
-        else if (this.status === 'loading') this.setStatus('idle');
+        else if (this.status === 'loading' || this.status === 'ready') this.setStatus('idle');
         this.changed();
       }),
       conn.outbox.on('sent', (key, message) => {
-        if (key === this.key) this.receive([message], true);
+        if (key === this.key) this.receive([message], this.loaded);
       }),
       conn.outbox.on('change', (key) => {
         if (key === this.key) this.changed();
@@ -78,7 +95,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     return this.conn.outbox.pending(this.key);
   }
 
-  /** Sends text (validated against the shared limits); resolves with the stored message. */
+  /** Sends text (validated against the shared limits); resolves with the stored message once the server has it. */
   send(text: string): Promise<ChatMessage> {
     return this.conn.outbox.send(this.target, text);
   }
@@ -89,6 +106,13 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
 
   discard(clientId: string): void {
     this.conn.outbox.discard(clientId);
+  }
+
+  /** The user has seen everything up to now. */
+  markRead(): void {
+    if (!this.unread) return;
+    this.unread = 0;
+    this.changed();
   }
 
   /** Loads the page before the oldest message shown. */
@@ -106,14 +130,24 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     this.changed();
   }
 
-  /** Requests the conversation's first page (join for rooms). */
-  protected abstract open(): Promise<ClientAck<HistoryPage>>;
+  /** Requests the conversation's first page (join, for rooms). */
+  protected abstract open(): Promise<ClientAck<OpenResult>>;
   protected abstract fetchHistory(query: HistoryQuery): Promise<ClientAck<HistoryPage>>;
+  /** Told when sends to this conversation may go out (rooms must be joined first). */
+  protected setReady(_ready: boolean): void {}
+  /** Everything up to `seq` has arrived, without gaps. */
+  protected delivered(_seq: number): void {}
 
-  /** (Re)loads after a connect: first page, then replays any gap by `seq`. */
+  /** A live message: applied now, or after the (re)load under way. */
+  protected live(message: ChatMessage): void {
+    if (this.status === 'ready') this.receive([message], true);
+    else if (this.status === 'loading') this.buffered.push(message);
+  }
+
+  /** (Re)loads after a connect: the latest page, then every message missed since the last one held. */
   protected async load(): Promise<void> {
     this.setStatus('loading');
-    const known = this.log.lastSeq;
+    this.buffered = [];
     const ack = await this.open();
     if (this.stopped) return;
     if (!ack.ok) {
@@ -123,39 +157,65 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     }
     const page = ack.data;
     const first = page.messages[0];
-    if (known && first && first.seq > known + 1) {
-      if (first.seq - known <= MAX_REPLAY) await this.replay(known, first.seq);
-      else this.log.clear();
-    }
-    if (this.stopped) return;
-    const isFirstLoad = !this.loaded;
-    if (isFirstLoad || !this.log.messages.length) this.log.hasMore = page.hasMore;
-    this.receive(page.messages, !isFirstLoad);
-    this.loaded = true;
+    // What the view already holds; after a reload, what the server says this user received.
+    const known = this.log.lastSeq || (this.loaded ? 0 : (page.cursor ?? 0));
+    if (known && first && first.seq - known > MAX_REPLAY) {
+      this.log.clear();
+      this.floor = 0;
+    } else if (known && !this.log.messages.length) this.floor = known;
+    if (!this.loaded || !this.log.messages.length) this.log.hasMore = page.hasMore;
+    if (!this.loaded) this.unread = page.unread ?? 0;
+    this.receive([...page.messages, ...this.buffered], this.loaded);
+    this.buffered = [];
     this.setStatus('ready');
-  }
-
-  /** Fetches messages after `known` up to (not including) `until`. */
-  private async replay(known: number, until: number): Promise<void> {
-    let after = known;
-    while (after < until - 1 && !this.stopped) {
-      const ack = await this.fetchHistory({ afterSeq: after, limit: HISTORY_MAX_LIMIT });
-      if (!ack.ok || !ack.data.messages.length) return;
-      this.receive(ack.data.messages, true);
-      after = this.log.lastSeq;
-      if (!ack.data.hasMore) return;
+    this.setReady(true);
+    await this.fillGaps();
+    if (this.stopped) return;
+    if (!this.loaded) {
+      this.loaded = true;
+      this.changed();
     }
   }
 
-  /** Adds messages; `live` ones that are new are announced as `message` events. */
-  protected receive(messages: readonly ChatMessage[], live: boolean): void {
+  /** Fetches what is missing above the floor, page by page, until the log runs without gaps. */
+  private async fillGaps(): Promise<void> {
+    if (this.filling) {
+      this.refill = true;
+      return;
+    }
+    this.filling = true;
+    try {
+      do {
+        this.refill = false;
+        for (let gap = this.log.gapAfter(this.floor); gap !== null; gap = this.log.gapAfter(this.floor)) {
+          if (this.stopped || this.status !== 'ready') return;
+          const ack = await this.fetchHistory({ afterSeq: gap, limit: HISTORY_MAX_LIMIT });
+          if (!ack.ok || !ack.data.messages.length) return;
+          this.receive(ack.data.messages, this.loaded);
+        }
+      } while (this.refill);
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  /** Adds messages; new ones from others count as unread when `fresh`, and are announced once loaded. */
+  protected receive(messages: readonly ChatMessage[], fresh: boolean): void {
+    const before = this.log.lastSeq;
     const added = this.log.add(messages);
     for (const m of messages) this.conn.outbox.settle(m);
-    if (live) for (const m of added) this.fire('message', m);
-    if (added.length) this.changed();
+    if (!added.length) return;
+    const me = this.conn.user?.id;
+    if (fresh) this.unread += added.filter((m) => m.from.id !== me).length;
+    if (this.loaded) for (const m of added) this.fire('message', m);
+    // A jump in the live stream: fetch the hole (skipped while a load or fill is under way, which covers it).
+    if (this.status === 'ready' && added.some((m) => m.seq > before + 1) && before) void this.fillGaps();
+    if (this.log.gapAfter(this.floor) === null) this.delivered(this.log.lastSeq);
+    this.changed();
   }
 
   protected setStatus(status: ConversationStatus, error: ClientError | null = null): void {
+    if (status !== 'ready') this.setReady(false);
     this.status = status;
     this.error = error;
     this.changed();

@@ -15,7 +15,7 @@ export class DirectSession extends Conversation {
   override start(): void {
     this.offs.push(
       this.conn.on('dm', (m) => {
-        if ((m.from.id === this.peer.id || m.to === this.peer.id) && this.status === 'ready') this.receive([m], true);
+        if (m.from.id === this.peer.id || m.to === this.peer.id) this.live(m);
       }),
     );
     super.start();

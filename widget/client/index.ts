@@ -1,11 +1,14 @@
 /** The connection layer of the widget: plain TypeScript, no DOM. */
 export * from './connection.js';
 export * from './conversation.js';
+export * from './cursor-acks.js';
 export * from './direct-session.js';
 export * from './emitter.js';
 export * from './errors.js';
 export * from './guest-key.js';
+export * from './heartbeat.js';
 export * from './message-log.js';
 export * from './outbox.js';
+export * from './pending-store.js';
 export * from './room-session.js';
 export * from './storage.js';

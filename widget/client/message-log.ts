@@ -22,6 +22,21 @@ export class MessageLog {
     return added;
   }
 
+  /**
+   * Where the first hole is among the messages above `floor`: the `seq` after
+   * which one or more are missing (the `afterSeq` to fetch from), or null when
+   * they run without gaps. With `floor` 0 the run starts at the oldest held.
+   */
+  gapAfter(floor: number): number | null {
+    let expected = floor > 0 ? floor + 1 : this.firstSeq;
+    for (const m of this.messages) {
+      if (m.seq < expected) continue;
+      if (m.seq > expected) return expected - 1;
+      expected++;
+    }
+    return null;
+  }
+
   get firstSeq(): number {
     return this.messages[0]?.seq ?? 0;
   }

@@ -1,15 +1,21 @@
 /**
- * Sends that the server has not acknowledged yet. Every message gets its
- * `clientId` before the first attempt, so a retry can never store it twice.
- * This is the seam for persistence and automatic retry with backoff.
+ * Sends the server has not acknowledged yet. Every message gets its
+ * `clientId` before the first attempt and keeps it through every retry, so the
+ * server stores it once however often it is sent. Sends go out one at a time,
+ * oldest first, so a backlog flushed after a reconnect keeps the order they
+ * were written in. Transient failures (offline, no answer, rate limited) are
+ * retried with jittered exponential backoff until acknowledged; a refusal
+ * (muted, too long, read-only room …) marks the message failed, for the user to
+ * retry or discard. Pending sends are kept in storage and survive a reload.
  */
 import type { ChatMessage, UserId } from '../../protocol/index.js';
 import type { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
-import { ChatRoomError, checkMessageText, type ClientError } from './errors.js';
+import { ChatRoomError, checkMessageText, type AnyErrorCode, type ClientError } from './errors.js';
+import { PendingStore, type SendTarget, type StoredSend } from './pending-store.js';
 import { uuid } from './uuid.js';
 
-export type SendTarget = { room: string } | { to: UserId };
+export type { SendTarget } from './pending-store.js';
 
 export interface PendingSend {
   clientId: string;
@@ -17,9 +23,13 @@ export interface PendingSend {
   key: string;
   target: SendTarget;
   text: string;
+  /** `sending` until acknowledged (also while offline or between retries); `failed` once refused. */
   state: 'sending' | 'failed';
+  /** Why it failed, or why the last attempt did not go through. */
   error: ClientError | null;
   createdAt: number;
+  attempts: number;
+  owner?: UserId;
 }
 
 export type OutboxEvents = {
@@ -29,16 +39,67 @@ export type OutboxEvents = {
   sent: (key: string, message: ChatMessage) => void;
 };
 
+/** Answers that mean "not now" rather than "no": the same send is tried again. */
+const TRANSIENT: ReadonlySet<AnyErrorCode> = new Set<AnyErrorCode>([
+  'not_connected',
+  'timeout',
+  'rate_limited',
+  'internal_error',
+  // The room is being joined again after a reconnect.
+  'not_in_room',
+]);
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 15_000;
+
+/** Exponential backoff with jitter (half to full of the step), so clients that lost the server together do not return together. */
+export function retryDelay(attempt: number, random: () => number = Math.random): number {
+  const step = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + (random() * step) / 2);
+}
+
 /** The conversation key of a send target. */
 export function targetKey(target: SendTarget): string {
   return 'room' in target ? `room:${target.room}` : `dm:${target.to}`;
 }
 
-export class Outbox extends Emitter<OutboxEvents> {
-  private readonly items = new Map<string, PendingSend>();
+interface Waiter {
+  resolve(message: ChatMessage): void;
+  reject(error: ChatRoomError): void;
+}
 
-  constructor(private readonly conn: Connection) {
+export class Outbox extends Emitter<OutboxEvents> {
+  /** Attempts beyond the first, over this outbox's life (diagnostics: a flaky network shows here). */
+  retries = 0;
+  private readonly items = new Map<string, PendingSend>();
+  private readonly notBefore = new Map<string, number>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  /** Rooms joined right now: a room message waits for its join, a private one only for the connection. */
+  private readonly readyRooms = new Set<string>();
+  /** Ids acknowledged or discarded here since the last save, to drop from storage. */
+  private readonly settled = new Set<string>();
+  private pumping = false;
+  private wake: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly store: PendingStore | null,
+  ) {
     super();
+    for (const saved of store?.load() ?? []) this.items.set(saved.clientId, fromStored(saved));
+    conn.on('state', (state) => {
+      if (state !== 'connected') return this.readyRooms.clear();
+      // Back online: whatever was waiting out a backoff goes now.
+      this.notBefore.clear();
+      this.pump();
+    });
+    conn.on('user', (user) => {
+      for (const item of [...this.items.values()]) {
+        if (item.owner && item.owner !== user.id) this.forget(item, null);
+        else item.owner = user.id;
+      }
+      this.persist();
+    });
   }
 
   /** Pending sends of one conversation, oldest first. */
@@ -46,10 +107,15 @@ export class Outbox extends Emitter<OutboxEvents> {
     return [...this.items.values()].filter((i) => i.key === key);
   }
 
-  /** Validates and sends; resolves with the stored message, rejects with a `ChatRoomError`. */
+  /**
+   * Queues a message (validated against the shared limits first) and resolves
+   * with the stored message once the server has it, however many attempts that
+   * takes; rejects with a `ChatRoomError` when the server refuses it.
+   */
   send(target: SendTarget, text: string): Promise<ChatMessage> {
     const invalid = checkMessageText(text);
     if (invalid) return Promise.reject(new ChatRoomError(invalid));
+    const owner = this.conn.user?.id;
     const item: PendingSend = {
       clientId: uuid(),
       key: targetKey(target),
@@ -58,50 +124,152 @@ export class Outbox extends Emitter<OutboxEvents> {
       state: 'sending',
       error: null,
       createdAt: Date.now(),
+      attempts: 0,
+      ...(owner ? { owner } : {}),
     };
     this.items.set(item.clientId, item);
-    return this.attempt(item);
+    this.persist();
+    this.emit('change', item.key);
+    const settled = this.wait(item.clientId);
+    this.pump();
+    return settled;
   }
 
-  /** Sends a failed message again with the same `clientId`. */
+  /** Queues a failed message again, with the same `clientId`. */
   retry(clientId: string): Promise<ChatMessage> {
     const item = this.items.get(clientId);
     if (!item) return Promise.reject(new ChatRoomError({ code: 'invalid_payload', message: 'Nothing to retry.' }));
-    return this.attempt(item);
-  }
-
-  /** Forgets a pending message. */
-  discard(clientId: string): void {
-    const item = this.items.get(clientId);
-    if (item && this.items.delete(clientId)) this.emit('change', item.key);
-  }
-
-  /** A live message settled a pending send (it may arrive before the ack). */
-  settle(message: ChatMessage): void {
-    const item = this.items.get(message.clientId);
-    if (item && this.items.delete(message.clientId)) this.emit('change', item.key);
-  }
-
-  private async attempt(item: PendingSend): Promise<ChatMessage> {
     item.state = 'sending';
     item.error = null;
+    item.attempts = 0;
+    this.notBefore.delete(clientId);
     this.emit('change', item.key);
+    const settled = this.wait(clientId);
+    this.pump();
+    return settled;
+  }
+
+  /** Forgets a pending or failed message: it is not sent (again). */
+  discard(clientId: string): void {
+    const item = this.items.get(clientId);
+    if (!item) return;
+    this.forget(item, new ChatRoomError({ code: 'invalid_payload', message: 'The message was discarded.' }));
+    this.persist();
+  }
+
+  /** A message arrived (live, or from history): if it is one of ours, it is delivered. */
+  settle(message: ChatMessage): void {
+    const item = this.items.get(message.clientId);
+    if (!item || (item.owner !== undefined && item.owner !== message.from.id)) return;
+    this.delivered(item, message);
+  }
+
+  /** A conversation is joined (or not any more): its room messages may go out. */
+  setRoomReady(room: string, ready: boolean): void {
+    if (!ready) return void this.readyRooms.delete(room);
+    this.readyRooms.add(room);
+    this.pump();
+  }
+
+  private wait(clientId: string): Promise<ChatMessage> {
+    return new Promise((resolve, reject) => {
+      const list = this.waiters.get(clientId) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(clientId, list);
+    });
+  }
+
+  /** Sends due messages one at a time until none is due; a timer wakes it for the next backoff. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    void (async () => {
+      try {
+        for (let item = this.next(); item && this.conn.connected; item = this.next()) await this.attempt(item);
+      } finally {
+        this.pumping = false;
+        this.scheduleWake();
+      }
+    })();
+  }
+
+  /** The oldest sendable message: per conversation only the oldest pending one, so each keeps its order. */
+  private next(): PendingSend | undefined {
+    const now = Date.now();
+    const blocked = new Set<string>();
+    for (const item of this.items.values()) {
+      if (item.state !== 'sending' || blocked.has(item.key)) continue;
+      blocked.add(item.key);
+      if (this.canSend(item) && (this.notBefore.get(item.clientId) ?? 0) <= now) return item;
+    }
+    return undefined;
+  }
+
+  private canSend(item: PendingSend): boolean {
+    return 'to' in item.target || this.readyRooms.has(item.target.room);
+  }
+
+  private scheduleWake(): void {
+    clearTimeout(this.wake);
+    if (!this.conn.connected) return;
+    const due = [...this.items.values()]
+      .filter((i) => i.state === 'sending' && this.canSend(i) && this.notBefore.has(i.clientId))
+      .map((i) => this.notBefore.get(i.clientId)!);
+    if (due.length) this.wake = setTimeout(() => this.pump(), Math.max(0, Math.min(...due) - Date.now()));
+  }
+
+  private async attempt(item: PendingSend): Promise<void> {
+    if (item.attempts++) this.retries++;
     const { target, text, clientId } = item;
     const ack =
       'room' in target
         ? await this.conn.request('message:send', { room: target.room, text, clientId })
         : await this.conn.request('dm:send', { to: target.to, text, clientId });
-    if (ack.ok) {
-      this.items.delete(clientId);
-      this.emit('sent', item.key, ack.data.message);
+    if (!this.items.has(clientId)) return;
+    if (ack.ok) return this.delivered(item, ack.data.message);
+    item.error = ack.error;
+    if (TRANSIENT.has(ack.error.code)) {
+      this.notBefore.set(clientId, Date.now() + (ack.error.retryAfterMs ?? retryDelay(item.attempts)));
+      if (ack.error.code === 'not_in_room' && 'room' in target) this.readyRooms.delete(target.room);
       this.emit('change', item.key);
-      return ack.data.message;
+      return;
     }
-    if (this.items.has(clientId)) {
-      item.state = 'failed';
-      item.error = ack.error;
-      this.emit('change', item.key);
-    }
-    throw new ChatRoomError(ack.error);
+    item.state = 'failed';
+    this.emit('change', item.key);
+    for (const w of this.waiters.get(clientId) ?? []) w.reject(new ChatRoomError(ack.error));
+    this.waiters.delete(clientId);
   }
+
+  private delivered(item: PendingSend, message: ChatMessage): void {
+    this.forget(item, null);
+    this.persist();
+    this.emit('sent', item.key, message);
+    for (const w of this.waiters.get(item.clientId) ?? []) w.resolve(message);
+    this.waiters.delete(item.clientId);
+  }
+
+  /** Drops an item (rejecting whoever waits for it with `reason`, if given). */
+  private forget(item: PendingSend, reason: ChatRoomError | null): void {
+    this.items.delete(item.clientId);
+    this.notBefore.delete(item.clientId);
+    this.settled.add(item.clientId);
+    if (reason) for (const w of this.waiters.get(item.clientId) ?? []) w.reject(reason);
+    if (reason) this.waiters.delete(item.clientId);
+    this.emit('change', item.key);
+  }
+
+  private persist(): void {
+    this.store?.save([...this.items.values()].map(toStored), this.settled);
+    this.settled.clear();
+  }
+}
+
+function toStored(item: PendingSend): StoredSend {
+  const { clientId, target, text, createdAt, owner } = item;
+  return owner ? { clientId, target, text, createdAt, owner } : { clientId, target, text, createdAt };
+}
+
+/** A send restored from storage is pending again: a reload is a natural moment to try once more. */
+function fromStored(saved: StoredSend): PendingSend {
+  return { ...saved, key: targetKey(saved.target), state: 'sending', error: null, attempts: 0 };
 }

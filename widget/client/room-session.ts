@@ -2,14 +2,13 @@
 import {
   TYPING_THROTTLE_MS,
   TYPING_TIMEOUT_MS,
-  type HistoryPage,
   type PresenceUpdate,
   type RoomNotice,
   type UserId,
   type UserInfo,
 } from '../../protocol/index.js';
 import type { Connection } from './connection.js';
-import { Conversation, type ConversationEvents, type HistoryQuery } from './conversation.js';
+import { Conversation, type ConversationEvents, type HistoryQuery, type OpenResult } from './conversation.js';
 import type { ClientAck } from './errors.js';
 
 export type RoomSessionEvents = ConversationEvents & {
@@ -50,7 +49,7 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
       conn.on('message', (m) => {
         if (m.room !== this.room) return;
         this.clearTyping(m.from.id);
-        if (this.status === 'ready') this.receive([m], true);
+        this.live(m);
       }),
       conn.on('presence', (p) => {
         if (p.room === this.room) this.setPresence(p);
@@ -78,8 +77,9 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     super.stop();
     for (const { timer } of this.typingUsers.values()) clearTimeout(timer);
     this.typingUsers.clear();
-    if (this.retained && this.conn.releaseRoom(this.room) && this.conn.connected) {
-      void this.conn.request('room:leave', { room: this.room });
+    if (this.retained && this.conn.releaseRoom(this.room)) {
+      this.conn.outbox.setRoomReady(this.room, false);
+      if (this.conn.connected) void this.conn.request('room:leave', { room: this.room });
     }
     this.retained = false;
   }
@@ -107,11 +107,20 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     return super.send(text);
   }
 
-  protected async open(): Promise<ClientAck<HistoryPage>> {
+  protected async open(): Promise<ClientAck<OpenResult>> {
     const ack = await this.conn.request('room:join', { room: this.room });
     if (!ack.ok) return ack;
-    if (!this.stopped) this.setPresence(ack.data.presence);
-    return { ok: true, data: { messages: ack.data.messages, hasMore: ack.data.hasMore } };
+    const { presence, messages, hasMore, cursor, unread } = ack.data;
+    if (!this.stopped) this.setPresence(presence);
+    return { ok: true, data: { messages, hasMore, cursor, unread } };
+  }
+
+  protected override setReady(ready: boolean): void {
+    if (!this.stopped) this.conn.outbox.setRoomReady(this.room, ready);
+  }
+
+  protected override delivered(seq: number): void {
+    this.conn.acks.received(this.room, seq);
   }
 
   protected fetchHistory(query: HistoryQuery) {

@@ -1,0 +1,198 @@
+/**
+ * The chat server in a child process (`server/cli.ts` run by tsx), so a test
+ * can kill it the hard way (SIGKILL: no shutdown, no flush) and start it again
+ * on the same port with the same data dir, as a crash and a supervisor
+ * restart would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const LISTEN_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 5_000;
+/** After a SIGKILL the port can stay busy for a moment; spawns that hit EADDRINUSE are retried this often. */
+const ADDRINUSE_RETRIES = 10;
+const ADDRINUSE_DELAY_MS = 250;
+
+export interface ServerProcessOptions {
+  /** Data dir to use (kept on stop); a fresh temp dir (removed on stop) otherwise. */
+  dataDir?: string;
+  /** Extra CLI flags, after the defaults (so they win). */
+  args?: string[];
+  /** Extra environment, over the test's own. */
+  env?: Record<string, string>;
+}
+
+/** Children still running, killed if the test process exits without stopping them. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export class ServerProcess {
+  readonly dataDir: string;
+  /** 0 until the first start has printed its address; then kept for restarts. */
+  port = 0;
+
+  private child: ChildProcess | undefined;
+  private log = '';
+  private readonly ownsDataDir: boolean;
+
+  private constructor(private readonly options: ServerProcessOptions) {
+    this.ownsDataDir = options.dataDir === undefined;
+    this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'chat-room-delivery-'));
+  }
+
+  static async start(options: ServerProcessOptions = {}): Promise<ServerProcess> {
+    const server = new ServerProcess(options);
+    try {
+      await server.launch();
+    } catch (error) {
+      if (server.ownsDataDir) rmSync(server.dataDir, { recursive: true, force: true });
+      throw error;
+    }
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Everything the process printed (stdout and stderr, all runs), for failure messages. */
+  output(): string {
+    return this.log;
+  }
+
+  /** Sends `signal` (SIGKILL unless told) and resolves once the process has exited. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || !running(child)) return;
+    const exited = exitOf(child);
+    child.kill(signal);
+    await exited;
+  }
+
+  /** Starts the server again on the same port and data dir; resolves once it is listening. */
+  async restart(): Promise<void> {
+    if (this.child && running(this.child)) throw new Error('ServerProcess.restart(): still running, kill() it first');
+    this.log += `\n--- restart on port ${this.port} ---\n`;
+    await this.launch();
+  }
+
+  /** SIGTERM (SIGKILL after 5 s), then removes the data dir if this created it. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child && running(child)) {
+      const exited = exitOf(child);
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async launch(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const failedRun = await this.spawnOnce();
+      if (failedRun === undefined) return;
+      // Only a restart on a known port can meet the old process's port still busy.
+      if (this.port === 0 || attempt >= ADDRINUSE_RETRIES || !failedRun.includes('EADDRINUSE')) {
+        throw new Error(`chat server exited before listening:\n${this.log}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, ADDRINUSE_DELAY_MS));
+    }
+  }
+
+  /** One spawn: undefined once listening, or the output of a run that exited before listening. */
+  private spawnOnce(): Promise<string | undefined> {
+    const args = [
+      '--import',
+      'tsx',
+      'server/cli.ts',
+      '--port',
+      String(this.port),
+      '--no-demo',
+      '--data-dir',
+      this.dataDir,
+      '--log-level',
+      'info',
+      '--rate-limit-scale',
+      '1000',
+      ...(this.options.args ?? []),
+    ];
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.options.env },
+    });
+    this.child = child;
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+
+    let thisRun = '';
+    const record = (chunk: string): void => {
+      thisRun += chunk;
+      this.log += chunk;
+    };
+    child.stderr!.setEncoding('utf8').on('data', record);
+
+    return new Promise((resolve, reject) => {
+      let buffered = '';
+      let done = false;
+      const timer = setTimeout(() => {
+        done = true;
+        child.kill('SIGKILL');
+        reject(new Error(`chat server printed no "listening" line within ${LISTEN_TIMEOUT_MS / 1000} s:\n${this.log}`));
+      }, LISTEN_TIMEOUT_MS);
+
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        record(chunk);
+        if (done) return;
+        buffered += chunk;
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          const url = listeningUrl(line);
+          if (url === undefined) continue;
+          done = true;
+          clearTimeout(timer);
+          this.port = Number(new URL(url).port);
+          resolve(undefined);
+          return;
+        }
+      });
+      // 'close' rather than 'exit': all output (the EADDRINUSE error) has been read by then.
+      child.once('close', (code, signal) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.log += `[exited with ${code ?? signal} before listening]\n`;
+        resolve(thisRun);
+      });
+    });
+  }
+}
+
+/** The `url` of a `{"msg":"listening",…}` log line, if `line` is one. */
+function listeningUrl(line: string): string | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const record = JSON.parse(line) as { msg?: unknown; url?: unknown };
+    return record.msg === 'listening' && typeof record.url === 'string' ? record.url : undefined;
+  } catch {
+    return undefined; // not a JSON log line
+  }
+}
+
+function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
