@@ -11,6 +11,7 @@
 //                           them. Types: lib/widget/index.d.ts.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { fileURLToPath } from 'node:url';
 
 /** Replaces `process.env.NODE_ENV` (absent in browsers) with "production". */
 function nodeEnvProduction() {
@@ -73,19 +74,47 @@ function minifyLitTemplates({ include = /[/\\]lib[/\\]widget[/\\]/ } = {}) {
 }
 
 /**
- * The widget connects with `transports: ['websocket', 'polling']`, so
- * engine.io-client's WebTransport transport is dead weight in the script-tag
- * bundle: drop it from the transport table. A no-op if the file changes shape.
+ * The widget connects with `transports: ['websocket']`, so engine.io-client's
+ * WebTransport and long-polling transports are dead weight in the script-tag
+ * bundle: drop them from the transport table. A no-op if the file changes shape.
  */
-function dropWebTransport() {
+function websocketOnly() {
   return {
-    name: 'drop-webtransport',
+    name: 'websocket-only',
     transform(code, id) {
+      // Their module-level setup (unload handlers, an XHR probe) would keep them in the bundle unused.
+      if (/engine\.io-client[/\\]build[/\\]esm[/\\]transports[/\\](polling|webtransport)/.test(id)) {
+        return { code, map: null, moduleSideEffects: false };
+      }
       if (!/engine\.io-client[/\\]build[/\\]esm[/\\]transports[/\\]index\.js$/.test(id)) return null;
       const out = code
         .replace(/^import \{ WT \} from "\.\/webtransport\.js";\n/m, '')
-        .replace(/^\s*webtransport: WT,\n/m, '');
-      return out.includes('WT') ? null : { code: out, map: null };
+        .replace(/^\s*webtransport: WT,\n/m, '')
+        .replace(/^import \{ XHR \} from "\.\/polling-xhr(\.node)?\.js";\n/m, '')
+        .replace(/^\s*polling: XHR,\n/m, '');
+      return /\b(WT|XHR)\b/.test(out) ? null : { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * Text-only codecs with the same wire formats in place of Socket.IO's and
+ * Engine.IO's parsers, whose binary support the widget never uses: the
+ * connection passes widget/client/json-parser.ts as Socket.IO's `parser` (so
+ * socket.io-parser's default is dead code), and over WebSocket every Engine.IO
+ * frame is text (widget/client/engine-text-codec.ts).
+ */
+function textOnlyCodecs() {
+  const codecs = {
+    'socket.io-parser': './lib/widget/client/json-parser.js',
+    'engine.io-parser': './lib/widget/client/engine-text-codec.js',
+  };
+  return {
+    name: 'text-only-codecs',
+    resolveId(source, importer) {
+      // The long-polling and WebTransport transports (left out of the bundle) keep the real parser.
+      if (!codecs[source] || /transports[/\\](polling|webtransport)/.test(importer ?? '')) return null;
+      return fileURLToPath(new URL(codecs[source], import.meta.url));
     },
   };
 }
@@ -126,7 +155,8 @@ export default [
     plugins: [
       nodeEnvProduction(),
       minifyLitTemplates(),
-      dropWebTransport(),
+      websocketOnly(),
+      textOnlyCodecs(),
       resolve(),
       terser({
         ecma: 2022,

@@ -9,13 +9,15 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 
 let server;
 let dataDir;
+/** The admin API's token on the test server (tests mute users through it). */
+const adminToken = `wtr-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 
 /** Starts `server/cli.ts` and resolves with its URL from the `listening` log line. */
 function startServer() {
   dataDir = mkdtempSync(join(tmpdir(), 'chat-room-wtr-'));
   server = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--no-demo', '--data-dir', dataDir, '--log-level', 'info', '--rate-limit-scale', '1000'],
+    ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--no-demo', '--data-dir', dataDir, '--log-level', 'info', '--rate-limit-scale', '1000', '--admin-token', adminToken],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -96,6 +98,20 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: tsconfigPath, target: 'es2022' }),
     { name: 'chat-server', serverStop: stopServer },
+    {
+      // The admin API is not for browsers (no CORS): tests reach it through the runner, as a site's backend would.
+      name: 'chat-admin',
+      async executeCommand({ command, payload }) {
+        if (command !== 'chat-admin') return undefined;
+        const res = await fetch(`${serverUrl}/api${payload.path}`, {
+          method: payload.method,
+          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+          ...(payload.body === undefined ? {} : { body: JSON.stringify(payload.body) }),
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : {} };
+      },
+    },
   ],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="en">

@@ -186,6 +186,26 @@ export default css`
   [data-state='connecting'] .dot {
     background: var(--_warning);
   }
+  .rtt {
+    font-variant-numeric: tabular-nums;
+    opacity: 0.75;
+  }
+  .unread-divider {
+    display: flex;
+    align-items: center;
+    gap: var(--_spacing);
+    margin: var(--_spacing) 0;
+    color: var(--_danger);
+    font-size: 0.78em;
+    font-weight: 600;
+  }
+  .unread-divider::before,
+  .unread-divider::after {
+    content: '';
+    flex: 1;
+    border-top: 1px solid currentColor;
+    opacity: 0.5;
+  }
   .badge {
     min-width: 18px;
     padding: 0 5px;
@@ -394,6 +414,7 @@ export default css`
   }
   @container (max-width: 360px) {
     .label,
+    .rtt,
     .header .user {
       display: none;
     }

@@ -27,7 +27,8 @@ const BOTTOM_SLACK = 32;
 /** Distance from the top (px) at which older history is fetched. */
 const TOP_SLACK = 48;
 
-type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean };
+/** Why the composer cannot send now; with `queue`, what is written is kept and sent once it can. */
+type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean };
 
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
@@ -40,6 +41,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @fires chat-room-user - Your own identity is known or changed (session start, rename). `detail: { user }`.
  * @fires chat-room-dm - A private message to this user arrived. `detail: { message }`.
  * @fires chat-room-error - A request failed (send, join, rename, connect). `detail: { code, message }`.
+ * @fires chat-room-unread - The number of unread messages in the room changed. `detail: { room, count }`.
  *
  * @csspart base - The outer frame.
  * @csspart header - The header bar.
@@ -111,7 +113,7 @@ export class ChatRoom extends LitElement {
     renameError: { state: true },
     draft: { state: true },
     composerError: { state: true },
-    unread: { state: true },
+    dmUnread: { state: true },
     jumpVisible: { state: true },
     liveRegion: { state: true },
     online: { state: true },
@@ -139,39 +141,42 @@ export class ChatRoom extends LitElement {
   private renameError = '';
   private draft = '';
   private composerError = '';
-  private unread: ReadonlyMap<string, number> = new Map();
+  private dmUnread: ReadonlyMap<string, number> = new Map();
   private jumpVisible = false;
   private liveRegion = false;
   private online = navigator.onLine;
   private prefersDark = darkQuery?.matches ?? false;
 
-  private conn: Connection | null = null;
-  private session: RoomSession | null = null;
-  private dm: DirectSession | null = null;
-  private connOffs: (() => void)[] = [];
-  private sessionOffs: (() => void)[] = [];
-  private dmOffs: (() => void)[] = [];
-  private manualOffline = false;
-  private atBottom = true;
-  private stickToBottom = false;
-  private renderedKey = '';
-  private snapshot = { top: 0, height: 0, firstSeq: 0, lastKey: '' };
-  private liveFrame = 0;
-  private focusAfterUpdate = '';
+  #conn: Connection | null = null;
+  #session: RoomSession | null = null;
+  #dm: DirectSession | null = null;
+  #connOffs: (() => void)[] = [];
+  #sessionOffs: (() => void)[] = [];
+  #dmOffs: (() => void)[] = [];
+  #manualOffline = false;
+  #atBottom = true;
+  #stickToBottom = false;
+  #renderedKey = '';
+  #snapshot = { top: 0, height: 0, firstSeq: 0, lastKey: '' };
+  #liveFrame = 0;
+  #focusAfterUpdate = '';
+  /** The conversation whose first full load was scrolled into place. */
+  #positionedKey = '';
+  #lastUnread = 0;
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
   }
 
-  private get base(): HTMLElement | null {
+  get #base(): HTMLElement | null {
     return this.renderRoot.querySelector('.base');
   }
 
-  private get list(): HTMLElement | null {
+  get #list(): HTMLElement | null {
     return this.renderRoot.querySelector('.messages');
   }
 
-  private get input(): HTMLTextAreaElement | null {
+  get #input(): HTMLTextAreaElement | null {
     return this.renderRoot.querySelector('.input');
   }
 
@@ -179,17 +184,17 @@ export class ChatRoom extends LitElement {
 
   /** `connecting`, `connected`, `disconnected` or `error`. */
   get connectionState(): ConnectionState {
-    return this.conn?.state ?? 'disconnected';
+    return this.#conn?.state ?? 'disconnected';
   }
 
   /** Why the connection is in `error` (e.g. `{ code: 'unknown_site' }`), else null. */
   get connectionError(): ClientError | null {
-    return this.conn?.error ?? null;
+    return this.#conn?.error ?? null;
   }
 
   /** You, once the server has said who you are. */
   get user(): UserInfo | null {
-    return this.conn?.user ?? null;
+    return this.#conn?.user ?? null;
   }
 
   /** The room actually joined (resolves `auto`). */
@@ -199,95 +204,111 @@ export class ChatRoom extends LitElement {
 
   /** People in the room right now. */
   get onlineCount(): number {
-    return this.session?.presence?.count ?? 0;
+    return this.#session?.presence?.count ?? 0;
   }
 
   /** Members of the room (up to `PRESENCE_LIST_MAX`, sorted by name). */
   get members(): UserInfo[] {
-    return this.session?.presence?.members ?? [];
+    return this.#session?.presence?.members ?? [];
+  }
+
+  /**
+   * Messages of others in the room you have not seen: missed while no tab of
+   * yours was connected, or arrived while the page was hidden or the list was
+   * scrolled up. Back to 0 once the end of the list is on screen.
+   */
+  get unread(): number {
+    return this.#session?.unread ?? 0;
+  }
+
+  /** Round-trip time of the last heartbeat in ms (null while not connected). */
+  get rtt(): number | null {
+    return this.#conn?.state === 'connected' ? this.#conn.rtt : null;
   }
 
   /** Messages of the room loaded so far, oldest first. */
   get messages(): ChatMessage[] {
-    return this.session?.messages ?? [];
+    return this.#session?.messages ?? [];
   }
 
   // ---- public methods ----
 
   /** Sends a message to the room. Rejects with an `Error` whose `code` is a protocol error code. */
   send(text: string): Promise<ChatMessage> {
-    if (!this.session) return Promise.reject(this.clientError('not_connected'));
-    this.stickToBottom = true;
-    return this.session.send(text);
+    if (!this.#session) return Promise.reject(this.#clientError('not_connected'));
+    this.#stickToBottom = true;
+    return this.#session.send(text);
   }
 
   /** (Re)connects after `disconnect()`. */
   connect(): void {
-    this.manualOffline = false;
+    this.#manualOffline = false;
     this.requestUpdate();
   }
 
   /** Leaves the room and lets go of the connection (closed when no other element uses it). */
   disconnect(): void {
-    this.manualOffline = true;
-    this.detach();
-    this.emitEvent('chat-room-connection', { state: 'disconnected', error: null });
+    this.#manualOffline = true;
+    this.#detach();
+    this.#emitEvent('chat-room-connection', { state: 'disconnected', error: null });
     this.requestUpdate();
   }
 
   /** Changes your name for the whole site. Rejects with `nickname_taken`, `invalid_nickname`, … */
   async rename(name: string): Promise<UserInfo> {
-    if (!this.conn) throw this.clientError('not_connected');
-    const ack = await this.conn.rename(name.trim());
+    if (!this.#conn) throw this.#clientError('not_connected');
+    const ack = await this.#conn.rename(name.trim());
     if (!ack.ok) throw new ChatRoomError(ack.error);
     return ack.data.user;
   }
 
   /** Opens the private conversation with a user of the site. */
   openDirect(peer: UserInfo): void {
-    if (!this.conn || peer.id === this.conn.user?.id) return;
+    if (!this.#conn || peer.id === this.#conn.user?.id) return;
     this.closeDirect(false);
-    const dm = (this.dm = new DirectSession(this.conn, peer));
-    this.dmOffs = [dm.on('change', () => this.requestUpdate()), dm.on('error', (e) => this.reportError(e))];
+    const dm = (this.#dm = new DirectSession(this.#conn, peer));
+    this.#dmOffs = [dm.on('change', () => this.requestUpdate()), dm.on('error', (e) => this.#reportError(e))];
     dm.start();
     this.dmPeer = peer;
     this.membersOpen = false;
     this.renaming = false;
-    const unread = new Map(this.unread);
-    unread.delete(peer.id);
-    this.unread = unread;
-    this.focusAfterUpdate = '.input';
+    const dmUnread = new Map(this.dmUnread);
+    dmUnread.delete(peer.id);
+    this.dmUnread = dmUnread;
+    this.#focusAfterUpdate = '.input';
   }
 
   /** Goes back from a private conversation to the room. */
   closeDirect(focus = true): void {
-    for (const off of this.dmOffs.splice(0)) off();
-    this.dm?.stop();
-    this.dm = null;
+    for (const off of this.#dmOffs.splice(0)) off();
+    this.#dm?.stop();
+    this.#dm = null;
     this.dmPeer = null;
-    if (focus) this.focusAfterUpdate = '.input';
+    if (focus) this.#focusAfterUpdate = '.input';
   }
 
   // ---- lifecycle ----
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener('online', this.handleOnline);
-    addEventListener('offline', this.handleOnline);
-    globalThis.visualViewport?.addEventListener('resize', this.handleViewport);
-    darkQuery?.addEventListener('change', this.handleScheme);
+    addEventListener('online', this.#handleOnline);
+    addEventListener('offline', this.#handleOnline);
+    document.addEventListener('visibilitychange', this.#handleVisibility);
+    globalThis.visualViewport?.addEventListener('resize', this.#handleViewport);
+    darkQuery?.addEventListener('change', this.#handleScheme);
     this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    removeEventListener('online', this.handleOnline);
-    removeEventListener('offline', this.handleOnline);
-    globalThis.visualViewport?.removeEventListener('resize', this.handleViewport);
-    darkQuery?.removeEventListener('change', this.handleScheme);
-    cancelAnimationFrame(this.liveFrame);
-    this.liveFrame = 0;
-    this.detach();
+    removeEventListener('online', this.#handleOnline);
+    removeEventListener('offline', this.#handleOnline);
+    document.removeEventListener('visibilitychange', this.#handleVisibility);
+    globalThis.visualViewport?.removeEventListener('resize', this.#handleViewport);
+    darkQuery?.removeEventListener('change', this.#handleScheme);
+    cancelAnimationFrame(this.#liveFrame);
+    this.#liveFrame = 0;
+    this.#detach();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -296,145 +317,166 @@ export class ChatRoom extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.sync(changed);
-    const conv = this.current;
-    if (!conv?.loaded || conv.loadingOlder || conv.key !== this.renderedKey) this.liveRegion = false;
-    const list = this.list;
+    this.#sync(changed);
+    const conv = this.#current;
+    if (!conv?.loaded || conv.loadingOlder || conv.key !== this.#renderedKey) this.liveRegion = false;
+    const list = this.#list;
     if (list) {
-      this.snapshot.top = list.scrollTop;
-      this.snapshot.height = list.scrollHeight;
+      this.#snapshot.top = list.scrollTop;
+      this.#snapshot.height = list.scrollHeight;
     }
   }
 
   protected override updated(): void {
-    const list = this.list;
-    const conv = this.current;
+    const list = this.#list;
+    const conv = this.#current;
     if (list && conv) {
-      const snap = this.snapshot;
-      if (conv.key !== this.renderedKey) {
-        this.renderedKey = conv.key;
+      const snap = this.#snapshot;
+      if (conv.key !== this.#renderedKey) {
+        this.#renderedKey = conv.key;
         list.scrollTop = list.scrollHeight;
-        this.atBottom = true;
+        this.#atBottom = true;
         this.jumpVisible = false;
       } else if (snap.firstSeq && conv.log.firstSeq < snap.firstSeq) {
         // Older history was prepended: keep what the reader was looking at in place.
         list.scrollTop = list.scrollHeight - (snap.height - snap.top);
-      } else if (this.atBottom || this.stickToBottom) {
+      } else if (this.#atBottom || this.#stickToBottom) {
         list.scrollTop = list.scrollHeight;
-        this.atBottom = true;
+        this.#atBottom = true;
         this.jumpVisible = false;
-      } else if (this.lastItemKey(conv) !== snap.lastKey) {
+      } else if (this.#lastItemKey(conv) !== snap.lastKey) {
         this.jumpVisible = true;
       }
-      this.stickToBottom = false;
+      this.#stickToBottom = false;
+      if (conv.loaded && this.#positionedKey !== conv.key) {
+        this.#positionedKey = conv.key;
+        this.#showFirstUnread(list);
+      }
+      if (this.#atBottom && document.visibilityState === 'visible') conv.markRead();
       snap.firstSeq = conv.log.firstSeq;
-      snap.lastKey = this.lastItemKey(conv);
-      if (!this.liveRegion && conv.loaded && !conv.loadingOlder && !this.liveFrame) {
+      snap.lastKey = this.#lastItemKey(conv);
+      if (!this.liveRegion && conv.loaded && !conv.loadingOlder && !this.#liveFrame) {
         // Turn the live region on only after the history is in the DOM, so it is not announced.
-        this.liveFrame = requestAnimationFrame(() => {
-          this.liveFrame = 0;
-          const c = this.current;
+        this.#liveFrame = requestAnimationFrame(() => {
+          this.#liveFrame = 0;
+          const c = this.#current;
           if (c?.loaded && !c.loadingOlder) this.liveRegion = true;
         });
       }
     }
-    if (this.focusAfterUpdate) {
-      (this.renderRoot.querySelector(this.focusAfterUpdate) as HTMLElement | null)?.focus();
-      this.focusAfterUpdate = '';
+    if (this.#focusAfterUpdate) {
+      (this.renderRoot.querySelector(this.#focusAfterUpdate) as HTMLElement | null)?.focus();
+      this.#focusAfterUpdate = '';
     }
+    const unread = this.unread;
+    if (unread !== this.#lastUnread && this.#session) {
+      this.#lastUnread = unread;
+      this.#emitEvent('chat-room-unread', { room: this.#session.room, count: unread });
+    }
+  }
+
+  /** On arrival with unread messages, the first of them goes to the top instead of scrolling past them. */
+  #showFirstUnread(list: HTMLElement): void {
+    const divider = list.querySelector('.unread-divider');
+    if (!divider) return;
+    list.scrollTop += divider.getBoundingClientRect().top - list.getBoundingClientRect().top - 4;
+    this.#atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK;
+    this.jumpVisible = !this.#atBottom;
   }
 
   // ---- connection wiring ----
 
-  private get current(): Conversation | null {
-    return this.dm ?? this.session;
+  get #current(): Conversation | null {
+    return this.#dm ?? this.#session;
   }
 
-  private get lang_(): string {
+  get #lang_(): string {
     return resolveLang(this);
   }
 
   /** Makes the connection and room session match the attributes. */
-  private sync(changed: PropertyValues<this>): void {
-    if (!this.isConnected || this.manualOffline) return this.detach();
+  #sync(changed: PropertyValues<this>): void {
+    if (!this.isConnected || this.#manualOffline) return this.#detach();
     const server = normalizeServer(this.server || defaultServer());
-    if (this.conn && (this.conn.server !== server || this.conn.site !== this.site)) this.detach();
-    if (!this.conn) {
-      const conn = (this.conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname }));
-      this.connOffs = [
+    if (this.#conn && (this.#conn.server !== server || this.#conn.site !== this.site)) this.#detach();
+    if (!this.#conn) {
+      const conn = (this.#conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname }));
+      this.#connOffs = [
         conn.on('state', (state, error) => {
-          this.emitEvent('chat-room-connection', { state, error });
-          if (state === 'error' && error) this.emitEvent('chat-room-error', { code: error.code, message: error.message });
+          this.#emitEvent('chat-room-connection', { state, error });
+          if (state === 'error' && error) this.#emitEvent('chat-room-error', { code: error.code, message: error.message });
           this.requestUpdate();
         }),
         conn.on('user', (user) => {
-          this.emitEvent('chat-room-user', { user });
+          this.#emitEvent('chat-room-user', { user });
           this.requestUpdate();
         }),
-        conn.on('dm', (m) => this.handleDirect(m)),
+        conn.on('dm', (m) => this.#handleDirect(m)),
+        conn.on('rtt', () => this.requestUpdate()),
       ];
       queueMicrotask(() => {
-        if (this.conn !== conn) return;
-        this.emitEvent('chat-room-connection', { state: conn.state, error: conn.error });
-        if (conn.user) this.emitEvent('chat-room-user', { user: conn.user });
+        if (this.#conn !== conn) return;
+        this.#emitEvent('chat-room-connection', { state: conn.state, error: conn.error });
+        if (conn.user) this.#emitEvent('chat-room-user', { user: conn.user });
       });
     } else if (changed.has('nickname') && this.nickname) {
-      if (this.conn.connected && this.nickname !== this.conn.user?.name) {
-        this.rename(this.nickname).catch((e: ChatRoomError) => this.reportError(e));
-      } else this.conn.nickname = this.nickname;
+      if (this.#conn.connected && this.nickname !== this.#conn.user?.name) {
+        this.rename(this.nickname).catch((e: ChatRoomError) => this.#reportError(e));
+      } else this.#conn.nickname = this.nickname;
     }
     const room = this.roomName;
-    if (this.session?.room !== room) {
-      this.stopSession();
-      const s = (this.session = new RoomSession(this.conn, room));
-      this.sessionOffs = [
+    if (this.#session?.room !== room) {
+      this.#stopSession();
+      const s = (this.#session = new RoomSession(this.#conn, room));
+      this.#sessionOffs = [
         s.on('change', () => this.requestUpdate()),
         s.on('message', (message) =>
-          this.emitEvent('chat-room-message', { message, own: message.from.id === this.conn?.user?.id }),
+          this.#emitEvent('chat-room-message', { message, own: message.from.id === this.#conn?.user?.id }),
         ),
-        s.on('presence', (p) => this.emitEvent('chat-room-presence', { room: p.room, count: p.count, members: p.members })),
-        s.on('error', (e) => this.reportError(e)),
+        s.on('presence', (p) => this.#emitEvent('chat-room-presence', { room: p.room, count: p.count, members: p.members })),
+        s.on('error', (e) => this.#reportError(e)),
       ];
       s.start();
       this.jumpVisible = false;
     }
   }
 
-  private stopSession(): void {
-    for (const off of this.sessionOffs.splice(0)) off();
-    this.session?.stop();
-    this.session = null;
+  #stopSession(): void {
+    this.#positionedKey = '';
+    for (const off of this.#sessionOffs.splice(0)) off();
+    this.#session?.stop();
+    this.#session = null;
   }
 
-  private detach(): void {
+  #detach(): void {
     this.closeDirect(false);
-    this.stopSession();
-    for (const off of this.connOffs.splice(0)) off();
-    if (this.conn) releaseConnection(this.conn);
-    this.conn = null;
-    this.renderedKey = '';
+    this.#stopSession();
+    for (const off of this.#connOffs.splice(0)) off();
+    if (this.#conn) releaseConnection(this.#conn);
+    this.#conn = null;
+    this.#renderedKey = '';
   }
 
-  private emitEvent<K extends keyof ChatRoomEventMap>(type: K, detail: ChatRoomEventMap[K]['detail']): void {
+  #emitEvent<K extends keyof ChatRoomEventMap>(type: K, detail: ChatRoomEventMap[K]['detail']): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private clientError(code: 'not_connected'): ChatRoomError {
-    return new ChatRoomError({ code, message: t(this.lang_, code) });
+  #clientError(code: 'not_connected'): ChatRoomError {
+    return new ChatRoomError({ code, message: t(this.#lang_, code) });
   }
 
-  private reportError(error: ClientError): void {
-    this.emitEvent('chat-room-error', { code: error.code, message: error.message });
+  #reportError(error: ClientError): void {
+    this.#emitEvent('chat-room-error', { code: error.code, message: error.message });
   }
 
   /** The localised text of an error code. */
-  private errorText(error: ClientError): string {
+  #errorText(error: ClientError): string {
     return hasMessage(error.code)
-      ? t(this.lang_, error.code as MessageKey, { site: this.site, room: this.roomName })
+      ? t(this.#lang_, error.code as MessageKey, { site: this.site, room: this.roomName })
       : error.message;
   }
 
-  private lastItemKey(conv: Conversation | null): string {
+  #lastItemKey(conv: Conversation | null): string {
     if (!conv) return '';
     const pending = conv.pending;
     return pending.length ? pending[pending.length - 1]!.clientId : (conv.messages[conv.messages.length - 1]?.id ?? '');
@@ -442,159 +484,175 @@ export class ChatRoom extends LitElement {
 
   // ---- handlers ----
 
-  private handleOnline = (): void => {
+  #handleOnline = (): void => {
     this.online = navigator.onLine;
+    if (this.online) this.#conn?.wake();
   };
 
-  private handleScheme = (): void => {
+  /** A tab coming back to the foreground checks its connection at once (it may have slept on a dead one). */
+  #handleVisibility = (): void => {
+    if (document.visibilityState !== 'visible') return;
+    this.#conn?.wake();
+    this.requestUpdate();
+  };
+
+  #handleScheme = (): void => {
     this.prefersDark = !!darkQuery?.matches;
   };
 
   /** Keeps the composer above the on-screen keyboard when the visual viewport shrinks. */
-  private handleViewport = (): void => {
+  #handleViewport = (): void => {
     const vv = globalThis.visualViewport;
-    const base = this.base;
+    const base = this.#base;
     if (!vv || !base) return;
-    const typing = this.shadowRoot?.activeElement === this.input;
+    const typing = this.shadowRoot?.activeElement === this.#input;
     if (typing && vv.height < innerHeight - 80) {
       const available = vv.offsetTop + vv.height - this.getBoundingClientRect().top;
       base.style.maxHeight = `${Math.max(160, Math.round(available))}px`;
     } else base.style.removeProperty('max-height');
-    if (this.atBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
+    if (this.#atBottom && this.#list) this.#list.scrollTop = this.#list.scrollHeight;
   };
 
-  private handleDirect(m: ChatMessage): void {
-    const me = this.conn?.user?.id;
+  #handleDirect(m: ChatMessage): void {
+    const me = this.#conn?.user?.id;
     if (m.from.id === me) return;
-    this.emitEvent('chat-room-dm', { message: m });
+    this.#emitEvent('chat-room-dm', { message: m });
     if (this.dmPeer?.id === m.from.id) return;
-    this.unread = new Map(this.unread).set(m.from.id, (this.unread.get(m.from.id) ?? 0) + 1);
+    this.dmUnread = new Map(this.dmUnread).set(m.from.id, (this.dmUnread.get(m.from.id) ?? 0) + 1);
   }
 
-  private handleScroll(): void {
-    const list = this.list;
+  #handleScroll(): void {
+    const list = this.#list;
     if (!list) return;
-    this.atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK;
-    if (this.atBottom) this.jumpVisible = false;
-    if (list.scrollTop < TOP_SLACK) void this.current?.loadOlder();
+    this.#atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK;
+    if (this.#atBottom) {
+      this.jumpVisible = false;
+      if (document.visibilityState === 'visible') this.#current?.markRead();
+    }
+    if (list.scrollTop < TOP_SLACK) void this.#current?.loadOlder();
   }
 
-  private handleJump(): void {
-    this.stickToBottom = true;
+  #handleJump(): void {
+    this.#stickToBottom = true;
     this.jumpVisible = false;
-    this.focusAfterUpdate = '.input';
+    this.#focusAfterUpdate = '.input';
     this.requestUpdate();
   }
 
-  private handleInput(e: InputEvent): void {
+  #handleInput(e: InputEvent): void {
     const input = e.target as HTMLTextAreaElement;
     this.draft = input.value;
     this.composerError = '';
-    if (!this.dm) this.session?.setTyping(input.value.trim() !== '');
+    if (!this.#dm) this.#session?.setTyping(input.value.trim() !== '');
     if (!CSS.supports('field-sizing', 'content')) {
       input.style.height = 'auto';
       input.style.height = `${input.scrollHeight + 2}px`;
     }
   }
 
-  private handleKeydown(e: KeyboardEvent): void {
+  #handleKeydown(e: KeyboardEvent): void {
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
     e.preventDefault();
-    this.handleSend();
+    this.#handleSend();
   }
 
-  private handleSend(): void {
-    const conv = this.current;
-    if (!conv || this.reason()) return;
+  #handleSend(): void {
+    const conv = this.#current;
+    const reason = this.#reason();
+    if (!conv || (reason && !reason.queue)) return;
     const invalid = checkMessageText(this.draft);
     if (invalid) {
-      if (invalid.code !== 'message_empty') this.composerError = this.errorText(invalid);
+      if (invalid.code !== 'message_empty') this.composerError = this.#errorText(invalid);
       return;
     }
     const text = this.draft;
     this.draft = '';
-    if (this.input) {
-      this.input.value = '';
-      this.input.style.removeProperty('height');
+    if (this.#input) {
+      this.#input.value = '';
+      this.#input.style.removeProperty('height');
     }
-    this.stickToBottom = true;
+    this.#stickToBottom = true;
     conv.send(text).catch((e: ChatRoomError) => {
-      this.composerError = this.errorText(e);
-      this.reportError(e);
+      this.composerError = this.#errorText(e);
+      this.#reportError(e);
     });
   }
 
-  private handleRetry = (clientId: string): void => {
-    this.stickToBottom = true;
-    this.current?.retry(clientId).catch((e: ChatRoomError) => this.reportError(e));
+  #handleRetry = (clientId: string): void => {
+    this.#stickToBottom = true;
+    this.#current?.retry(clientId).catch((e: ChatRoomError) => this.#reportError(e));
   };
 
-  private handleDiscard = (clientId: string): void => {
-    this.current?.discard(clientId);
-    this.focusAfterUpdate = '.input';
+  #handleDiscard = (clientId: string): void => {
+    this.#current?.discard(clientId);
+    this.#focusAfterUpdate = '.input';
   };
 
-  private toggleMembers(): void {
+  #toggleMembers(): void {
     this.membersOpen = !this.membersOpen;
     this.renaming = false;
   }
 
-  private openRename(): void {
+  #openRename(): void {
     this.renaming = true;
     this.renameError = '';
     this.membersOpen = false;
-    this.focusAfterUpdate = '.rename input';
+    this.#focusAfterUpdate = '.rename input';
   }
 
-  private closeRename(): void {
+  #closeRename(): void {
     this.renaming = false;
-    this.focusAfterUpdate = '[part~="user"]';
+    this.#focusAfterUpdate = '[part~="user"]';
   }
 
-  private async handleRenameSubmit(e: SubmitEvent): Promise<void> {
+  async #handleRenameSubmit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).querySelector('input')!;
     try {
       await this.rename(input.value);
-      this.closeRename();
+      this.#closeRename();
     } catch (err) {
-      this.renameError = this.errorText(err as ChatRoomError);
+      this.renameError = this.#errorText(err as ChatRoomError);
     }
   }
 
-  private handlePanelKeydown(e: KeyboardEvent): void {
+  #handlePanelKeydown(e: KeyboardEvent): void {
     if (e.key !== 'Escape') return;
-    if (this.renaming) this.closeRename();
+    if (this.renaming) this.#closeRename();
     else if (this.membersOpen) {
       this.membersOpen = false;
-      this.focusAfterUpdate = '[part~="online"]';
+      this.#focusAfterUpdate = '[part~="online"]';
     }
   }
 
   // ---- rendering ----
 
   /** Why the composer cannot send right now, or null. */
-  private reason(): Reason | null {
-    const lang = this.lang_;
-    const conn = this.conn;
+  #reason(): Reason | null {
+    const lang = this.#lang_;
+    const conn = this.#conn;
     if (!conn) return { text: t(lang, 'disconnected'), connect: true };
-    if (conn.state === 'error' && conn.error) return { text: this.errorText(conn.error), error: true, fatal: true };
-    if (conn.state !== 'connected' && !this.online) return { text: t(lang, 'reasonOffline') };
-    if (conn.state === 'connecting') return { text: t(lang, conn.wasConnected ? 'reconnecting' : 'connecting') };
+    if (conn.state === 'error' && conn.error) return { text: this.#errorText(conn.error), error: true, fatal: true };
+    const hint = ` ${t(lang, 'queueHint')}`;
+    if (conn.state !== 'connected' && !this.online) return { text: t(lang, 'reasonOffline') + hint, queue: true };
+    if (conn.state === 'connecting') {
+      return conn.wasConnected ? { text: t(lang, 'reconnecting') + hint, queue: true } : { text: t(lang, 'connecting'), queue: true };
+    }
     if (conn.state === 'disconnected') return { text: t(lang, 'disconnected'), connect: true };
-    const conv = this.current;
-    if (conv?.status === 'error' && conv.error) return { text: this.errorText(conv.error), error: true, fatal: !!this.session && conv === this.session };
-    if (conv?.status !== 'ready') return { text: t(lang, 'connecting') };
+    const conv = this.#current;
+    if (conv?.status === 'error' && conv.error) return { text: this.#errorText(conv.error), error: true, fatal: !!this.#session && conv === this.#session };
+    if (conv?.status !== 'ready') return { text: t(lang, 'connecting'), queue: true };
     return null;
   }
 
-  private renderHeader(lang: string) {
+  #renderHeader(lang: string) {
     const state = this.connectionState;
     const user = this.user;
-    const totalUnread = [...this.unread.values()].reduce((a, b) => a + b, 0);
+    const totalUnread = [...this.dmUnread.values()].reduce((a, b) => a + b, 0);
+    const rtt = this.rtt;
     const stateText = t(
       lang,
-      state === 'connected' ? 'online' : state !== 'connecting' ? 'disconnected' : this.conn?.wasConnected ? 'reconnecting' : 'connecting',
+      state === 'connected' ? 'online' : state !== 'connecting' ? 'disconnected' : this.#conn?.wasConnected ? 'reconnecting' : 'connecting',
     );
     return html`<header part="header" class="header">
       ${this.dmPeer
@@ -616,13 +674,14 @@ export class ChatRoom extends LitElement {
         type="button"
         aria-expanded=${this.membersOpen ? 'true' : 'false'}
         aria-controls="members"
-        @click=${this.toggleMembers}
+        @click=${this.#toggleMembers}
       >
         ${t(lang, 'onlineCount', { count: this.onlineCount })}
         ${totalUnread ? html`<span class="badge">${totalUnread}</span>` : nothing}
       </button>
-      <div part="status" class="chip status" data-state=${state} role="status">
-        <span class="dot" aria-hidden="true"></span><span class="label">${stateText}</span>
+      <div part="status" class="chip status" data-state=${state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
+        <span class="dot" aria-hidden="true"></span><span class="label" role="status">${stateText}</span>
+        ${rtt === null ? nothing : html`<span part="rtt" class="rtt" aria-hidden="true">${rtt} ms</span>`}
       </div>
       ${user
         ? html`<button
@@ -631,7 +690,7 @@ export class ChatRoom extends LitElement {
             type="button"
             title=${t(lang, 'rename')}
             aria-label=${`${user.name}: ${t(lang, 'rename')}`}
-            @click=${this.openRename}
+            @click=${this.#openRename}
           >
             ${user.name}
           </button>`
@@ -639,9 +698,9 @@ export class ChatRoom extends LitElement {
     </header>`;
   }
 
-  private renderRename(lang: string) {
+  #renderRename(lang: string) {
     if (!this.renaming) return nothing;
-    return html`<form part="rename" class="rename" @submit=${this.handleRenameSubmit} @keydown=${this.handlePanelKeydown}>
+    return html`<form part="rename" class="rename" @submit=${this.#handleRenameSubmit} @keydown=${this.#handlePanelKeydown}>
       <label class="sr-only" for="rename-input">${t(lang, 'rename')}</label>
       <input
         id="rename-input"
@@ -654,20 +713,20 @@ export class ChatRoom extends LitElement {
         aria-describedby="rename-error"
       />
       <button class="button" type="submit">${t(lang, 'save')}</button>
-      <button class="button plain" type="button" @click=${this.closeRename}>${t(lang, 'cancel')}</button>
+      <button class="button plain" type="button" @click=${this.#closeRename}>${t(lang, 'cancel')}</button>
       <div id="rename-error" class="error" role="alert" ?hidden=${!this.renameError}>${this.renameError}</div>
     </form>`;
   }
 
-  private renderMembers(lang: string) {
+  #renderMembers(lang: string) {
     if (!this.membersOpen) return nothing;
     const me = this.user?.id;
     const label = t(lang, 'members', { room: this.roomName });
-    return html`<section part="members" id="members" class="panel" aria-label=${label} @keydown=${this.handlePanelKeydown}>
+    return html`<section part="members" id="members" class="panel" aria-label=${label} @keydown=${this.#handlePanelKeydown}>
       <h2>${label} (${this.onlineCount})</h2>
       <ul>
         ${this.members.map((m) => {
-          const unread = this.unread.get(m.id) ?? 0;
+          const unread = this.dmUnread.get(m.id) ?? 0;
           return html`<li>
             <button
               part="member"
@@ -675,7 +734,7 @@ export class ChatRoom extends LitElement {
               type="button"
               data-user-id=${m.id}
               title=${m.id === me ? t(lang, 'rename') : t(lang, 'dmTitle', { name: m.name })}
-              @click=${() => (m.id === me ? this.openRename() : this.openDirect(m))}
+              @click=${() => (m.id === me ? this.#openRename() : this.openDirect(m))}
             >
               <span>${m.name}</span>
               ${m.id === me ? html`<b class="you">✎</b>` : nothing}
@@ -687,11 +746,17 @@ export class ChatRoom extends LitElement {
     </section>`;
   }
 
-  private renderMessages(lang: string) {
-    const conv = this.current;
+  #renderMessages(lang: string) {
+    const conv = this.#current;
     const label = this.dmPeer ? t(lang, 'dmTitle', { name: this.dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName });
     const items = conv
-      ? buildTimeline(conv.messages, this.dm ? [] : (this.session?.notices ?? []), conv.pending, this.user?.id)
+      ? buildTimeline(
+          conv.messages,
+          this.#dm ? [] : (this.#session?.notices ?? []),
+          conv.pending,
+          this.user?.id,
+          conv.unread ? conv.readSeq : null,
+        )
       : [];
     const busy = !!conv && (conv.status === 'loading' || conv.loadingOlder);
     const top = !conv
@@ -711,15 +776,20 @@ export class ChatRoom extends LitElement {
       aria-label=${label}
       aria-live=${this.liveRegion ? 'polite' : 'off'}
       aria-busy=${busy ? 'true' : 'false'}
-      @scroll=${this.handleScroll}
+      @scroll=${this.#handleScroll}
     >
       ${top}
-      ${renderTimeline(items, { lang, retry: this.handleRetry, discard: this.handleDiscard })}
+      ${renderTimeline(items, {
+        lang,
+        online: this.connectionState === 'connected',
+        retry: this.#handleRetry,
+        discard: this.#handleDiscard,
+      })}
     </div>`;
   }
 
-  private renderTyping(lang: string) {
-    const users = this.dm ? [] : (this.session?.typing ?? []);
+  #renderTyping(lang: string) {
+    const users = this.#dm ? [] : (this.#session?.typing ?? []);
     const [a, b] = users;
     const text = !a
       ? ''
@@ -731,8 +801,8 @@ export class ChatRoom extends LitElement {
     return html`<div part="typing" class="typing" aria-hidden=${text ? 'false' : 'true'}>${text}</div>`;
   }
 
-  private renderComposer(lang: string) {
-    const reason = this.reason();
+  #renderComposer(lang: string) {
+    const reason = this.#reason();
     const length = codePointLength(this.draft.trim());
     const tooLong = length > MESSAGE_MAX_LENGTH;
     const status: Reason | null =
@@ -755,10 +825,16 @@ export class ChatRoom extends LitElement {
             placeholder=${placeholder}
             enterkeyhint="send"
             ?disabled=${!!reason?.fatal}
-            @input=${this.handleInput}
-            @keydown=${this.handleKeydown}
+            @input=${this.#handleInput}
+            @keydown=${this.#handleKeydown}
           ></textarea>
-          <button part="send" class="send" type="button" ?disabled=${!!reason || tooLong || !this.draft.trim()} @click=${this.handleSend}>
+          <button
+            part="send"
+            class="send"
+            type="button"
+            ?disabled=${(!!reason && !reason.queue) || tooLong || !this.draft.trim()}
+            @click=${this.#handleSend}
+          >
             ${t(lang, 'send')}
           </button>
         </div>
@@ -770,18 +846,20 @@ export class ChatRoom extends LitElement {
   }
 
   protected override render() {
-    const lang = this.lang_;
+    const lang = this.#lang_;
     const dark = this.theme === 'dark' || (this.theme !== 'light' && this.prefersDark);
     return html`<div part="base" class="base ${dark ? 'dark' : ''}" lang=${lang}>
-      ${this.renderHeader(lang)} ${this.renderRename(lang)}
+      ${this.#renderHeader(lang)} ${this.#renderRename(lang)}
       <div class="body">
-        ${this.renderMessages(lang)}
+        ${this.#renderMessages(lang)}
         ${this.jumpVisible
-          ? html`<button part="jump" class="jump" type="button" @click=${this.handleJump}>${t(lang, 'newMessages')} ↓</button>`
+          ? html`<button part="jump" class="jump" type="button" @click=${this.#handleJump}>
+              ${this.#current?.unread ? t(lang, 'newCount', { count: this.#current.unread }) : t(lang, 'newMessages')} ↓
+            </button>`
           : nothing}
-        ${this.renderMembers(lang)}
+        ${this.#renderMembers(lang)}
       </div>
-      ${this.renderTyping(lang)} ${this.renderComposer(lang)}
+      ${this.#renderTyping(lang)} ${this.#renderComposer(lang)}
     </div>`;
   }
 }

@@ -30,6 +30,12 @@ export interface ChatRoomUserDetail {
   user: UserInfo;
 }
 
+export interface ChatRoomUnreadDetail {
+  room: string;
+  /** Unread messages of others in the room (0 once the end of the list was seen). */
+  count: number;
+}
+
 export interface ChatRoomDirectMessageDetail {
   message: ChatMessage;
 }
@@ -41,6 +47,7 @@ export interface ChatRoomEventMap {
   'chat-room-error': CustomEvent<ChatRoomErrorDetail>;
   'chat-room-user': CustomEvent<ChatRoomUserDetail>;
   'chat-room-dm': CustomEvent<ChatRoomDirectMessageDetail>;
+  'chat-room-unread': CustomEvent<ChatRoomUnreadDetail>;
 }
 
 declare global {

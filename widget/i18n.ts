@@ -25,6 +25,12 @@ const en = {
   typing2: '{a} and {b} are typing…',
   typingMany: 'Several people are typing…',
   sending: 'Sending…',
+  queued: 'Waiting for the connection…',
+  sent: 'Sent',
+  unreadDivider: 'New messages',
+  rtt: 'Connected, round trip {ms} ms',
+  newCount: '{count} new',
+  queueHint: 'Messages you write now are sent once the connection is back.',
   failed: 'Not sent',
   retry: 'Retry',
   discard: 'Discard',
@@ -46,6 +52,11 @@ const en = {
   internal_error: 'The chat server had a problem. Please try again.',
   not_connected: 'Not connected to the chat.',
   timeout: 'The chat server did not answer in time.',
+  muted: 'You are muted here for now.',
+  banned: 'You are banned from this chat.',
+  read_only: 'Only moderators can post in this room.',
+  room_not_allowed: 'You may not join this room.',
+  forbidden: 'You are not allowed to do that.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -73,6 +84,12 @@ const zh: Record<MessageKey, string> = {
   typing2: '{a} 和 {b} 正在输入…',
   typingMany: '多人正在输入…',
   sending: '发送中…',
+  queued: '等待连接…',
+  sent: '已发送',
+  unreadDivider: '新消息',
+  rtt: '已连接，往返 {ms} 毫秒',
+  newCount: '{count} 条新消息',
+  queueHint: '现在写的消息会在连接恢复后发送。',
   failed: '发送失败',
   retry: '重试',
   discard: '删除',
@@ -94,6 +111,11 @@ const zh: Record<MessageKey, string> = {
   internal_error: '聊天服务器出错，请重试。',
   not_connected: '未连接到聊天服务器。',
   timeout: '聊天服务器未及时响应。',
+  muted: '你暂时被禁言。',
+  banned: '你已被禁止使用此聊天。',
+  read_only: '只有管理员可以在此房间发言。',
+  room_not_allowed: '你不能加入此房间。',
+  forbidden: '你无权执行此操作。',
 };
 
 const catalogs = { en, zh } as const;

@@ -9,33 +9,39 @@ import { linkify } from './linkify.js';
 
 export type TimelineItem =
   | { kind: 'day'; key: string; at: number }
-  | { kind: 'message'; key: string; message: ChatMessage; own: boolean; grouped: boolean }
+  | { kind: 'message'; key: string; message: ChatMessage; own: boolean; grouped: boolean; last?: boolean }
   | { kind: 'notice'; key: string; notice: RoomNotice }
-  | { kind: 'pending'; key: string; item: PendingSend };
+  | { kind: 'pending'; key: string; item: PendingSend }
+  | { kind: 'unread'; key: string };
 
 /** Consecutive messages of one author closer than this share one author line. */
 const GROUP_MS = 5 * 60_000;
 
 /**
  * Merges stored messages (by seq), live notices (after the message they
- * followed) and pending sends (last) into one list with day separators.
+ * followed) and pending sends (last) into one list with day separators, and a
+ * "new messages" divider before the first message of others after `readSeq`
+ * (none when `readSeq` is null). The last own stored message is marked, to
+ * show it as sent.
  */
 export function buildTimeline(
   messages: readonly ChatMessage[],
   notices: readonly TimelineNotice[],
   pending: readonly PendingSend[],
   me: UserId | undefined,
+  readSeq: number | null = null,
 ): TimelineItem[] {
   const items: TimelineItem[] = [];
   let day = '';
   let prev: ChatMessage | null = null;
-  const push = (at: number, item: TimelineItem) => {
+  const push = (at: number, item: TimelineItem, unreadFirst = false) => {
     const key = dayKey(at);
     if (key !== day) {
       day = key;
       prev = null;
       items.push({ kind: 'day', key: `day:${key}`, at });
     }
+    if (unreadFirst) items.push({ kind: 'unread', key: 'unread' });
     items.push(item);
   };
   let n = 0;
@@ -46,13 +52,21 @@ export function buildTimeline(
       prev = null;
     }
   };
+  let divider = readSeq !== null;
+  let lastOwn: TimelineItem | undefined;
   for (const m of messages) {
     flushNotices(m.seq);
-    const p: ChatMessage | null = prev;
+    const own = m.from.id === me;
+    const unreadFirst = divider && !own && m.seq > readSeq!;
+    if (unreadFirst) divider = false;
+    const p: ChatMessage | null = unreadFirst ? null : prev;
     const grouped = !!p && p.from.id === m.from.id && m.at - p.at < GROUP_MS && dayKey(m.at) === day;
-    push(m.at, { kind: 'message', key: m.id, message: m, own: m.from.id === me, grouped });
+    const item: TimelineItem = { kind: 'message', key: m.id, message: m, own, grouped };
+    if (own) lastOwn = item;
+    push(m.at, item, unreadFirst);
     prev = m;
   }
+  if (lastOwn?.kind === 'message') lastOwn.last = true;
   flushNotices(Infinity);
   for (const item of pending) push(item.createdAt, { kind: 'pending', key: `p:${item.clientId}`, item });
   return items;
@@ -60,6 +74,8 @@ export function buildTimeline(
 
 export interface TimelineContext {
   lang: string;
+  /** False while the connection is down: pending messages wait rather than send. */
+  online: boolean;
   retry(clientId: string): void;
   discard(clientId: string): void;
 }
@@ -92,18 +108,22 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
     }
     case 'notice':
       return html`<div part="notice" class="notice">${noticeText(item.notice, lang)}</div>`;
+    case 'unread':
+      return html`<div part="unread-divider" class="unread-divider" role="separator">${t(lang, 'unreadDivider')}</div>`;
     case 'message': {
-      const { message: m, own, grouped } = item;
+      const { message: m, own, grouped, last } = item;
       return html`<div
         part=${own ? 'message message-own' : 'message'}
         class="message ${own ? 'own' : ''} ${grouped ? 'grouped' : ''}"
         data-id=${m.id}
         data-seq=${m.seq}
+        data-state=${own ? 'sent' : nothing}
       >
         ${grouped
           ? html`<span class="sr-only">${m.from.name}:</span>`
           : html`<div class="meta"><span part="author" class="author">${m.from.name}</span>${renderTime(m.at, lang)}</div>`}
         <div part="text" class="text">${renderText(m.text)}</div>
+        ${last ? html`<div part="delivery" class="delivery">${t(lang, 'sent')} ✓</div>` : nothing}
       </div>`;
     }
     case 'pending': {
@@ -124,7 +144,7 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
                 <button part="discard" type="button" @click=${() => ctx.discard(p.clientId)}>
                   ${t(lang, 'discard')}
                 </button>`
-            : t(lang, 'sending')}
+            : t(lang, ctx.online ? 'sending' : 'queued')}
         </div>
       </div>`;
     }

@@ -1,4 +1,5 @@
 /** Shared helpers for the widget tests: a real server, real sockets, real Chromium. */
+import { executeServerCommand } from '@web/test-runner-commands';
 import { io, type Socket } from 'socket.io-client';
 import {
   siteNamespace,
@@ -16,6 +17,17 @@ declare global {
 }
 
 export const SERVER: string = window.__CHAT_SERVER__;
+
+/** Calls the test server's admin API with its admin token (through the test runner); answers the JSON body. */
+export async function adminApi(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await executeServerCommand<{ status: number; body: Record<string, unknown> }, unknown>('chat-admin', {
+    method,
+    path,
+    body,
+  });
+  if (!res || res.status >= 300) throw new Error(`admin API ${method} ${path} answered ${res?.status}`);
+  return res.body;
+}
 
 if (!customElements.get('chat-room')) customElements.define('chat-room', ChatRoom);
 
@@ -43,11 +55,15 @@ export function cleanup(): void {
   for (const s of sockets.splice(0)) s.disconnect();
 }
 
-/** Polls until `check` returns a truthy value. */
-export async function waitFor<T>(check: () => T | null | undefined | false, what = 'condition', timeout = 5000): Promise<T> {
+/** Polls until `check` returns (or resolves to) a truthy value. */
+export async function waitFor<T>(
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  what = 'condition',
+  timeout = 5000,
+): Promise<T> {
   const start = performance.now();
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (performance.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -75,12 +91,12 @@ export async function connected(el: ChatRoom): Promise<void> {
 export type RawSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const sockets: RawSocket[] = [];
 
-/** A raw socket.io-client connection as another visitor (its own guest key). */
-export async function rawClient(nickname?: string, site = 'demo'): Promise<RawSocket> {
+/** A raw socket.io-client connection as another visitor (its own guest key, unless one is given). */
+export async function rawClient(nickname?: string, site = 'demo', guestKey = createGuestKey()): Promise<RawSocket> {
   const socket: RawSocket = io(SERVER + siteNamespace(site), {
     forceNew: true,
     transports: ['websocket'],
-    auth: { guestKey: createGuestKey(), ...(nickname ? { nickname } : {}) },
+    auth: { guestKey, ...(nickname ? { nickname } : {}) },
   });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {

@@ -23,6 +23,7 @@ import { Emitter } from './emitter.js';
 import type { ClientAck, ClientError } from './errors.js';
 import { loadGuestKey } from './guest-key.js';
 import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import * as jsonParser from './json-parser.js';
 import { Outbox } from './outbox.js';
 import { PendingStore, pendingStorageKey } from './pending-store.js';
 import type { KeyValueStorage } from './storage.js';
@@ -104,19 +105,21 @@ export class Connection extends Emitter<ConnectionEvents> {
   /** Delivery acks of the rooms this connection follows. */
   readonly acks: CursorAcks;
 
-  private socket: ChatSocket | null = null;
-  private readonly guestKey: string;
-  private readonly rooms = new Map<string, number>();
-  private readonly heartbeat: Heartbeat;
+  #socket: ChatSocket | null = null;
+  readonly #guestKey: string;
+  readonly #rooms = new Map<string, number>();
+  readonly #heartbeat: Heartbeat;
+  readonly #options: ConnectionOptions;
 
-  constructor(private readonly options: ConnectionOptions) {
+  constructor(options: ConnectionOptions) {
     super();
+    this.#options = options;
     this.server = options.server;
     this.site = options.site;
-    this.guestKey = options.guestKey;
+    this.#guestKey = options.guestKey;
     this.nickname = options.nickname;
     this.acks = new CursorAcks(this);
-    this.heartbeat = new Heartbeat(
+    this.#heartbeat = new Heartbeat(
       {
         ping: async (timeoutMs) => {
           const ack = await this.request('session:ping', {}, timeoutMs);
@@ -126,7 +129,7 @@ export class Connection extends Emitter<ConnectionEvents> {
           this.rtt = ms;
           this.emit('rtt', ms);
         },
-        dead: () => this.reconnectNow(),
+        dead: () => this.#reconnectNow(),
       },
       options.heartbeat ?? DEFAULT_HEARTBEAT,
     );
@@ -136,18 +139,18 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   /** Opens the socket (idempotent). */
   connect(): void {
-    if (!this.socket) this.socket = this.createSocket();
-    if (!this.socket.connected && !this.socket.active) {
-      this.setState('connecting', null);
-      this.socket.connect();
+    if (!this.#socket) this.#socket = this.#createSocket();
+    if (!this.#socket.connected && !this.#socket.active) {
+      this.#setState('connecting', null);
+      this.#socket.connect();
     }
   }
 
   /** Closes the socket for good (until `connect()`). */
   disconnect(): void {
-    this.heartbeat.stop();
-    this.socket?.disconnect();
-    this.setState('disconnected', null);
+    this.#heartbeat.stop();
+    this.#socket?.disconnect();
+    this.#setState('disconnected', null);
   }
 
   /**
@@ -155,10 +158,10 @@ export class Connection extends Emitter<ConnectionEvents> {
    * and retry a lost one now instead of after the current backoff.
    */
   wake(): void {
-    if (this.state === 'connected') this.heartbeat.checkNow();
-    else if (this.state === 'connecting' && this.socket) {
-      this.socket.disconnect();
-      this.socket.connect();
+    if (this.state === 'connected') this.#heartbeat.checkNow();
+    else if (this.state === 'connecting' && this.#socket) {
+      this.#socket.disconnect();
+      this.#socket.connect();
     }
   }
 
@@ -173,9 +176,9 @@ export class Connection extends Emitter<ConnectionEvents> {
   async request<K extends RequestEvent>(
     event: K,
     payload: RequestOf<K>,
-    timeoutMs = this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    timeoutMs = this.#options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
   ): Promise<ClientAck<ResultOf<K>>> {
-    const socket = this.socket;
+    const socket = this.#socket;
     if (!socket?.connected) {
       return { ok: false, error: { code: 'not_connected', message: 'Not connected to the chat server.' } };
     }
@@ -193,7 +196,7 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   /** Volatile typing flag (dropped when offline). */
   setTyping(req: TypingRequest): void {
-    if (this.socket?.connected) this.socket.volatile.emit('typing:set', req);
+    if (this.#socket?.connected) this.#socket.volatile.emit('typing:set', req);
   }
 
   /** Renames the user; on success the server also sends `user:updated` to every tab. */
@@ -201,34 +204,34 @@ export class Connection extends Emitter<ConnectionEvents> {
     const ack = await this.request('user:rename', { name });
     if (ack.ok) {
       this.nickname = ack.data.user.name;
-      this.setUser(ack.data.user);
+      this.#setUser(ack.data.user);
     }
     return ack;
   }
 
   /** Counts views of a room; true when this is the first (so the caller joins). */
   retainRoom(room: string): boolean {
-    const n = this.rooms.get(room) ?? 0;
-    this.rooms.set(room, n + 1);
+    const n = this.#rooms.get(room) ?? 0;
+    this.#rooms.set(room, n + 1);
     return n === 0;
   }
 
   /** Releases a view of a room; true when it was the last (so the caller leaves). */
   releaseRoom(room: string): boolean {
-    const n = (this.rooms.get(room) ?? 1) - 1;
-    if (n > 0) this.rooms.set(room, n);
-    else this.rooms.delete(room);
+    const n = (this.#rooms.get(room) ?? 1) - 1;
+    if (n > 0) this.#rooms.set(room, n);
+    else this.#rooms.delete(room);
     return n <= 0;
   }
 
   /** The link is dead though the socket does not know it yet (half-open): drop it and let Socket.IO reconnect. */
-  private reconnectNow(): void {
-    this.setState('connecting', { code: 'timeout', message: 'The chat server stopped answering.' });
+  #reconnectNow(): void {
+    this.#setState('connecting', { code: 'timeout', message: 'The chat server stopped answering.' });
     // Closing the engine (not the socket) keeps Socket.IO's reconnection going.
-    this.socket?.io.engine?.close();
+    this.#socket?.io.engine?.close();
   }
 
-  private setState(state: ConnectionState, error: ClientError | null): void {
+  #setState(state: ConnectionState, error: ClientError | null): void {
     if (state === this.state && error?.code === this.error?.code) return;
     this.state = state;
     this.error = error;
@@ -236,40 +239,42 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.emit('state', state, error);
   }
 
-  private setUser(user: UserInfo): void {
+  #setUser(user: UserInfo): void {
     const prev = this.user;
     this.user = user;
     if (!prev || prev.id !== user.id || prev.name !== user.name || prev.kind !== user.kind) this.emit('user', user);
   }
 
-  private createSocket(): ChatSocket {
+  #createSocket(): ChatSocket {
     const socket: ChatSocket = io(this.server + siteNamespace(this.site), {
       autoConnect: false,
       forceNew: true,
-      transports: ['websocket', 'polling'],
-      reconnectionDelayMax: this.options.reconnectionDelayMax ?? 10_000,
-      ...this.options.socketOptions,
-      auth: (cb) => cb({ guestKey: this.guestKey, ...(this.nickname ? { nickname: this.nickname } : {}) }),
+      // WebSocket only: every browser has it, and a cluster then needs no sticky sessions.
+      transports: ['websocket'],
+      parser: jsonParser,
+      reconnectionDelayMax: this.#options.reconnectionDelayMax ?? 10_000,
+      ...this.#options.socketOptions,
+      auth: (cb) => cb({ guestKey: this.#guestKey, ...(this.nickname ? { nickname: this.nickname } : {}) }),
     });
     socket.on('connect', () => {
       this.rtt = null;
-      this.heartbeat.start();
-      this.setState('connected', null);
+      this.#heartbeat.start();
+      this.#setState('connected', null);
     });
     socket.on('connect_error', (err) => {
       const error = connectErrorToClientError(err);
-      this.setState(socket.active ? 'connecting' : 'error', error);
+      this.#setState(socket.active ? 'connecting' : 'error', error);
     });
     socket.on('disconnect', () => {
-      this.heartbeat.stop();
-      this.setState(socket.active ? 'connecting' : 'disconnected', null);
+      this.#heartbeat.stop();
+      this.#setState(socket.active ? 'connecting' : 'disconnected', null);
     });
     socket.on('session:ready', (session) => {
       this.session = session;
       this.emit('session', session);
-      this.setUser(session.user);
+      this.#setUser(session.user);
     });
-    socket.on('user:updated', (user) => this.setUser(user));
+    socket.on('user:updated', (user) => this.#setUser(user));
     socket.on('message:new', (m) => this.emit('message', m));
     socket.on('presence:update', (p) => this.emit('presence', p));
     socket.on('room:notice', (n) => this.emit('notice', n));

@@ -46,14 +46,16 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   loadingOlder = false;
   /** Messages of others that arrived since `markRead()` (or missed while away, on the first load). */
   unread = 0;
+  /** The user has seen the conversation up to this seq: the unread ones come after it. */
+  readSeq = 0;
   protected stopped = false;
   protected readonly offs: (() => void)[] = [];
   /** Everything above this seq is held (or being fetched); holes above it are gaps to fill. */
-  private floor = 0;
+  #floor = 0;
   /** Live messages that arrived while (re)loading, applied once the page is in. */
-  private buffered: ChatMessage[] = [];
-  private filling = false;
-  private refill = false;
+  #buffered: ChatMessage[] = [];
+  #filling = false;
+  #refill = false;
 
   constructor(
     readonly conn: Connection,
@@ -108,8 +110,10 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     this.conn.outbox.discard(clientId);
   }
 
-  /** The user has seen everything up to now. */
+  /** The user has seen everything up to now (ignored until the first load is complete: nothing was shown yet). */
   markRead(): void {
+    if (!this.loaded) return;
+    this.readSeq = this.log.lastSeq;
     if (!this.unread) return;
     this.unread = 0;
     this.changed();
@@ -141,13 +145,13 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   /** A live message: applied now, or after the (re)load under way. */
   protected live(message: ChatMessage): void {
     if (this.status === 'ready') this.receive([message], true);
-    else if (this.status === 'loading') this.buffered.push(message);
+    else if (this.status === 'loading') this.#buffered.push(message);
   }
 
   /** (Re)loads after a connect: the latest page, then every message missed since the last one held. */
   protected async load(): Promise<void> {
     this.setStatus('loading');
-    this.buffered = [];
+    this.#buffered = [];
     const ack = await this.open();
     if (this.stopped) return;
     if (!ack.ok) {
@@ -161,15 +165,18 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     const known = this.log.lastSeq || (this.loaded ? 0 : (page.cursor ?? 0));
     if (known && first && first.seq - known > MAX_REPLAY) {
       this.log.clear();
-      this.floor = 0;
-    } else if (known && !this.log.messages.length) this.floor = known;
+      this.#floor = 0;
+    } else if (known && !this.log.messages.length) this.#floor = known;
     if (!this.loaded || !this.log.messages.length) this.log.hasMore = page.hasMore;
-    if (!this.loaded) this.unread = page.unread ?? 0;
-    this.receive([...page.messages, ...this.buffered], this.loaded);
-    this.buffered = [];
+    if (!this.loaded) {
+      this.unread = page.unread ?? 0;
+      this.readSeq = this.unread ? (page.cursor ?? 0) : (page.messages.at(-1)?.seq ?? 0);
+    }
+    this.receive([...page.messages, ...this.#buffered], this.loaded);
+    this.#buffered = [];
     this.setStatus('ready');
     this.setReady(true);
-    await this.fillGaps();
+    await this.#fillGaps();
     if (this.stopped) return;
     if (!this.loaded) {
       this.loaded = true;
@@ -178,24 +185,24 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   }
 
   /** Fetches what is missing above the floor, page by page, until the log runs without gaps. */
-  private async fillGaps(): Promise<void> {
-    if (this.filling) {
-      this.refill = true;
+  async #fillGaps(): Promise<void> {
+    if (this.#filling) {
+      this.#refill = true;
       return;
     }
-    this.filling = true;
+    this.#filling = true;
     try {
       do {
-        this.refill = false;
-        for (let gap = this.log.gapAfter(this.floor); gap !== null; gap = this.log.gapAfter(this.floor)) {
+        this.#refill = false;
+        for (let gap = this.log.gapAfter(this.#floor); gap !== null; gap = this.log.gapAfter(this.#floor)) {
           if (this.stopped || this.status !== 'ready') return;
           const ack = await this.fetchHistory({ afterSeq: gap, limit: HISTORY_MAX_LIMIT });
           if (!ack.ok || !ack.data.messages.length) return;
           this.receive(ack.data.messages, this.loaded);
         }
-      } while (this.refill);
+      } while (this.#refill);
     } finally {
-      this.filling = false;
+      this.#filling = false;
     }
   }
 
@@ -207,10 +214,10 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     if (!added.length) return;
     const me = this.conn.user?.id;
     if (fresh) this.unread += added.filter((m) => m.from.id !== me).length;
-    if (this.loaded) for (const m of added) this.fire('message', m);
+    if (this.loaded) for (const m of added) this.#fire('message', m);
     // A jump in the live stream: fetch the hole (skipped while a load or fill is under way, which covers it).
-    if (this.status === 'ready' && added.some((m) => m.seq > before + 1) && before) void this.fillGaps();
-    if (this.log.gapAfter(this.floor) === null) this.delivered(this.log.lastSeq);
+    if (this.status === 'ready' && added.some((m) => m.seq > before + 1) && before) void this.#fillGaps();
+    if (this.log.gapAfter(this.#floor) === null) this.delivered(this.log.lastSeq);
     this.changed();
   }
 
@@ -222,15 +229,15 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   }
 
   protected fail(error: ClientError): void {
-    this.fire('error', error);
+    this.#fire('error', error);
   }
 
   protected changed(): void {
-    this.fire('change');
+    this.#fire('change');
   }
 
   /** `emit` for the events every conversation has (subclasses may add more). */
-  private fire<K extends keyof ConversationEvents>(event: K, ...args: Parameters<ConversationEvents[K]>): void {
+  #fire<K extends keyof ConversationEvents>(event: K, ...args: Parameters<ConversationEvents[K]>): void {
     (this.emit as unknown as (e: K, ...a: Parameters<ConversationEvents[K]>) => void).call(this, event, ...args);
   }
 }

@@ -7,25 +7,28 @@ import { CURSOR_ACK_DELAY_MS } from '../../protocol/index.js';
 import type { Connection } from './connection.js';
 
 export class CursorAcks {
-  private readonly due = new Map<string, number>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #due = new Map<string, number>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly conn: Connection,
-    private readonly delayMs = CURSOR_ACK_DELAY_MS,
-  ) {}
+  readonly #conn: Connection;
+  readonly #delayMs;
+
+  constructor(conn: Connection, delayMs = CURSOR_ACK_DELAY_MS) {
+    this.#conn = conn;
+    this.#delayMs = delayMs;
+  }
 
   /** Everything in `room` up to `seq` has been received. */
   received(room: string, seq: number): void {
-    if (seq > (this.due.get(room) ?? 0)) this.due.set(room, seq);
+    if (seq > (this.#due.get(room) ?? 0)) this.#due.set(room, seq);
     // Also re-arms an ack held back while offline.
-    if (this.due.size) this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+    if (this.#due.size && !this.#timer) this.#timer = setTimeout(() => this.#flush(), this.#delayMs);
   }
 
-  private flush(): void {
-    this.timer = undefined;
-    if (!this.conn.connected) return;
-    for (const [room, seq] of this.due) void this.conn.request('room:ack', { room, seq });
-    this.due.clear();
+  #flush(): void {
+    this.#timer = undefined;
+    if (!this.#conn.connected) return;
+    for (const [room, seq] of this.#due) void this.#conn.request('room:ack', { room, seq });
+    this.#due.clear();
   }
 }

@@ -28,57 +28,60 @@ export interface HeartbeatHooks {
 }
 
 export class Heartbeat {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running = false;
-  private inFlight = false;
-  private misses = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running = false;
+  #inFlight = false;
+  #misses = 0;
 
-  constructor(
-    private readonly hooks: HeartbeatHooks,
-    private readonly options: HeartbeatOptions = DEFAULT_HEARTBEAT,
-  ) {}
+  readonly #hooks: HeartbeatHooks;
+  readonly #options: HeartbeatOptions;
+
+  constructor(hooks: HeartbeatHooks, options: HeartbeatOptions = DEFAULT_HEARTBEAT) {
+    this.#hooks = hooks;
+    this.#options = options;
+  }
 
   /** Starts beating (on connect). */
   start(): void {
-    this.running = true;
-    this.misses = 0;
-    this.schedule();
+    this.#running = true;
+    this.#misses = 0;
+    this.#schedule();
   }
 
   stop(): void {
-    this.running = false;
-    clearTimeout(this.timer);
+    this.#running = false;
+    clearTimeout(this.#timer);
   }
 
   /** Pings now instead of at the next beat: the tab woke up or the network changed. */
   checkNow(): void {
-    if (!this.running || this.inFlight) return;
-    clearTimeout(this.timer);
-    void this.beat();
+    if (!this.#running || this.#inFlight) return;
+    clearTimeout(this.#timer);
+    void this.#beat();
   }
 
-  private schedule(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.beat(), this.options.intervalMs);
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#beat(), this.#options.intervalMs);
   }
 
-  private async beat(): Promise<void> {
-    if (!this.running || this.inFlight) return;
-    this.inFlight = true;
+  async #beat(): Promise<void> {
+    if (!this.#running || this.#inFlight) return;
+    this.#inFlight = true;
     const started = performance.now();
-    const answered = await this.hooks.ping(this.options.timeoutMs);
-    this.inFlight = false;
-    if (!this.running) return;
+    const answered = await this.#hooks.ping(this.#options.timeoutMs);
+    this.#inFlight = false;
+    if (!this.#running) return;
     if (answered) {
-      this.misses = 0;
-      this.hooks.rtt(Math.round(performance.now() - started));
-      this.schedule();
-    } else if (++this.misses >= this.options.maxMisses) {
+      this.#misses = 0;
+      this.#hooks.rtt(Math.round(performance.now() - started));
+      this.#schedule();
+    } else if (++this.#misses >= this.#options.maxMisses) {
       this.stop();
-      this.hooks.dead();
+      this.#hooks.dead();
     } else {
       // One miss may be a slow moment; ask again at once so a dead link is known quickly.
-      void this.beat();
+      void this.#beat();
     }
   }
 }

@@ -5,14 +5,14 @@ export class MessageLog {
   messages: ChatMessage[] = [];
   /** Older messages exist on the server before `messages[0]`. */
   hasMore = false;
-  private readonly ids = new Set<string>();
+  readonly #ids = new Set<string>();
 
   /** Adds messages; returns the ones that were not known yet. */
   add(list: readonly ChatMessage[]): ChatMessage[] {
     const added: ChatMessage[] = [];
     for (const m of list) {
-      if (this.ids.has(m.id)) continue;
-      this.ids.add(m.id);
+      if (this.#ids.has(m.id)) continue;
+      this.#ids.add(m.id);
       added.push(m);
     }
     if (!added.length) return added;
@@ -47,7 +47,7 @@ export class MessageLog {
 
   clear(): void {
     this.messages = [];
-    this.ids.clear();
+    this.#ids.clear();
     this.hasMore = false;
   }
 }

@@ -71,40 +71,42 @@ interface Waiter {
 export class Outbox extends Emitter<OutboxEvents> {
   /** Attempts beyond the first, over this outbox's life (diagnostics: a flaky network shows here). */
   retries = 0;
-  private readonly items = new Map<string, PendingSend>();
-  private readonly notBefore = new Map<string, number>();
-  private readonly waiters = new Map<string, Waiter[]>();
+  readonly #items = new Map<string, PendingSend>();
+  readonly #notBefore = new Map<string, number>();
+  readonly #waiters = new Map<string, Waiter[]>();
   /** Rooms joined right now: a room message waits for its join, a private one only for the connection. */
-  private readonly readyRooms = new Set<string>();
+  readonly #readyRooms = new Set<string>();
   /** Ids acknowledged or discarded here since the last save, to drop from storage. */
-  private readonly settled = new Set<string>();
-  private pumping = false;
-  private wake: ReturnType<typeof setTimeout> | undefined;
+  readonly #settled = new Set<string>();
+  #pumping = false;
+  #wake: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly conn: Connection,
-    private readonly store: PendingStore | null,
-  ) {
+  readonly #conn: Connection;
+  readonly #store: PendingStore | null;
+
+  constructor(conn: Connection, store: PendingStore | null) {
     super();
-    for (const saved of store?.load() ?? []) this.items.set(saved.clientId, fromStored(saved));
+    this.#conn = conn;
+    this.#store = store;
+    for (const saved of store?.load() ?? []) this.#items.set(saved.clientId, fromStored(saved));
     conn.on('state', (state) => {
-      if (state !== 'connected') return this.readyRooms.clear();
+      if (state !== 'connected') return this.#readyRooms.clear();
       // Back online: whatever was waiting out a backoff goes now.
-      this.notBefore.clear();
-      this.pump();
+      this.#notBefore.clear();
+      this.#pump();
     });
     conn.on('user', (user) => {
-      for (const item of [...this.items.values()]) {
-        if (item.owner && item.owner !== user.id) this.forget(item, null);
+      for (const item of [...this.#items.values()]) {
+        if (item.owner && item.owner !== user.id) this.#forget(item, null);
         else item.owner = user.id;
       }
-      this.persist();
+      this.#persist();
     });
   }
 
   /** Pending sends of one conversation, oldest first. */
   pending(key: string): PendingSend[] {
-    return [...this.items.values()].filter((i) => i.key === key);
+    return [...this.#items.values()].filter((i) => i.key === key);
   }
 
   /**
@@ -115,7 +117,7 @@ export class Outbox extends Emitter<OutboxEvents> {
   send(target: SendTarget, text: string): Promise<ChatMessage> {
     const invalid = checkMessageText(text);
     if (invalid) return Promise.reject(new ChatRoomError(invalid));
-    const owner = this.conn.user?.id;
+    const owner = this.#conn.user?.id;
     const item: PendingSend = {
       clientId: uuid(),
       key: targetKey(target),
@@ -127,140 +129,140 @@ export class Outbox extends Emitter<OutboxEvents> {
       attempts: 0,
       ...(owner ? { owner } : {}),
     };
-    this.items.set(item.clientId, item);
-    this.persist();
+    this.#items.set(item.clientId, item);
+    this.#persist();
     this.emit('change', item.key);
-    const settled = this.wait(item.clientId);
-    this.pump();
+    const settled = this.#wait(item.clientId);
+    this.#pump();
     return settled;
   }
 
   /** Queues a failed message again, with the same `clientId`. */
   retry(clientId: string): Promise<ChatMessage> {
-    const item = this.items.get(clientId);
+    const item = this.#items.get(clientId);
     if (!item) return Promise.reject(new ChatRoomError({ code: 'invalid_payload', message: 'Nothing to retry.' }));
     item.state = 'sending';
     item.error = null;
     item.attempts = 0;
-    this.notBefore.delete(clientId);
+    this.#notBefore.delete(clientId);
     this.emit('change', item.key);
-    const settled = this.wait(clientId);
-    this.pump();
+    const settled = this.#wait(clientId);
+    this.#pump();
     return settled;
   }
 
   /** Forgets a pending or failed message: it is not sent (again). */
   discard(clientId: string): void {
-    const item = this.items.get(clientId);
+    const item = this.#items.get(clientId);
     if (!item) return;
-    this.forget(item, new ChatRoomError({ code: 'invalid_payload', message: 'The message was discarded.' }));
-    this.persist();
+    this.#forget(item, new ChatRoomError({ code: 'invalid_payload', message: 'The message was discarded.' }));
+    this.#persist();
   }
 
   /** A message arrived (live, or from history): if it is one of ours, it is delivered. */
   settle(message: ChatMessage): void {
-    const item = this.items.get(message.clientId);
+    const item = this.#items.get(message.clientId);
     if (!item || (item.owner !== undefined && item.owner !== message.from.id)) return;
-    this.delivered(item, message);
+    this.#delivered(item, message);
   }
 
   /** A conversation is joined (or not any more): its room messages may go out. */
   setRoomReady(room: string, ready: boolean): void {
-    if (!ready) return void this.readyRooms.delete(room);
-    this.readyRooms.add(room);
-    this.pump();
+    if (!ready) return void this.#readyRooms.delete(room);
+    this.#readyRooms.add(room);
+    this.#pump();
   }
 
-  private wait(clientId: string): Promise<ChatMessage> {
+  #wait(clientId: string): Promise<ChatMessage> {
     return new Promise((resolve, reject) => {
-      const list = this.waiters.get(clientId) ?? [];
+      const list = this.#waiters.get(clientId) ?? [];
       list.push({ resolve, reject });
-      this.waiters.set(clientId, list);
+      this.#waiters.set(clientId, list);
     });
   }
 
   /** Sends due messages one at a time until none is due; a timer wakes it for the next backoff. */
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
     void (async () => {
       try {
-        for (let item = this.next(); item && this.conn.connected; item = this.next()) await this.attempt(item);
+        for (let item = this.#next(); item && this.#conn.connected; item = this.#next()) await this.#attempt(item);
       } finally {
-        this.pumping = false;
-        this.scheduleWake();
+        this.#pumping = false;
+        this.#scheduleWake();
       }
     })();
   }
 
   /** The oldest sendable message: per conversation only the oldest pending one, so each keeps its order. */
-  private next(): PendingSend | undefined {
+  #next(): PendingSend | undefined {
     const now = Date.now();
     const blocked = new Set<string>();
-    for (const item of this.items.values()) {
+    for (const item of this.#items.values()) {
       if (item.state !== 'sending' || blocked.has(item.key)) continue;
       blocked.add(item.key);
-      if (this.canSend(item) && (this.notBefore.get(item.clientId) ?? 0) <= now) return item;
+      if (this.#canSend(item) && (this.#notBefore.get(item.clientId) ?? 0) <= now) return item;
     }
     return undefined;
   }
 
-  private canSend(item: PendingSend): boolean {
-    return 'to' in item.target || this.readyRooms.has(item.target.room);
+  #canSend(item: PendingSend): boolean {
+    return 'to' in item.target || this.#readyRooms.has(item.target.room);
   }
 
-  private scheduleWake(): void {
-    clearTimeout(this.wake);
-    if (!this.conn.connected) return;
-    const due = [...this.items.values()]
-      .filter((i) => i.state === 'sending' && this.canSend(i) && this.notBefore.has(i.clientId))
-      .map((i) => this.notBefore.get(i.clientId)!);
-    if (due.length) this.wake = setTimeout(() => this.pump(), Math.max(0, Math.min(...due) - Date.now()));
+  #scheduleWake(): void {
+    clearTimeout(this.#wake);
+    if (!this.#conn.connected) return;
+    const due = [...this.#items.values()]
+      .filter((i) => i.state === 'sending' && this.#canSend(i) && this.#notBefore.has(i.clientId))
+      .map((i) => this.#notBefore.get(i.clientId)!);
+    if (due.length) this.#wake = setTimeout(() => this.#pump(), Math.max(0, Math.min(...due) - Date.now()));
   }
 
-  private async attempt(item: PendingSend): Promise<void> {
+  async #attempt(item: PendingSend): Promise<void> {
     if (item.attempts++) this.retries++;
     const { target, text, clientId } = item;
     const ack =
       'room' in target
-        ? await this.conn.request('message:send', { room: target.room, text, clientId })
-        : await this.conn.request('dm:send', { to: target.to, text, clientId });
-    if (!this.items.has(clientId)) return;
-    if (ack.ok) return this.delivered(item, ack.data.message);
+        ? await this.#conn.request('message:send', { room: target.room, text, clientId })
+        : await this.#conn.request('dm:send', { to: target.to, text, clientId });
+    if (!this.#items.has(clientId)) return;
+    if (ack.ok) return this.#delivered(item, ack.data.message);
     item.error = ack.error;
     if (TRANSIENT.has(ack.error.code)) {
-      this.notBefore.set(clientId, Date.now() + (ack.error.retryAfterMs ?? retryDelay(item.attempts)));
-      if (ack.error.code === 'not_in_room' && 'room' in target) this.readyRooms.delete(target.room);
+      this.#notBefore.set(clientId, Date.now() + (ack.error.retryAfterMs ?? retryDelay(item.attempts)));
+      if (ack.error.code === 'not_in_room' && 'room' in target) this.#readyRooms.delete(target.room);
       this.emit('change', item.key);
       return;
     }
     item.state = 'failed';
     this.emit('change', item.key);
-    for (const w of this.waiters.get(clientId) ?? []) w.reject(new ChatRoomError(ack.error));
-    this.waiters.delete(clientId);
+    for (const w of this.#waiters.get(clientId) ?? []) w.reject(new ChatRoomError(ack.error));
+    this.#waiters.delete(clientId);
   }
 
-  private delivered(item: PendingSend, message: ChatMessage): void {
-    this.forget(item, null);
-    this.persist();
+  #delivered(item: PendingSend, message: ChatMessage): void {
+    this.#forget(item, null);
+    this.#persist();
     this.emit('sent', item.key, message);
-    for (const w of this.waiters.get(item.clientId) ?? []) w.resolve(message);
-    this.waiters.delete(item.clientId);
+    for (const w of this.#waiters.get(item.clientId) ?? []) w.resolve(message);
+    this.#waiters.delete(item.clientId);
   }
 
   /** Drops an item (rejecting whoever waits for it with `reason`, if given). */
-  private forget(item: PendingSend, reason: ChatRoomError | null): void {
-    this.items.delete(item.clientId);
-    this.notBefore.delete(item.clientId);
-    this.settled.add(item.clientId);
-    if (reason) for (const w of this.waiters.get(item.clientId) ?? []) w.reject(reason);
-    if (reason) this.waiters.delete(item.clientId);
+  #forget(item: PendingSend, reason: ChatRoomError | null): void {
+    this.#items.delete(item.clientId);
+    this.#notBefore.delete(item.clientId);
+    this.#settled.add(item.clientId);
+    if (reason) for (const w of this.#waiters.get(item.clientId) ?? []) w.reject(reason);
+    if (reason) this.#waiters.delete(item.clientId);
     this.emit('change', item.key);
   }
 
-  private persist(): void {
-    this.store?.save([...this.items.values()].map(toStored), this.settled);
-    this.settled.clear();
+  #persist(): void {
+    this.#store?.save([...this.#items.values()].map(toStored), this.#settled);
+    this.#settled.clear();
   }
 }
 

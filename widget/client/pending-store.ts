@@ -24,14 +24,17 @@ export function pendingStorageKey(server: string, site: string): string {
 }
 
 export class PendingStore {
-  constructor(
-    private readonly storage: KeyValueStorage,
-    private readonly key: string,
-  ) {}
+  readonly #storage: KeyValueStorage;
+  readonly #key: string;
+
+  constructor(storage: KeyValueStorage, key: string) {
+    this.#storage = storage;
+    this.#key = key;
+  }
 
   load(): StoredSend[] {
     try {
-      const parsed: unknown = JSON.parse(this.storage.getItem(this.key) ?? '[]');
+      const parsed: unknown = JSON.parse(this.#storage.getItem(this.#key) ?? '[]');
       return Array.isArray(parsed) ? parsed.filter(isStoredSend) : [];
     } catch {
       return [];
@@ -43,7 +46,7 @@ export class PendingStore {
     const ids = new Set(mine.map((s) => s.clientId));
     const others = this.load().filter((s) => !ids.has(s.clientId) && !settled.has(s.clientId));
     const all = [...others, ...mine].sort((a, b) => a.createdAt - b.createdAt);
-    this.storage.setItem(this.key, JSON.stringify(all));
+    this.#storage.setItem(this.#key, JSON.stringify(all));
   }
 }
 

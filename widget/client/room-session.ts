@@ -30,9 +30,9 @@ let noticeIds = 0;
 export class RoomSession extends Conversation<RoomSessionEvents> {
   presence: PresenceUpdate | null = null;
   notices: TimelineNotice[] = [];
-  private readonly typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
-  private typingSentAt = 0;
-  private retained = false;
+  readonly #typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
+  #typingSentAt = 0;
+  #retained = false;
 
   constructor(
     conn: Connection,
@@ -42,32 +42,32 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
   }
 
   override start(): void {
-    this.retained = true;
+    this.#retained = true;
     this.conn.retainRoom(this.room);
     const conn = this.conn;
     this.offs.push(
       conn.on('message', (m) => {
         if (m.room !== this.room) return;
-        this.clearTyping(m.from.id);
+        this.#clearTyping(m.from.id);
         this.live(m);
       }),
       conn.on('presence', (p) => {
-        if (p.room === this.room) this.setPresence(p);
+        if (p.room === this.room) this.#setPresence(p);
       }),
       conn.on('notice', (n) => {
         if (n.room !== this.room) return;
         this.notices = [...this.notices.slice(1 - MAX_NOTICES), { id: ++noticeIds, notice: n, afterSeq: this.log.lastSeq }];
-        if (n.kind === 'leave') this.clearTyping(n.user.id);
+        if (n.kind === 'leave') this.#clearTyping(n.user.id);
         this.emit('notice', n);
         this.changed();
       }),
       conn.on('typing', (t) => {
         if (t.room !== this.room || t.user.id === conn.user?.id) return;
-        if (t.typing) this.markTyping(t.user);
-        else this.clearTyping(t.user.id);
+        if (t.typing) this.#markTyping(t.user);
+        else this.#clearTyping(t.user.id);
       }),
       conn.on('state', (state) => {
-        if (state !== 'connected') for (const id of [...this.typingUsers.keys()]) this.clearTyping(id);
+        if (state !== 'connected') for (const id of [...this.#typingUsers.keys()]) this.#clearTyping(id);
       }),
     );
     super.start();
@@ -75,29 +75,29 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
 
   override stop(): void {
     super.stop();
-    for (const { timer } of this.typingUsers.values()) clearTimeout(timer);
-    this.typingUsers.clear();
-    if (this.retained && this.conn.releaseRoom(this.room)) {
+    for (const { timer } of this.#typingUsers.values()) clearTimeout(timer);
+    this.#typingUsers.clear();
+    if (this.#retained && this.conn.releaseRoom(this.room)) {
       this.conn.outbox.setRoomReady(this.room, false);
       if (this.conn.connected) void this.conn.request('room:leave', { room: this.room });
     }
-    this.retained = false;
+    this.#retained = false;
   }
 
   /** Users typing right now, except oneself. */
   get typing(): UserInfo[] {
-    return [...this.typingUsers.values()].map((t) => t.user);
+    return [...this.#typingUsers.values()].map((t) => t.user);
   }
 
   /** Tells the room whether the user is typing (throttled; `false` only after a `true`). */
   setTyping(typing: boolean): void {
     const now = Date.now();
     if (typing) {
-      if (now - this.typingSentAt < TYPING_THROTTLE_MS) return;
-      this.typingSentAt = now;
+      if (now - this.#typingSentAt < TYPING_THROTTLE_MS) return;
+      this.#typingSentAt = now;
       this.conn.setTyping({ room: this.room, typing: true });
-    } else if (this.typingSentAt) {
-      this.typingSentAt = 0;
+    } else if (this.#typingSentAt) {
+      this.#typingSentAt = 0;
       this.conn.setTyping({ room: this.room, typing: false });
     }
   }
@@ -111,7 +111,7 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     const ack = await this.conn.request('room:join', { room: this.room });
     if (!ack.ok) return ack;
     const { presence, messages, hasMore, cursor, unread } = ack.data;
-    if (!this.stopped) this.setPresence(presence);
+    if (!this.stopped) this.#setPresence(presence);
     return { ok: true, data: { messages, hasMore, cursor, unread } };
   }
 
@@ -127,25 +127,25 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     return this.conn.request('message:history', { room: this.room, ...query });
   }
 
-  private setPresence(p: PresenceUpdate): void {
+  #setPresence(p: PresenceUpdate): void {
     this.presence = p;
     this.emit('presence', p);
     this.changed();
   }
 
-  private markTyping(user: UserInfo): void {
-    const entry = this.typingUsers.get(user.id);
+  #markTyping(user: UserInfo): void {
+    const entry = this.#typingUsers.get(user.id);
     if (entry) clearTimeout(entry.timer);
-    const timer = setTimeout(() => this.clearTyping(user.id), TYPING_TIMEOUT_MS);
-    this.typingUsers.set(user.id, { user, timer });
+    const timer = setTimeout(() => this.#clearTyping(user.id), TYPING_TIMEOUT_MS);
+    this.#typingUsers.set(user.id, { user, timer });
     this.changed();
   }
 
-  private clearTyping(id: UserId): void {
-    const entry = this.typingUsers.get(id);
+  #clearTyping(id: UserId): void {
+    const entry = this.#typingUsers.get(id);
     if (!entry) return;
     clearTimeout(entry.timer);
-    this.typingUsers.delete(id);
+    this.#typingUsers.delete(id);
     this.changed();
   }
 }
