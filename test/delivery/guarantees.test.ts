@@ -8,7 +8,7 @@ import { test, type TestContext } from 'node:test';
 import { io } from 'socket.io-client';
 import type { ChatMessage, ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import type { Socket } from 'socket.io-client';
-import { PING_INTERVAL_MS, PING_MAX_MISSES, PING_TIMEOUT_MS } from '../../protocol/index.js';
+import { PING_INTERVAL_MS, PING_MAX_MISSES, PING_TIMEOUT_MS, PRESENCE_GRACE_MS } from '../../protocol/index.js';
 import { ServerProcess } from '../support/server-process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import {
@@ -219,4 +219,28 @@ test('6. a member offline while 100 messages were sent gets all of them in order
   assert.deepEqual(missed.map((m) => m.seq), Array.from({ length: 100 }, (_, i) => i + 6));
   assert.equal(reopened.session.unread, 100);
   assert.equal(reopened.session.log.gapAfter(0), null);
+});
+
+test('a client that dies silently leaves presence after the server heartbeat and the grace period', async (t) => {
+  // Engine.IO on the server pings every 10 s and waits 5 s (server/attach.ts); then PRESENCE_GRACE_MS.
+  const bound = 10_000 + 5_000 + PRESENCE_GRACE_MS;
+  const server = await startServer(t);
+  const proxy = await startProxy(t, server);
+  const room = uniqueRoom();
+  const observer = roomClient(t, server.url, room);
+  const doomed = roomClient(t, proxy.url, room);
+  await until('both present', () => observer.session.presence?.count === 2 && doomed.session.status === 'ready', 10_000);
+  const left: number[] = [];
+  observer.session.on('notice', (n) => {
+    if (n.kind === 'leave' && n.user.id === doomed.conn.user?.id) left.push(Date.now());
+  });
+  const start = Date.now();
+  // Its packets vanish and it cannot come back: to the server, a socket that just stopped answering.
+  proxy.refuse(true);
+  proxy.blackhole();
+  await until('the leave notice', () => left.length > 0, bound + 5000);
+  const after = left[0]! - start;
+  assert.ok(after <= bound + 1000, `left after ${after} ms (bound ${bound} ms)`);
+  assert.equal(observer.session.presence?.count, 1);
+  t.diagnostic(`left presence after ${after} ms`);
 });
