@@ -76,23 +76,56 @@ function minifyLitTemplates({ include = /[/\\]lib[/\\]widget[/\\]/ } = {}) {
 /**
  * The widget connects with `transports: ['websocket']`, so engine.io-client's
  * WebTransport and long-polling transports are dead weight in the script-tag
- * bundle: drop them from the transport table. A no-op if the file changes shape.
+ * bundle, and so is its transport-upgrade probe (there is nothing to upgrade
+ * to): drop them. Each edit is a no-op if the file changes shape, and the
+ * size budget then says so.
  */
 function websocketOnly() {
+  const esm = /engine\.io-client[/\\]build[/\\]esm[/\\]/;
   return {
     name: 'websocket-only',
     transform(code, id) {
+      if (!esm.test(id)) return null;
       // Their module-level setup (unload handlers, an XHR probe) would keep them in the bundle unused.
-      if (/engine\.io-client[/\\]build[/\\]esm[/\\]transports[/\\](polling|webtransport)/.test(id)) {
-        return { code, map: null, moduleSideEffects: false };
+      if (/transports[/\\](polling|webtransport)/.test(id)) return { code, map: null, moduleSideEffects: false };
+      if (/transports[/\\]index\.js$/.test(id)) {
+        const out = code
+          .replace(/^import \{ WT \} from "\.\/webtransport\.js";\n/m, '')
+          .replace(/^\s*webtransport: WT,\n/m, '')
+          .replace(/^import \{ XHR \} from "\.\/polling-xhr(\.node)?\.js";\n/m, '')
+          .replace(/^\s*polling: XHR,\n/m, '');
+        return /\b(WT|XHR)\b/.test(out) ? null : { code: out, map: null };
       }
-      if (!/engine\.io-client[/\\]build[/\\]esm[/\\]transports[/\\]index\.js$/.test(id)) return null;
-      const out = code
-        .replace(/^import \{ WT \} from "\.\/webtransport\.js";\n/m, '')
-        .replace(/^\s*webtransport: WT,\n/m, '')
-        .replace(/^import \{ XHR \} from "\.\/polling-xhr(\.node)?\.js";\n/m, '')
-        .replace(/^\s*polling: XHR,\n/m, '');
-      return /\b(WT|XHR)\b/.test(out) ? null : { code: out, map: null };
+      if (/[/\\]socket\.js$/.test(id)) {
+        const start = code.indexOf('    _probe(name) {');
+        const end = code.indexOf('    /**\n     * Called when connection is deemed open.');
+        if (start < 0 || end < start) return null;
+        return { code: `${code.slice(0, start)}    _probe() {}\n${code.slice(end)}`, map: null };
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * Socket.IO client methods the connection layer never calls (catch-all
+ * listeners, the `retries` queue): the class is private to widget/client/
+ * connection.ts, so they are dead weight. Each method's block starts at its
+ * JSDoc; a block is dropped only when its method is on the list.
+ */
+function stripUnusedSocketMethods() {
+  const unused = new Set([
+    'onAny', 'prependAny', 'offAny', 'listenersAny',
+    'onAnyOutgoing', 'prependAnyOutgoing', 'offAnyOutgoing', 'listenersAnyOutgoing',
+    '_addToQueue',
+  ]);
+  return {
+    name: 'strip-unused-socket-methods',
+    transform(code, id) {
+      if (!/socket\.io-client[/\\]build[/\\]esm[/\\]socket\.js$/.test(id)) return null;
+      const blocks = code.split('\n    /**');
+      const kept = blocks.filter((block, i) => !(i > 0 && unused.has(/\n {4}([_a-zA-Z]+)\(/.exec(block)?.[1])));
+      return kept.length === blocks.length ? null : { code: kept.join('\n    /**'), map: null };
     },
   };
 }
@@ -156,6 +189,7 @@ export default [
       nodeEnvProduction(),
       minifyLitTemplates(),
       websocketOnly(),
+      stripUnusedSocketMethods(),
       textOnlyCodecs(),
       resolve(),
       terser({

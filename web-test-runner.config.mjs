@@ -1,5 +1,7 @@
 // Widget tests: real Chromium (the system one; nothing is downloaded) against
-// a real chat server started here on a free port with a fresh data dir.
+// real chat servers started here on free ports with fresh data dirs: one with
+// rate limits raised (every test comes from one address), one with the
+// defaults (for the rate-limit test).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,19 +9,21 @@ import { join } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 
-let server;
-let dataDir;
+const servers = [];
+const dataDirs = [];
 /** The admin API's token on the test server (tests mute users through it). */
 const adminToken = `wtr-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 
 /** Starts `server/cli.ts` and resolves with its URL from the `listening` log line. */
-function startServer() {
-  dataDir = mkdtempSync(join(tmpdir(), 'chat-room-wtr-'));
-  server = spawn(
+function startServer(extraArgs) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chat-room-wtr-'));
+  dataDirs.push(dataDir);
+  const server = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--no-demo', '--data-dir', dataDir, '--log-level', 'info', '--rate-limit-scale', '1000', '--admin-token', adminToken],
+    ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--no-demo', '--data-dir', dataDir, '--log-level', 'info', '--admin-token', adminToken, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  servers.push(server);
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error(`chat server did not start:\n${buffer}`)), 20_000);
@@ -51,17 +55,17 @@ function startServer() {
 }
 
 function stopServer() {
-  if (server && server.exitCode === null) server.kill('SIGTERM');
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  for (const server of servers) if (server.exitCode === null) server.kill('SIGTERM');
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
 process.on('exit', stopServer);
 
-const serverUrl = await startServer();
+const [serverUrl, strictServerUrl] = await Promise.all([startServer(['--rate-limit-scale', '1000']), startServer([])]);
 
 // @web/dev-server-esbuild reads the tsconfig file raw (no "extends"), so hand
 // it the flattened compiler options (experimentalDecorators and friends).
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
-const tsconfigPath = join(dataDir, 'tsconfig.esbuild.json');
+const tsconfigPath = join(dataDirs[0], 'tsconfig.esbuild.json');
 writeFileSync(
   tsconfigPath,
   JSON.stringify({
@@ -117,7 +121,7 @@ export default {
 <html lang="en">
   <head><meta charset="utf-8"></head>
   <body>
-    <script>window.__CHAT_SERVER__ = ${JSON.stringify(serverUrl)};</script>
+    <script>window.__CHAT_SERVER__ = ${JSON.stringify(serverUrl)}; window.__CHAT_STRICT_SERVER__ = ${JSON.stringify(strictServerUrl)};</script>
     <script type="module" src="${testFramework}"></script>
   </body>
 </html>`,

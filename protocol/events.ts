@@ -4,6 +4,7 @@
  * changes state takes an ack callback answering `Ack<T>`.
  */
 import type { ChatError } from './errors.js';
+import { DIRECT_ROOM_PREFIX } from './limits.js';
 import type {
   AckCallback,
   BanInfo,
@@ -73,6 +74,12 @@ export interface ServerToClientEvents {
 /** The Socket.IO namespace of a site. */
 export function siteNamespace(siteId: string): string {
   return `/s/${siteId}`;
+}
+
+/** The stored "room" of a private conversation: `dm:<a>:<b>`, ids sorted so both sides name it alike. */
+export function directConversation(a: string, b: string): string {
+  const [first, second] = a < b ? [a, b] : [b, a];
+  return `${DIRECT_ROOM_PREFIX}${first}:${second}`;
 }
 
 /** The namespace pattern, for servers and tools that parse it. */

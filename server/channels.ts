@@ -3,7 +3,6 @@
  * namespace already scopes them to one site, so they carry no site id.
  */
 import type { UserId } from '../protocol/index.js';
-import { DIRECT_ROOM_PREFIX } from '../protocol/index.js';
 
 /** Every socket that joined the chat room `room`. */
 export function roomChannel(room: string): string {
@@ -15,8 +14,3 @@ export function userChannel(userId: UserId): string {
   return `user:${userId}`;
 }
 
-/** The stored "room" of a private conversation: `dm:<a>:<b>`, ids sorted so both sides name it alike. */
-export function directConversation(a: UserId, b: UserId): string {
-  const [first, second] = a < b ? [a, b] : [b, a];
-  return `${DIRECT_ROOM_PREFIX}${first}:${second}`;
-}

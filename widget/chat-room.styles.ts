@@ -298,6 +298,17 @@ export default css`
   .failed .text {
     outline: 1px solid var(--_danger);
   }
+  .deleted {
+    background: none;
+    outline: 1px dashed var(--_border);
+    color: var(--_muted);
+    font-style: italic;
+  }
+  .mod {
+    padding: 2px 8px;
+    color: var(--_danger);
+    font-size: 0.78em;
+  }
   .failed .delivery {
     color: var(--_danger);
   }
@@ -332,6 +343,10 @@ export default css`
     list-style: none;
     margin: 0;
     padding: 0;
+  }
+  li {
+    display: flex;
+    align-items: center;
   }
   .member {
     display: flex;

@@ -22,6 +22,9 @@ import { resolveRoom } from './room-name.js';
 const storage = safeStorage(() => globalThis.localStorage);
 const darkQuery = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
 
+/** How long the member list's Mute and Ban buttons silence or shut out a user. */
+const MOD_DURATION_MS = { mute: 15 * 60_000, ban: 24 * 3600_000 };
+
 /** Distance from the bottom (px) within which the list counts as "at the bottom". */
 const BOTTOM_SLACK = 32;
 /** Distance from the top (px) at which older history is fetched. */
@@ -49,10 +52,13 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @csspart back - The "back to room" button of the private chat view.
  * @csspart online - The online-count button that toggles the member list.
  * @csspart status - The connection state (dot and text).
+ * @csspart rtt - The round-trip time of the heartbeat, in the connection state.
  * @csspart user - Your name in the header (click to rename).
  * @csspart rename - The inline rename form.
  * @csspart members - The member list panel.
  * @csspart member - One member button in the member list.
+ * @csspart mute - Moderators only: mutes a member for 15 minutes.
+ * @csspart ban - Moderators only: bans a member for a day.
  * @csspart messages - The scrolling message list (`role="log"`).
  * @csspart load-older - The "load earlier messages" button.
  * @csspart day - A day separator.
@@ -60,7 +66,9 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @csspart message - A message (own messages also have `message-own`; pending/failed ones `message-sending`/`message-failed`).
  * @csspart author - A message's author name.
  * @csspart time - A message's time.
- * @csspart text - A message's text bubble.
+ * @csspart text - A message's text bubble (a deleted message's also has `deleted`).
+ * @csspart delete - Moderators only: deletes a message.
+ * @csspart unread-divider - "New messages": where the unread ones start.
  * @csspart delivery - The sending / failed line of an own message.
  * @csspart retry - Retry button of a failed message.
  * @csspart discard - Discard button of a failed message.
@@ -106,6 +114,8 @@ export class ChatRoom extends LitElement {
     site: { reflect: true },
     room: { reflect: true },
     nickname: { reflect: true },
+    // Not reflected: a token set as a property stays out of the DOM.
+    userToken: { attribute: 'user-token' },
     theme: { reflect: true },
     dmPeer: { state: true },
     membersOpen: { state: true },
@@ -131,6 +141,13 @@ export class ChatRoom extends LitElement {
 
   /** Preferred nickname, sent when connecting; changing it renames you. */
   nickname: string | undefined;
+
+  /**
+   * Identity token signed by the site's backend (see docs/SECURITY.md): you are
+   * then that user, with their name and role, instead of a guest. Changing it
+   * (or calling `identify()` / `logout()`) reconnects as the new user.
+   */
+  userToken: string | undefined;
 
   /** Color theme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   theme: 'light' | 'dark' | 'auto' = 'auto';
@@ -255,6 +272,17 @@ export class ChatRoom extends LitElement {
   }
 
   /** Changes your name for the whole site. Rejects with `nickname_taken`, `invalid_nickname`, … */
+  /** Signs in as the user of `token` without a reload: the previous user's messages and pending sends leave the view. */
+  identify(token: string): void {
+    this.userToken = token;
+  }
+
+  /** Back to being a guest: the signed-in user's messages and pending sends leave the view and are forgotten here. */
+  logout(): void {
+    this.userToken = undefined;
+    this.removeAttribute('user-token');
+  }
+
   async rename(name: string): Promise<UserInfo> {
     if (!this.#conn) throw this.#clientError('not_connected');
     const ack = await this.#conn.rename(name.trim());
@@ -398,9 +426,12 @@ export class ChatRoom extends LitElement {
   #sync(changed: PropertyValues<this>): void {
     if (!this.isConnected || this.#manualOffline) return this.#detach();
     const server = normalizeServer(this.server || defaultServer());
-    if (this.#conn && (this.#conn.server !== server || this.#conn.site !== this.site)) this.#detach();
+    const token = this.userToken || undefined;
+    if (this.#conn && (this.#conn.server !== server || this.#conn.site !== this.site || this.#conn.token !== token)) {
+      this.#detach();
+    }
     if (!this.#conn) {
-      const conn = (this.#conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname }));
+      const conn = (this.#conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname, token }));
       this.#connOffs = [
         conn.on('state', (state, error) => {
           this.#emitEvent('chat-room-connection', { state, error });
@@ -718,6 +749,21 @@ export class ChatRoom extends LitElement {
     </form>`;
   }
 
+  /** Moderators (by their token's role) see delete, mute and ban. */
+  get #moderator(): boolean {
+    return this.#conn?.session?.role === 'moderator';
+  }
+
+  async #ban(user: UserInfo, kind: 'mute' | 'ban'): Promise<void> {
+    const ack = await this.#conn!.request('mod:ban', { userId: user.id, kind, durationMs: MOD_DURATION_MS[kind] });
+    if (!ack.ok) this.#reportError(ack.error);
+  }
+
+  #remove = async (messageId: string): Promise<void> => {
+    const ack = await this.#conn!.request('mod:delete', { room: this.roomName, messageId });
+    if (!ack.ok) this.#reportError(ack.error);
+  };
+
   #renderMembers(lang: string) {
     if (!this.membersOpen) return nothing;
     const me = this.user?.id;
@@ -740,6 +786,10 @@ export class ChatRoom extends LitElement {
               ${m.id === me ? html`<b class="you">✎</b>` : nothing}
               ${unread ? html`<b class="badge">${unread}</b>` : nothing}
             </button>
+            ${this.#moderator && m.id !== me
+              ? html`<button part="mute" class="mod" type="button" @click=${() => this.#ban(m, 'mute')}>${t(lang, 'mute')}</button
+                  ><button part="ban" class="mod" type="button" @click=${() => this.#ban(m, 'ban')}>${t(lang, 'ban')}</button>`
+              : nothing}
           </li>`;
         })}
       </ul>
@@ -782,6 +832,7 @@ export class ChatRoom extends LitElement {
       ${renderTimeline(items, {
         lang,
         online: this.connectionState === 'connected',
+        remove: this.#moderator && !this.dmPeer ? this.#remove : null,
         retry: this.#handleRetry,
         discard: this.#handleDiscard,
       })}

@@ -32,6 +32,10 @@ const en = {
   newCount: '{count} new',
   queueHint: 'Messages you write now are sent once the connection is back.',
   failed: 'Not sent',
+  deleted: 'Message deleted',
+  delete: 'Delete',
+  mute: 'Mute 15 min',
+  ban: 'Ban 1 day',
   retry: 'Retry',
   discard: 'Discard',
   placeholder: 'Write a message…',
@@ -57,6 +61,9 @@ const en = {
   read_only: 'Only moderators can post in this room.',
   room_not_allowed: 'You may not join this room.',
   forbidden: 'You are not allowed to do that.',
+  token_invalid: 'Your sign-in is not valid here.',
+  token_expired: 'Your sign-in has expired. Please reload.',
+  token_wrong_site: 'Your sign-in is for another site.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -91,8 +98,12 @@ const zh: Record<MessageKey, string> = {
   newCount: '{count} 条新消息',
   queueHint: '现在写的消息会在连接恢复后发送。',
   failed: '发送失败',
+  deleted: '消息已删除',
+  delete: '删除',
+  mute: '禁言 15 分钟',
+  ban: '封禁 1 天',
   retry: '重试',
-  discard: '删除',
+  discard: '放弃',
   placeholder: '输入消息…',
   send: '发送',
   connect: '连接',
@@ -116,6 +127,9 @@ const zh: Record<MessageKey, string> = {
   read_only: '只有管理员可以在此房间发言。',
   room_not_allowed: '你不能加入此房间。',
   forbidden: '你无权执行此操作。',
+  token_invalid: '你的登录凭证在此无效。',
+  token_expired: '你的登录已过期，请刷新页面。',
+  token_wrong_site: '你的登录凭证属于其他站点。',
 };
 
 const catalogs = { en, zh } as const;

@@ -76,6 +76,8 @@ export interface TimelineContext {
   lang: string;
   /** False while the connection is down: pending messages wait rather than send. */
   online: boolean;
+  /** Moderators only: deletes a stored message. */
+  remove: ((messageId: string) => void) | null;
   retry(clientId: string): void;
   discard(clientId: string): void;
 }
@@ -122,7 +124,12 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
         ${grouped
           ? html`<span class="sr-only">${m.from.name}:</span>`
           : html`<div class="meta"><span part="author" class="author">${m.from.name}</span>${renderTime(m.at, lang)}</div>`}
-        <div part="text" class="text">${renderText(m.text)}</div>
+        ${m.deleted
+          ? html`<div part="text deleted" class="text deleted">${t(lang, 'deleted')}</div>`
+          : html`<div part="text" class="text">${renderText(m.text)}</div>`}
+        ${ctx.remove && !m.deleted
+          ? html`<button part="delete" class="mod" type="button" @click=${() => ctx.remove!(m.id)}>${t(lang, 'delete')}</button>`
+          : nothing}
         ${last ? html`<div part="delivery" class="delivery">${t(lang, 'sent')} ✓</div>` : nothing}
       </div>`;
     }
@@ -144,7 +151,7 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
                 <button part="discard" type="button" @click=${() => ctx.discard(p.clientId)}>
                   ${t(lang, 'discard')}
                 </button>`
-            : t(lang, ctx.online ? 'sending' : 'queued')}
+            : t(lang, p.error?.code === 'rate_limited' ? 'rate_limited' : ctx.online ? 'sending' : 'queued')}
         </div>
       </div>`;
     }

@@ -3,9 +3,9 @@
  * Stored like room messages (seq, dedupe) in the conversation `dm:<a>:<b>`,
  * which no client can join as a room, and delivered to every tab of both users.
  */
-import { ErrorCode } from '../../protocol/index.js';
+import { ErrorCode, directConversation } from '../../protocol/index.js';
 import type { HistoryPage, SendResult } from '../../protocol/index.js';
-import { directConversation, userChannel } from '../channels.js';
+import { userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
 import type { HandlerContext } from './context.js';
 import { muteRefusal } from './mute.js';

@@ -2,7 +2,9 @@
  * The demo host: a second listener that plays a third-party website, so the
  * demo embeds the widget across origins exactly like a real site would. It
  * serves `demoDir` statically; in `.html` files the token `%CHAT_SERVER%`
- * becomes the chat server's public URL.
+ * becomes the chat server's public URL. Pages go out under a strict
+ * Content-Security-Policy (no inline script or style, no eval), the policy a
+ * careful site would have: the widget must work under it.
  */
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -26,13 +28,34 @@ export function demoApp(demoDir: string, chatServerUrl: () => string): Express {
     if (inside.startsWith('..') || isAbsolute(inside)) return next();
     readFile(file, 'utf8').then(
       (html) => {
-        res.type('html').set('Cache-Control', 'no-cache').send(html.replaceAll(CHAT_SERVER_TOKEN, chatServerUrl()));
+        const server = chatServerUrl();
+        res
+          .type('html')
+          .set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': demoPolicy(server) })
+          .send(html.replaceAll(CHAT_SERVER_TOKEN, server));
       },
       (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'EISDIR' ? next() : next(err)),
     );
   });
   app.use(express.static(root, { index: false }));
   return app;
+}
+
+/** Scripts from this page and the chat server; sockets to the chat server only; nothing inline, no eval. */
+export function demoPolicy(chatServer: string): string {
+  const origin = new URL(chatServer).origin;
+  const socket = origin.replace(/^http/, 'ws');
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${origin}`,
+    `connect-src 'self' ${origin} ${socket}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 function decodePath(path: string): string | undefined {

@@ -30,6 +30,12 @@ describe('demo page with two visitors', () => {
     contexts.push(context);
     const page = await context.newPage();
     const problems = watchProblems(page);
+    // Anything the page's Content-Security-Policy blocks is a problem too.
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
     await page.goto(server.demoUrl);
     const lobby = page.locator('chat-room[room="lobby"]');
     const support = page.locator('chat-room[room="support"]');
@@ -65,6 +71,14 @@ describe('demo page with two visitors', () => {
 
     await page.close();
     assert.deepEqual(problems, []);
+  });
+
+  it('is served under a strict Content-Security-Policy: no inline script or style, no eval', async () => {
+    const policy = (await fetch(server.demoUrl)).headers.get('content-security-policy') ?? '';
+    assert.match(policy, /script-src 'self' http:\/\/127\.0\.0\.1:\d+(;|$)/);
+    assert.match(policy, /style-src 'self'(;|$)/);
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|\*/);
+    // The chat below runs under it; any violation would be reported as a problem of the page.
   });
 
   it('delivers a message typed by one visitor to the other, with joined and left notices', async () => {

@@ -13,10 +13,13 @@ import { createGuestKey } from '../../widget/client/guest-key.js';
 declare global {
   interface Window {
     __CHAT_SERVER__: string;
+    __CHAT_STRICT_SERVER__: string;
   }
 }
 
 export const SERVER: string = window.__CHAT_SERVER__;
+/** A second test server with the default rate limits. */
+export const STRICT_SERVER: string = window.__CHAT_STRICT_SERVER__;
 
 /** Calls the test server's admin API with its admin token (through the test runner); answers the JSON body. */
 export async function adminApi(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {

@@ -8,6 +8,7 @@ import {
   siteNamespace,
   type ErrorCode,
   type AckCallback,
+  type MessageDeleted,
   type ChatMessage,
   type ClientToServerEvents,
   type PresenceUpdate,
@@ -41,6 +42,8 @@ export type ConnectionEvents = {
   notice: (notice: RoomNotice) => void;
   typing: (typing: TypingUpdate) => void;
   dm: (message: ChatMessage) => void;
+  /** A moderator deleted a message (or a user's messages were erased): show its tombstone. */
+  deleted: (deleted: MessageDeleted) => void;
   /** A heartbeat came back: the round-trip time in milliseconds. */
   rtt: (ms: number) => void;
 };
@@ -65,6 +68,8 @@ export interface ConnectionOptions {
   site: string;
   guestKey: string;
   nickname?: string | undefined;
+  /** An identity token signed by the site's backend: the connection is then that user, not a guest. */
+  token?: string | undefined;
   /** Where pending sends are kept across reloads (localStorage in the widget); without it they live as long as the object. */
   storage?: KeyValueStorage;
   /** Longest wait between reconnection attempts. Default 10 s. */
@@ -110,6 +115,8 @@ export class Connection extends Emitter<ConnectionEvents> {
   readonly #rooms = new Map<string, number>();
   readonly #heartbeat: Heartbeat;
   readonly #options: ConnectionOptions;
+  /** Why the server ended the session (a ban), if it did. */
+  #ended: ClientError | null = null;
 
   constructor(options: ConnectionOptions) {
     super();
@@ -137,8 +144,14 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.outbox = new Outbox(this, store ?? null);
   }
 
+  /** The identity token this connection signs in with, if any. */
+  get token(): string | undefined {
+    return this.#options.token;
+  }
+
   /** Opens the socket (idempotent). */
   connect(): void {
+    this.#ended = null;
     if (!this.#socket) this.#socket = this.#createSocket();
     if (!this.#socket.connected && !this.#socket.active) {
       this.#setState('connecting', null);
@@ -254,7 +267,11 @@ export class Connection extends Emitter<ConnectionEvents> {
       parser: jsonParser,
       reconnectionDelayMax: this.#options.reconnectionDelayMax ?? 10_000,
       ...this.#options.socketOptions,
-      auth: (cb) => cb({ guestKey: this.#guestKey, ...(this.nickname ? { nickname: this.nickname } : {}) }),
+      auth: (cb) =>
+        cb({
+          guestKey: this.#guestKey,
+          ...(this.#options.token ? { token: this.#options.token } : this.nickname ? { nickname: this.nickname } : {}),
+        }),
     });
     socket.on('connect', () => {
       this.rtt = null;
@@ -267,8 +284,12 @@ export class Connection extends Emitter<ConnectionEvents> {
     });
     socket.on('disconnect', () => {
       this.#heartbeat.stop();
-      this.#setState(socket.active ? 'connecting' : 'disconnected', null);
+      // A ban ends the session for good (the server says why first): an error, not a reconnect.
+      if (this.#ended) this.#setState('error', this.#ended);
+      else this.#setState(socket.active ? 'connecting' : 'disconnected', null);
     });
+    socket.on('session:ended', (reason) => (this.#ended = reason));
+    socket.on('message:deleted', (d) => this.emit('deleted', d));
     socket.on('session:ready', (session) => {
       this.session = session;
       this.emit('session', session);
@@ -284,7 +305,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 }
 
-// ---- registry: one connection per (server, site), ref-counted ----
+// ---- registry: one connection per (server, site, identity), ref-counted ----
 
 interface Entry {
   conn: Connection;
@@ -304,12 +325,17 @@ export interface AcquireOptions {
   site: string;
   storage: KeyValueStorage;
   nickname?: string | undefined;
+  token?: string | undefined;
 }
 
-/** Returns the shared connection for (server, site), creating and opening it on first use. */
+function registryKey(server: string, site: string, token: string | undefined): string {
+  return `${server}|${site}|${token ?? ''}`;
+}
+
+/** Returns the shared connection for (server, site, token), creating and opening it on first use. */
 export function acquireConnection(options: AcquireOptions): Connection {
   const server = normalizeServer(options.server);
-  const key = `${server}|${options.site}`;
+  const key = registryKey(server, options.site, options.token);
   let entry = registry.get(key);
   if (!entry) {
     const conn = new Connection({
@@ -317,6 +343,7 @@ export function acquireConnection(options: AcquireOptions): Connection {
       site: options.site,
       guestKey: loadGuestKey(options.storage, server, options.site),
       nickname: options.nickname,
+      token: options.token,
       storage: options.storage,
     });
     entry = { conn, refs: 0, closeTimer: undefined };
@@ -334,7 +361,7 @@ export function acquireConnection(options: AcquireOptions): Connection {
  * delay, so moving an element in the DOM does not drop the socket.
  */
 export function releaseConnection(conn: Connection): void {
-  const key = `${conn.server}|${conn.site}`;
+  const key = registryKey(conn.server, conn.site, conn.token);
   const entry = registry.get(key);
   if (!entry || entry.conn !== conn) return;
   entry.refs = Math.max(0, entry.refs - 1);

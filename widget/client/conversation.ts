@@ -80,6 +80,9 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
       conn.outbox.on('change', (key) => {
         if (key === this.key) this.changed();
       }),
+      conn.on('deleted', ({ room, id }) => {
+        if (room === this.roomId && this.log.tombstone(id)) this.changed();
+      }),
     );
     if (conn.connected) void this.load();
   }
@@ -134,6 +137,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     this.changed();
   }
 
+  /** The `room` its messages carry: the room name, or the private conversation's id. */
+  protected abstract get roomId(): string;
   /** Requests the conversation's first page (join, for rooms). */
   protected abstract open(): Promise<ClientAck<OpenResult>>;
   protected abstract fetchHistory(query: HistoryQuery): Promise<ClientAck<HistoryPage>>;

@@ -1,5 +1,5 @@
 /** A private conversation with one other user of the site. */
-import type { HistoryPage, UserInfo } from '../../protocol/index.js';
+import { directConversation, type HistoryPage, type UserInfo } from '../../protocol/index.js';
 import type { Connection } from './connection.js';
 import { Conversation, type HistoryQuery } from './conversation.js';
 import type { ClientAck } from './errors.js';
@@ -10,6 +10,10 @@ export class DirectSession extends Conversation {
     readonly peer: UserInfo,
   ) {
     super(conn, `dm:${peer.id}`, { to: peer.id });
+  }
+
+  protected get roomId(): string {
+    return directConversation(this.conn.user?.id ?? '', this.peer.id);
   }
 
   override start(): void {

@@ -37,6 +37,14 @@ export class MessageLog {
     return null;
   }
 
+  /** Replaces a held message by its tombstone (text gone, seq kept); false when it is not held. */
+  tombstone(id: string): boolean {
+    const i = this.messages.findIndex((m) => m.id === id);
+    if (i < 0) return false;
+    this.messages = this.messages.map((m, j) => (j === i ? { ...m, text: '', deleted: true } : m));
+    return true;
+  }
+
   get firstSeq(): number {
     return this.messages[0]?.seq ?? 0;
   }

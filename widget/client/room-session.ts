@@ -115,6 +115,10 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     return { ok: true, data: { messages, hasMore, cursor, unread } };
   }
 
+  protected get roomId(): string {
+    return this.room;
+  }
+
   protected override setReady(ready: boolean): void {
     if (!this.stopped) this.conn.outbox.setRoomReady(this.room, ready);
   }
