@@ -13,6 +13,7 @@ import type {
   CursorResult,
   DirectHistoryRequest,
   DirectSendRequest,
+  EraseResult,
   HistoryPage,
   HistoryRequest,
   JoinRequest,
@@ -21,6 +22,7 @@ import type {
   MessageDeleted,
   ModBanRequest,
   ModDeleteRequest,
+  ModUserRequest,
   PingRequest,
   PingResult,
   PresenceUpdate,
@@ -31,6 +33,7 @@ import type {
   Session,
   TypingRequest,
   TypingUpdate,
+  UserExport,
   UserInfo,
 } from './types.js';
 
@@ -52,6 +55,10 @@ export interface ClientToServerEvents {
   'mod:delete': (req: ModDeleteRequest, ack: AckCallback<MessageDeleted>) => void;
   /** Moderators only (else `forbidden`): bans or mutes a user of the site for a time, at once on all their sockets. */
   'mod:ban': (req: ModBanRequest, ack: AckCallback<{ ban: BanInfo }>) => void;
+  /** Moderators only (else `forbidden`): a user's profile and every message they sent (a privacy request). */
+  'mod:export': (req: ModUserRequest, ack: AckCallback<UserExport>) => void;
+  /** Moderators only (else `forbidden`): tombstones every message of the user, forgets their profile, ends their sessions. */
+  'mod:erase': (req: ModUserRequest, ack: AckCallback<{ erased: EraseResult }>) => void;
 }
 
 export interface ServerToClientEvents {

@@ -204,6 +204,24 @@ export interface ModDeleteRequest {
   messageId: string;
 }
 
+/** A moderator's privacy request about one user of the site: export or erase all their data. */
+export interface ModUserRequest {
+  userId: UserId;
+}
+
+/** Everything stored about a user: their profile (null once erased) and every message they sent. */
+export interface UserExport {
+  user: UserInfo | null;
+  messages: ChatMessage[];
+}
+
+export interface EraseResult {
+  /** Messages that became tombstones. */
+  messages: number;
+  /** The profile existed and was forgotten. */
+  profile: boolean;
+}
+
 export type BanKind = 'ban' | 'mute';
 
 export interface ModBanRequest {

@@ -1,11 +1,21 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { MESSAGE_MAX_LENGTH, type ChatMessage, type UserInfo } from '../protocol/index.js';
+import {
+  MESSAGE_MAX_LENGTH,
+  type ChatMessage,
+  type EraseResult,
+  type UserExport,
+  type UserId,
+  type UserInfo,
+} from '../protocol/index.js';
 import {
   acquireConnection,
   normalizeServer,
   releaseConnection,
   type Connection,
   type ConnectionState,
+  type RequestEvent,
+  type RequestOf,
+  type ResultOf,
 } from './client/connection.js';
 import type { Conversation } from './client/conversation.js';
 import { DirectSession } from './client/direct-session.js';
@@ -272,6 +282,16 @@ export class ChatRoom extends LitElement {
   }
 
   /** Changes your name for the whole site. Rejects with `nickname_taken`, `invalid_nickname`, … */
+  /** Moderators: everything stored about a user of the site, for a privacy request. Rejects with `forbidden` for others. */
+  exportUser(userId: UserId): Promise<UserExport> {
+    return this.#call('mod:export', { userId });
+  }
+
+  /** Moderators: turns every message of a user into a tombstone, forgets their profile and ends their sessions. */
+  async eraseUser(userId: UserId): Promise<EraseResult> {
+    return (await this.#call('mod:erase', { userId })).erased;
+  }
+
   /** Signs in as the user of `token` without a reload: the previous user's messages and pending sends leave the view. */
   identify(token: string): void {
     this.userToken = token;
@@ -754,14 +774,20 @@ export class ChatRoom extends LitElement {
     return this.#conn?.session?.role === 'moderator';
   }
 
-  async #ban(user: UserInfo, kind: 'mute' | 'ban'): Promise<void> {
-    const ack = await this.#conn!.request('mod:ban', { userId: user.id, kind, durationMs: MOD_DURATION_MS[kind] });
-    if (!ack.ok) this.#reportError(ack.error);
+  /** A request that answers its data, or throws a `ChatRoomError`. */
+  async #call<K extends RequestEvent>(event: K, payload: RequestOf<K>): Promise<ResultOf<K>> {
+    const ack = this.#conn ? await this.#conn.request(event, payload) : null;
+    if (!ack) throw this.#clientError('not_connected');
+    if (!ack.ok) throw new ChatRoomError(ack.error);
+    return ack.data;
   }
 
-  #remove = async (messageId: string): Promise<void> => {
-    const ack = await this.#conn!.request('mod:delete', { room: this.roomName, messageId });
-    if (!ack.ok) this.#reportError(ack.error);
+  #ban(user: UserInfo, kind: 'mute' | 'ban'): void {
+    this.#call('mod:ban', { userId: user.id, kind, durationMs: MOD_DURATION_MS[kind] }).catch((e: ChatRoomError) => this.#reportError(e));
+  }
+
+  #remove = (messageId: string): void => {
+    this.#call('mod:delete', { room: this.roomName, messageId }).catch((e: ChatRoomError) => this.#reportError(e));
   };
 
   #renderMembers(lang: string) {

@@ -16,9 +16,11 @@ export type { ConnectionState } from './client/connection.js';
 export type { PendingSend, SendTarget } from './client/outbox.js';
 export type {
   ChatMessage,
+  EraseResult,
   PresenceUpdate,
   RoomNotice,
   Session,
   SiteInfo,
+  UserExport,
   UserInfo,
 } from '../protocol/index.js';

@@ -1,4 +1,4 @@
-/** `mod:delete` and `mod:ban`: moderation from a moderator's socket (token role `moderator`). */
+/** `mod:delete`, `mod:ban`, `mod:export` and `mod:erase`: moderation from a moderator's socket (token role `moderator`). */
 import { ErrorCode } from '../../protocol/index.js';
 import { fail, ok } from '../result.js';
 import type { Failure } from '../result.js';
@@ -28,5 +28,27 @@ export function moderatorBan(ctx: HandlerContext) {
     const ban = await ctx.services.moderation.ban(site.id, { userId, kind, durationMs, ...(reason ? { reason } : {}) });
     ctx.logger.info('user restricted by moderator', { target: userId, kind, until: ban.until });
     return ok({ ban });
+  });
+}
+
+export function moderatorExport(ctx: HandlerContext) {
+  return acked('mod:export', ctx.logger, async ({ userId }) => {
+    const refused = notModerator(ctx);
+    if (refused) return refused;
+    const data = await ctx.services.moderation.exportUser(ctx.socket.data.site.id, userId);
+    if (!data.user && data.messages.length === 0) return fail(ErrorCode.UnknownUser, 'no such user on this site');
+    ctx.logger.info('user exported by moderator', { target: userId });
+    return ok(data);
+  });
+}
+
+export function moderatorErase(ctx: HandlerContext) {
+  return acked('mod:erase', ctx.logger, async ({ userId }) => {
+    const refused = notModerator(ctx);
+    if (refused) return refused;
+    if (userId === ctx.socket.data.user.id) return fail(ErrorCode.Forbidden, 'moderators cannot erase themselves');
+    const erased = await ctx.services.moderation.eraseUser(ctx.socket.data.site.id, userId);
+    ctx.logger.info('user erased by moderator', { target: userId, ...erased });
+    return ok({ erased });
   });
 }

@@ -4,7 +4,7 @@
  * the user at once, and a user's data export and erasure.
  */
 import { DIRECT_ROOM_PREFIX, ErrorCode } from '../../protocol/index.js';
-import type { Ack, BanInfo, BanKind, ChatMessage, MessageDeleted, UserId, UserInfo } from '../../protocol/index.js';
+import type { Ack, BanInfo, BanKind, EraseResult, MessageDeleted, UserExport, UserId } from '../../protocol/index.js';
 import { roomChannel, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
 import type { ChatSocket } from '../socket-types.js';
@@ -18,11 +18,6 @@ export interface BanRequest {
   ip?: string;
   durationMs: number;
   reason?: string;
-}
-
-export interface UserExport {
-  user: UserInfo | null;
-  messages: ChatMessage[];
 }
 
 export class ModerationService {
@@ -69,7 +64,7 @@ export class ModerationService {
   }
 
   /** Tombstones every message of the user, forgets their profile and closes their sessions. */
-  async eraseUser(site: string, userId: UserId): Promise<{ messages: number; profile: boolean }> {
+  async eraseUser(site: string, userId: UserId): Promise<EraseResult> {
     const erased = await this.store.eraseMessagesBy(site, userId);
     const profile = await this.store.deleteUser(site, userId);
     const rooms = erased.filter((m) => !m.room.startsWith(DIRECT_ROOM_PREFIX));

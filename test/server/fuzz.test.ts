@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MAX_PAYLOAD_BYTES, MESSAGE_MAX_LENGTH } from '../../protocol/index.js';
+import { EVENT_SCHEMAS } from '../../server/validate.js';
 import { clientId, connect, record, sleep, startServer, waitFor } from './helpers.js';
 import type { Client } from './helpers.js';
 
@@ -94,6 +95,7 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
     kind: 'ban',
     durationMs: 1000,
     userId: bob,
+    seq: 1,
   };
   const fields: Record<string, string[]> = {
     'room:join': ['room'],
@@ -106,6 +108,9 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
     'dm:history': ['with', 'beforeSeq', 'limit'],
     'mod:delete': ['room', 'messageId'],
     'mod:ban': ['userId', 'kind', 'durationMs'],
+    'mod:export': ['userId'],
+    'mod:erase': ['userId'],
+    'room:ack': ['room', 'seq'],
   };
   const keys = fields[event]!;
   const payload: Record<string, unknown> = Object.fromEntries(keys.map((k) => [k, good[k as keyof typeof good]]));
@@ -130,7 +135,8 @@ function junkPayload(event: string, bob: string): unknown {
   return { ...value, ...Object.fromEntries(keys.map((k) => [k, broken[k]])) };
 }
 
-const EVENTS = ['room:join', 'room:leave', 'message:send', 'message:history', 'typing:set', 'user:rename', 'dm:send', 'dm:history', 'mod:delete', 'mod:ban'];
+/** Every event that takes a payload with fields; `session:ping` takes `{}` and changes nothing whatever it gets. */
+const EVENTS = Object.keys(EVENT_SCHEMAS).filter((event) => event !== 'session:ping');
 const UNKNOWN = ['admin:nuke', '__proto__', 'constructor', 'hasOwnProperty', 'room:join ', 'ROOM:JOIN', 'message:new', 'session:ready', 'x'.repeat(300)];
 
 type Shot = { event: string; args: unknown[]; acked: boolean };

@@ -12,7 +12,9 @@ import {
   demoSecret,
   guestKey,
   nowSeconds,
+  record,
   signToken,
+  sleep,
   startServer,
   waitFor,
 } from './helpers.js';
@@ -237,5 +239,39 @@ test('moderators delete and ban from their socket; others get forbidden and chan
   assert.ok(banned.ok);
   assert.equal((await ended).code, 'banned');
   const self = await mod.socket.emitWithAck('mod:ban', { userId: mod.session.user.id, kind: 'ban', durationMs: 1000 });
+  assert.equal(self.ok ? 'ok' : self.error.code, 'forbidden');
+});
+
+test('moderators export and erase a user from their socket; others get forbidden and change nothing', async (t) => {
+  const { url, secret, alice, bob } = await room(t);
+  const token = signToken({ sub: 'mod-2', name: 'Moderator Two', role: 'moderator', site: 'demo', exp: nowSeconds() + 300 }, secret);
+  const mod = await connect(t, url, { token });
+  await mod.socket.emitWithAck('room:join', { room: 'lobby' });
+  await say(alice.socket, 'mine 1');
+  await say(alice.socket, 'mine 2');
+  const aliceId = alice.session.user.id;
+
+  for (const event of ['mod:export', 'mod:erase'] as const) {
+    const refused = await bob.socket.emitWithAck(event, { userId: aliceId });
+    assert.equal(refused.ok ? 'ok' : refused.error.code, 'forbidden', event);
+  }
+  const untouched = await bob.socket.emitWithAck('message:history', { room: 'lobby' });
+  assert.deepEqual(untouched.ok && untouched.data.messages.map((m) => m.text), ['mine 1', 'mine 2']);
+
+  const exported = await mod.socket.emitWithAck('mod:export', { userId: aliceId });
+  assert.ok(exported.ok);
+  assert.equal(exported.data.user?.id, aliceId);
+  assert.deepEqual(exported.data.messages.map((m) => m.text), ['mine 1', 'mine 2']);
+  const nobody = await mod.socket.emitWithAck('mod:export', { userId: 'g_nobody' });
+  assert.equal(nobody.ok ? 'ok' : nobody.error.code, 'unknown_user');
+
+  const tombstones = record(bob.socket, 'message:deleted');
+  const erased = await mod.socket.emitWithAck('mod:erase', { userId: aliceId });
+  assert.deepEqual(erased, { ok: true, data: { erased: { messages: 2, profile: true } } });
+  for (let i = 0; i < 100 && tombstones.length < 2; i++) await sleep(20);
+  assert.equal(tombstones.length, 2);
+  const after = await bob.socket.emitWithAck('message:history', { room: 'lobby' });
+  assert.ok(after.ok && after.data.messages.every((m) => m.deleted && m.text === ''));
+  const self = await mod.socket.emitWithAck('mod:erase', { userId: mod.session.user.id });
   assert.equal(self.ok ? 'ok' : self.error.code, 'forbidden');
 });

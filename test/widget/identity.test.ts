@@ -109,6 +109,28 @@ describe('<chat-room> identity and moderation', () => {
     expect($(member, '[part="composer-status"]')!.textContent).to.contain('banned');
   });
 
+  it('lets a moderator export and erase a user’s data through the element; others are refused', async () => {
+    const room = uniqueRoom();
+    const member = await mount({ site: site.id, room, 'user-token': await token({ sub: 'm3', name: 'Member Three' }) });
+    await connected(member);
+    await member.send('my data 1');
+    await member.send('my data 2');
+    const mod = await mount({ site: site.id, room, 'user-token': await token({ sub: 'mod3', name: 'Mod Three', role: 'moderator' }) });
+    await connected(mod);
+
+    const refused = await member.exportUser('u_mod3').then(() => 'exported', (e: { code: string }) => e.code);
+    expect(refused).to.equal('forbidden');
+    const notErased = await member.eraseUser('u_mod3').then(() => 'erased', (e: { code: string }) => e.code);
+    expect(notErased).to.equal('forbidden');
+
+    const data = await mod.exportUser('u_m3');
+    expect(data.user!.name).to.equal('Member Three');
+    expect(data.messages.map((m) => m.text)).to.deep.equal(['my data 1', 'my data 2']);
+    expect(await mod.eraseUser('u_m3')).to.deep.equal({ messages: 2, profile: true });
+    await waitFor(() => $$(mod, '[part~="deleted"]').length === 2, 'tombstones at the moderator');
+    expect(messageTexts(mod)).to.not.include('my data 1');
+  });
+
   it('shows rate limiting on the messages it holds back, and keeps them to send later', async () => {
     // The default limit is 10 messages per 10 s per socket, with a burst of 5 more.
     const el = await mount({ server: STRICT_SERVER, room: uniqueRoom() });
