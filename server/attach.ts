@@ -5,6 +5,8 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Express, Router } from 'express';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS } from '../protocol/index.js';
 import type { Services } from './handlers/context.js';
@@ -16,6 +18,7 @@ import { EdgeMetrics } from './metrics.js';
 import { DEFAULT_WIDGET_BUNDLE } from './paths.js';
 import { MemoryPresence } from './presence/memory-presence.js';
 import type { PresenceStore } from './presence/presence.js';
+import { RedisPresence } from './presence/redis-presence.js';
 import { handshakeGuard } from './security/handshake-guard.js';
 import { RateLimits } from './security/rate-limits.js';
 import type { RateLimitOptions } from './security/rate-limits.js';
@@ -25,7 +28,8 @@ import { PresenceService } from './services/presence-service.js';
 import { SiteRegistry } from './services/sites.js';
 import { UserService } from './services/users.js';
 import { mountSiteNamespaces } from './sites-namespace.js';
-import type { ChatIo, ChatNamespace } from './socket-types.js';
+import type { NamespaceOf } from './sites-namespace.js';
+import type { ChatIo } from './socket-types.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import type { ChatStore } from './storage/store.js';
 
@@ -51,6 +55,12 @@ export interface AttachOptions {
   trustProxy?: boolean;
   /** Bearer token of the server admin for `/api/sites…`; without one, site management over HTTP is off (403). */
   adminToken?: string;
+  /**
+   * Several nodes: broadcasts through Redis (`@socket.io/redis-streams-adapter`),
+   * presence and rate limits in Redis, bans told to every node. Pair it with a
+   * store every node shares (PostgreSQL). The caller owns the client.
+   */
+  cluster?: { redis: Redis; /** Key prefix, so several deployments (or tests) share one Redis. Default `chat-room:`. */ prefix?: string };
 }
 
 export interface ChatAttachment {
@@ -94,13 +104,19 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   const store = options.store ?? SqliteStore.open(options.dataDir ?? './data');
   const ownsStore = options.store === undefined;
   const sites = new SiteRegistry(store);
-  const limits = new RateLimits(options.rateLimits);
+  const cluster = options.cluster && { redis: options.cluster.redis, prefix: options.cluster.prefix ?? 'chat-room:' };
+  // Its own connection without an offline queue: while Redis is down, limits fall back to memory at once instead of waiting.
+  const limiterRedis = cluster?.redis.duplicate({ enableOfflineQueue: false });
+  const limits = new RateLimits(options.rateLimits, cluster && limiterRedis && { redis: limiterRedis, prefix: cluster.prefix });
+  const clusterPresence = cluster && !options.presence ? new RedisPresence(cluster.redis, cluster.prefix) : undefined;
   const metrics = new EdgeMetrics();
   const trustProxy = options.trustProxy ?? false;
-  const ready = sites.ensureDemoSite().then(() => undefined);
+  const ready = Promise.all([sites.ensureDemoSite(), clusterPresence?.start()]).then(() => undefined);
 
   const io: ChatIo = new Server(httpServer, {
-    transports: ['websocket', 'polling'],
+    // A cluster takes WebSocket only: long-polling would need sticky sessions at the load balancer.
+    transports: cluster ? ['websocket'] : ['websocket', 'polling'],
+    ...(cluster ? { adapter: createAdapter(cluster.redis, { streamName: `${cluster.prefix}socket.io` }) } : {}),
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
     pingInterval: ENGINE_PING_INTERVAL_MS,
     pingTimeout: ENGINE_PING_TIMEOUT_MS,
@@ -110,9 +126,12 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     allowRequest: handshakeGuard({ sites, limits, metrics, logger, trustProxy, ready }),
   });
 
-  const liveNamespaces = new Map<string, ChatNamespace>();
-  const namespaceOf = (site: string): ChatNamespace | undefined => liveNamespaces.get(site);
-  const bans = new BanService(store);
+  // Bound once the namespaces are mounted; services only call it later.
+  const mounted: { namespaceOf?: NamespaceOf } = {};
+  const namespaceOf: NamespaceOf = (site) => mounted.namespaceOf!(site);
+  // The in-memory adapter of a single node has no other nodes to tell (and throws if asked).
+  const bans = new BanService(store, cluster ? (site) => void io.serverSideEmit('bans:changed', site) : undefined);
+  io.on('bans:changed', (site) => bans.forget(site));
   const services: Services = {
     store,
     sites,
@@ -120,24 +139,14 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     users: new UserService(store),
     moderation: new ModerationService(store, bans, namespaceOf),
     presence: new PresenceService(
-      options.presence ?? new MemoryPresence(),
+      options.presence ?? clusterPresence ?? new MemoryPresence(),
       namespaceOf,
       options.presenceGraceMs ?? PRESENCE_GRACE_MS,
       logger,
     ),
   };
 
-  mountSiteNamespaces({
-    io,
-    sites,
-    ready,
-    services,
-    limits,
-    metrics,
-    trustProxy,
-    logger,
-    onNamespace: (site, nsp) => liveNamespaces.set(site, nsp),
-  });
+  mounted.namespaceOf = mountSiteNamespaces({ io, sites, ready, services, limits, metrics, trustProxy, logger });
 
   const routes = widgetRoutes(options.widgetBundle ?? DEFAULT_WIDGET_BUNDLE);
   routes.use('/api', adminApi({ services, adminToken: options.adminToken, logger }));
@@ -157,6 +166,8 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
       io.engine.close();
       // Let the disconnect handlers run before the store goes away.
       await new Promise((resolve) => setImmediate(resolve));
+      await clusterPresence?.close();
+      limiterRedis?.disconnect();
       if (ownsStore) await store.close();
     },
   };

@@ -4,11 +4,15 @@
  * SIGTERM/SIGINT. `chat-room-server site …` manages sites instead (see
  * site-cli.ts). Importing this module runs it.
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { createChatServer } from './chat-server.js';
 import { DEFAULT_RATE_LIMITS, scaleRateLimits } from './security/rate-limits.js';
 import { LOG_LEVELS, createLogger, isLogLevel } from './logger.js';
 import { SITE_HELP, SiteUsageError, runSiteCommand } from './site-cli.js';
+import { PostgresStore } from './storage/postgres-store.js';
+import { runWorkers } from './workers.js';
 
 const HELP = `Usage: chat-room-server [options]
        chat-room-server site <add|list|show|remove|rotate-secret> …   (see site --help)
@@ -28,6 +32,14 @@ Options (each also read from the environment variable shown):
                       (CHAT_ROOM_ADMIN_TOKEN; without one it answers 403)
   --trust-proxy       Take client addresses from X-Forwarded-For (behind a proxy)
                       (CHAT_ROOM_TRUST_PROXY=1)
+  --database-url <url>  Keep everything in PostgreSQL instead of SQLite (DATABASE_URL)
+  --db-schema <name>  PostgreSQL schema to use (CHAT_ROOM_DB_SCHEMA, default: the
+                      connection's search path)
+  --redis-url <url>   Run as one node of a cluster: rooms, presence, rate limits
+                      and bans shared through Redis (REDIS_URL)
+  --redis-prefix <p>  Prefix of every Redis key (CHAT_ROOM_REDIS_PREFIX, default chat-room:)
+  --workers <n>       Server processes on this machine (CHAT_ROOM_WORKERS, default 1);
+                      more than one needs --redis-url and --database-url
   --rate-limit-scale <x>  Multiply every rate limit by x, e.g. 10 for many users
                       behind one address, 1000 for a benchmark
                       (CHAT_ROOM_RATE_LIMIT_SCALE, default 1)
@@ -71,6 +83,11 @@ async function main(): Promise<void> {
       'admin-token': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
       'rate-limit-scale': { type: 'string' },
+      'database-url': { type: 'string' },
+      'db-schema': { type: 'string' },
+      'redis-url': { type: 'string' },
+      'redis-prefix': { type: 'string' },
+      workers: { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -93,8 +110,23 @@ async function main(): Promise<void> {
       (listenPort === 0 ? 0 : listenPort + 1));
   const logger = createLogger({ level: logLevel });
   const scale = positive(values['rate-limit-scale'] ?? env.CHAT_ROOM_RATE_LIMIT_SCALE, '--rate-limit-scale');
+  const databaseUrl = values['database-url'] ?? (env.DATABASE_URL || undefined);
+  const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined);
+  const workers = positive(values.workers ?? env.CHAT_ROOM_WORKERS, '--workers') ?? 1;
+  if (!Number.isInteger(workers)) throw new UsageError('--workers must be a whole number');
+  if (workers > 1 && (!databaseUrl || !redisUrl)) {
+    throw new UsageError('--workers above 1 needs --redis-url and --database-url: the workers share rooms through them');
+  }
+  if (workers > 1 && cluster.isPrimary) return runWorkers(workers, logger);
 
+  const schema = values['db-schema'] ?? (env.CHAT_ROOM_DB_SCHEMA || undefined);
+  const store = databaseUrl
+    ? await PostgresStore.open({ connectionString: databaseUrl, ...(schema ? { schema } : {}) })
+    : undefined;
+  const redis = redisUrl ? new Redis(redisUrl) : undefined;
   const server = createChatServer({
+    ...(store ? { store } : {}),
+    ...(redis ? { cluster: { redis, prefix: values['redis-prefix'] ?? env.CHAT_ROOM_REDIS_PREFIX ?? 'chat-room:' } } : {}),
     port: listenPort,
     host: values.host ?? env.HOST ?? '127.0.0.1',
     dataDir: values['data-dir'] ?? env.CHAT_ROOM_DATA_DIR ?? './data',
@@ -113,7 +145,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    server.close().then(
+    server
+      .close()
+      .then(async () => {
+        await store?.close();
+        redis?.disconnect();
+      })
+      .then(
       () => {
         logger.info('stopped');
         process.exit(0);

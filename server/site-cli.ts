@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { SITE_ID_PATTERN } from '../protocol/index.js';
 import { isOriginPattern } from './security/origin.js';
 import { SiteRegistry } from './services/sites.js';
+import { PostgresStore } from './storage/postgres-store.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { ROOM_POLICIES } from './storage/store.js';
 import type { RoomPolicy, Site } from './storage/store.js';
@@ -31,6 +32,8 @@ Commands:
 
 Options of every command:
   --data-dir <path>     Where the SQLite database lives (CHAT_ROOM_DATA_DIR, default ./data)
+  --database-url <url>  Manage the sites of a PostgreSQL deployment instead (DATABASE_URL)
+  --db-schema <name>    Its schema (CHAT_ROOM_DB_SCHEMA)
   --json                Print JSON instead of text
 `;
 
@@ -55,6 +58,8 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
       'retention-days': { type: 'string' },
       'public-url': { type: 'string' },
       'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      'db-schema': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -70,7 +75,12 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
     return id;
   };
   const json = values.json ?? false;
-  const store = SqliteStore.open(values['data-dir'] ?? process.env.CHAT_ROOM_DATA_DIR ?? './data');
+  const env = process.env;
+  const databaseUrl = values['database-url'] ?? (env.DATABASE_URL || undefined);
+  const schema = values['db-schema'] ?? (env.CHAT_ROOM_DB_SCHEMA || undefined);
+  const store = databaseUrl
+    ? await PostgresStore.open({ connectionString: databaseUrl, ...(schema ? { schema } : {}) })
+    : SqliteStore.open(values['data-dir'] ?? env.CHAT_ROOM_DATA_DIR ?? './data');
   const sites = new SiteRegistry(store);
   try {
     switch (command) {

@@ -15,7 +15,7 @@
  * which also covers clients that did not name their site in the handshake URL.
  */
 import type { ExtendedError } from 'socket.io';
-import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM } from '../protocol/index.js';
+import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM, siteNamespace } from '../protocol/index.js';
 import type { ChatError, UserInfo, UserRole } from '../protocol/index.js';
 import { userChannel } from './channels.js';
 import type { HandlerContext, Services } from './handlers/context.js';
@@ -51,12 +51,17 @@ export interface SiteNamespacesDeps {
   /** Read the client's address from `X-Forwarded-For` (behind a reverse proxy). */
   trustProxy: boolean;
   logger: Logger;
-  /** Called with each site namespace as it is (re)created, so timers can reach its live instance. */
-  onNamespace(site: string, nsp: ChatNamespace): void;
 }
 
-export function mountSiteNamespaces(deps: SiteNamespacesDeps): void {
-  const { io, sites, ready, services, limits, metrics, trustProxy, logger, onNamespace } = deps;
+/**
+ * The namespace of a known site on this node: the live one, or a new one made
+ * from the same parent (its middleware and handlers), so this node can emit to
+ * — and, in a cluster, through the adapter reach — sockets it does not hold.
+ */
+export type NamespaceOf = (site: string) => ChatNamespace;
+
+export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
+  const { io, sites, ready, services, limits, metrics, trustProxy, logger } = deps;
   // The default namespace serves nothing: refuse it like any unknown one.
   io.of('/').use((_socket, next) => next(refusal(ErrorCode.UnknownSite, 'connect to /s/<siteId>')));
 
@@ -88,7 +93,6 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): void {
 
   parent.on('connection', (socket) => {
     const { site, user } = socket.data;
-    onNamespace(site.id, socket.nsp);
     const ctx: HandlerContext = {
       nsp: socket.nsp,
       socket,
@@ -121,6 +125,13 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): void {
       announceRename(ctx, renamed).catch((err: unknown) => ctx.logger.error('announcing rename failed', { err }));
     }
   });
+
+  // `io.of(fn)` makes a ParentNamespace, which socket.io types as a plain Namespace.
+  const children = parent as unknown as { createChild(name: string): ChatNamespace };
+  return (site) => {
+    const name = siteNamespace(site);
+    return io._nsps.get(name) ?? children.createChild(name);
+  };
 }
 
 /** Handshake nicknames applied in `admit`, announced once the socket is connected. */

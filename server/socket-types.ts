@@ -16,7 +16,11 @@ export interface SocketData {
   rooms: Set<string>;
 }
 
-type InterServerEvents = Record<string, never>;
+/** Between the nodes of a cluster (through the Redis adapter). */
+export interface InterServerEvents {
+  /** A ban or mute of the site was added or lifted: drop cached ones. */
+  'bans:changed': (site: string) => void;
+}
 
 export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ChatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -13,6 +13,13 @@ export interface PresenceSnapshot {
   members: UserInfo[];
 }
 
+/** A member whose last socket in a room was on a node that died. */
+export interface DepartedMember {
+  site: string;
+  room: string;
+  userId: UserId;
+}
+
 export interface PresenceStore {
   /** Records a socket of `user` in the room. `wasMember` is true when the user was already listed (another socket, or within the grace period). */
   addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }>;
@@ -25,4 +32,6 @@ export interface PresenceStore {
   snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot>;
   /** Every room of the site with at least one member, with its member count. */
   rooms(site: string): Promise<Array<{ room: string; count: number }>>;
+  /** Cluster stores: forgets the sockets of dead nodes and answers the members who have none left in a room. */
+  reapDeadNodes?(): Promise<DepartedMember[]>;
 }

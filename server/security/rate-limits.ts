@@ -1,9 +1,10 @@
 /**
- * Rate limits per socket, per user and per IP (rate-limiter-flexible). Kept in
- * this process's memory for now; the seam is this class, so a cluster-wide
- * store (Redis) replaces the limiters here and nothing else.
+ * Rate limits per socket, per user and per IP (rate-limiter-flexible). In this
+ * process's memory on a single node; in a cluster, in Redis, so a limit holds
+ * across nodes — with an in-memory limiter standing in while Redis is down.
  */
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** `points` actions per `durationMs`; with `burst`, a few more are allowed now and then. */
 export interface RateLimitRule {
@@ -74,8 +75,18 @@ export class RateLimits {
   private readonly connections: Limiter;
   private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
 
-  constructor(overrides: Partial<RateLimitOptions> = {}) {
+  constructor(overrides: Partial<RateLimitOptions> = {}, cluster?: { redis: Redis; prefix: string }) {
     const rules = { ...DEFAULT_RATE_LIMITS, ...overrides };
+    const limiter = (name: string, rule: RateLimitRule): Limiter => {
+      const make = (key: string, points: number, durationMs: number) => {
+        const memory = new RateLimiterMemory({ keyPrefix: key, points, duration: durationMs / 1000 });
+        if (!cluster) return memory;
+        const keyPrefix = `${cluster.prefix}rl:${key}`;
+        return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix, points, duration: durationMs / 1000, insuranceLimiter: memory });
+      };
+      const main = make(name, rule.points, rule.durationMs);
+      return rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main;
+    };
     this.events = limiter('events', rules.eventsPerSocket);
     this.connections = limiter('connections', rules.connectionsPerIp);
     this.actions = {
@@ -112,23 +123,12 @@ export class RateLimits {
   }
 }
 
-function limiter(name: string, rule: RateLimitRule): Limiter {
-  const main = new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.durationMs / 1000 });
-  if (!rule.burst) return main;
-  const burst = new RateLimiterMemory({
-    keyPrefix: `${name}-burst`,
-    points: rule.burst.points,
-    duration: rule.burst.durationMs / 1000,
-  });
-  return new BurstyRateLimiter(main, burst);
-}
-
 async function take(limiter: Limiter, key: string): Promise<LimitResult> {
   try {
     await limiter.consume(key);
     return { ok: true };
   } catch (rejection) {
-    // The memory store rejects with the limiter's answer; anything else is a bug to surface.
+    // A limiter rejects with its answer (Redis errors go to the in-memory insurance); anything else is a bug to surface.
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     return { ok: false, retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
   }

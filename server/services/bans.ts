@@ -1,7 +1,8 @@
 /**
  * Bans and mutes in force, per site, read through the store and cached for a
  * moment (every send consults them). Adding or lifting one through this
- * service takes effect at once; one written by another process within
+ * service takes effect at once here and, through `onChange` (the cluster tells
+ * every node), at once everywhere; one written by some other process within
  * `CACHE_TTL_MS`.
  */
 import type { BanInfo, BanKind, UserId } from '../../protocol/index.js';
@@ -12,7 +13,16 @@ const CACHE_TTL_MS = 5000;
 export class BanService {
   private readonly cache = new Map<string, { bans: BanInfo[]; expires: number }>();
 
-  constructor(private readonly store: ChatStore) {}
+  constructor(
+    private readonly store: ChatStore,
+    /** Told after every change, to tell the other nodes. */
+    private readonly onChange: (site: string) => void = () => {},
+  ) {}
+
+  /** Another node changed the site's bans. */
+  forget(site: string): void {
+    this.cache.delete(site);
+  }
 
   /** Bans and mutes of the site in force now. */
   async active(site: string): Promise<BanInfo[]> {
@@ -42,12 +52,14 @@ export class BanService {
   async add(site: string, draft: BanDraft): Promise<BanInfo> {
     const ban = await this.store.addBan(site, draft);
     this.cache.delete(site);
+    this.onChange(site);
     return ban;
   }
 
   async remove(site: string, id: string): Promise<boolean> {
     const removed = await this.store.removeBan(site, id);
     this.cache.delete(site);
+    this.onChange(site);
     return removed;
   }
 }

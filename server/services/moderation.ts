@@ -7,7 +7,6 @@ import { DIRECT_ROOM_PREFIX, ErrorCode } from '../../protocol/index.js';
 import type { Ack, BanInfo, BanKind, EraseResult, MessageDeleted, UserExport, UserId } from '../../protocol/index.js';
 import { roomChannel, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
-import type { ChatSocket } from '../socket-types.js';
 import type { ChatStore } from '../storage/store.js';
 import type { BanService } from './bans.js';
 import type { NamespaceLookup } from './presence-service.js';
@@ -46,7 +45,7 @@ export class ModerationService {
     if (request.reason !== undefined) draft.reason = request.reason;
     const ban = await this.bans.add(site, draft);
     if (ban.kind === 'ban') {
-      for (const socket of this.sockets(site, ban)) {
+      for (const socket of await this.sockets(site, ban)) {
         socket.emit('session:ended', { code: ErrorCode.Banned, message: 'you are banned from this site', retryAfterMs: ban.until - now });
         socket.disconnect(true);
       }
@@ -69,24 +68,22 @@ export class ModerationService {
     const profile = await this.store.deleteUser(site, userId);
     const rooms = erased.filter((m) => !m.room.startsWith(DIRECT_ROOM_PREFIX));
     this.announceDeleted(site, rooms, []);
-    for (const socket of this.sockets(site, { userId })) socket.disconnect(true);
+    for (const socket of await this.sockets(site, { userId })) socket.disconnect(true);
     return { messages: erased.length, profile };
   }
 
   private announceDeleted(site: string, deleted: MessageDeleted[], users: UserId[]): void {
     const nsp = this.namespaceOf(site);
-    if (!nsp) return;
     for (const d of deleted) {
       const channels = d.room.startsWith(DIRECT_ROOM_PREFIX) ? users.map(userChannel) : [roomChannel(d.room)];
       nsp.to(channels).emit('message:deleted', d);
     }
   }
 
-  /** Open sockets of the site that belong to the user or come from the address. */
-  private sockets(site: string, who: { userId?: UserId; ip?: string }): ChatSocket[] {
-    const nsp = this.namespaceOf(site);
-    if (!nsp) return [];
-    return [...nsp.sockets.values()].filter(
+  /** Open sockets of the site, on every node, that belong to the user or come from the address. */
+  private async sockets(site: string, who: { userId?: UserId; ip?: string }) {
+    const sockets = await this.namespaceOf(site).fetchSockets();
+    return sockets.filter(
       (s) => (who.userId !== undefined && s.data.user?.id === who.userId) || (who.ip !== undefined && s.data.ip === who.ip),
     );
   }

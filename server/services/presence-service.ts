@@ -10,11 +10,15 @@ import type { Logger } from '../logger.js';
 import type { PresenceStore } from '../presence/presence.js';
 import type { ChatNamespace } from '../socket-types.js';
 
-/** The live namespace of a site (it is replaced when emptied and reconnected). */
-export type NamespaceLookup = (site: string) => ChatNamespace | undefined;
+/** The namespace of a site on this node (see `NamespaceOf` in sites-namespace.ts). */
+export type NamespaceLookup = (site: string) => ChatNamespace;
+
+/** How often a cluster store is asked for members of dead nodes. */
+const REAP_INTERVAL_MS = 2000;
 
 export class PresenceService {
   private readonly pendingLeaves = new Map<string, NodeJS.Timeout>();
+  private readonly reaper: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -22,7 +26,12 @@ export class PresenceService {
     private readonly namespaceOf: NamespaceLookup,
     private readonly graceMs: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    if (store.reapDeadNodes) {
+      this.reaper = setInterval(() => void this.reap(), REAP_INTERVAL_MS);
+      this.reaper.unref();
+    }
+  }
 
   /** A socket of `user` entered the room; announces the user unless they were still listed. */
   async enter(site: string, room: string, user: UserInfo, socketId: string): Promise<PresenceUpdate> {
@@ -30,9 +39,9 @@ export class PresenceService {
     const { wasMember } = await this.store.addSocket(site, room, user, socketId);
     const presence = await this.presence(site, room);
     if (!wasMember) {
-      const to = this.namespaceOf(site)?.to(roomChannel(room));
-      to?.emit('room:notice', { room, kind: 'join', user, at: Date.now() });
-      to?.emit('presence:update', presence);
+      const to = this.namespaceOf(site).to(roomChannel(room));
+      to.emit('room:notice', { room, kind: 'join', user, at: Date.now() });
+      to.emit('presence:update', presence);
     }
     return presence;
   }
@@ -57,9 +66,9 @@ export class PresenceService {
   async renamed(site: string, user: UserInfo, previousName: string): Promise<void> {
     const rooms = await this.store.updateUser(site, user);
     for (const room of rooms) {
-      const to = this.namespaceOf(site)?.to(roomChannel(room));
-      to?.emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
-      to?.emit('presence:update', await this.presence(site, room));
+      const to = this.namespaceOf(site).to(roomChannel(room));
+      to.emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
+      to.emit('presence:update', await this.presence(site, room));
     }
   }
 
@@ -75,8 +84,18 @@ export class PresenceService {
   /** Drops pending leaves: nothing is announced after shutdown. */
   close(): void {
     this.closed = true;
+    clearInterval(this.reaper);
     for (const timer of this.pendingLeaves.values()) clearTimeout(timer);
     this.pendingLeaves.clear();
+  }
+
+  /** Members whose node died left without a disconnect: announce them gone (their grace is long over). */
+  private async reap(): Promise<void> {
+    try {
+      for (const { site, room, userId } of (await this.store.reapDeadNodes?.()) ?? []) await this.completeLeave(site, room, userId);
+    } catch (err) {
+      this.logger.error('reaping dead nodes failed', { err });
+    }
   }
 
   private cancelLeave(site: string, room: string, userId: UserId): void {
@@ -88,9 +107,9 @@ export class PresenceService {
   private async completeLeave(site: string, room: string, userId: UserId): Promise<void> {
     const user = await this.store.removeIfIdle(site, room, userId);
     if (!user) return;
-    const to = this.namespaceOf(site)?.to(roomChannel(room));
-    to?.emit('room:notice', { room, kind: 'leave', user, at: Date.now() });
-    to?.emit('presence:update', await this.presence(site, room));
+    const to = this.namespaceOf(site).to(roomChannel(room));
+    to.emit('room:notice', { room, kind: 'leave', user, at: Date.now() });
+    to.emit('presence:update', await this.presence(site, room));
   }
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Versioned schema changes for the PostgreSQL store, applied in order at start
+ * (see `migratePostgres`). Append new entries; never edit one that has shipped.
+ * Times are ms since the epoch and seqs grow without bound: both BIGINT.
+ */
+import type pg from 'pg';
+import type { Migration } from './migrations.js';
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sites, users, messages, room seqs, bans, cursors',
+    sql: `
+      CREATE TABLE sites (
+        id              TEXT PRIMARY KEY,
+        name            TEXT NOT NULL,
+        origins         JSONB NOT NULL,
+        allow_no_origin BOOLEAN NOT NULL,
+        secret          TEXT NOT NULL,
+        room_policy     TEXT NOT NULL,
+        rooms           JSONB NOT NULL,
+        read_only_rooms JSONB NOT NULL,
+        retention_days  INTEGER,
+        created         BIGINT NOT NULL
+      );
+
+      CREATE TABLE users (
+        site     TEXT NOT NULL REFERENCES sites(id),
+        id       TEXT NOT NULL,
+        name     TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        avatar   TEXT,
+        skeleton TEXT,
+        created  BIGINT NOT NULL,
+        PRIMARY KEY (site, id),
+        CONSTRAINT users_site_name_key UNIQUE (site, name_key)
+      );
+      CREATE INDEX users_site_skeleton ON users (site, skeleton) WHERE kind = 'user';
+
+      CREATE TABLE messages (
+        id          TEXT PRIMARY KEY,
+        site        TEXT NOT NULL,
+        room        TEXT NOT NULL,
+        seq         BIGINT NOT NULL,
+        client_id   TEXT NOT NULL,
+        sender_id   TEXT NOT NULL,
+        sender_name TEXT NOT NULL, -- the name at the time of sending
+        sender_kind TEXT NOT NULL,
+        recipient   TEXT,          -- private messages only
+        text        TEXT NOT NULL,
+        at          BIGINT NOT NULL,
+        deleted     BOOLEAN NOT NULL DEFAULT false,
+        CONSTRAINT messages_room_seq UNIQUE (site, room, seq),
+        CONSTRAINT messages_dedupe UNIQUE (site, sender_id, client_id)
+      );
+      CREATE INDEX messages_sender ON messages (site, sender_id, at);
+
+      -- The last seq handed out per room: its row lock serialises the writers
+      -- of one room across every node.
+      CREATE TABLE room_seqs (
+        site TEXT NOT NULL,
+        room TEXT NOT NULL,
+        seq  BIGINT NOT NULL,
+        PRIMARY KEY (site, room)
+      );
+
+      CREATE TABLE bans (
+        id      TEXT PRIMARY KEY,
+        site    TEXT NOT NULL REFERENCES sites(id),
+        kind    TEXT NOT NULL, -- 'ban' | 'mute'
+        user_id TEXT,
+        ip      TEXT,
+        until   BIGINT NOT NULL,
+        reason  TEXT,
+        created BIGINT NOT NULL
+      );
+      CREATE INDEX bans_site_until ON bans (site, until);
+
+      CREATE TABLE cursors (
+        site    TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        room    TEXT NOT NULL,
+        seq     BIGINT NOT NULL,
+        updated BIGINT NOT NULL,
+        PRIMARY KEY (site, user_id, room)
+      );
+    `,
+  },
+];
+
+/** Any constant will do: it only has to be the same on every node of this app. */
+const MIGRATION_LOCK_KEY = 7_220_150_413;
+
+/**
+ * Creates `schema` when given, then applies the missing migrations. Runs in the
+ * caller's transaction, under an advisory lock held until it commits: nodes
+ * starting together wait for the first one instead of racing on CREATE
+ * statements, then find nothing left to do.
+ */
+export async function migratePostgres(client: pg.ClientBase, schema: string | undefined): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+  if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)',
+  );
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const applied = new Set(rows.map((row) => row.version));
+  for (const m of POSTGRES_MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    await client.query(m.sql);
+    await client.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [
+      m.version,
+      m.name,
+      Date.now(),
+    ]);
+  }
+}

@@ -1,0 +1,493 @@
+/**
+ * The shared store for scale-out: PostgreSQL through a `pg` pool, so several
+ * server processes can write to the same rooms. Seq assignment takes the row
+ * lock of the room's counter in `room_seqs`, and dedupe is a unique constraint,
+ * so seqs stay gapless and a retry is stored once whichever node receives it.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
+import { migratePostgres } from './postgres-migrations.js';
+import { ROOM_POLICIES } from './store.js';
+import type {
+  AppendResult,
+  BanDraft,
+  ChatStore,
+  CreateUserResult,
+  HistoryQuery,
+  MessageDraft,
+  NewUser,
+  RoomPolicy,
+  Site,
+} from './store.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Keep the tables in this schema (created when missing) instead of the connection's default search path. */
+  schema?: string;
+  /** Pool size per process. */
+  max?: number;
+}
+
+interface SiteRow {
+  id: string;
+  name: string;
+  origins: string[];
+  allow_no_origin: boolean;
+  secret: string;
+  room_policy: string;
+  rooms: string[];
+  read_only_rooms: string[];
+  retention_days: number | null;
+  created: number;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  kind: string;
+  avatar: string | null;
+}
+
+interface BanRow {
+  id: string;
+  kind: string;
+  user_id: string | null;
+  ip: string | null;
+  until: number;
+  reason: string | null;
+  created: number;
+}
+
+interface MessageRow {
+  id: string;
+  room: string;
+  seq: number;
+  client_id: string;
+  sender_id: string;
+  sender_name: string;
+  sender_kind: string;
+  recipient: string | null;
+  text: string;
+  at: number;
+  deleted: boolean;
+}
+
+const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
+const SITE_COLUMNS = 'id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created';
+const UNIQUE_VIOLATION = '23505';
+
+// BIGINT (times, seqs, counts) arrives as a string by default; every value
+// stored here is far below 2^53, so a JS number is exact.
+const TYPES = new pg.TypeOverrides();
+TYPES.setTypeParser(pg.types.builtins.INT8, Number);
+
+export class PostgresStore implements ChatStore {
+  private readonly pool: pg.Pool;
+
+  /** Connects, creates `schema` when given, and migrates. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const { connectionString, schema, max } = options;
+    const setSearchPath = schema === undefined ? undefined : `SET search_path TO ${pg.escapeIdentifier(schema)}`;
+    const pool = new pg.Pool({
+      connectionString,
+      max,
+      types: TYPES,
+      // Awaited by the pool before it hands a new connection out.
+      onConnect: setSearchPath === undefined ? undefined : (client) => client.query(setSearchPath),
+      // A database that does not answer fails the call instead of hanging it.
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle connection that drops (server restart, network) is discarded by
+    // the pool; without a listener the 'error' event would crash the process.
+    pool.on('error', () => {});
+    const store = new PostgresStore(pool);
+    try {
+      await store.transaction((client) => migratePostgres(client, schema));
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  private constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  async getSite(id: string): Promise<Site | undefined> {
+    const row = await this.one<SiteRow>(`SELECT ${SITE_COLUMNS} FROM sites WHERE id = $1`, id);
+    return row && toSite(row);
+  }
+
+  async listSites(): Promise<Site[]> {
+    // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
+    const { rows } = await this.pool.query<SiteRow>(`SELECT ${SITE_COLUMNS} FROM sites ORDER BY id COLLATE "C"`);
+    return rows.map(toSite);
+  }
+
+  async addSite(site: Site): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (id) DO NOTHING`,
+      siteParams(site),
+    );
+    return rowCount === 1;
+  }
+
+  async updateSite(site: Site): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE sites SET name = $2, origins = $3, allow_no_origin = $4, secret = $5, room_policy = $6, rooms = $7,
+         read_only_rooms = $8, retention_days = $9
+       WHERE id = $1`,
+      siteParams(site).slice(0, 9), // all but `created`
+    );
+    return rowCount === 1;
+  }
+
+  async removeSite(id: string): Promise<boolean> {
+    return this.transaction(async (client) => {
+      for (const table of ['bans', 'cursors', 'messages', 'room_seqs', 'users']) {
+        await client.query(`DELETE FROM ${table} WHERE site = $1`, [id]);
+      }
+      const { rowCount } = await client.query('DELETE FROM sites WHERE id = $1', [id]);
+      return rowCount === 1;
+    });
+  }
+
+  async getUser(site: string, id: string): Promise<UserInfo | undefined> {
+    const row = await this.one<UserRow>('SELECT id, name, kind, avatar FROM users WHERE site = $1 AND id = $2', site, id);
+    return row && toUser(row);
+  }
+
+  async createUser(site: string, user: NewUser): Promise<CreateUserResult> {
+    // The constraints decide, so two nodes cannot both take a name.
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO users (site, id, name, name_key, kind, avatar, skeleton, created)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [site, ...userParams(user), Date.now()],
+    );
+    if (rowCount === 1) return 'created';
+    const idTaken = await this.one('SELECT 1 FROM users WHERE site = $1 AND id = $2', site, user.id);
+    return idTaken ? 'id_taken' : 'name_taken';
+  }
+
+  async renameUser(site: string, id: string, name: string, nameKey: string, skeleton: string): Promise<boolean> {
+    try {
+      await this.pool.query(
+        'UPDATE users SET name = $3, name_key = $4, skeleton = $5 WHERE site = $1 AND id = $2',
+        [site, id, name, nameKey, skeleton],
+      );
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_site_name_key')) return false;
+      throw error;
+    }
+  }
+
+  async saveIdentifiedUser(site: string, user: NewUser): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO users (site, id, name, name_key, kind, avatar, skeleton, created)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (site, id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
+         avatar = excluded.avatar, skeleton = excluded.skeleton`,
+      [site, ...userParams(user), Date.now()],
+    );
+  }
+
+  async identifiedUserBySkeleton(site: string, skeleton: string, exceptId: string): Promise<string | undefined> {
+    const row = await this.one<{ id: string }>(
+      "SELECT id FROM users WHERE site = $1 AND skeleton = $2 AND kind = 'user' AND id <> $3 LIMIT 1",
+      site,
+      skeleton,
+      exceptId,
+    );
+    return row?.id;
+  }
+
+  async deleteUser(site: string, id: string): Promise<boolean> {
+    return this.transaction(async (client) => {
+      await client.query('DELETE FROM cursors WHERE site = $1 AND user_id = $2', [site, id]);
+      const { rowCount } = await client.query('DELETE FROM users WHERE site = $1 AND id = $2', [site, id]);
+      return rowCount === 1;
+    });
+  }
+
+  async appendMessage(site: string, draft: MessageDraft): Promise<AppendResult> {
+    try {
+      return await this.transaction(async (client) => {
+        const existing = await this.byClientId(client, site, draft);
+        if (existing) return { message: existing, duplicate: true };
+        // Waits for any other node's transaction holding this room's counter.
+        const { rows } = await client.query<{ seq: number }>(
+          `INSERT INTO room_seqs (site, room, seq) VALUES ($1, $2, 1)
+           ON CONFLICT (site, room) DO UPDATE SET seq = room_seqs.seq + 1 RETURNING seq`,
+          [site, draft.room],
+        );
+        const message: ChatMessage = { id: randomUUID(), seq: rows[0]!.seq, ...draft };
+        await client.query(
+          `INSERT INTO messages (id, site, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [
+            message.id,
+            site,
+            draft.room,
+            message.seq,
+            draft.clientId,
+            draft.from.id,
+            draft.from.name,
+            draft.from.kind,
+            draft.to ?? null,
+            draft.text,
+            draft.at,
+          ],
+        );
+        return { message, duplicate: false };
+      });
+    } catch (error) {
+      // The same clientId committed on another node after our check; the
+      // rollback also undid our seq bump, so the room has no gap.
+      if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
+      const original = await this.byClientId(this.pool, site, draft);
+      if (!original) throw error;
+      return { message: original, duplicate: true };
+    }
+  }
+
+  async history(site: string, room: string, query: HistoryQuery): Promise<HistoryPage> {
+    // Each page reads one row more than asked to learn whether more exist.
+    const take = query.limit + 1;
+    const from = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = $1 AND room = $2`;
+    let rows: MessageRow[];
+    if (query.afterSeq !== undefined) {
+      rows = await this.messageRows(`${from} AND seq > $3 ORDER BY seq LIMIT $4`, site, room, query.afterSeq, take);
+    } else if (query.beforeSeq !== undefined) {
+      const sql = `${from} AND seq < $3 ORDER BY seq DESC LIMIT $4`;
+      rows = (await this.messageRows(sql, site, room, query.beforeSeq, take)).reverse();
+    } else {
+      rows = (await this.messageRows(`${from} ORDER BY seq DESC LIMIT $3`, site, room, take)).reverse();
+    }
+    const hasMore = rows.length > query.limit;
+    if (hasMore) {
+      // The extra row is the far end of the direction asked for.
+      if (query.afterSeq !== undefined) rows.pop();
+      else rows.shift();
+    }
+    return { messages: rows.map(toMessage), hasMore };
+  }
+
+  async lastSeq(site: string, room: string): Promise<number> {
+    const row = await this.one<{ seq: number }>(
+      'SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE site = $1 AND room = $2',
+      site,
+      room,
+    );
+    return row!.seq;
+  }
+
+  async getMessage(site: string, id: string): Promise<ChatMessage | undefined> {
+    const row = await this.one<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = $1 AND id = $2`, site, id);
+    return row && toMessage(row);
+  }
+
+  async deleteMessage(site: string, id: string): Promise<ChatMessage | undefined> {
+    const row = await this.one<MessageRow>(
+      `UPDATE messages SET text = '', deleted = true WHERE site = $1 AND id = $2 RETURNING ${MESSAGE_COLUMNS}`,
+      site,
+      id,
+    );
+    return row && toMessage(row);
+  }
+
+  async messagesBy(site: string, userId: string): Promise<ChatMessage[]> {
+    const rows = await this.messageRows(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = $1 AND sender_id = $2 ORDER BY at, room COLLATE "C", seq`,
+      site,
+      userId,
+    );
+    return rows.map(toMessage);
+  }
+
+  async eraseMessagesBy(site: string, userId: string): Promise<MessageDeleted[]> {
+    return this.transaction(async (client) => {
+      // One statement tombstones and reports, so nothing is erased unannounced.
+      const { rows } = await client.query<MessageDeleted>(
+        `WITH erased AS (
+           UPDATE messages SET text = '', deleted = true, sender_name = ''
+           WHERE site = $1 AND sender_id = $2 AND NOT deleted RETURNING room, id, seq, at
+         )
+         SELECT room, id, seq FROM erased ORDER BY at, room COLLATE "C", seq`,
+        [site, userId],
+      );
+      await client.query(
+        "UPDATE messages SET sender_name = '' WHERE site = $1 AND sender_id = $2 AND deleted AND sender_name <> ''",
+        [site, userId],
+      );
+      return rows;
+    });
+  }
+
+  async getCursor(site: string, userId: string, room: string): Promise<number> {
+    const row = await this.one<{ seq: number }>(
+      'SELECT seq FROM cursors WHERE site = $1 AND user_id = $2 AND room = $3',
+      site,
+      userId,
+      room,
+    );
+    return row?.seq ?? 0;
+  }
+
+  async advanceCursor(site: string, userId: string, room: string, seq: number): Promise<number> {
+    await this.pool.query(
+      `INSERT INTO cursors (site, user_id, room, seq, updated) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (site, user_id, room) DO UPDATE SET seq = excluded.seq, updated = excluded.updated
+       WHERE excluded.seq > cursors.seq`,
+      [site, userId, room, seq, Date.now()],
+    );
+    return this.getCursor(site, userId, room);
+  }
+
+  async countAfter(site: string, room: string, afterSeq: number, exceptSender: string): Promise<number> {
+    const row = await this.one<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM messages WHERE site = $1 AND room = $2 AND seq > $3 AND sender_id <> $4 AND NOT deleted',
+      site,
+      room,
+      afterSeq,
+      exceptSender,
+    );
+    return row!.n;
+  }
+
+  async addBan(site: string, draft: BanDraft): Promise<BanInfo> {
+    const ban: BanInfo = { id: randomUUID(), ...draft };
+    await this.pool.query(
+      `INSERT INTO bans (id, site, kind, user_id, ip, until, reason, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [ban.id, site, ban.kind, ban.userId ?? null, ban.ip ?? null, ban.until, ban.reason ?? null, ban.created],
+    );
+    return ban;
+  }
+
+  async removeBan(site: string, id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('DELETE FROM bans WHERE site = $1 AND id = $2', [site, id]);
+    return rowCount === 1;
+  }
+
+  async activeBans(site: string, now: number): Promise<BanInfo[]> {
+    const { rows } = await this.pool.query<BanRow>(
+      'SELECT id, kind, user_id, ip, until, reason, created FROM bans WHERE site = $1 AND until > $2 ORDER BY created',
+      [site, now],
+    );
+    return rows.map(toBan);
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  private async one<R extends pg.QueryResultRow>(sql: string, ...params: unknown[]): Promise<R | undefined> {
+    return (await this.pool.query<R>(sql, params)).rows[0];
+  }
+
+  private async messageRows(sql: string, ...params: unknown[]): Promise<MessageRow[]> {
+    return (await this.pool.query<MessageRow>(sql, params)).rows;
+  }
+
+  /** The message this sender stored under this clientId, if any. */
+  private async byClientId(db: pg.Pool | pg.PoolClient, site: string, draft: MessageDraft) {
+    const { rows } = await db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = $1 AND sender_id = $2 AND client_id = $3`,
+      [site, draft.from.id, draft.clientId],
+    );
+    return rows[0] && toMessage(rows[0]);
+  }
+
+  /** Runs `work` in one transaction on one pooled connection; rolls back when it throws. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is destroyed, not pooled again.
+      broken = await client.query('ROLLBACK').then(
+        () => undefined,
+        (rollbackError: Error) => rollbackError,
+      );
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  return error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION && error.constraint === constraint;
+}
+
+function siteParams(site: Site): unknown[] {
+  return [
+    site.id,
+    site.name,
+    JSON.stringify(site.origins),
+    site.allowNoOrigin,
+    site.secret,
+    site.roomPolicy,
+    JSON.stringify(site.rooms),
+    JSON.stringify(site.readOnlyRooms),
+    site.retentionDays ?? null,
+    site.created,
+  ];
+}
+
+function toSite(row: SiteRow): Site {
+  const site: Site = {
+    id: row.id,
+    name: row.name,
+    origins: row.origins,
+    allowNoOrigin: row.allow_no_origin,
+    secret: row.secret,
+    roomPolicy: (ROOM_POLICIES as readonly string[]).includes(row.room_policy) ? (row.room_policy as RoomPolicy) : 'open',
+    rooms: row.rooms,
+    readOnlyRooms: row.read_only_rooms,
+    created: row.created,
+  };
+  if (row.retention_days !== null) site.retentionDays = row.retention_days;
+  return site;
+}
+
+/** id, name, name_key, kind, avatar, skeleton: the users columns after site. */
+function userParams(user: NewUser): (string | null)[] {
+  return [user.id, user.name, user.nameKey, user.kind, user.avatar ?? null, user.skeleton];
+}
+
+function toUser(row: UserRow): UserInfo {
+  const user: UserInfo = { id: row.id, name: row.name, kind: row.kind === 'user' ? 'user' : 'guest' };
+  if (row.avatar !== null) user.avatar = row.avatar;
+  return user;
+}
+
+function toBan(row: BanRow): BanInfo {
+  const ban: BanInfo = { id: row.id, kind: row.kind === 'mute' ? 'mute' : 'ban', until: row.until, created: row.created };
+  if (row.user_id !== null) ban.userId = row.user_id;
+  if (row.ip !== null) ban.ip = row.ip;
+  if (row.reason !== null) ban.reason = row.reason;
+  return ban;
+}
+
+function toMessage(row: MessageRow): ChatMessage {
+  const message: ChatMessage = {
+    id: row.id,
+    room: row.room,
+    seq: row.seq,
+    clientId: row.client_id,
+    from: { id: row.sender_id, name: row.sender_name, kind: row.sender_kind === 'user' ? 'user' : 'guest' },
+    text: row.text,
+    at: row.at,
+  };
+  if (row.recipient !== null) message.to = row.recipient;
+  if (row.deleted) message.deleted = true;
+  return message;
+}

@@ -1,0 +1,364 @@
+/**
+ * The behaviour every ChatStore driver owes the server, as one suite that each
+ * driver's test file runs against a real database of its kind.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { TestContext } from 'node:test';
+import type { ChatMessage, UserInfo } from '../../protocol/index.js';
+import type { BanDraft, ChatStore, MessageDraft, NewUser, Site } from '../../server/storage/store.js';
+
+export interface OpenedStore {
+  store: ChatStore;
+  /** Another instance on the same database, as another server process would open it; the driver closes it. */
+  openAnother(): Promise<ChatStore>;
+}
+
+const TIMEOUT = 30_000;
+
+function site(id: string, extra: Partial<Site> = {}): Site {
+  return {
+    id,
+    name: `Site ${id}`,
+    origins: ['https://a.example', 'http://localhost:*'],
+    allowNoOrigin: false,
+    secret: `secret-${id}`,
+    roomPolicy: 'open',
+    rooms: [],
+    readOnlyRooms: [],
+    created: 1_700_000_000_000,
+    ...extra,
+  };
+}
+
+function guest(id: string, name = `Guest ${id}`): UserInfo {
+  return { id, name, kind: 'guest' };
+}
+
+function newUser(id: string, name: string, extra: Partial<NewUser> = {}): NewUser {
+  return { id, name, kind: 'guest', nameKey: name.toLowerCase(), skeleton: name.toLowerCase(), ...extra };
+}
+
+function draft(room: string, from: UserInfo, clientId: string, text = `text ${clientId}`): MessageDraft {
+  return { room, clientId, from, text, at: 1_700_000_000_000 };
+}
+
+async function appendMany(store: ChatStore, siteId: string, room: string, from: UserInfo, count: number) {
+  const messages: ChatMessage[] = [];
+  for (let i = 1; i <= count; i++) {
+    messages.push((await store.appendMessage(siteId, draft(room, from, `${room}-${i}`))).message);
+  }
+  return messages;
+}
+
+const seqs = (messages: ChatMessage[]) => messages.map((m) => m.seq);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+export function storeContract(name: string, open: (t: TestContext) => Promise<OpenedStore>): void {
+  const it = (title: string, body: (store: ChatStore, opened: OpenedStore) => Promise<void>) =>
+    test(`${name}: ${title}`, { timeout: TIMEOUT }, async (t) => {
+      const opened = await open(t);
+      await body(opened.store, opened);
+    });
+
+  it('adds, reads, lists, updates and refuses duplicate sites', async (store) => {
+    const b = site('b', { retentionDays: 30, roomPolicy: 'allow-list', rooms: ['lobby', 'help'], allowNoOrigin: true });
+    assert.equal(await store.addSite(b), true);
+    assert.equal(await store.addSite(site('a', { readOnlyRooms: ['news'] })), true);
+    assert.equal(await store.addSite({ ...b, name: 'Other' }), false, 'an existing id');
+    assert.deepEqual(await store.getSite('b'), b, 'unchanged by the refused add');
+    assert.equal(await store.getSite('missing'), undefined);
+    assert.deepEqual(
+      (await store.listSites()).map((s) => s.id),
+      ['a', 'b'],
+    );
+
+    const { retentionDays: _dropped, ...rest } = b;
+    const changed: Site = { ...rest, name: 'B2', origins: ['https://b.example'], roomPolicy: 'token', rooms: [] };
+    assert.equal(await store.updateSite({ ...changed, created: 1 }), true);
+    assert.deepEqual(await store.getSite('b'), changed, 'every setting replaced, `created` kept');
+    assert.equal(await store.updateSite(site('missing')), false);
+    assert.equal(await store.getSite('missing'), undefined);
+  });
+
+  it('removes a site with everything in it and leaves other sites alone', async (store) => {
+    for (const id of ['gone', 'kept']) {
+      await store.addSite(site(id));
+      await store.createUser(id, newUser('g1', 'Ann'));
+      await appendMany(store, id, 'lobby', guest('g1'), 3);
+      await store.advanceCursor(id, 'g1', 'lobby', 2);
+      await store.addBan(id, { kind: 'ban', userId: 'g2', until: Date.now() + 60_000, created: 1 });
+    }
+    const keptMessage = (await store.history('kept', 'lobby', { limit: 1 })).messages[0]!;
+
+    assert.equal(await store.removeSite('gone'), true);
+    assert.equal(await store.getSite('gone'), undefined);
+    assert.equal(await store.getUser('gone', 'g1'), undefined);
+    assert.deepEqual(await store.history('gone', 'lobby', { limit: 10 }), { messages: [], hasMore: false });
+    assert.equal(await store.lastSeq('gone', 'lobby'), 0);
+    assert.equal(await store.getCursor('gone', 'g1', 'lobby'), 0);
+    assert.deepEqual(await store.activeBans('gone', 0), []);
+    assert.equal(await store.removeSite('gone'), false);
+
+    assert.deepEqual(await store.getUser('kept', 'g1'), guest('g1', 'Ann'));
+    assert.deepEqual(await store.getMessage('kept', keptMessage.id), keptMessage);
+    assert.equal(await store.getCursor('kept', 'g1', 'lobby'), 2);
+    assert.equal((await store.activeBans('kept', 0)).length, 1);
+
+    await store.addSite(site('gone'));
+    const again = await store.appendMessage('gone', draft('lobby', guest('g1'), 'lobby-1'));
+    assert.deepEqual([again.duplicate, again.message.seq], [false, 1], 'a site added again starts afresh');
+  });
+
+  it('creates users with per-site unique ids and names', async (store) => {
+    await store.addSite(site('s'));
+    await store.addSite(site('t'));
+    assert.equal(await store.createUser('s', newUser('g1', 'Ann')), 'created');
+    assert.equal(await store.createUser('s', newUser('g1', 'Bea')), 'id_taken');
+    assert.equal(await store.createUser('s', newUser('g2', 'ANN', { nameKey: 'ann' })), 'name_taken');
+    assert.equal(await store.createUser('t', newUser('g2', 'Ann')), 'created', 'names are per site');
+    assert.deepEqual(await store.getUser('s', 'g1'), guest('g1', 'Ann'));
+    assert.equal(await store.getUser('s', 'g2'), undefined);
+    assert.equal(await store.getUser('t', 'g1'), undefined);
+    const avatar = 'https://a.example/ann.png';
+    assert.equal(await store.createUser('s', newUser('u_x', 'Xena', { kind: 'user', avatar })), 'created');
+    assert.deepEqual(await store.getUser('s', 'u_x'), { id: 'u_x', name: 'Xena', kind: 'user', avatar });
+  });
+
+  it('renames a user unless another user of the site holds the name', async (store) => {
+    await store.addSite(site('s'));
+    await store.createUser('s', newUser('g1', 'Ann'));
+    await store.createUser('s', newUser('g2', 'Bea'));
+    assert.equal(await store.renameUser('s', 'g1', 'Bea', 'bea', 'bea'), false);
+    assert.deepEqual(await store.getUser('s', 'g1'), guest('g1', 'Ann'));
+    assert.equal(await store.renameUser('s', 'g1', 'ANN', 'ann', 'ann'), true, 'their own name, another spelling');
+    assert.equal(await store.renameUser('s', 'g1', 'Cleo', 'cleo', 'cleo'), true);
+    assert.deepEqual(await store.getUser('s', 'g1'), guest('g1', 'Cleo'));
+    assert.equal(await store.createUser('s', newUser('g3', 'Ann')), 'created', 'the old name is free');
+  });
+
+  it('upserts identified users and finds them by skeleton', async (store) => {
+    await store.addSite(site('s'));
+    const avatar = 'https://a.example/a.png';
+    await store.saveIdentifiedUser('s', newUser('u_1', 'Admin', { kind: 'user', avatar, skeleton: 'admin' }));
+    assert.deepEqual(await store.getUser('s', 'u_1'), { id: 'u_1', name: 'Admin', kind: 'user', avatar });
+    await store.saveIdentifiedUser('s', newUser('u_1', 'Boss', { kind: 'user', skeleton: 'boss' }));
+    assert.deepEqual(await store.getUser('s', 'u_1'), { id: 'u_1', name: 'Boss', kind: 'user' }, 'the token wins');
+    await store.createUser('s', newUser('g1', 'b0ss', { skeleton: 'boss' }));
+
+    assert.equal(await store.identifiedUserBySkeleton('s', 'boss', 'g9'), 'u_1');
+    assert.equal(await store.identifiedUserBySkeleton('s', 'boss', 'u_1'), undefined, 'not themselves, nor guests');
+    assert.equal(await store.identifiedUserBySkeleton('s', 'admin', 'g9'), undefined, 'the old skeleton is gone');
+    assert.equal(await store.identifiedUserBySkeleton('t', 'boss', 'g9'), undefined);
+  });
+
+  it('deletes a user with their cursors, keeping their messages', async (store) => {
+    await store.addSite(site('s'));
+    await store.createUser('s', newUser('g1', 'Ann'));
+    await store.createUser('s', newUser('g2', 'Bea'));
+    const [sent] = await appendMany(store, 's', 'lobby', guest('g1', 'Ann'), 2);
+    await store.advanceCursor('s', 'g1', 'lobby', 2);
+    await store.advanceCursor('s', 'g2', 'lobby', 1);
+
+    assert.equal(await store.deleteUser('s', 'g1'), true);
+    assert.equal(await store.deleteUser('s', 'g1'), false);
+    assert.equal(await store.getUser('s', 'g1'), undefined);
+    assert.equal(await store.getCursor('s', 'g1', 'lobby'), 0);
+    assert.equal(await store.getCursor('s', 'g2', 'lobby'), 1);
+    assert.deepEqual(await store.getMessage('s', sent!.id), sent);
+    assert.equal(await store.createUser('s', newUser('g3', 'Ann')), 'created', 'the name is free');
+  });
+
+  it('appends with a gapless seq per room, starting at 1', async (store) => {
+    await store.addSite(site('s'));
+    const ann = guest('g1', 'Ann');
+    const first = await store.appendMessage('s', draft('lobby', ann, 'c1', 'hello'));
+    assert.equal(first.duplicate, false);
+    assert.deepEqual(first.message, { id: first.message.id, seq: 1, ...draft('lobby', ann, 'c1', 'hello') });
+    assert.deepEqual(await store.getMessage('s', first.message.id), first.message);
+    assert.equal((await store.appendMessage('s', draft('lobby', ann, 'c2'))).message.seq, 2);
+    assert.equal((await store.appendMessage('s', draft('help', ann, 'c3'))).message.seq, 1, 'rooms count apart');
+    assert.equal((await store.appendMessage('s', draft('lobby', ann, 'c4'))).message.seq, 3);
+
+    const dm: MessageDraft = { ...draft('dm:g1:g2', ann, 'c5', 'psst'), to: 'g2' };
+    const sent = await store.appendMessage('s', dm);
+    assert.deepEqual(await store.getMessage('s', sent.message.id), { id: sent.message.id, seq: 1, ...dm });
+  });
+
+  it('stores a clientId once per sender and answers a retry with the original', async (store) => {
+    await store.addSite(site('s'));
+    const ann = guest('g1', 'Ann');
+    const first = await store.appendMessage('s', draft('lobby', ann, 'retry-me', 'first'));
+    await store.appendMessage('s', draft('lobby', ann, 'other'));
+    const retry = await store.appendMessage('s', draft('lobby', ann, 'retry-me', 'second'));
+    assert.deepEqual(retry, { message: first.message, duplicate: true });
+    const elsewhere = await store.appendMessage('s', draft('help', ann, 'retry-me'));
+    assert.deepEqual(elsewhere, { message: first.message, duplicate: true }, 'the key is (site, sender, clientId)');
+
+    const bea = await store.appendMessage('s', draft('lobby', guest('g2'), 'retry-me'));
+    assert.deepEqual([bea.duplicate, bea.message.seq], [false, 3], 'another sender may use the same clientId');
+    await store.addSite(site('t'));
+    assert.equal((await store.appendMessage('t', draft('lobby', ann, 'retry-me'))).duplicate, false, 'and another site');
+
+    const stored = await store.history('s', 'lobby', { limit: 10 });
+    assert.deepEqual(seqs(stored.messages), [1, 2, 3]);
+    assert.equal(stored.messages[0]!.text, 'first');
+    assert.equal(await store.lastSeq('s', 'help'), 0, 'the retry stored nothing');
+  });
+
+  it('pages history by seq with hasMore in the direction asked for', async (store) => {
+    await store.addSite(site('s'));
+    await appendMany(store, 's', 'lobby', guest('g1'), 25);
+    const page = async (query: { beforeSeq?: number; afterSeq?: number; limit: number }) => {
+      const { messages, hasMore } = await store.history('s', 'lobby', query);
+      return { seqs: seqs(messages), hasMore };
+    };
+    assert.deepEqual(await page({ limit: 10 }), { seqs: range(16, 25), hasMore: true });
+    assert.deepEqual(await page({ limit: 25 }), { seqs: range(1, 25), hasMore: false });
+    assert.deepEqual(await page({ beforeSeq: 16, limit: 10 }), { seqs: range(6, 15), hasMore: true });
+    assert.deepEqual(await page({ beforeSeq: 6, limit: 10 }), { seqs: range(1, 5), hasMore: false });
+    assert.deepEqual(await page({ beforeSeq: 11, limit: 10 }), { seqs: range(1, 10), hasMore: false });
+    assert.deepEqual(await page({ afterSeq: 0, limit: 10 }), { seqs: range(1, 10), hasMore: true });
+    assert.deepEqual(await page({ afterSeq: 15, limit: 10 }), { seqs: range(16, 25), hasMore: false });
+    assert.deepEqual(await page({ afterSeq: 25, limit: 10 }), { seqs: [], hasMore: false });
+    assert.deepEqual(await store.history('s', 'empty', { limit: 10 }), { messages: [], hasMore: false });
+    assert.equal(await store.lastSeq('s', 'lobby'), 25);
+    assert.equal(await store.lastSeq('s', 'empty'), 0);
+  });
+
+  it('tombstones a message, keeping its seq', async (store) => {
+    await store.addSite(site('s'));
+    await store.addSite(site('t'));
+    const [, second] = await appendMany(store, 's', 'lobby', guest('g1'), 3);
+    assert.equal(await store.deleteMessage('t', second!.id), undefined, 'not on another site');
+    assert.equal(await store.deleteMessage('s', 'no-such-id'), undefined);
+
+    const tombstone = { ...second!, text: '', deleted: true };
+    assert.deepEqual(await store.deleteMessage('s', second!.id), tombstone);
+    assert.deepEqual(await store.getMessage('s', second!.id), tombstone);
+    assert.equal(await store.getMessage('t', second!.id), undefined);
+    assert.deepEqual((await store.history('s', 'lobby', { limit: 10 })).messages[1], tombstone);
+    assert.equal(await store.lastSeq('s', 'lobby'), 3);
+    assert.equal((await store.appendMessage('s', draft('lobby', guest('g1'), 'next'))).message.seq, 4);
+  });
+
+  it("lists and erases a user's messages", async (store) => {
+    await store.addSite(site('s'));
+    const ann = guest('g1', 'Ann');
+    const sent: ChatMessage[] = [];
+    for (const [room, at] of [['b', 3], ['a', 1], ['dm:g1:g2', 2], ['a', 3]] as const) {
+      const message = { ...draft(room, ann, `c-${room}-${at}`), at, ...(room.startsWith('dm:') ? { to: 'g2' } : {}) };
+      sent.push((await store.appendMessage('s', message)).message);
+    }
+    const bea = (await store.appendMessage('s', draft('a', guest('g2', 'Bea'), 'bea-1'))).message;
+    const oldestFirst = [sent[1], sent[2], sent[3], sent[0]] as ChatMessage[];
+    assert.deepEqual(await store.messagesBy('s', 'g1'), oldestFirst, 'by time, then room, then seq');
+    assert.deepEqual(await store.messagesBy('s', 'nobody'), []);
+
+    await store.deleteMessage('s', sent[2]!.id);
+    const erased = await store.eraseMessagesBy('s', 'g1');
+    assert.deepEqual(
+      erased,
+      [sent[1], sent[3], sent[0]].map((m) => ({ room: m!.room, id: m!.id, seq: m!.seq })),
+      'what was tombstoned now, oldest first',
+    );
+    const after = await store.messagesBy('s', 'g1');
+    assert.deepEqual(
+      after,
+      oldestFirst.map((m) => ({ ...m, text: '', deleted: true, from: { ...m.from, name: '' } })),
+    );
+    assert.deepEqual(await store.getMessage('s', bea.id), bea, "others' messages are left alone");
+    assert.deepEqual(await store.eraseMessagesBy('s', 'g1'), []);
+  });
+
+  it('moves cursors forward only, per user and room', async (store) => {
+    await store.addSite(site('s'));
+    assert.equal(await store.getCursor('s', 'g1', 'lobby'), 0);
+    assert.equal(await store.advanceCursor('s', 'g1', 'lobby', 5), 5);
+    assert.equal(await store.advanceCursor('s', 'g1', 'lobby', 3), 5);
+    assert.equal(await store.advanceCursor('s', 'g1', 'lobby', 5), 5);
+    assert.equal(await store.advanceCursor('s', 'g1', 'lobby', 7), 7);
+    assert.equal(await store.getCursor('s', 'g1', 'lobby'), 7);
+    assert.equal(await store.getCursor('s', 'g1', 'help'), 0);
+    assert.equal(await store.getCursor('s', 'g2', 'lobby'), 0);
+    assert.equal(await store.getCursor('t', 'g1', 'lobby'), 0);
+  });
+
+  it('counts messages after a seq, skipping the reader and deleted ones', async (store) => {
+    await store.addSite(site('s'));
+    const ann = guest('g1');
+    const bea = guest('g2');
+    const sent: ChatMessage[] = [];
+    for (const [from, i] of [[ann, 1], [bea, 2], [bea, 3], [ann, 4], [bea, 5], [bea, 6]] as const) {
+      sent.push((await store.appendMessage('s', draft('lobby', from, `c${i}`))).message);
+    }
+    await store.appendMessage('s', draft('help', bea, 'elsewhere'));
+    assert.equal(await store.countAfter('s', 'lobby', 0, 'g1'), 4);
+    assert.equal(await store.countAfter('s', 'lobby', 3, 'g1'), 2);
+    assert.equal(await store.countAfter('s', 'lobby', 0, 'g2'), 2);
+    await store.deleteMessage('s', sent[4]!.id);
+    assert.equal(await store.countAfter('s', 'lobby', 3, 'g1'), 1);
+    assert.equal(await store.countAfter('s', 'lobby', 6, 'g1'), 0);
+  });
+
+  it('adds, lists active and removes bans', async (store) => {
+    await store.addSite(site('s'));
+    await store.addSite(site('t'));
+    const now = 1_700_000_000_000;
+    const fullDraft: BanDraft = {
+      kind: 'ban',
+      userId: 'g1',
+      ip: '203.0.113.7',
+      reason: 'spam',
+      until: now + 1000,
+      created: now - 2,
+    };
+    const full = await store.addBan('s', fullDraft);
+    const bare = await store.addBan('s', { kind: 'mute', until: now + 1, created: now - 1 });
+    await store.addBan('s', { kind: 'ban', userId: 'g2', until: now, created: now - 3 });
+    const other = await store.addBan('t', { kind: 'ban', userId: 'g1', until: now + 1000, created: now });
+    assert.deepEqual(full, { id: full.id, ...fullDraft });
+    assert.notEqual(full.id, bare.id);
+
+    assert.deepEqual(await store.activeBans('s', now), [full, bare], 'still in force, oldest first');
+    assert.deepEqual(await store.activeBans('s', now + 1), [full]);
+    assert.equal(await store.removeBan('s', other.id), false, "another site's ban");
+    assert.equal(await store.removeBan('s', full.id), true);
+    assert.equal(await store.removeBan('s', full.id), false);
+    assert.deepEqual(await store.activeBans('s', now), [bare]);
+    assert.deepEqual(await store.activeBans('t', now), [other]);
+  });
+
+  it('keeps seq gapless and clientIds unique with three nodes writing to one room', async (store, opened) => {
+    const nodes = [store, await opened.openAnother(), await opened.openAnother()];
+    await store.addSite(site('s'));
+    const perNode = 100;
+    const retried = 30;
+    const sends = nodes.flatMap((node, n) =>
+      range(1, perNode).map((i) => node.appendMessage('s', draft('busy', guest(`g${n}`), `n${n}-${i}`))),
+    );
+    // A client that timed out and resent through another node: both copies race.
+    const retries = range(1, retried).map((i) =>
+      Promise.all(
+        [nodes[i % 3]!, nodes[(i + 1) % 3]!].map((node) =>
+          node.appendMessage('s', draft('busy', guest('retrier'), `retry-${i}`, `attempt on ${nodes.indexOf(node)}`)),
+        ),
+      ),
+    );
+    const [results, pairs] = await Promise.all([Promise.all(sends), Promise.all(retries)]);
+
+    for (const [a, b] of pairs) {
+      assert.deepEqual(a.message, b.message, 'both attempts answer the one stored message');
+      assert.equal(Number(a.duplicate) + Number(b.duplicate), 1, 'exactly one attempt stored it');
+    }
+    const total = 3 * perNode + retried;
+    const answered = [...results, ...pairs.map(([a, b]) => (a.duplicate ? b : a))].map((r) => r.message.seq);
+    assert.deepEqual(answered.sort((x, y) => x - y), range(1, total), 'each stored message got its own seq');
+
+    const stored = await nodes[1]!.history('s', 'busy', { limit: total + 10 });
+    assert.deepEqual(seqs(stored.messages), range(1, total), 'gapless, unique, in order');
+    const keys = new Set(stored.messages.map((m) => `${m.from.id}/${m.clientId}`));
+    assert.equal(keys.size, total, 'no clientId stored twice');
+    assert.equal(await nodes[2]!.lastSeq('s', 'busy'), total);
+  });
+}
