@@ -28,8 +28,8 @@ interface Cluster {
   balancer: TcpBalancer;
 }
 
-/** Three nodes on one fresh schema and key prefix, behind a balancer; all removed when the test ends. */
-async function startCluster(t: TestContext, extraArgs: string[] = []): Promise<Cluster> {
+/** Server flags for a fresh PostgreSQL schema and Redis key prefix of this test's own, both removed when it ends. */
+function isolatedCluster(t: TestContext): string[] {
   const id = randomBytes(4).toString('hex');
   const schema = `chat_scale_${id}`;
   const prefix = `chat-scale-${id}:`;
@@ -43,12 +43,12 @@ async function startCluster(t: TestContext, extraArgs: string[] = []): Promise<C
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
-  const args = [
-    ...['--database-url', DATABASE_URL!, '--db-schema', schema],
-    ...['--redis-url', REDIS_URL!, '--redis-prefix', prefix],
-    ...['--admin-token', ADMIN_TOKEN],
-    ...extraArgs,
-  ];
+  return ['--database-url', DATABASE_URL!, '--db-schema', schema, '--redis-url', REDIS_URL!, '--redis-prefix', prefix];
+}
+
+/** Three nodes sharing one isolated schema and key prefix, behind a balancer. */
+async function startCluster(t: TestContext, extraArgs: string[] = []): Promise<Cluster> {
+  const args = [...isolatedCluster(t), '--admin-token', ADMIN_TOKEN, ...extraArgs];
   const nodes: ServerProcess[] = [];
   // One after the other: the first creates the schema, the others find it migrated.
   for (let i = 0; i < 3; i++) {
@@ -201,5 +201,20 @@ if (!DATABASE_URL || !REDIS_URL) {
       if (answer === 'ok') await sleep(50);
     }
     assert.equal(answer, 'muted', 'muted on another node within a second');
+  });
+}
+
+if (DATABASE_URL && REDIS_URL) {
+  test('--workers 2: one command, two processes sharing the port, one room across them', async (t) => {
+    const server = await ServerProcess.start({ args: ['--workers', '2', ...isolatedCluster(t)] });
+    t.after(() => server.stop());
+    await until('both workers listening', () => server.output().split('"msg":"listening"').length - 1 === 2, 20_000);
+    const room = uniqueRoom('workers');
+    // The primary hands connections to the workers in turn: these four land on both.
+    const clients = Array.from({ length: 4 }, () => roomClient(t, server.url, room));
+    await until('presence of four everywhere', () => clients.every((c) => c.session.presence?.count === 4), 15_000);
+    await Promise.all(clients.map(async (c, i) => Promise.all(await sendPaced(c, `w${i}`, 10, 5))));
+    await until('every message at every client', () => clients.every((c) => c.session.messages.length === 40), 10_000);
+    for (const c of clients) assert.equal(assertComplete(c.session.messages, 40), null);
   });
 }
