@@ -92,7 +92,7 @@ function userIdOf(socket: RawSocket): string {
 if (!DATABASE_URL || !REDIS_URL) {
   test('scale-out suite', { skip: 'not run: set REDIS_URL and DATABASE_URL (.ci/run does)' }, () => {});
 } else {
-  test('three nodes: one room, one presence, and a node killed mid-stream loses nothing', async (t) => {
+  test('three nodes: one room, one presence, and a node killed mid-stream loses nothing', { timeout: 120_000 }, async (t) => {
     const { nodes, balancer } = await startCluster(t);
     const room = uniqueRoom('scale');
     // Round robin: two clients on each node.
@@ -138,7 +138,7 @@ if (!DATABASE_URL || !REDIS_URL) {
     t.diagnostic(`the dead node's member left presence ${after} ms after the kill`);
   });
 
-  test('concurrent sends from three nodes into one room get gapless, unique seq', async (t) => {
+  test('concurrent sends from three nodes into one room get gapless, unique seq', { timeout: 120_000 }, async (t) => {
     const { nodes } = await startCluster(t);
     const room = uniqueRoom('seq');
     const sockets = await Promise.all(nodes.map((n) => rawSocket(t, n.url)));
@@ -152,7 +152,7 @@ if (!DATABASE_URL || !REDIS_URL) {
     assert.deepEqual(seqs, Array.from({ length: 180 }, (_, i) => i + 1));
   });
 
-  test('a rate limit and a ban set through one node hold on the others', async (t) => {
+  test('a rate limit and a ban set through one node hold on the others', { timeout: 120_000 }, async (t) => {
     // Default limits: 10 messages per 10 s per user, with a burst of 5.
     const { nodes } = await startCluster(t, ['--rate-limit-scale', '1']);
     const room = uniqueRoom('limits');
@@ -205,7 +205,7 @@ if (!DATABASE_URL || !REDIS_URL) {
 }
 
 if (DATABASE_URL && REDIS_URL) {
-  test('--workers 2: one command, two processes sharing the port, one room across them', async (t) => {
+  test('--workers 2: one command, two processes sharing the port, one room across them', { timeout: 120_000 }, async (t) => {
     const server = await ServerProcess.start({ args: ['--workers', '2', ...isolatedCluster(t)] });
     t.after(() => server.stop());
     await until('both workers listening', () => server.output().split('"msg":"listening"').length - 1 === 2, 20_000);
