@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
 import { migratePostgres } from './postgres-migrations.js';
-import { ROOM_POLICIES } from './store.js';
+import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toSite, toUser } from './rows.js';
+import type { BanRow, MessageRow, SiteFields, UserRow } from './rows.js';
 import type {
   AppendResult,
   BanDraft,
@@ -17,7 +18,6 @@ import type {
   HistoryQuery,
   MessageDraft,
   NewUser,
-  RoomPolicy,
   Site,
 } from './store.js';
 
@@ -29,52 +29,10 @@ export interface PostgresStoreOptions {
   max?: number;
 }
 
-interface SiteRow {
-  id: string;
-  name: string;
-  origins: string[];
-  allow_no_origin: boolean;
-  secret: string;
-  room_policy: string;
-  rooms: string[];
-  read_only_rooms: string[];
-  retention_days: number | null;
-  created: number;
-}
 
-interface UserRow {
-  id: string;
-  name: string;
-  kind: string;
-  avatar: string | null;
-}
 
-interface BanRow {
-  id: string;
-  kind: string;
-  user_id: string | null;
-  ip: string | null;
-  until: number;
-  reason: string | null;
-  created: number;
-}
 
-interface MessageRow {
-  id: string;
-  room: string;
-  seq: number;
-  client_id: string;
-  sender_id: string;
-  sender_name: string;
-  sender_kind: string;
-  recipient: string | null;
-  text: string;
-  at: number;
-  deleted: boolean;
-}
 
-const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
-const SITE_COLUMNS = 'id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created';
 const UNIQUE_VIOLATION = '23505';
 
 // BIGINT (times, seqs, counts) arrives as a string by default; every value
@@ -116,13 +74,13 @@ export class PostgresStore implements ChatStore {
   }
 
   async getSite(id: string): Promise<Site | undefined> {
-    const row = await this.one<SiteRow>(`SELECT ${SITE_COLUMNS} FROM sites WHERE id = $1`, id);
+    const row = await this.one<SiteFields>(`SELECT ${SITE_COLUMNS} FROM sites WHERE id = $1`, id);
     return row && toSite(row);
   }
 
   async listSites(): Promise<Site[]> {
     // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
-    const { rows } = await this.pool.query<SiteRow>(`SELECT ${SITE_COLUMNS} FROM sites ORDER BY id COLLATE "C"`);
+    const { rows } = await this.pool.query<SiteFields>(`SELECT ${SITE_COLUMNS} FROM sites ORDER BY id COLLATE "C"`);
     return rows.map(toSite);
   }
 
@@ -442,52 +400,11 @@ function siteParams(site: Site): unknown[] {
   ];
 }
 
-function toSite(row: SiteRow): Site {
-  const site: Site = {
-    id: row.id,
-    name: row.name,
-    origins: row.origins,
-    allowNoOrigin: row.allow_no_origin,
-    secret: row.secret,
-    roomPolicy: (ROOM_POLICIES as readonly string[]).includes(row.room_policy) ? (row.room_policy as RoomPolicy) : 'open',
-    rooms: row.rooms,
-    readOnlyRooms: row.read_only_rooms,
-    created: row.created,
-  };
-  if (row.retention_days !== null) site.retentionDays = row.retention_days;
-  return site;
-}
 
 /** id, name, name_key, kind, avatar, skeleton: the users columns after site. */
 function userParams(user: NewUser): (string | null)[] {
   return [user.id, user.name, user.nameKey, user.kind, user.avatar ?? null, user.skeleton];
 }
 
-function toUser(row: UserRow): UserInfo {
-  const user: UserInfo = { id: row.id, name: row.name, kind: row.kind === 'user' ? 'user' : 'guest' };
-  if (row.avatar !== null) user.avatar = row.avatar;
-  return user;
-}
 
-function toBan(row: BanRow): BanInfo {
-  const ban: BanInfo = { id: row.id, kind: row.kind === 'mute' ? 'mute' : 'ban', until: row.until, created: row.created };
-  if (row.user_id !== null) ban.userId = row.user_id;
-  if (row.ip !== null) ban.ip = row.ip;
-  if (row.reason !== null) ban.reason = row.reason;
-  return ban;
-}
 
-function toMessage(row: MessageRow): ChatMessage {
-  const message: ChatMessage = {
-    id: row.id,
-    room: row.room,
-    seq: row.seq,
-    clientId: row.client_id,
-    from: { id: row.sender_id, name: row.sender_name, kind: row.sender_kind === 'user' ? 'user' : 'guest' },
-    text: row.text,
-    at: row.at,
-  };
-  if (row.recipient !== null) message.to = row.recipient;
-  if (row.deleted) message.deleted = true;
-  return message;
-}

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { ROOM_POLICIES } from './store.js';
+import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toSite, toUser } from './rows.js';
+import type { BanRow, MessageRow, UserRow } from './rows.js';
 import type {
   AppendResult,
   BanDraft,
@@ -18,7 +19,6 @@ import type {
   HistoryQuery,
   MessageDraft,
   NewUser,
-  RoomPolicy,
   Site,
 } from './store.js';
 
@@ -35,39 +35,9 @@ interface SiteRow {
   created: number;
 }
 
-interface UserRow {
-  id: string;
-  name: string;
-  kind: string;
-  avatar: string | null;
-}
 
-interface BanRow {
-  id: string;
-  kind: string;
-  user_id: string | null;
-  ip: string | null;
-  until: number;
-  reason: string | null;
-  created: number;
-}
 
-interface MessageRow {
-  id: string;
-  room: string;
-  seq: number;
-  client_id: string;
-  sender_id: string;
-  sender_name: string;
-  sender_kind: string;
-  recipient: string | null;
-  text: string;
-  at: number;
-  deleted: number;
-}
 
-const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
-const SITE_COLUMNS = 'id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created';
 const SITE_PARAMS =
   '@id, @name, @origins, @allowNoOrigin, @secret, @roomPolicy, @rooms, @readOnlyRooms, @retentionDays, @created';
 
@@ -223,11 +193,11 @@ export class SqliteStore implements ChatStore {
 
   async getSite(id: string): Promise<Site | undefined> {
     const row = this.stmt.getSite.get(id);
-    return row && toSite(row);
+    return row && decodeSite(row);
   }
 
   async listSites(): Promise<Site[]> {
-    return this.stmt.listSites.all().map(toSite);
+    return this.stmt.listSites.all().map(decodeSite);
   }
 
   async addSite(site: Site): Promise<boolean> {
@@ -377,20 +347,15 @@ function siteParams(site: Site): Record<string, string | number | null> {
   };
 }
 
-function toSite(row: SiteRow): Site {
-  const site: Site = {
-    id: row.id,
-    name: row.name,
+/** SQLite keeps the site's lists as JSON text and its flag as 0/1. */
+function decodeSite(row: SiteRow): Site {
+  return toSite({
+    ...row,
     origins: JSON.parse(row.origins) as string[],
-    allowNoOrigin: row.allow_no_origin === 1,
-    secret: row.secret,
-    roomPolicy: (ROOM_POLICIES as readonly string[]).includes(row.room_policy) ? (row.room_policy as RoomPolicy) : 'open',
+    allow_no_origin: row.allow_no_origin === 1,
     rooms: JSON.parse(row.rooms) as string[],
-    readOnlyRooms: JSON.parse(row.read_only_rooms) as string[],
-    created: row.created,
-  };
-  if (row.retention_days !== null) site.retentionDays = row.retention_days;
-  return site;
+    read_only_rooms: JSON.parse(row.read_only_rooms) as string[],
+  });
 }
 
 function userParams(user: NewUser): Record<string, string | null> {
@@ -404,48 +369,22 @@ function userParams(user: NewUser): Record<string, string | null> {
   };
 }
 
-function toUser(row: UserRow): UserInfo {
-  const user: UserInfo = { id: row.id, name: row.name, kind: row.kind === 'user' ? 'user' : 'guest' };
-  if (row.avatar !== null) user.avatar = row.avatar;
-  return user;
-}
 
-function toBan(row: BanRow): BanInfo {
-  const ban: BanInfo = { id: row.id, kind: row.kind === 'mute' ? 'mute' : 'ban', until: row.until, created: row.created };
-  if (row.user_id !== null) ban.userId = row.user_id;
-  if (row.ip !== null) ban.ip = row.ip;
-  if (row.reason !== null) ban.reason = row.reason;
-  return ban;
-}
 
 function migrate(db: Database.Database): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)',
   );
-  const applied = new Set(
-    db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version),
-  );
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)');
-  for (const m of SQLITE_MIGRATIONS) {
-    if (applied.has(m.version)) continue;
-    db.transaction(() => {
+  const applied = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations');
+  // Immediate: the write lock is taken before reading what is applied, so two processes opening one file do not both migrate.
+  db.transaction(() => {
+    const done = new Set(applied.all().map((r) => r.version));
+    for (const m of SQLITE_MIGRATIONS) {
+      if (done.has(m.version)) continue;
       db.exec(m.sql);
       record.run(m.version, m.name, Date.now());
-    })();
-  }
+    }
+  }).immediate();
 }
 
-function toMessage(row: MessageRow): ChatMessage {
-  const message: ChatMessage = {
-    id: row.id,
-    room: row.room,
-    seq: row.seq,
-    clientId: row.client_id,
-    from: { id: row.sender_id, name: row.sender_name, kind: row.sender_kind === 'user' ? 'user' : 'guest' },
-    text: row.text,
-    at: row.at,
-  };
-  if (row.recipient !== null) message.to = row.recipient;
-  if (row.deleted) message.deleted = true;
-  return message;
-}
