@@ -52,6 +52,12 @@ export interface PresenceUpdate {
   count: number;
   /** Up to `PRESENCE_LIST_MAX` members, sorted by name. */
   members: UserInfo[];
+  /**
+   * Grows with every change of the room's members. Updates from several
+   * server nodes can arrive out of order: keep the highest version since the
+   * last join (a join's answer starts afresh: a restarted server counts anew).
+   */
+  version: number;
 }
 
 export type NoticeKind = 'join' | 'leave' | 'rename';

@@ -10,12 +10,15 @@ interface Member {
 export class MemoryPresence implements PresenceStore {
   /** `site\0room` → user id → member. */
   private readonly members = new Map<string, Map<UserId, Member>>();
+  /** `site\0room` → how many times its members changed. */
+  private readonly versions = new Map<string, number>();
 
   async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }> {
     const key = roomKey(site, room);
     let members = this.members.get(key);
     if (!members) this.members.set(key, (members = new Map()));
     const member = members.get(user.id);
+    this.bump(key);
     if (member) {
       member.sockets.add(socketId);
       member.user = user;
@@ -38,6 +41,7 @@ export class MemoryPresence implements PresenceStore {
     const member = members?.get(userId);
     if (!members || !member || member.sockets.size > 0) return undefined;
     members.delete(userId);
+    this.bump(key);
     if (members.size === 0) this.members.delete(key);
     return member.user;
   }
@@ -49,15 +53,17 @@ export class MemoryPresence implements PresenceStore {
       const member = key.startsWith(prefix) ? members.get(user.id) : undefined;
       if (!member) continue;
       member.user = user;
+      this.bump(key);
       rooms.push(key.slice(prefix.length));
     }
     return rooms;
   }
 
   async snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot> {
-    const members = [...(this.members.get(roomKey(site, room))?.values() ?? [])].map((m) => m.user);
+    const key = roomKey(site, room);
+    const members = [...(this.members.get(key)?.values() ?? [])].map((m) => m.user);
     members.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    return { count: members.length, members: members.slice(0, limit) };
+    return { count: members.length, members: members.slice(0, limit), version: this.versions.get(key) ?? 0 };
   }
 
   async rooms(site: string): Promise<Array<{ room: string; count: number }>> {
@@ -67,6 +73,10 @@ export class MemoryPresence implements PresenceStore {
       if (key.startsWith(prefix) && members.size > 0) rooms.push({ room: key.slice(prefix.length), count: members.size });
     }
     return rooms.sort((a, b) => a.room.localeCompare(b.room));
+  }
+
+  private bump(key: string): void {
+    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
   }
 }
 

@@ -11,6 +11,8 @@ export interface PresenceSnapshot {
   count: number;
   /** Members sorted by name, at most the limit asked for. */
   members: UserInfo[];
+  /** Bumped by every change of the room's members (see `PresenceUpdate.version`). */
+  version: number;
 }
 
 /** A member whose last socket in a room was on a node that died. */

@@ -6,7 +6,7 @@
  * service's reaping interval (2 s): 8 s.
  *
  * Keys (all under `prefix`): `pres:<site>:<room>:m` hash of members
- * (user id → profile), `pres:<site>:<room>:s:<user>` set of that member's
+ * (user id → profile), `pres:<site>:<room>:v` its version, `pres:<site>:<room>:s:<user>` set of that member's
  * sockets (`<node>/<socket>`), `pres:<site>:rooms` rooms with members,
  * `pres:<site>:u:<user>` rooms of a user, `node:<id>` heartbeat,
  * `node:<id>:s` the node's socket entries, `nodes` known nodes.
@@ -28,6 +28,7 @@ if not user then return false end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[2])
 if redis.call('HLEN', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
+redis.call('INCR', KEYS[5])
 return user`;
 
 export class RedisPresence implements PresenceStore {
@@ -64,6 +65,7 @@ export class RedisPresence implements PresenceStore {
       .sadd(k.rooms, room)
       .sadd(k.userRooms, room)
       .sadd(this.#key(`node:${this.nodeId}:s`), entry(site, room, user.id, this.#socket(socketId)))
+      .incr(k.version)
       .exec();
     return { wasMember: result?.[0]?.[1] === 1 };
   }
@@ -81,7 +83,9 @@ export class RedisPresence implements PresenceStore {
 
   async removeIfIdle(site: string, room: string, userId: UserId): Promise<UserInfo | undefined> {
     const k = this.#roomKeys(site, room, userId);
-    const removed = (await this.#redis.eval(REMOVE_IF_IDLE, 4, k.sockets, k.members, k.userRooms, k.rooms, userId, room)) as string | null;
+    const removed = (await this.#redis.eval(REMOVE_IF_IDLE, 5, k.sockets, k.members, k.userRooms, k.rooms, k.version, userId, room)) as
+      | string
+      | null;
     return removed ? (JSON.parse(removed) as UserInfo) : undefined;
   }
 
@@ -92,7 +96,7 @@ export class RedisPresence implements PresenceStore {
     for (const room of rooms) {
       const members = this.#roomKeys(site, room, user.id).members;
       if (await this.#redis.hexists(members, user.id)) {
-        await this.#redis.hset(members, user.id, profile);
+        await this.#redis.multi().hset(members, user.id, profile).incr(this.#roomKeys(site, room, user.id).version).exec();
         kept.push(room);
       }
     }
@@ -100,10 +104,12 @@ export class RedisPresence implements PresenceStore {
   }
 
   async snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot> {
-    const raw = await this.#redis.hvals(this.#roomKeys(site, room, '').members);
-    const members = raw.map((json) => JSON.parse(json) as UserInfo);
+    const k = this.#roomKeys(site, room, '');
+    // One transaction: the members and the version they are at.
+    const [values, version] = (await this.#redis.multi().hvals(k.members).get(k.version).exec()) ?? [];
+    const members = ((values?.[1] as string[] | undefined) ?? []).map((json) => JSON.parse(json) as UserInfo);
     members.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    return { count: members.length, members: members.slice(0, limit) };
+    return { count: members.length, members: members.slice(0, limit), version: Number(version?.[1] ?? 0) };
   }
 
   async rooms(site: string): Promise<Array<{ room: string; count: number }>> {
@@ -155,6 +161,7 @@ export class RedisPresence implements PresenceStore {
   #roomKeys(site: string, room: string, userId: UserId) {
     return {
       members: this.#key(`pres:${site}:${room}:m`),
+      version: this.#key(`pres:${site}:${room}:v`),
       sockets: this.#key(`pres:${site}:${room}:s:${userId}`),
       rooms: this.#key(`pres:${site}:rooms`),
       userRooms: this.#key(`pres:${site}:u:${userId}`),

@@ -29,6 +29,7 @@ let noticeIds = 0;
 
 export class RoomSession extends Conversation<RoomSessionEvents> {
   presence: PresenceUpdate | null = null;
+  #presenceVersion = 0;
   notices: TimelineNotice[] = [];
   readonly #typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
   #typingSentAt = 0;
@@ -67,7 +68,9 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
         else this.#clearTyping(t.user.id);
       }),
       conn.on('state', (state) => {
-        if (state !== 'connected') for (const id of [...this.#typingUsers.keys()]) this.#clearTyping(id);
+        if (state === 'connected') return;
+        for (const id of [...this.#typingUsers.keys()]) this.#clearTyping(id);
+        this.#presenceVersion = 0;
       }),
     );
     super.start();
@@ -131,7 +134,14 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     return this.conn.request('message:history', { room: this.room, ...query });
   }
 
+  /**
+   * Several nodes may answer out of order (a join's answer can come after
+   * updates it predates): an older picture never replaces a newer one. A new
+   * connection starts the count afresh, for a restarted server counts anew.
+   */
   #setPresence(p: PresenceUpdate): void {
+    if (p.version < this.#presenceVersion) return;
+    this.#presenceVersion = p.version;
     this.presence = p;
     this.emit('presence', p);
     this.changed();
