@@ -1,0 +1,95 @@
+/**
+ * Sizes, durations and targets of `npm run bench`, in one place. Sized so the
+ * whole run (both servers, every scenario) stays under 5 minutes on a 2-core
+ * machine with the servers started from source by tsx.
+ */
+
+/** The `demo` site allows localhost pages; a Node client says it is one. */
+export const PAGE_ORIGIN = 'http://localhost:5173';
+export const SITE = 'demo';
+/** Every limit × this, so the benchmark measures the server and not the limiter. */
+export const RATE_LIMIT_SCALE = 100_000;
+
+export const FANOUT = {
+  clients: 200,
+  rooms: 10,
+  senders: 20,
+  /**
+   * Offered deliveries per second (sends/s × room size), each measured on both
+   * servers: the target's rate, and half of it to see how the tails scale.
+   */
+  deliveryRates: [20_000, 10_000],
+  /** Measured windows per server, the servers taking turns. */
+  rounds: 3,
+  roundMs: 4_000,
+  /** Sending before a server's first window (JIT, caches) and before each later one. */
+  warmupMs: 3_000,
+  rampMs: 1_000,
+  /** How long after a turn's last send the driver waits for stragglers. */
+  drainMs: 3_000,
+  /**
+   * A rate counts as sustained when at least this share of it is delivered,
+   * nothing is lost and p99 stays under `maxStableP99Ms` (beyond it a backlog
+   * is building up, not just a slow tail).
+   */
+  minDeliveredShare: 0.97,
+  maxStableP99Ms: 2_000,
+};
+
+export const INGEST = {
+  sockets: 20,
+  /** Sends in flight per socket (no waiting for each ack). */
+  window: 16,
+  /** Measured windows per server, the servers taking turns, as in fan-out. */
+  rounds: 3,
+  roundMs: 3_000,
+  warmupMs: 2_000,
+  rampMs: 1_000,
+};
+
+export const IDLE = {
+  connections: 1_000,
+  rooms: 10,
+  /** Time for a fresh server to settle before the first RSS reading. */
+  settleBeforeMs: 3_000,
+  /**
+   * Time after the last join before the second: past the 10 s windows of the
+   * project's join rate limiters, whose per-socket records then expire.
+   */
+  settleAfterMs: 12_000,
+};
+
+export const STORM = {
+  clients: 1_000,
+  rooms: 10,
+  /** History each room holds before the burst that the kill interrupts. */
+  seedPerRoom: 50,
+  /** How long the per-room senders run before the server is killed. */
+  burstMs: 500,
+  burstWindow: 8,
+  /** The widget's own backoff: 1 s doubling to 10 s, ±50 %. */
+  reconnectionDelay: 1_000,
+  reconnectionDelayMax: 10_000,
+  timeoutMs: 30_000,
+};
+
+/** Connections are opened this many at a time, each batch connected and joined before the next. */
+export const CONNECT_BATCH = 50;
+export const CONNECT_TIMEOUT_MS = 10_000;
+export const ACK_TIMEOUT_MS = 10_000;
+
+/** The whole run is abandoned (children killed, exit 1) past this. */
+export const RUN_DEADLINE_MS = 290_000;
+/** One scenario (both servers, when they take turns), setup included. */
+export const SCENARIO_TIMEOUT_MS = 90_000;
+
+/** The issue's targets; figures to report, not tests. */
+export const TARGETS = {
+  cpuPerDeliveryRatio: 1.1,
+  p99Ratio: 1.5,
+  p99AtDeliveriesPerSec: 20_000,
+  storedPerSec: 10_000,
+  idleKbPerConnection: 20,
+  stormClients: 1_000,
+  stormReplayedWithinMs: 10_000,
+};

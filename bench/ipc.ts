@@ -1,0 +1,43 @@
+/** Messages between the runner (bench/run.ts) and one load-driver process (bench/driver.ts). */
+import type { FanoutParams, FanoutResult } from './scenarios/fanout.js';
+import type { IdleResult } from './scenarios/idle.js';
+import type { IngestResult } from './scenarios/ingest.js';
+import type { StormResult } from './scenarios/storm.js';
+
+export type ServerKind = 'bare' | 'project';
+
+/** A running server the driver loads. */
+export interface Target {
+  kind: ServerKind;
+  url: string;
+  pid: number;
+}
+
+export interface Pair<T> {
+  bare: T;
+  project: T;
+}
+
+/**
+ * Fan-out and ingest load both servers, alternating rounds, so that whatever
+ * else the machine does falls on both alike; idle and storm take one fresh
+ * server each.
+ */
+export type Job =
+  | { scenario: 'fanout'; servers: Target[]; params: FanoutParams }
+  | { scenario: 'ingest'; servers: Target[] }
+  | { scenario: 'idle'; servers: [Target] }
+  | { scenario: 'storm'; servers: [Target] };
+
+export type ScenarioResult =
+  | { scenario: 'fanout'; result: Pair<FanoutResult> }
+  | { scenario: 'ingest'; result: Pair<IngestResult> }
+  | { scenario: 'idle'; result: IdleResult }
+  | { scenario: 'storm'; result: StormResult };
+
+export type RunToDriver =
+  | { type: 'job'; job: Job }
+  | { type: 'killed'; at: number }
+  | { type: 'restarted'; at: number; pid: number };
+
+export type DriverToRun = { type: 'done'; outcome: ScenarioResult } | { type: 'failed'; error: string } | { type: 'kill' };

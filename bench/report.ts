@@ -1,0 +1,200 @@
+/** The run's figures as terminal tables, and the issue's targets with PASS/MISS. */
+import { FANOUT, INGEST, TARGETS } from './config.js';
+import type { Pair } from './ipc.js';
+import type { Machine } from './proc.js';
+import type { FanoutResult } from './scenarios/fanout.js';
+import type { IdleResult } from './scenarios/idle.js';
+import type { IngestResult } from './scenarios/ingest.js';
+import type { StormResult } from './scenarios/storm.js';
+import { num, ratio, table, type Cell } from './table.js';
+
+export interface FanoutAtRate extends Pair<FanoutResult> {
+  deliveryRate: number;
+  /** Both servers delivered it in full without a growing backlog (see `sustained`). */
+  stable: boolean;
+}
+
+export interface BenchResults {
+  fanout?: FanoutAtRate[];
+  ingest?: Pair<IngestResult>;
+  idle?: Pair<IdleResult>;
+  storm?: Pair<StormResult>;
+}
+
+export interface TargetOutcome {
+  target: string;
+  measured: string;
+  pass: boolean | null;
+}
+
+/** A rate counts as sustained when it is delivered in full, on time, with nothing refused or missing. */
+export function sustained(r: FanoutResult): boolean {
+  return (
+    r.deliveredPerSec >= FANOUT.minDeliveredShare * r.offeredDeliveriesPerSec &&
+    r.latencyMs.p99 <= FANOUT.maxStableP99Ms &&
+    r.missing === 0 &&
+    r.refused === 0
+  );
+}
+
+/** [label, bare, project, decimals, whether a ratio means anything (default yes)] */
+type Row = [string, number | null, number | null, number, boolean?];
+
+function compare(rows: Row[]): string {
+  const cells: Cell[][] = rows.map(([label, bare, project, digits, withRatio = true]) => [
+    label,
+    num(bare, digits),
+    num(project, digits),
+    withRatio ? ratio(project, bare) : '',
+  ]);
+  return table(['', 'bare', 'project', 'project/bare'], cells);
+}
+
+function fanoutSection(f: FanoutAtRate): string {
+  const { bare, project } = f;
+  return [
+    `Fan-out at ${num(f.deliveryRate)} deliveries/s: ${project.clients} clients in ${project.rooms} rooms (${project.roomSize} per room), ` +
+      `${project.senders} senders, ${num(project.sendsPerSec)} sends/s offered; ` +
+      `${project.rounds} alternating turns per server, ${num(project.windowMs / 1000, 1)} s measured each` +
+      (f.stable ? '' : ' (NOT sustained: see delivered and missing)'),
+    compare([
+      ['delivered messages/s', bare.deliveredPerSec, project.deliveredPerSec, 0],
+      ['latency p50 (ms)', bare.latencyMs.p50, project.latencyMs.p50, 2],
+      ['latency p95 (ms)', bare.latencyMs.p95, project.latencyMs.p95, 2],
+      ['latency p99 (ms)', bare.latencyMs.p99, project.latencyMs.p99, 2],
+      ['latency max (ms)', bare.latencyMs.max, project.latencyMs.max, 1],
+      ['server CPU per delivery (µs)', bare.serverCpuUsPerDelivery, project.serverCpuUsPerDelivery, 2],
+      ['server CPU (share of a core)', bare.serverCpuShare, project.serverCpuShare, 2],
+      ['driver CPU (share of a core)', bare.driverCpuShare, project.driverCpuShare, 2, false],
+      ['other processes\' CPU (share of a core)', bare.otherCpuShare, project.otherCpuShare, 2, false],
+      ['I/O stall on the machine (share of time)', bare.ioStallShare, project.ioStallShare, 2, false],
+      ['deliveries missing after drain', bare.missing, project.missing, 0],
+      ['sends refused', bare.refused, project.refused, 0],
+    ]),
+  ].join('\n');
+}
+
+function ingestSection({ bare, project }: Pair<IngestResult>): string {
+  return [
+    `Ingest: ${INGEST.sockets} sockets, each alone in its room with ${INGEST.window} sends in flight; ` +
+      `${project.rounds} alternating turns per server, ${num(project.windowMs / 1000, 1)} s measured each ` +
+      `(project: stored in SQLite before the ack; bare: acked from memory)`,
+    compare([
+      ['acked messages/s', bare.storedPerSec, project.storedPerSec, 0],
+      ['ack latency p50 (ms)', bare.ackLatencyMs.p50, project.ackLatencyMs.p50, 2],
+      ['ack latency p95 (ms)', bare.ackLatencyMs.p95, project.ackLatencyMs.p95, 2],
+      ['ack latency p99 (ms)', bare.ackLatencyMs.p99, project.ackLatencyMs.p99, 2],
+      ['server CPU per message (µs)', bare.serverCpuUsPerMessage, project.serverCpuUsPerMessage, 2],
+      ['server storage writes per message (KB)', bare.storageKbPerMessage, project.storageKbPerMessage, 2, false],
+      ['server CPU (share of a core)', bare.serverCpuShare, project.serverCpuShare, 2],
+      ['driver CPU (share of a core)', bare.driverCpuShare, project.driverCpuShare, 2, false],
+      ['other processes\' CPU (share of a core)', bare.otherCpuShare, project.otherCpuShare, 2, false],
+      ['I/O stall on the machine (share of time)', bare.ioStallShare, project.ioStallShare, 2, false],
+      ['acked in total', bare.acked, project.acked, 0],
+      ['stored (sum of rooms\' lastSeq)', bare.storedCount, project.storedCount, 0],
+    ]),
+  ].join('\n');
+}
+
+function idleSection({ bare, project }: Pair<IdleResult>): string {
+  return [
+    `Idle connections: ${project.connections} sockets connected and joined (${project.rooms} rooms), then left idle`,
+    compare([
+      ['RSS before (MB)', bare.rssBeforeKb / 1024, project.rssBeforeKb / 1024, 1],
+      ['RSS with the connections (MB)', bare.rssAfterKb / 1024, project.rssAfterKb / 1024, 1],
+      ['RSS per idle connection (KB)', bare.kbPerConnection, project.kbPerConnection, 1],
+      ['connect + join per second', bare.connectsPerSec, project.connectsPerSec, 0],
+      ['server CPU per connect + join (ms)', bare.serverCpuMsPerConnection, project.serverCpuMsPerConnection, 3],
+    ]),
+  ].join('\n');
+}
+
+function stormSection({ bare, project }: Pair<StormResult>): string {
+  return [
+    `Reconnect storm: ${project.clients} clients in ${project.rooms} rooms, server SIGKILLed during a send burst and restarted on the same port`,
+    compare([
+      ['server listening again (ms after kill)', bare.serverBackMs, project.serverBackMs, 0],
+      ['all reconnected (ms after kill)', bare.allReconnectedMs, project.allReconnectedMs, 0],
+      ['all rejoined (ms after kill)', bare.allRejoinedMs, project.allRejoinedMs, 0],
+      ['all rejoined + replayed (ms after kill)', bare.allRecoveredMs, project.allRecoveredMs, 0],
+      ['median client recovered (ms after kill)', bare.p50RecoveredMs, project.p50RecoveredMs, 0],
+      ['clients recovered', bare.recovered, project.recovered, 0, false],
+      ['messages in the rooms at the kill (acked)', bare.ackedBeforeKill, project.ackedBeforeKill, 0, false],
+      ['deliveries missed at the kill (all clients)', bare.missedAtKill, project.missedAtKill, 0, false],
+      ['messages replayed from history', bare.replayedMessages, project.replayedMessages, 0, false],
+      ['acked deliveries lost for good', bare.unrecovered, project.unrecovered, 0, false],
+      ['presence frames while coming back', bare.presenceFrames, project.presenceFrames, 0, false],
+    ]),
+    ...[...bare.errors.map((e) => `  bare error: ${e}`), ...project.errors.map((e) => `  project error: ${e}`)],
+  ].join('\n');
+}
+
+export function sections(results: BenchResults): string[] {
+  const out: string[] = [];
+  for (const f of results.fanout ?? []) out.push(fanoutSection(f));
+  if (results.ingest) out.push(ingestSection(results.ingest));
+  if (results.idle) out.push(idleSection(results.idle));
+  if (results.storm) out.push(stormSection(results.storm));
+  return out;
+}
+
+export function targets(results: BenchResults): TargetOutcome[] {
+  const out: TargetOutcome[] = [];
+  // The target's rate if both servers sustained it, else the highest rate they did.
+  const rates = results.fanout ?? [];
+  const f = rates.find((r) => r.stable) ?? rates[0];
+  if (f) {
+    const cpu = f.project.serverCpuUsPerDelivery / f.bare.serverCpuUsPerDelivery;
+    out.push({
+      target: `server CPU per delivery ≤ ${TARGETS.cpuPerDeliveryRatio}× bare`,
+      measured: `${cpu.toFixed(2)}× (${num(f.project.serverCpuUsPerDelivery, 2)} vs ${num(f.bare.serverCpuUsPerDelivery, 2)} µs, at ${num(f.deliveryRate)}/s)`,
+      pass: cpu <= TARGETS.cpuPerDeliveryRatio,
+    });
+    const p99 = f.project.latencyMs.p99 / f.bare.latencyMs.p99;
+    const at =
+      f.deliveryRate === TARGETS.p99AtDeliveriesPerSec
+        ? ''
+        : `, at ${num(f.deliveryRate)}/s: ${f.stable ? 'the highest rate both sustained' : 'not sustained'}`;
+    out.push({
+      target: `p99 latency ≤ ${TARGETS.p99Ratio}× bare at ${num(TARGETS.p99AtDeliveriesPerSec)} deliveries/s`,
+      measured: `${p99.toFixed(2)}× (${num(f.project.latencyMs.p99, 2)} vs ${num(f.bare.latencyMs.p99, 2)} ms${at})`,
+      pass: p99 <= TARGETS.p99Ratio,
+    });
+  }
+  if (results.ingest) {
+    const stored = results.ingest.project.storedPerSec;
+    out.push({
+      target: `≥ ${num(TARGETS.storedPerSec)} stored messages/s (SQLite, one node)`,
+      measured: `${num(stored)}/s`,
+      pass: stored >= TARGETS.storedPerSec,
+    });
+  }
+  if (results.idle) {
+    const kb = results.idle.project.kbPerConnection;
+    out.push({ target: `≤ ${TARGETS.idleKbPerConnection} KB RSS per idle connection`, measured: `${num(kb, 1)} KB`, pass: kb <= TARGETS.idleKbPerConnection });
+  }
+  if (results.storm) {
+    const s = results.storm.project;
+    const ms = s.allRecoveredMs;
+    out.push({
+      target: `${num(TARGETS.stormClients)} clients back and fully replayed ≤ ${TARGETS.stormReplayedWithinMs / 1000} s after a kill`,
+      measured:
+        ms === null
+          ? `${s.recovered} of ${s.clients} recovered within ${s.clients === 0 ? '—' : 'the timeout'}`
+          : `${num(ms / 1000, 2)} s, ${num(s.unrecovered)} acked deliveries lost`,
+      pass: ms !== null && ms <= TARGETS.stormReplayedWithinMs && s.unrecovered === 0 && s.clients >= TARGETS.stormClients,
+    });
+  }
+  return out;
+}
+
+export function targetTable(outcomes: readonly TargetOutcome[]): string {
+  return table(
+    ['target', 'measured', ''],
+    outcomes.map((o) => [o.target, o.measured, o.pass === null ? 'n/a' : o.pass ? 'PASS' : 'MISS']),
+  );
+}
+
+export function machineLine(m: Machine): string {
+  return `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, Linux ${m.kernel}, Node ${m.node}`;
+}

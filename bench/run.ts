@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: the same load driver against the project server and a bare
+ * Socket.IO room-broadcast server (bench/bare-server.ts), on freshly started
+ * servers: fan-out and ingest with both up, taking turns; idle and storm on
+ * one at a time. Prints a table per scenario with both servers side by side,
+ * then the issue's targets, and writes the figures to
+ * bench/results/latest.json.
+ *
+ *   node --import tsx bench/run.ts [--only fanout,ingest,idle,storm] [--cpu-prof-dir <dir>]
+ *
+ * `--cpu-prof-dir` writes V8 CPU profiles of the servers, one directory per
+ * server and scenario (read them with bench/profile-summary.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as config from './config.js';
+import type { Pair, ScenarioResult, ServerKind } from './ipc.js';
+import { machine } from './proc.js';
+import { machineLine, sections, sustained, targetTable, targets, type BenchResults, type FanoutAtRate } from './report.js';
+import { killAllDrivers, runScenario, type JobSpec } from './runner.js';
+import type { FanoutResult } from './scenarios/fanout.js';
+import type { IdleResult } from './scenarios/idle.js';
+import type { IngestResult } from './scenarios/ingest.js';
+import type { StormResult } from './scenarios/storm.js';
+import { killAllServers, type BenchServerOptions } from './server-process.js';
+
+const SCENARIOS = ['fanout', 'ingest', 'idle', 'storm'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } }, strict: true });
+const only = (values.only?.split(',') ?? [...SCENARIOS]) as Scenario[];
+for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`--only: unknown scenario "${name}"`);
+const profileDir = values['cpu-prof-dir'] && resolve(values['cpu-prof-dir']);
+
+const started = Date.now();
+const command = `node --import tsx bench/run.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+
+function abandon(reason: string, code: number): never {
+  console.error(`bench: ${reason}`);
+  killAllDrivers();
+  killAllServers();
+  process.exit(code);
+}
+setTimeout(() => abandon(`over the ${config.RUN_DEADLINE_MS / 1000} s deadline, stopped`, 1), config.RUN_DEADLINE_MS).unref();
+process.once('SIGINT', () => abandon('interrupted', 130));
+process.once('SIGTERM', () => abandon('terminated', 143));
+
+function log(line: string): void {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+}
+
+/** Profiles land in one directory per server and scenario. */
+function options(label: string): (kind: ServerKind) => BenchServerOptions {
+  return (kind) => (profileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', resolve(profileDir, `${kind}-${label}`)] } : {});
+}
+
+/** Both servers up at once, loaded in alternating rounds by one driver. */
+async function together(spec: JobSpec, label: string): Promise<ScenarioResult> {
+  log(`${label} on both servers, taking turns…`);
+  return runScenario(['bare', 'project'], spec, options(label));
+}
+
+/** One fresh server per side, one after the other. */
+async function apart<T>(scenario: 'idle' | 'storm'): Promise<Pair<T>> {
+  const one = async (kind: ServerKind): Promise<T> => {
+    log(`${scenario} on the ${kind} server…`);
+    return (await runScenario([kind], { scenario }, options(scenario))).result as T;
+  };
+  return { bare: await one('bare'), project: await one('project') };
+}
+
+async function fanoutRates(): Promise<FanoutAtRate[]> {
+  const out: FanoutAtRate[] = [];
+  for (const deliveryRate of config.FANOUT.deliveryRates) {
+    const outcome = await together({ scenario: 'fanout', params: { deliveryRate } }, `fanout-${deliveryRate}`);
+    const { bare, project } = outcome.result as Pair<FanoutResult>;
+    out.push({ deliveryRate, bare, project, stable: sustained(bare) && sustained(project) });
+  }
+  return out;
+}
+
+/** The commit measured, and how many files (outside bench/) differed from it. */
+function revision(): string {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no')
+      .split('\n')
+      .filter((line) => line && !/ (bench\/|docs\/BENCHMARKS\.md)/.test(line)).length;
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ` + uncommitted changes in ${changed} files` : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+const results: BenchResults = {};
+const source = revision();
+const host = machine();
+// The machine may be shared; its load says how much to trust the figures.
+const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
+console.log(machineLine(host));
+console.log(`Load average before the run (1/5/15 min): ${loadBefore.join(' / ')}`);
+console.log(`Source: ${source}`);
+console.log(`Command: ${command}  (project server: --rate-limit-scale ${config.RATE_LIMIT_SCALE}, from source via tsx)\n`);
+try {
+  if (only.includes('fanout')) results.fanout = await fanoutRates();
+  if (only.includes('ingest')) results.ingest = (await together({ scenario: 'ingest' }, 'ingest')).result as Pair<IngestResult>;
+  if (only.includes('idle')) results.idle = await apart<IdleResult>('idle');
+  if (only.includes('storm')) results.storm = await apart<StormResult>('storm');
+} catch (err) {
+  abandon(err instanceof Error ? (err.stack ?? err.message) : String(err), 1);
+}
+
+const durationSec = (Date.now() - started) / 1000;
+const outcomes = targets(results);
+console.log('');
+for (const section of sections(results)) console.log(section + '\n');
+console.log('Targets (figures, not tests):');
+console.log(targetTable(outcomes));
+console.log(`\nRun time: ${durationSec.toFixed(1)} s`);
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+const file = resolve(resultsDir, 'latest.json');
+const { TARGETS, FANOUT, INGEST, IDLE, STORM, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      command,
+      startedAt: new Date(started).toISOString(),
+      durationSec,
+      source,
+      machine: host,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
+      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, INGEST, IDLE, STORM, TARGETS },
+      results,
+      targets: outcomes,
+    },
+    null,
+    2,
+  ) + '\n',
+);
+console.log(`Results: ${file}`);
+process.exit(0);
