@@ -25,6 +25,7 @@ import type { RateLimitOptions } from './security/rate-limits.js';
 import { BanService } from './services/bans.js';
 import { ModerationService } from './services/moderation.js';
 import { PresenceService } from './services/presence-service.js';
+import { startRetention } from './services/retention.js';
 import { SiteRegistry } from './services/sites.js';
 import { UserService } from './services/users.js';
 import { mountSiteNamespaces } from './sites-namespace.js';
@@ -112,6 +113,8 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   const metrics = new EdgeMetrics();
   const trustProxy = options.trustProxy ?? false;
   const ready = Promise.all([sites.ensureDemoSite(), clusterPresence?.start()]).then(() => undefined);
+  let stopRetention: (() => void) | undefined;
+  void ready.then(() => (stopRetention = startRetention(store, logger)));
 
   const io: ChatIo = new Server(httpServer, {
     // A cluster takes WebSocket only: long-polling would need sticky sessions at the load balancer.
@@ -161,6 +164,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     metrics,
     ready,
     async close() {
+      stopRetention?.();
       services.presence.close();
       // Closing the engine drops every client of every namespace.
       io.engine.close();

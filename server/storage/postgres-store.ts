@@ -266,6 +266,11 @@ export class PostgresStore implements ChatStore {
     return rows.map(toMessage);
   }
 
+  async pruneMessages(site: string, before: number): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM messages WHERE site = $1 AND at < $2', [site, before]);
+    return rowCount ?? 0;
+  }
+
   async eraseMessagesBy(site: string, userId: string): Promise<MessageDeleted[]> {
     return this.transaction(async (client) => {
       // One statement tombstones and reports, so nothing is erased unannounced.

@@ -148,6 +148,7 @@ export class SqliteStore implements ChatStore {
       ),
       getMessage: db.prepare<[string, string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND id = ?`),
       tombstone: db.prepare<[string, string]>("UPDATE messages SET text = '', deleted = 1 WHERE site = ? AND id = ?"),
+      prune: db.prepare<[string, number]>('DELETE FROM messages WHERE site = ? AND at < ?'),
       messagesBy: db.prepare<[string, string], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND sender_id = ? ORDER BY at, room, seq`,
       ),
@@ -329,6 +330,10 @@ export class SqliteStore implements ChatStore {
 
   async eraseMessagesBy(site: string, userId: string): Promise<MessageDeleted[]> {
     return this.eraseTx(site, userId);
+  }
+
+  async pruneMessages(site: string, before: number): Promise<number> {
+    return this.stmt.prune.run(site, before).changes;
   }
 
   async getCursor(site: string, userId: string, room: string): Promise<number> {

@@ -99,6 +99,8 @@ export interface ChatStore {
   messagesBy(site: string, userId: UserId): Promise<ChatMessage[]>;
   /** Tombstones every message the user sent and clears their sender name; answers what was tombstoned. */
   eraseMessagesBy(site: string, userId: UserId): Promise<MessageDeleted[]>;
+  /** Deletes the site's messages (rooms and private) older than `before` (ms); answers how many. Seqs of the rest stay as they were. */
+  pruneMessages(site: string, before: number): Promise<number>;
 
   /** The highest seq the user acknowledged in the room; 0 when never. */
   getCursor(site: string, userId: UserId, room: string): Promise<number>;

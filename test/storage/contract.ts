@@ -271,6 +271,26 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.deepEqual(await store.eraseMessagesBy('s', 'g1'), []);
   });
 
+  it('prunes messages older than a time, site by site, keeping the seqs of the rest', async (store) => {
+    await store.addSite(site('a'));
+    await store.addSite(site('b'));
+    const ann = guest('g_ann');
+    const at = (room: string, id: string, time: number): MessageDraft => ({ ...draft(room, ann, id), at: time });
+    for (let i = 1; i <= 5; i++) await store.appendMessage('a', at('lobby', `old-${i}`, 1000 + i));
+    for (let i = 6; i <= 8; i++) await store.appendMessage('a', at('lobby', `new-${i}`, 5000 + i));
+    await store.appendMessage('b', at('lobby', 'other-site', 1000));
+
+    assert.equal(await store.pruneMessages('a', 5000), 5);
+    const page = await store.history('a', 'lobby', { limit: 50 });
+    assert.deepEqual(seqs(page.messages), [6, 7, 8]);
+    assert.equal(page.hasMore, false);
+    assert.deepEqual(seqs((await store.history('a', 'lobby', { afterSeq: 2, limit: 50 })).messages), [6, 7, 8]);
+    assert.equal(await store.lastSeq('a', 'lobby'), 8);
+    assert.equal((await store.appendMessage('a', at('lobby', 'next', 9000))).message.seq, 9, 'seq goes on');
+    assert.equal((await store.history('b', 'lobby', { limit: 50 })).messages.length, 1, 'another site keeps its own');
+    assert.equal(await store.pruneMessages('a', 5000), 0);
+  });
+
   it('moves cursors forward only, per user and room', async (store) => {
     await store.addSite(site('s'));
     assert.equal(await store.getCursor('s', 'g1', 'lobby'), 0);

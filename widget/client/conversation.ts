@@ -203,6 +203,9 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
           if (this.stopped || this.status !== 'ready') return;
           const ack = await this.fetchHistory({ afterSeq: gap, limit: HISTORY_MAX_LIMIT });
           if (!ack.ok || !ack.data.messages.length) return;
+          // A later start than asked for: the site's retention removed the rest, so the room begins there now.
+          const first = ack.data.messages[0]!.seq;
+          if (first > gap + 1) this.#floor = first - 1;
           this.receive(ack.data.messages, this.loaded);
         }
       } while (this.#refill);
