@@ -23,6 +23,7 @@ Commands:
       --room <name>             A room of the allow-list policy (repeatable)
       --read-only-room <name>   A room where only moderators post (repeatable)
       --retention-days <n>      Keep messages this many days
+      --rate-limit-scale <x>    The server's rate limits times x for this site's visitors
       --public-url <url>        The server's public URL for the snippet
                                 (CHAT_ROOM_PUBLIC_URL, default http://localhost:8080)
   list                  List the sites
@@ -56,6 +57,7 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
       room: { type: 'string', multiple: true },
       'read-only-room': { type: 'string', multiple: true },
       'retention-days': { type: 'string' },
+      'rate-limit-scale': { type: 'string' },
       'public-url': { type: 'string' },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
@@ -100,6 +102,11 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
         if (retentionDays !== undefined && !(Number.isSafeInteger(retentionDays) && retentionDays > 0)) {
           throw new SiteUsageError('--retention-days must be a whole number of days');
         }
+        const scale = values['rate-limit-scale'];
+        const rateLimitScale = scale === undefined ? undefined : Number(scale);
+        if (rateLimitScale !== undefined && !(rateLimitScale >= 0.01 && rateLimitScale <= 10_000)) {
+          throw new SiteUsageError('--rate-limit-scale must be a number from 0.01 to 10000');
+        }
         const site = await sites.create({
           id: siteId,
           name,
@@ -109,6 +116,7 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
           rooms,
           readOnlyRooms,
           ...(retentionDays === undefined ? {} : { retentionDays }),
+          ...(rateLimitScale === undefined ? {} : { rateLimitScale }),
         });
         if (!site) {
           printError(`chat-room-server: a site "${siteId}" exists already\n`);

@@ -100,7 +100,7 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
       logger: logger.child({ site: site.id, socket: socket.id, user: user.id }),
     };
     void socket.join(userChannel(user.id));
-    socket.use(eventGuard(socket, { limits, metrics, logger: ctx.logger }));
+    socket.use(eventGuard(socket, { limits: limits.scaled(socket.data.rateLimitScale), metrics, logger: ctx.logger }));
     socket.on('room:join', joinRoom(ctx));
     socket.on('room:leave', leaveRoom(ctx));
     socket.on('message:send', sendMessage(ctx));
@@ -182,7 +182,7 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
       handshakeRenames.set(socket, renamed.data);
     }
   }
-  socket.data = { site: { id: site.id, name: site.name }, user, role, ip, rooms: new Set() };
+  socket.data = { site: { id: site.id, name: site.name }, user, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
   if (allowedRooms) socket.data.allowedRooms = allowedRooms;
 }
 

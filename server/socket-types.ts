@@ -14,6 +14,8 @@ export interface SocketData {
   ip: string;
   /** Chat rooms this socket has joined. */
   rooms: Set<string>;
+  /** The site's rate-limit scale when the socket connected (1 unless the site sets it). */
+  rateLimitScale: number;
 }
 
 /** Between the nodes of a cluster (through the Redis adapter). */

@@ -52,6 +52,7 @@ const newSiteSchema = v.object({
   rooms: v.optional(v.pipe(v.array(roomName), v.maxLength(1000))),
   readOnlyRooms: v.optional(v.pipe(v.array(roomName), v.maxLength(1000))),
   retentionDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(36500))),
+  rateLimitScale: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(10_000))),
 });
 
 const banSchema = v.pipe(

@@ -74,15 +74,23 @@ export class RateLimits {
   private readonly events: Limiter;
   private readonly connections: Limiter;
   private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
+  private readonly rules: RateLimitOptions;
+  private readonly scaledBy = new Map<number, RateLimits>();
 
-  constructor(overrides: Partial<RateLimitOptions> = {}, cluster?: { redis: Redis; prefix: string }) {
-    const rules = { ...DEFAULT_RATE_LIMITS, ...overrides };
+  constructor(
+    overrides: Partial<RateLimitOptions> = {},
+    private readonly cluster?: { redis: Redis; prefix: string },
+    /** Keeps the budgets of scaled copies apart from these. */
+    keyPrefix = '',
+  ) {
+    const rules = (this.rules = { ...DEFAULT_RATE_LIMITS, ...overrides });
     const limiter = (name: string, rule: RateLimitRule): Limiter => {
-      const make = (key: string, points: number, durationMs: number) => {
+      const make = (part: string, points: number, durationMs: number) => {
+        const key = keyPrefix + part;
         const memory = new RateLimiterMemory({ keyPrefix: key, points, duration: durationMs / 1000 });
         if (!cluster) return memory;
-        const keyPrefix = `${cluster.prefix}rl:${key}`;
-        return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix, points, duration: durationMs / 1000, insuranceLimiter: memory });
+        const redisKey = `${cluster.prefix}rl:${key}`;
+        return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix: redisKey, points, duration: durationMs / 1000, insuranceLimiter: memory });
       };
       const main = make(name, rule.points, rule.durationMs);
       return rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main;
@@ -101,6 +109,14 @@ export class RateLimits {
       ],
       typing: [['socket', limiter('typing-socket', rules.typingPerSocket)]],
     };
+  }
+
+  /** These limits times `factor`, for a site whose registry entry scales them. */
+  scaled(factor = 1): RateLimits {
+    if (factor === 1) return this;
+    let limits = this.scaledBy.get(factor);
+    if (!limits) this.scaledBy.set(factor, (limits = new RateLimits(scaleRateLimits(this.rules, factor), this.cluster, `x${factor}:`)));
+    return limits;
   }
 
   /** One more event of any kind from this socket. */

@@ -25,6 +25,7 @@ export interface NewSite {
   rooms?: string[];
   readOnlyRooms?: string[];
   retentionDays?: number;
+  rateLimitScale?: number;
 }
 
 /** A fresh random site secret (256 bits, URL-safe). */
@@ -46,6 +47,7 @@ export function siteRecord(fields: NewSite): Site {
     created: Date.now(),
   };
   if (fields.retentionDays !== undefined) site.retentionDays = fields.retentionDays;
+  if (fields.rateLimitScale !== undefined) site.rateLimitScale = fields.rateLimitScale;
   return site;
 }
 

@@ -93,4 +93,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'per-site rate limit scale',
+    sql: `ALTER TABLE sites ADD COLUMN rate_limit_scale REAL;`,
+  },
 ];

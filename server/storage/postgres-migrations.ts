@@ -87,6 +87,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'per-site rate limit scale',
+    sql: `ALTER TABLE sites ADD COLUMN rate_limit_scale DOUBLE PRECISION;`,
+  },
 ];
 
 /** Any constant will do: it only has to be the same on every node of this app. */

@@ -86,7 +86,7 @@ export class PostgresStore implements ChatStore {
 
   async addSite(site: Site): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (id) DO NOTHING`,
       siteParams(site),
     );
@@ -96,9 +96,9 @@ export class PostgresStore implements ChatStore {
   async updateSite(site: Site): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `UPDATE sites SET name = $2, origins = $3, allow_no_origin = $4, secret = $5, room_policy = $6, rooms = $7,
-         read_only_rooms = $8, retention_days = $9
+         read_only_rooms = $8, retention_days = $9, rate_limit_scale = $10
        WHERE id = $1`,
-      siteParams(site).slice(0, 9), // all but `created`
+      [...siteParams(site).slice(0, 9), site.rateLimitScale ?? null], // `created` is kept
     );
     return rowCount === 1;
   }
@@ -402,6 +402,7 @@ function siteParams(site: Site): unknown[] {
     JSON.stringify(site.readOnlyRooms),
     site.retentionDays ?? null,
     site.created,
+    site.rateLimitScale ?? null,
   ];
 }
 

@@ -8,7 +8,8 @@ import type { RoomPolicy, Site } from './store.js';
 import type { BanInfo, ChatMessage, UserInfo } from '../../protocol/index.js';
 
 export const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
-export const SITE_COLUMNS = 'id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created';
+export const SITE_COLUMNS =
+  'id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created, rate_limit_scale';
 
 /** A site row with its lists and flag decoded. */
 export interface SiteFields {
@@ -22,6 +23,7 @@ export interface SiteFields {
   read_only_rooms: string[];
   retention_days: number | null;
   created: number;
+  rate_limit_scale: number | null;
 }
 
 export interface UserRow {
@@ -69,6 +71,7 @@ export function toSite(row: SiteFields): Site {
     created: row.created,
   };
   if (row.retention_days !== null) site.retentionDays = row.retention_days;
+  if (row.rate_limit_scale !== null) site.rateLimitScale = row.rate_limit_scale;
   return site;
 }
 

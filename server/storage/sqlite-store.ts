@@ -34,13 +34,14 @@ interface SiteRow {
   read_only_rooms: string;
   retention_days: number | null;
   created: number;
+  rate_limit_scale: number | null;
 }
 
 
 
 
 const SITE_PARAMS =
-  '@id, @name, @origins, @allowNoOrigin, @secret, @roomPolicy, @rooms, @readOnlyRooms, @retentionDays, @created';
+  '@id, @name, @origins, @allowNoOrigin, @secret, @roomPolicy, @rooms, @readOnlyRooms, @retentionDays, @created, @rateLimitScale';
 
 export const SQLITE_FILE_NAME = 'chat-room.sqlite';
 
@@ -81,7 +82,8 @@ export class SqliteStore implements ChatStore {
       addSite: db.prepare(`INSERT OR IGNORE INTO sites (${SITE_COLUMNS}) VALUES (${SITE_PARAMS})`),
       updateSite: db.prepare(
         `UPDATE sites SET name = @name, origins = @origins, allow_no_origin = @allowNoOrigin, secret = @secret,
-           room_policy = @roomPolicy, rooms = @rooms, read_only_rooms = @readOnlyRooms, retention_days = @retentionDays
+           room_policy = @roomPolicy, rooms = @rooms, read_only_rooms = @readOnlyRooms, retention_days = @retentionDays,
+           rate_limit_scale = @rateLimitScale
          WHERE id = @id`,
       ),
       removeSiteRows: [
@@ -390,6 +392,7 @@ function siteParams(site: Site): Record<string, string | number | null> {
     rooms: JSON.stringify(site.rooms),
     readOnlyRooms: JSON.stringify(site.readOnlyRooms),
     retentionDays: site.retentionDays ?? null,
+    rateLimitScale: site.rateLimitScale ?? null,
     created: site.created,
   };
 }

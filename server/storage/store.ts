@@ -27,6 +27,8 @@ export interface Site {
   readOnlyRooms: string[];
   /** Messages older than this many days are not kept; unset keeps them. */
   retentionDays?: number;
+  /** The server's rate limits times this, for this site's visitors (raise it when many share one address). Unset: 1. */
+  rateLimitScale?: number;
   created: number;
 }
 

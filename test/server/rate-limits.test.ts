@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ack, SendResult } from '../../protocol/index.js';
-import { client, clientId, connect, connectError, pollingHandshake, record, sleep, startServer } from './helpers.js';
+import { client, clientId, connect, connectError, createSite, pollingHandshake, record, sleep, startServer } from './helpers.js';
 
 test('a flooding client is limited and told when to retry, while another user in the room is not slowed', async (t) => {
   const { url, server } = await startServer(t, {
@@ -77,4 +77,27 @@ test('a connection flood from one IP is capped at the handshake', async (t) => {
   assert.equal(refused.status, 403);
   assert.deepEqual(JSON.parse(refused.body), { code: 4, message: 'rate_limited' });
   assert.equal(server.io.engine.clientsCount, 5);
+});
+
+test("a site's rate-limit scale from the registry multiplies its visitors' budgets", async (t) => {
+  const { url } = await startServer(t, {
+    rateLimits: { messagesPerSocket: { points: 4, durationMs: 60_000 }, messagesPerUser: { points: 4, durationMs: 60_000 } },
+  });
+  await createSite(url, { id: 'roomy', name: 'Roomy', origins: ['http://localhost:1234'], rateLimitScale: 3 });
+  const sent = async (site: string): Promise<number> => {
+    const { socket } = await connect(t, url, { site });
+    await socket.emitWithAck('room:join', { room: 'lobby' });
+    let ok = 0;
+    for (let i = 0; i < 20; i++) {
+      const ack = await socket.emitWithAck('message:send', { room: 'lobby', text: `m${i}`, clientId: clientId() });
+      if (!ack.ok) {
+        assert.equal(ack.error.code, 'rate_limited');
+        break;
+      }
+      ok++;
+    }
+    return ok;
+  };
+  assert.equal(await sent('demo'), 4);
+  assert.equal(await sent('roomy'), 12);
 });

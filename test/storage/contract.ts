@@ -62,7 +62,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     });
 
   it('adds, reads, lists, updates and refuses duplicate sites', async (store) => {
-    const b = site('b', { retentionDays: 30, roomPolicy: 'allow-list', rooms: ['lobby', 'help'], allowNoOrigin: true });
+    const b = site('b', { retentionDays: 30, rateLimitScale: 2.5, roomPolicy: 'allow-list', rooms: ['lobby', 'help'], allowNoOrigin: true });
     assert.equal(await store.addSite(b), true);
     assert.equal(await store.addSite(site('a', { readOnlyRooms: ['news'] })), true);
     assert.equal(await store.addSite({ ...b, name: 'Other' }), false, 'an existing id');
