@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { closeAll, connectAll } from './clients.js';
 import { IDLE } from './config.js';
 import { growth, heapCensus } from './heap.js';
-import { BenchServer } from './server-process.js';
+import { startBenchServer } from './server-process.js';
 import { sleep } from './stats.js';
 import { table } from './table.js';
 
@@ -25,7 +25,7 @@ if (kind !== 'bare' && kind !== 'project') {
 }
 const connections = Number(countArg ?? IDLE.connections);
 const dir = mkdtempSync(join(tmpdir(), 'chat-room-heap-'));
-const server = await BenchServer.start(kind, { nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] });
+const server = await startBenchServer(kind, { nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] });
 try {
   await sleep(IDLE.settleBeforeMs);
   const before = await heapCensus(server.pid, dir);

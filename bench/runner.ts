@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SCENARIO_TIMEOUT_MS } from './config.js';
 import type { DriverToRun, Job, RunToDriver, ScenarioResult, ServerKind, Target } from './ipc.js';
-import { BenchServer, type BenchServerOptions } from './server-process.js';
+import { startBenchServer, type BenchServerOptions } from './server-process.js';
 import { nowMs } from './stats.js';
 
 const driverEntry = fileURLToPath(new URL('./driver.ts', import.meta.url));
@@ -30,7 +30,7 @@ export async function runScenario(
   spec: JobSpec,
   options: (kind: ServerKind) => BenchServerOptions = () => ({}),
 ): Promise<ScenarioResult> {
-  const started = await Promise.allSettled(kinds.map((kind) => BenchServer.start(kind, options(kind))));
+  const started = await Promise.allSettled(kinds.map((kind) => startBenchServer(kind, options(kind))));
   const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const driver = fork(driverEntry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   drivers.add(driver);

@@ -2,7 +2,8 @@
  * The chat server in a child process (`server/cli.ts` run by tsx), so a test
  * can kill it the hard way (SIGKILL: no shutdown, no flush) and start it again
  * on the same port with the same data dir, as a crash and a supervisor
- * restart would.
+ * restart would. The benchmark starts its servers (and the bare Socket.IO
+ * one, through `command`) with it too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,8 @@ const STOP_GRACE_MS = 5_000;
 /** After a SIGKILL the port can stay busy for a moment; spawns that hit EADDRINUSE are retried this often. */
 const ADDRINUSE_RETRIES = 10;
 const ADDRINUSE_DELAY_MS = 250;
+/** Only the tail of the output is kept (a benchmark's server prints a lot), for error messages. */
+const LOG_TAIL_CHARS = 200_000;
 
 export interface ServerProcessOptions {
   /** Data dir to use (kept on stop); a fresh temp dir (removed on stop) otherwise. */
@@ -24,13 +27,22 @@ export interface ServerProcessOptions {
   args?: string[];
   /** Extra environment, over the test's own. */
   env?: Record<string, string>;
+  /** Flags for node itself, before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** Another script and its arguments instead of the chat server CLI (`args` then does not apply). */
+  command?: (port: number) => string[];
+  /** Names the server in error messages. Default "chat". */
+  label?: string;
 }
 
 /** Children still running, killed if the test process exits without stopping them. */
 const live = new Set<ChildProcess>();
-process.once('exit', () => {
+process.once('exit', killAllServers);
+
+/** SIGKILLs every server still running: for a run that is being abandoned. */
+export function killAllServers(): void {
   for (const child of live) child.kill('SIGKILL');
-});
+}
 
 export class ServerProcess {
   readonly dataDir: string;
@@ -59,6 +71,17 @@ export class ServerProcess {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The running process's id (for /proc figures). */
+  get pid(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined) throw new Error(`${this.label} server is not running`);
+    return pid;
+  }
+
+  get label(): string {
+    return this.options.label ?? 'chat';
   }
 
   /** Everything the process printed (stdout and stderr, all runs), for failure messages. */
@@ -101,7 +124,7 @@ export class ServerProcess {
       if (failedRun === undefined) return;
       // Only a restart on a known port can meet the old process's port still busy.
       if (this.port === 0 || attempt >= ADDRINUSE_RETRIES || !failedRun.includes('EADDRINUSE')) {
-        throw new Error(`chat server exited before listening:\n${this.log}`);
+        throw new Error(`${this.label} server exited before listening:\n${this.log}`);
       }
       await new Promise((resolve) => setTimeout(resolve, ADDRINUSE_DELAY_MS));
     }
@@ -109,9 +132,7 @@ export class ServerProcess {
 
   /** One spawn: undefined once listening, or the output of a run that exited before listening. */
   private spawnOnce(): Promise<string | undefined> {
-    const args = [
-      '--import',
-      'tsx',
+    const script = this.options.command?.(this.port) ?? [
       'server/cli.ts',
       '--port',
       String(this.port),
@@ -124,6 +145,7 @@ export class ServerProcess {
       '1000',
       ...(this.options.args ?? []),
     ];
+    const args = [...(this.options.nodeArgs ?? []), '--import', 'tsx', ...script];
     const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -135,8 +157,8 @@ export class ServerProcess {
 
     let thisRun = '';
     const record = (chunk: string): void => {
-      thisRun += chunk;
-      this.log += chunk;
+      thisRun = (thisRun + chunk).slice(-LOG_TAIL_CHARS);
+      this.log = (this.log + chunk).slice(-LOG_TAIL_CHARS);
     };
     child.stderr!.setEncoding('utf8').on('data', record);
 
@@ -146,7 +168,7 @@ export class ServerProcess {
       const timer = setTimeout(() => {
         done = true;
         child.kill('SIGKILL');
-        reject(new Error(`chat server printed no "listening" line within ${LISTEN_TIMEOUT_MS / 1000} s:\n${this.log}`));
+        reject(new Error(`${this.label} server printed no "listening" line within ${LISTEN_TIMEOUT_MS / 1000} s:\n${this.log}`));
       }, LISTEN_TIMEOUT_MS);
 
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
