@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
 import { migratePostgres } from './postgres-migrations.js';
-import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toSite, toUser } from './rows.js';
+import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
 import type { BanRow, MessageRow, SiteFields, UserRow } from './rows.js';
 import type {
   AppendResult,
@@ -225,13 +225,7 @@ export class PostgresStore implements ChatStore {
     } else {
       rows = (await this.messageRows(`${from} ORDER BY seq DESC LIMIT $3`, site, room, take)).reverse();
     }
-    const hasMore = rows.length > query.limit;
-    if (hasMore) {
-      // The extra row is the far end of the direction asked for.
-      if (query.afterSeq !== undefined) rows.pop();
-      else rows.shift();
-    }
-    return { messages: rows.map(toMessage), hasMore };
+    return toPage(rows, query);
   }
 
   async lastSeq(site: string, room: string): Promise<number> {

@@ -4,8 +4,8 @@
  * PostgreSQL: JSONB and booleans) before these run.
  */
 import { ROOM_POLICIES } from './store.js';
-import type { RoomPolicy, Site } from './store.js';
-import type { BanInfo, ChatMessage, UserInfo } from '../../protocol/index.js';
+import type { HistoryQuery, RoomPolicy, Site } from './store.js';
+import type { BanInfo, ChatMessage, HistoryPage, UserInfo } from '../../protocol/index.js';
 
 export const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
 export const SITE_COLUMNS =
@@ -102,4 +102,14 @@ export function toMessage(row: MessageRow): ChatMessage {
   if (row.recipient !== null) message.to = row.recipient;
   if (row.deleted) message.deleted = true;
   return message;
+}
+
+/**
+ * A history page from rows read oldest first with one row more than `limit`:
+ * that extra row, at the far end of the direction asked for, only says there is more.
+ */
+export function toPage(rows: MessageRow[], query: HistoryQuery): HistoryPage {
+  const hasMore = rows.length > query.limit;
+  const page = !hasMore ? rows : query.afterSeq !== undefined ? rows.slice(0, -1) : rows.slice(1);
+  return { messages: page.map(toMessage), hasMore };
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toSite, toUser } from './rows.js';
+import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
 import type { BanRow, MessageRow, UserRow } from './rows.js';
 import type {
   AppendResult,
@@ -303,13 +303,7 @@ export class SqliteStore implements ChatStore {
     } else {
       rows = this.stmt.newest.all(site, room, take).reverse();
     }
-    const hasMore = rows.length > query.limit;
-    if (hasMore) {
-      // The extra row is the far end of the direction asked for.
-      if (query.afterSeq !== undefined) rows.pop();
-      else rows.shift();
-    }
-    return { messages: rows.map(toMessage), hasMore };
+    return toPage(rows, query);
   }
 
   async lastSeq(site: string, room: string): Promise<number> {
