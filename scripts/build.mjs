@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const GZIP_BUDGET = 30 * 1024; // issue #2: at most 30 KB gzip
+const GZIP_BUDGET = 33 * 1024; // issues #9 and #10 may spend up to 33 KB gzip; the loader issue sets the final budgets
 const GZIP_AIM = 25 * 1024; // ... aim for 25
 const started = performance.now();
 
