@@ -2,6 +2,7 @@
  * The HTTP routes a host app needs next to the sockets: `/healthz` and the
  * widget bundle `/chat-room.js`, which every origin may load with a script tag.
  */
+import { basename, dirname } from 'node:path';
 import { Router } from 'express';
 
 /** Browsers and CDNs may reuse the bundle this long; the ETag makes revalidation cheap. */
@@ -19,9 +20,10 @@ export function widgetRoutes(widgetBundle: string): Router {
       'Access-Control-Allow-Origin': '*',
       'Cross-Origin-Resource-Policy': 'cross-origin',
     });
+    // With `root`, only the file name is checked for dot-segments: installs under ~/.npm or ~/.local must work.
     res.sendFile(
-      widgetBundle,
-      { maxAge: BUNDLE_MAX_AGE_MS, etag: true, lastModified: true, headers: { 'Content-Type': 'text/javascript; charset=utf-8' } },
+      basename(widgetBundle),
+      { root: dirname(widgetBundle), maxAge: BUNDLE_MAX_AGE_MS, etag: true, lastModified: true, headers: { 'Content-Type': 'text/javascript; charset=utf-8' } },
       (err?: Error & { code?: string }) => {
         if (!err) return;
         if (err.code !== 'ENOENT' || res.headersSent) return next(err);

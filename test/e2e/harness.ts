@@ -22,17 +22,20 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `chat-room-server` on ephemeral ports with a fresh data dir and waits for its "listening" log line. */
-export async function startServer(extraArgs: string[] = []): Promise<RunningServer> {
-  const bin = join(root, 'bin/chat-room-server.js');
-  if (!existsSync(join(root, 'lib/server/cli.js')) || !existsSync(join(root, 'dist/chat-room.js'))) {
+/**
+ * Starts `chat-room-server` on ephemeral ports with a fresh data dir and waits for its "listening" log line.
+ * `packageRoot` is where the built package lives (a copy elsewhere proves install paths work).
+ */
+export async function startServer(extraArgs: string[] = [], packageRoot = root): Promise<RunningServer> {
+  const bin = join(packageRoot, 'bin/chat-room-server.js');
+  if (!existsSync(join(packageRoot, 'lib/server/cli.js')) || !existsSync(join(packageRoot, 'dist/chat-room.js'))) {
     throw new Error('the package is not built: run `npm run build` before the e2e tests');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-room-e2e-'));
   const child = spawn(
     process.execPath,
     [bin, '--port', '0', '--demo-port', '0', '--data-dir', dataDir, '--log-level', 'info', ...extraArgs],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
+    { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
   );
   let output = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
