@@ -40,29 +40,6 @@ const vars = (dark: boolean) =>
 
 export default css`
   :host {
-    /* Sealed against the host page: every inherited text property is reset (.base sets color and font). */
-    color: initial;
-    font: normal 400 15px / 1.4 sans-serif;
-    font-variant: normal;
-    font-stretch: normal;
-    font-feature-settings: normal;
-    letter-spacing: normal;
-    word-spacing: normal;
-    text-align: start;
-    text-indent: 0;
-    text-transform: none;
-    text-shadow: none;
-    white-space: normal;
-    word-break: normal;
-    overflow-wrap: anywhere;
-    hyphens: manual;
-    direction: ltr;
-    writing-mode: horizontal-tb;
-    visibility: visible;
-    cursor: auto;
-    quotes: auto;
-    tab-size: 8;
-    -webkit-font-smoothing: antialiased;
     display: block;
     box-sizing: border-box;
     position: relative;
@@ -111,7 +88,31 @@ export default css`
     clip-path: inset(50%);
   }
   /* Tokens live on .base; .dark is set for theme="dark" and for "auto" under prefers-color-scheme: dark. */
+  /*
+   * Sealed against the host page. Page rules that match the element itself
+   * ("*", "chat-room") beat :host, so every inherited text property is reset
+   * here, on the frame inside the shadow root, where no page rule reaches
+   * (only custom properties and ::part do); "font" below resets the rest.
+   */
   .base {
+    font-feature-settings: normal;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-align: start;
+    text-indent: 0;
+    text-transform: none;
+    text-shadow: none;
+    white-space: normal;
+    word-break: normal;
+    overflow-wrap: anywhere;
+    hyphens: manual;
+    direction: ltr;
+    writing-mode: horizontal-tb;
+    visibility: visible;
+    cursor: auto;
+    quotes: auto;
+    tab-size: 8;
+    -webkit-font-smoothing: antialiased;
     ${vars(false)}
     color: var(--_text);
     font: var(--_font-size) / 1.4 var(--_font);
