@@ -13,8 +13,11 @@ export function moderatorDelete(ctx: HandlerContext) {
   return acked('mod:delete', ctx.logger, async ({ room, messageId }) => {
     const refused = notModerator(ctx);
     if (refused) return refused;
-    ctx.logger.info('message deleted by moderator', { room, messageId });
-    return ctx.services.moderation.deleteMessage(ctx.socket.data.site.id, room, messageId);
+    const deleted = await ctx.services.moderation.deleteMessage(ctx.socket.data.site.id, room, messageId);
+    // The audit line says what happened, refusals included.
+    if (deleted.ok) ctx.logger.info('message deleted by moderator', { room, messageId });
+    else ctx.logger.info('moderator delete refused', { room, messageId, code: deleted.error.code });
+    return deleted;
   });
 }
 

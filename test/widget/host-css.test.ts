@@ -1,5 +1,6 @@
 /** Page rules that match the <chat-room> element itself (`*`, `chat-room`) do not reach the widget's text. */
 import { expect } from '@esm-bundle/chai';
+import type { ChatRoom } from '../../widget/index.js';
 import { $, cleanup, mount, uniqueRoom } from './helpers.js';
 
 const LOUD_RULES = `
@@ -8,7 +9,7 @@ const LOUD_RULES = `
 `;
 
 /** The styles that show whether page rules leaked in, for the title, the composer and the status line. */
-function textStyles(el: HTMLElement): string[] {
+function textStyles(el: ChatRoom): string[] {
   return ['[part="title"]', '[part="input"]', '[part="base"]'].map((selector) => {
     const s = getComputedStyle($(el, selector)!);
     return [s.letterSpacing, s.textTransform, s.lineHeight, s.fontFamily, s.fontStyle, s.wordSpacing, s.textAlign, s.color, s.fontSize, s.whiteSpace, s.textShadow].join(' | ');
