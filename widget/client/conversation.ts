@@ -180,7 +180,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     if (!this.loaded || !this.log.messages.length) this.log.hasMore = page.hasMore;
     if (!this.loaded) {
       this.unread = page.unread ?? 0;
-      this.unreadCapped = !!page.unreadCapped;
+      // Only own messages among those the server looked at: shown as nothing unread, not "0+".
+      this.unreadCapped = this.unread > 0 && !!page.unreadCapped;
       this.readSeq = this.unread ? (page.cursor ?? 0) : (page.messages.at(-1)?.seq ?? 0);
     }
     this.receive([...page.messages, ...this.#buffered], this.loaded);
