@@ -20,15 +20,18 @@ export function guestKey(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** A socket not yet connected; with `reconnection` it comes back by itself after a drop, like the widget. */
-export function openSocket(url: string, reconnection?: Reconnection): Socket {
+/**
+ * A socket not yet connected; with `reconnection` it comes back by itself after a drop, like the widget.
+ * The same `key` is the same guest (a returning visitor); a fresh one otherwise.
+ */
+export function openSocket(url: string, reconnection?: Reconnection, key = guestKey()): Socket {
   return io(`${url}/s/${SITE}`, {
     transports: ['websocket'],
     forceNew: true,
     autoConnect: false,
     query: { site: SITE },
     extraHeaders: { origin: PAGE_ORIGIN },
-    auth: { guestKey: guestKey() },
+    auth: { guestKey: key },
     ...(reconnection
       ? { reconnection: true, reconnectionDelay: reconnection.delay, reconnectionDelayMax: reconnection.delayMax }
       : { reconnection: false }),

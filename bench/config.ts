@@ -73,6 +73,15 @@ export const STORM = {
   timeoutMs: 30_000,
 };
 
+export const JOIN = {
+  /** Messages in the rooms joined: a small room and a big one, seeded into the project's store before it starts. */
+  roomSizes: [10, 100_000],
+  /** Joins on a fresh connection of the same user, one at a time, per room. */
+  firstJoins: 100,
+  /** Joins of a room the socket is already in, one at a time, per room. */
+  rejoins: 1_000,
+};
+
 /** Connections are opened this many at a time, each batch connected and joined before the next. */
 export const CONNECT_BATCH = 50;
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -92,4 +101,6 @@ export const TARGETS = {
   idleKbPerConnection: 20,
   stormClients: 1_000,
   stormReplayedWithinMs: 10_000,
+  /** Issue 9: a join of the biggest room costs at most this multiple of the smallest's (one page and UNREAD_CAP + 1 rows more). */
+  joinCostRatio: 2,
 };

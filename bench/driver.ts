@@ -8,6 +8,7 @@ import type { DriverToRun, Job, RunToDriver, ScenarioResult } from './ipc.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
 import { ingest } from './scenarios/ingest.js';
+import { joinCost } from './scenarios/join.js';
 import { storm, type StormControl } from './scenarios/storm.js';
 
 function send(message: DriverToRun): Promise<void> {
@@ -49,6 +50,8 @@ async function run(job: Job): Promise<ScenarioResult> {
       return { scenario: 'idle', result: await idle(job.servers[0]) };
     case 'storm':
       return { scenario: 'storm', result: await storm(job.servers[0].url, control) };
+    case 'join':
+      return { scenario: 'join', result: await joinCost(job.servers) };
   }
 }
 

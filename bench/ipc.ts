@@ -2,6 +2,7 @@
 import type { FanoutParams, FanoutResult } from './scenarios/fanout.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { IngestResult } from './scenarios/ingest.js';
+import type { JoinCostResult } from './scenarios/join.js';
 import type { StormResult } from './scenarios/storm.js';
 
 export type ServerKind = 'bare' | 'project';
@@ -27,13 +28,15 @@ export type Job =
   | { scenario: 'fanout'; servers: Target[]; params: FanoutParams }
   | { scenario: 'ingest'; servers: Target[] }
   | { scenario: 'idle'; servers: [Target] }
-  | { scenario: 'storm'; servers: [Target] };
+  | { scenario: 'storm'; servers: [Target] }
+  | { scenario: 'join'; servers: Target[] };
 
 export type ScenarioResult =
   | { scenario: 'fanout'; result: Pair<FanoutResult> }
   | { scenario: 'ingest'; result: Pair<IngestResult> }
   | { scenario: 'idle'; result: IdleResult }
-  | { scenario: 'storm'; result: StormResult };
+  | { scenario: 'storm'; result: StormResult }
+  | { scenario: 'join'; result: Pair<JoinCostResult> };
 
 export type RunToDriver =
   | { type: 'job'; job: Job }

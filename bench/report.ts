@@ -1,10 +1,11 @@
 /** The run's figures as terminal tables, and the issue's targets with PASS/MISS. */
-import { FANOUT, INGEST, TARGETS } from './config.js';
+import { FANOUT, INGEST, JOIN, TARGETS } from './config.js';
 import type { Pair } from './ipc.js';
 import type { Machine } from './proc.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { IngestResult } from './scenarios/ingest.js';
+import type { JoinCostResult } from './scenarios/join.js';
 import type { StormResult } from './scenarios/storm.js';
 import { num, ratio, table, type Cell } from './table.js';
 
@@ -19,6 +20,7 @@ export interface BenchResults {
   ingest?: Pair<IngestResult>;
   idle?: Pair<IdleResult>;
   storm?: Pair<StormResult>;
+  join?: Pair<JoinCostResult>;
 }
 
 export interface TargetOutcome {
@@ -129,12 +131,33 @@ function stormSection({ bare, project }: Pair<StormResult>): string {
   ].join('\n');
 }
 
+function joinSection({ bare, project }: Pair<JoinCostResult>): string {
+  const rows: Row[] = project.rooms.flatMap((p, i) => {
+    const b = bare.rooms[i]!;
+    const size = num(p.size);
+    return [
+      [`${size} messages: first join p50 (ms)`, b.firstJoinMs.p50, p.firstJoinMs.p50, 2],
+      [`${size} messages: first join p99 (ms)`, b.firstJoinMs.p99, p.firstJoinMs.p99, 2],
+      [`${size} messages: re-join p50 (ms)`, b.rejoinMs.p50, p.rejoinMs.p50, 2],
+      [`${size} messages: re-join p99 (ms)`, b.rejoinMs.p99, p.rejoinMs.p99, 2],
+      [`${size} messages: server CPU per re-join (µs)`, b.serverCpuUsPerRejoin, p.serverCpuUsPerRejoin, 0],
+    ] satisfies Row[];
+  });
+  const unread = project.rooms.map((r) => `${r.unread ?? '—'} in ${num(r.size)}`).join(', ');
+  return [
+    `Join cost: one user with a cursor at seq 1 (unread answered: ${unread}); ${num(JOIN.firstJoins)} first joins on fresh ` +
+      `connections and ${num(JOIN.rejoins)} re-joins of a joined room, one at a time (bare: join only, no history or unread)`,
+    compare(rows),
+  ].join('\n');
+}
+
 export function sections(results: BenchResults): string[] {
   const out: string[] = [];
   for (const f of results.fanout ?? []) out.push(fanoutSection(f));
   if (results.ingest) out.push(ingestSection(results.ingest));
   if (results.idle) out.push(idleSection(results.idle));
   if (results.storm) out.push(stormSection(results.storm));
+  if (results.join) out.push(joinSection(results.join));
   return out;
 }
 
@@ -183,6 +206,15 @@ export function targets(results: BenchResults): TargetOutcome[] {
           ? `${s.recovered} of ${s.clients} recovered within ${s.clients === 0 ? '—' : 'the timeout'}`
           : `${num(ms / 1000, 2)} s, ${num(s.unrecovered)} acked deliveries lost`,
       pass: ms !== null && ms <= TARGETS.stormReplayedWithinMs && s.unrecovered === 0 && s.clients >= TARGETS.stormClients,
+    });
+  }
+  if (results.join) {
+    const [small, big] = [results.join.project.rooms[0]!, results.join.project.rooms.at(-1)!];
+    const cost = big.serverCpuUsPerRejoin / small.serverCpuUsPerRejoin;
+    out.push({
+      target: `a join costs the same in any room (server CPU per re-join, ${num(big.size)} vs ${num(small.size)} messages, ≤ ${TARGETS.joinCostRatio}×)`,
+      measured: `${cost.toFixed(2)}× (${num(big.serverCpuUsPerRejoin)} vs ${num(small.serverCpuUsPerRejoin)} µs)`,
+      pass: cost <= TARGETS.joinCostRatio,
     });
   }
   return out;

@@ -2,19 +2,19 @@
  * `npm run bench`: the same load driver against the project server and a bare
  * Socket.IO room-broadcast server (bench/bare-server.ts), on freshly started
  * servers: fan-out and ingest with both up, taking turns; idle and storm on
- * one at a time. Prints a table per scenario with both servers side by side,
+ * one at a time; join cost in a small and a big room (seeded beforehand). Prints a table per scenario with both servers side by side,
  * then the issue's targets, and writes the figures to
  * bench/results/latest.json.
  *
- *   node --import tsx bench/run.ts [--only fanout,ingest,idle,storm] [--cpu-prof-dir <dir>]
+ *   node --import tsx bench/run.ts [--only fanout,ingest,idle,storm,join] [--cpu-prof-dir <dir>]
  *
  * `--cpu-prof-dir` writes V8 CPU profiles of the servers, one directory per
  * server and scenario (read them with bench/profile-summary.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as config from './config.js';
@@ -25,10 +25,13 @@ import { killAllDrivers, runScenario, type JobSpec } from './runner.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { IngestResult } from './scenarios/ingest.js';
+import { joinRoomName, type JoinCostResult } from './scenarios/join.js';
 import type { StormResult } from './scenarios/storm.js';
+import { seedRooms } from './seed-rooms.js';
+import { num } from './table.js';
 import { killAllServers, type BenchServerOptions } from './server-process.js';
 
-const SCENARIOS = ['fanout', 'ingest', 'idle', 'storm'] as const;
+const SCENARIOS = ['fanout', 'ingest', 'idle', 'storm', 'join'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } }, strict: true });
@@ -59,9 +62,9 @@ function options(label: string): (kind: ServerKind) => BenchServerOptions {
 }
 
 /** Both servers up at once, loaded in alternating rounds by one driver. */
-async function together(spec: JobSpec, label: string): Promise<ScenarioResult> {
+async function together(spec: JobSpec, label: string, serverOptions = options(label)): Promise<ScenarioResult> {
   log(`${label} on both servers, taking turns…`);
-  return runScenario(['bare', 'project'], spec, options(label));
+  return runScenario(['bare', 'project'], spec, serverOptions);
 }
 
 /** One fresh server per side, one after the other. */
@@ -81,6 +84,20 @@ async function fanoutRates(): Promise<FanoutAtRate[]> {
     out.push({ deliveryRate, bare, project, stable: sustained(bare) && sustained(project) });
   }
   return out;
+}
+
+/** Both servers up; the project's data dir seeded with the rooms first. */
+async function joinCost(): Promise<Pair<JoinCostResult>> {
+  const dataDir = mkdtempSync(resolve(tmpdir(), 'chat-room-bench-join-'));
+  try {
+    log(`join: seeding rooms of ${config.JOIN.roomSizes.map((n) => num(n)).join(' and ')} messages…`);
+    await seedRooms(dataDir, new Map(config.JOIN.roomSizes.map((n) => [joinRoomName(n), n])));
+    const profiled = options('join');
+    const outcome = await together({ scenario: 'join' }, 'join', (kind) => ({ ...profiled(kind), ...(kind === 'project' ? { dataDir } : {}) }));
+    return outcome.result as Pair<JoinCostResult>;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** The commit measured, and how many files (outside bench/) differed from it. */
@@ -110,6 +127,7 @@ try {
   if (only.includes('ingest')) results.ingest = (await together({ scenario: 'ingest' }, 'ingest')).result as Pair<IngestResult>;
   if (only.includes('idle')) results.idle = await apart<IdleResult>('idle');
   if (only.includes('storm')) results.storm = await apart<StormResult>('storm');
+  if (only.includes('join')) results.join = await joinCost();
 } catch (err) {
   abandon(err instanceof Error ? (err.stack ?? err.message) : String(err), 1);
 }
@@ -125,7 +143,7 @@ console.log(`\nRun time: ${durationSec.toFixed(1)} s`);
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
 const file = resolve(resultsDir, 'latest.json');
-const { TARGETS, FANOUT, INGEST, IDLE, STORM, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
+const { TARGETS, FANOUT, INGEST, IDLE, STORM, JOIN, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
 writeFileSync(
   file,
   JSON.stringify(
@@ -137,7 +155,7 @@ writeFileSync(
       machine: host,
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
-      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, INGEST, IDLE, STORM, TARGETS },
+      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, INGEST, IDLE, STORM, JOIN, TARGETS },
       results,
       targets: outcomes,
     },

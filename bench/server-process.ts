@@ -14,6 +14,8 @@ export { killAllServers } from '../test/support/server-process.js';
 export interface BenchServerOptions {
   /** Extra node flags for the server process (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** The project server's data dir (kept on stop), e.g. one seeded beforehand; a fresh one otherwise. */
+  dataDir?: string;
 }
 
 export interface BenchServer extends ServerProcess {
@@ -24,6 +26,7 @@ export async function startBenchServer(kind: ServerKind, options: BenchServerOpt
   const server = await ServerProcess.start({
     label: kind,
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(kind === 'bare'
       ? { command: (port: number) => ['bench/bare-server.ts', '--port', String(port)] }
       : { args: ['--rate-limit-scale', String(RATE_LIMIT_SCALE)] }),

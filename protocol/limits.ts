@@ -77,3 +77,10 @@ export const PING_MAX_MISSES = 2;
 
 /** Delivery acks (`room:ack`) are batched: at most one per room this often. */
 export const CURSOR_ACK_DELAY_MS = 1000;
+
+/**
+ * `room:join` counts a user's unread messages exactly up to this many; beyond
+ * it the answer says `unreadCapped` (the widget shows "99+"), so a join never
+ * reads more than `UNREAD_CAP + 1` messages whatever the room's size.
+ */
+export const UNREAD_CAP = 99;

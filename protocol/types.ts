@@ -125,8 +125,18 @@ export interface JoinResult {
    * memory (a page reload) replays from here.
    */
   cursor: number;
-  /** Messages of other users after `cursor`: what this user missed while no tab of theirs was here (0 without a cursor). */
+  /**
+   * Messages of other users after `cursor` (deleted ones not counted): what
+   * this user missed while no tab of theirs was here (0 without a cursor).
+   * Exact up to `UNREAD_CAP`; counted among the next `UNREAD_CAP + 1`
+   * messages after `cursor` only, so a join costs the same in any room.
+   */
   unread: number;
+  /**
+   * More than `UNREAD_CAP` messages follow `cursor`, so counting stopped:
+   * there are at least `unread` unread messages (shown as "99+").
+   */
+  unreadCapped: boolean;
 }
 
 /** "I have received everything in `room` up to `seq`" (sent batched; the cursor only moves forward). */

@@ -8,7 +8,7 @@ export type { LogFields, LogLevel, Logger } from './logger.js';
 export { SqliteStore } from './storage/sqlite-store.js';
 export { PostgresStore } from './storage/postgres-store.js';
 export type { PostgresStoreOptions } from './storage/postgres-store.js';
-export type { ChatStore, RoomPolicy, Site } from './storage/store.js';
+export type { ChatStore, RoomPolicy, Site, UnreadCount } from './storage/store.js';
 export { DEFAULT_RATE_LIMITS, scaleRateLimits } from './security/rate-limits.js';
 export type { RateLimitOptions, RateLimitRule } from './security/rate-limits.js';
 export type { EdgeMetrics } from './metrics.js';

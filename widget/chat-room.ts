@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import {
   MESSAGE_MAX_LENGTH,
+  UNREAD_CAP,
   type ChatMessage,
   type EraseResult,
   type UserExport,
@@ -40,6 +41,11 @@ const BOTTOM_SLACK = 32;
 /** Distance from the top (px) at which older history is fetched. */
 const TOP_SLACK = 48;
 
+/** "12"; "99+" (or "40+") when the count is a lower bound, the server having stopped counting. */
+function unreadLabel({ unread, unreadCapped }: Conversation): string {
+  return unreadCapped ? `${Math.min(unread, UNREAD_CAP)}+` : String(unread);
+}
+
 /** Why the composer cannot send now; with `queue`, what is written is kept and sent once it can. */
 type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean };
 
@@ -54,7 +60,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @fires chat-room-user - Your own identity is known or changed (session start, rename). `detail: { user }`.
  * @fires chat-room-dm - A private message to this user arrived. `detail: { message }`.
  * @fires chat-room-error - A request failed (send, join, rename, connect). `detail: { code, message }`.
- * @fires chat-room-unread - The number of unread messages in the room changed. `detail: { room, count }`.
+ * @fires chat-room-unread - The number of unread messages in the room changed. `detail: { room, count, capped }` (`capped`: show "99+").
  *
  * @csspart base - The outer frame.
  * @csspart header - The header bar.
@@ -190,6 +196,7 @@ export class ChatRoom extends LitElement {
   /** The conversation whose first full load was scrolled into place. */
   #positionedKey = '';
   #lastUnread = 0;
+  #lastCapped = false;
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
@@ -246,6 +253,11 @@ export class ChatRoom extends LitElement {
    */
   get unread(): number {
     return this.#session?.unread ?? 0;
+  }
+
+  /** True when more than `UNREAD_CAP` (99) were missed: `unread` is then a lower bound, shown as "99+". */
+  get unreadCapped(): boolean {
+    return this.#session?.unreadCapped ?? false;
   }
 
   /** Round-trip time of the last heartbeat in ms (null while not connected). */
@@ -417,9 +429,11 @@ export class ChatRoom extends LitElement {
       this.#focusAfterUpdate = '';
     }
     const unread = this.unread;
-    if (unread !== this.#lastUnread && this.#session) {
+    const capped = this.unreadCapped;
+    if ((unread !== this.#lastUnread || capped !== this.#lastCapped) && this.#session) {
       this.#lastUnread = unread;
-      this.#emitEvent('chat-room-unread', { room: this.#session.room, count: unread });
+      this.#lastCapped = capped;
+      this.#emitEvent('chat-room-unread', { room: this.#session.room, count: unread, capped });
     }
   }
 
@@ -931,7 +945,7 @@ export class ChatRoom extends LitElement {
         ${this.#renderMessages(lang)}
         ${this.jumpVisible
           ? html`<button part="jump" class="jump" type="button" @click=${this.#handleJump}>
-              ${this.#current?.unread ? t(lang, 'newCount', { count: this.#current.unread }) : t(lang, 'newMessages')} ↓
+              ${this.#current?.unread ? t(lang, 'newCount', { count: unreadLabel(this.#current) }) : t(lang, 'newMessages')} ↓
             </button>`
           : nothing}
         ${this.#renderMembers(lang)}

@@ -34,6 +34,8 @@ export interface ChatRoomUnreadDetail {
   room: string;
   /** Unread messages of others in the room (0 once the end of the list was seen). */
   count: number;
+  /** `count` is a lower bound: more than `UNREAD_CAP` (99) were missed; show "99+". */
+  capped: boolean;
 }
 
 export interface ChatRoomDirectMessageDetail {

@@ -1,5 +1,5 @@
 /** `room:join` and `room:leave`, and leaving every room on disconnect. */
-import { ErrorCode, HISTORY_PAGE_SIZE, MAX_ROOMS_PER_SOCKET } from '../../protocol/index.js';
+import { ErrorCode, HISTORY_PAGE_SIZE, MAX_ROOMS_PER_SOCKET, UNREAD_CAP } from '../../protocol/index.js';
 import type { JoinResult } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
@@ -7,7 +7,12 @@ import { joinRefusal } from '../services/room-policy.js';
 import type { HandlerContext } from './context.js';
 import { acked } from './respond.js';
 
-/** Joins a room and answers its latest history and presence. Joining again answers the same without announcing. */
+/**
+ * Joins a room and answers its latest history, presence, cursor and unread
+ * count. Joining again answers the same (a second view of the room on one
+ * connection needs it) without announcing or entering presence again. Every
+ * read is bounded: one history page, one cursor, at most UNREAD_CAP + 1 rows.
+ */
 export function joinRoom({ socket, services, logger }: HandlerContext) {
   return acked('room:join', logger, async ({ room }) => {
     const { site, user, rooms, role, allowedRooms } = socket.data;
@@ -30,7 +35,10 @@ export function joinRoom({ socket, services, logger }: HandlerContext) {
       services.store.history(site.id, room, { limit: HISTORY_PAGE_SIZE }),
       services.store.getCursor(site.id, user.id, room),
     ]);
-    const unread = cursor ? await services.store.countAfter(site.id, room, cursor, user.id) : 0;
+    // Bounded whatever the room's size: at most UNREAD_CAP + 1 messages after the cursor are read.
+    const unread = cursor
+      ? await services.store.countUnread(site.id, room, cursor, user.id, UNREAD_CAP)
+      : { count: 0, capped: false };
     const result: JoinResult = {
       room,
       presence,
@@ -38,7 +46,8 @@ export function joinRoom({ socket, services, logger }: HandlerContext) {
       hasMore: page.hasMore,
       lastSeq: page.messages.at(-1)?.seq ?? 0,
       cursor,
-      unread,
+      unread: unread.count,
+      unreadCapped: unread.capped,
     };
     return ok(result);
   });

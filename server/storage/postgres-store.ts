@@ -19,6 +19,7 @@ import type {
   MessageDraft,
   NewUser,
   Site,
+  UnreadCount,
 } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -304,15 +305,18 @@ export class PostgresStore implements ChatStore {
     return this.getCursor(site, userId, room);
   }
 
-  async countAfter(site: string, room: string, afterSeq: number, exceptSender: string): Promise<number> {
-    const row = await this.one<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM messages WHERE site = $1 AND room = $2 AND seq > $3 AND sender_id <> $4 AND NOT deleted',
+  async countUnread(site: string, room: string, afterSeq: number, reader: string, cap: number): Promise<UnreadCount> {
+    // The LIMIT bounds the index range read, whoever sent the messages in it.
+    const row = await this.one<{ seen: number; n: number }>(
+      `SELECT COUNT(*)::int AS seen, (COUNT(*) FILTER (WHERE sender_id <> $4 AND NOT deleted))::int AS n
+       FROM (SELECT sender_id, deleted FROM messages WHERE site = $1 AND room = $2 AND seq > $3 ORDER BY seq LIMIT $5) AS w`,
       site,
       room,
       afterSeq,
-      exceptSender,
+      reader,
+      cap + 1,
     );
-    return row!.n;
+    return { count: Math.min(row!.n, cap), capped: row!.seen > cap };
   }
 
   async addBan(site: string, draft: BanDraft): Promise<BanInfo> {

@@ -21,6 +21,7 @@ import type {
   MessageDraft,
   NewUser,
   Site,
+  UnreadCount,
 } from './store.js';
 
 interface SiteRow {
@@ -124,8 +125,10 @@ export class SqliteStore implements ChatStore {
          ON CONFLICT (site, user_id, room) DO UPDATE SET seq = excluded.seq, updated = excluded.updated
          WHERE excluded.seq > cursors.seq`,
       ),
-      countAfter: db.prepare<[string, string, number, string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM messages WHERE site = ? AND room = ? AND seq > ? AND sender_id <> ? AND deleted = 0',
+      // The LIMIT bounds the index range read, whoever sent the messages in it.
+      countUnread: db.prepare<{ site: string; room: string; afterSeq: number; reader: string; window: number }, { seen: number; n: number }>(
+        `SELECT COUNT(*) AS seen, COALESCE(SUM(sender_id <> @reader AND deleted = 0), 0) AS n
+         FROM (SELECT sender_id, deleted FROM messages WHERE site = @site AND room = @room AND seq > @afterSeq ORDER BY seq LIMIT @window)`,
       ),
       nameKeyHolder: db.prepare<[string, string], { id: string }>('SELECT id FROM users WHERE site = ? AND name_key = ?'),
       byClientId: db.prepare<[string, string, string], MessageRow>(
@@ -341,8 +344,9 @@ export class SqliteStore implements ChatStore {
     return this.getCursor(site, userId, room);
   }
 
-  async countAfter(site: string, room: string, afterSeq: number, exceptSender: string): Promise<number> {
-    return this.stmt.countAfter.get(site, room, afterSeq, exceptSender)!.n;
+  async countUnread(site: string, room: string, afterSeq: number, reader: string, cap: number): Promise<UnreadCount> {
+    const { seen, n } = this.stmt.countUnread.get({ site, room, afterSeq, reader, window: cap + 1 })!;
+    return { count: Math.min(n, cap), capped: seen > cap };
   }
 
   async addBan(site: string, draft: BanDraft): Promise<BanInfo> {

@@ -52,6 +52,12 @@ export interface MessageDraft {
   to?: UserId;
 }
 
+/** See `ChatStore.countUnread`. */
+export interface UnreadCount {
+  count: number;
+  capped: boolean;
+}
+
 export interface AppendResult {
   message: ChatMessage;
   /** The (site, sender, clientId) was already stored; `message` is the original. */
@@ -108,8 +114,14 @@ export interface ChatStore {
   getCursor(site: string, userId: UserId, room: string): Promise<number>;
   /** Moves the cursor forward to `seq` (never back); answers the stored value. */
   advanceCursor(site: string, userId: UserId, room: string, seq: number): Promise<number>;
-  /** Messages of the room after `afterSeq` not sent by `exceptSender` (deleted ones not counted). */
-  countAfter(site: string, room: string, afterSeq: number, exceptSender: UserId): Promise<number>;
+  /**
+   * The reader's unread messages of the room after `afterSeq`, reading no
+   * more than the next `cap + 1` messages (whatever their sender): `count` is
+   * how many of those others sent and are not deleted, at most `cap`;
+   * `capped` is true when all `cap + 1` were there, so more may follow and
+   * `count` is a lower bound.
+   */
+  countUnread(site: string, room: string, afterSeq: number, reader: UserId, cap: number): Promise<UnreadCount>;
 
   addBan(site: string, ban: BanDraft): Promise<BanInfo>;
   /** False when the site has no such ban. */

@@ -304,7 +304,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.equal(await store.getCursor('t', 'g1', 'lobby'), 0);
   });
 
-  it('counts messages after a seq, skipping the reader and deleted ones', async (store) => {
+  it('counts unread messages after a seq, skipping the reader and deleted ones', async (store) => {
     await store.addSite(site('s'));
     const ann = guest('g1');
     const bea = guest('g2');
@@ -313,12 +313,33 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
       sent.push((await store.appendMessage('s', draft('lobby', from, `c${i}`))).message);
     }
     await store.appendMessage('s', draft('help', bea, 'elsewhere'));
-    assert.equal(await store.countAfter('s', 'lobby', 0, 'g1'), 4);
-    assert.equal(await store.countAfter('s', 'lobby', 3, 'g1'), 2);
-    assert.equal(await store.countAfter('s', 'lobby', 0, 'g2'), 2);
+    const unread = (afterSeq: number, reader: string, cap = 99) => store.countUnread('s', 'lobby', afterSeq, reader, cap);
+    assert.deepEqual(await unread(0, 'g1'), { count: 4, capped: false });
+    assert.deepEqual(await unread(3, 'g1'), { count: 2, capped: false });
+    assert.deepEqual(await unread(0, 'g2'), { count: 2, capped: false });
     await store.deleteMessage('s', sent[4]!.id);
-    assert.equal(await store.countAfter('s', 'lobby', 3, 'g1'), 1);
-    assert.equal(await store.countAfter('s', 'lobby', 6, 'g1'), 0);
+    assert.deepEqual(await unread(3, 'g1'), { count: 1, capped: false });
+    assert.deepEqual(await unread(6, 'g1'), { count: 0, capped: false });
+    assert.deepEqual(await store.countUnread('s', 'nowhere', 0, 'g1', 99), { count: 0, capped: false });
+  });
+
+  it('caps the unread count, looking at no more than cap + 1 messages after the seq', async (store) => {
+    await store.addSite(site('s'));
+    const ann = guest('g1');
+    const bea = guest('g2');
+    // seqs 1-6 from bea, 7 from ann, 8-10 from bea.
+    await appendMany(store, 's', 'lobby', bea, 6);
+    await store.appendMessage('s', draft('lobby', ann, 'own'));
+    for (let i = 8; i <= 10; i++) await store.appendMessage('s', draft('lobby', bea, `late-${i}`));
+    const unread = (afterSeq: number, cap: number) => store.countUnread('s', 'lobby', afterSeq, 'g1', cap);
+    assert.deepEqual(await unread(0, 10), { count: 9, capped: false }, 'exact up to the cap: ten messages, nine of others');
+    assert.deepEqual(await unread(0, 99), { count: 9, capped: false });
+    assert.deepEqual(await unread(2, 5), { count: 5, capped: true }, 'capped: more messages of others than the cap');
+    assert.deepEqual(await unread(0, 6), { count: 6, capped: true }, 'seqs 1-7 looked at, six of others');
+    // Own messages among the cap + 1 looked at: fewer than the cap counted, and the rest is not read, so a lower bound.
+    assert.deepEqual(await unread(3, 5), { count: 5, capped: true }, 'seqs 4-9 looked at, five of others (six in fact)');
+    assert.deepEqual(await unread(0, 9), { count: 9, capped: true }, 'seqs 1-10 looked at, nine of others; more might follow');
+    assert.deepEqual(await unread(4, 6), { count: 5, capped: false }, 'all six left looked at: exact');
   });
 
   it('adds, lists active and removes bans', async (store) => {

@@ -32,6 +32,8 @@ export interface OpenResult extends HistoryPage {
   cursor?: number;
   /** Messages of others after the cursor. */
   unread?: number;
+  /** `unread` is a lower bound: the server stopped counting at `UNREAD_CAP`. */
+  unreadCapped?: boolean;
 }
 
 /** Largest gap replayed message by message; beyond it the log restarts from the latest page. */
@@ -46,6 +48,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   loadingOlder = false;
   /** Messages of others that arrived since `markRead()` (or missed while away, on the first load). */
   unread = 0;
+  /** `unread` is a lower bound (more were missed than the server counts): shown as "99+". */
+  unreadCapped = false;
   /** The user has seen the conversation up to this seq: the unread ones come after it. */
   readSeq = 0;
   protected stopped = false;
@@ -119,6 +123,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     this.readSeq = this.log.lastSeq;
     if (!this.unread) return;
     this.unread = 0;
+    this.unreadCapped = false;
     this.changed();
   }
 
@@ -175,6 +180,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     if (!this.loaded || !this.log.messages.length) this.log.hasMore = page.hasMore;
     if (!this.loaded) {
       this.unread = page.unread ?? 0;
+      // Only own messages among those the server looked at: shown as nothing unread, not "0+".
+      this.unreadCapped = this.unread > 0 && !!page.unreadCapped;
       this.readSeq = this.unread ? (page.cursor ?? 0) : (page.messages.at(-1)?.seq ?? 0);
     }
     this.receive([...page.messages, ...this.#buffered], this.loaded);

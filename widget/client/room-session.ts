@@ -113,9 +113,9 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
   protected async open(): Promise<ClientAck<OpenResult>> {
     const ack = await this.conn.request('room:join', { room: this.room });
     if (!ack.ok) return ack;
-    const { presence, messages, hasMore, cursor, unread } = ack.data;
+    const { presence, messages, hasMore, cursor, unread, unreadCapped } = ack.data;
     if (!this.stopped) this.#setPresence(presence);
-    return { ok: true, data: { messages, hasMore, cursor, unread } };
+    return { ok: true, data: { messages, hasMore, cursor, unread, unreadCapped } };
   }
 
   protected get roomId(): string {
