@@ -25,6 +25,9 @@ export interface RateLimitOptions {
   joinsPerIp: RateLimitRule;
   /** Over the limit, typing events are dropped silently (they have no ack). */
   typingPerSocket: RateLimitRule;
+  /** `user:rename`: each one is announced to every room of the user. */
+  renamesPerUser: RateLimitRule;
+  renamesPerIp: RateLimitRule;
   /** Engine.IO handshakes, counted before any socket exists. */
   connectionsPerIp: RateLimitRule;
 }
@@ -38,6 +41,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   joinsPerSocket: { points: 20, durationMs: 10_000 },
   joinsPerIp: { points: 120, durationMs: 10_000 },
   typingPerSocket: { points: 20, durationMs: 10_000 },
+  renamesPerUser: { points: 5, durationMs: 60_000 },
+  renamesPerIp: { points: 30, durationMs: 60_000 },
   connectionsPerIp: { points: 30, durationMs: 60_000 },
 };
 
@@ -55,7 +60,7 @@ export function scaleRateLimits(rules: RateLimitOptions, factor: number): RateLi
   return Object.fromEntries(Object.entries(rules).map(([k, rule]) => [k, scale(rule)])) as unknown as RateLimitOptions;
 }
 
-export type RateLimitedAction = 'message' | 'join' | 'typing';
+export type RateLimitedAction = 'message' | 'join' | 'typing' | 'rename';
 
 /** Who is acting: each key has its own budget. */
 export interface ActorKeys {
@@ -108,6 +113,10 @@ export class RateLimits {
         ['ip', limiter('join-ip', rules.joinsPerIp)],
       ],
       typing: [['socket', limiter('typing-socket', rules.typingPerSocket)]],
+      rename: [
+        ['user', limiter('rename-user', rules.renamesPerUser)],
+        ['ip', limiter('rename-ip', rules.renamesPerIp)],
+      ],
     };
   }
 
