@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { addressKey } from './client-ip.js';
 
 /** `points` actions per `durationMs`; with `burst`, a few more are allowed now and then. */
 export interface RateLimitRule {
@@ -30,6 +31,10 @@ export interface RateLimitOptions {
   renamesPerIp: RateLimitRule;
   /** Engine.IO handshakes, counted before any socket exists. */
   connectionsPerIp: RateLimitRule;
+  /** Admin API requests of any kind. */
+  adminRequestsPerIp: RateLimitRule;
+  /** Admin API requests refused 401 (unknown credentials); once spent, every admin request from the address answers 429. */
+  adminAuthFailuresPerIp: RateLimitRule;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -44,6 +49,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   renamesPerUser: { points: 5, durationMs: 60_000 },
   renamesPerIp: { points: 30, durationMs: 60_000 },
   connectionsPerIp: { points: 30, durationMs: 60_000 },
+  adminRequestsPerIp: { points: 300, durationMs: 60_000 },
+  adminAuthFailuresPerIp: { points: 10, durationMs: 10 * 60_000 },
 };
 
 /**
@@ -66,6 +73,7 @@ export type RateLimitedAction = 'message' | 'join' | 'typing' | 'rename';
 export interface ActorKeys {
   socket: string;
   user: string;
+  /** The client's address; counted per IPv4 address or IPv6 /64 (`addressKey`). */
   ip: string;
 }
 
@@ -78,6 +86,8 @@ interface Limiter {
 export class RateLimits {
   private readonly events: Limiter;
   private readonly connections: Limiter;
+  private readonly adminRequests: Limiter;
+  private readonly adminAuthFailures: RateLimiterMemory | RateLimiterRedis;
   private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
   private readonly rules: RateLimitOptions;
   private readonly scaledBy = new Map<number, RateLimits>();
@@ -89,19 +99,22 @@ export class RateLimits {
     keyPrefix = '',
   ) {
     const rules = (this.rules = { ...DEFAULT_RATE_LIMITS, ...overrides });
+    const make = (part: string, points: number, durationMs: number): RateLimiterMemory | RateLimiterRedis => {
+      const key = keyPrefix + part;
+      const memory = new RateLimiterMemory({ keyPrefix: key, points, duration: durationMs / 1000 });
+      if (!cluster) return memory;
+      const redisKey = `${cluster.prefix}rl:${key}`;
+      return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix: redisKey, points, duration: durationMs / 1000, insuranceLimiter: memory });
+    };
     const limiter = (name: string, rule: RateLimitRule): Limiter => {
-      const make = (part: string, points: number, durationMs: number) => {
-        const key = keyPrefix + part;
-        const memory = new RateLimiterMemory({ keyPrefix: key, points, duration: durationMs / 1000 });
-        if (!cluster) return memory;
-        const redisKey = `${cluster.prefix}rl:${key}`;
-        return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix: redisKey, points, duration: durationMs / 1000, insuranceLimiter: memory });
-      };
       const main = make(name, rule.points, rule.durationMs);
       return rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main;
     };
     this.events = limiter('events', rules.eventsPerSocket);
     this.connections = limiter('connections', rules.connectionsPerIp);
+    this.adminRequests = limiter('admin', rules.adminRequestsPerIp);
+    // No burst: a spent budget stays spent for its window, and can be read without spending.
+    this.adminAuthFailures = make('admin-auth', rules.adminAuthFailuresPerIp.points, rules.adminAuthFailuresPerIp.durationMs);
     this.actions = {
       message: [
         ['socket', limiter('msg-socket', rules.messagesPerSocket)],
@@ -135,16 +148,31 @@ export class RateLimits {
 
   /** One more handshake from this address. */
   connection(ip: string): Promise<LimitResult> {
-    return take(this.connections, ip);
+    return take(this.connections, addressKey(ip));
   }
 
   /** One more `action` by this actor: every key's budget must allow it. */
   async action(action: RateLimitedAction, keys: ActorKeys): Promise<LimitResult> {
     for (const [key, rule] of this.actions[action]) {
-      const result = await take(rule, keys[key]);
+      const result = await take(rule, key === 'ip' ? addressKey(keys.ip) : keys[key]);
       if (!result.ok) return result;
     }
     return { ok: true };
+  }
+
+  /** One more admin API request from this address; refused too while its failed authentications are spent. */
+  async adminRequest(ip: string): Promise<LimitResult> {
+    const key = addressKey(ip);
+    const failures = await this.adminAuthFailures.get(key);
+    if (failures && failures.remainingPoints <= 0 && failures.msBeforeNext > 0) {
+      return { ok: false, retryAfterMs: Math.ceil(failures.msBeforeNext) };
+    }
+    return take(this.adminRequests, key);
+  }
+
+  /** An admin API request from this address had unknown credentials. */
+  async adminAuthFailed(ip: string): Promise<void> {
+    await take(this.adminAuthFailures, addressKey(ip));
   }
 }
 
