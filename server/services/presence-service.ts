@@ -92,33 +92,6 @@ export class PresenceService {
     await this.announceRename(site, user, previousName);
   }
 
-  private openRenameWindow(site: string, key: string, announced: string): void {
-    const timer = setTimeout(() => this.closeRenameWindow(site, key), RENAME_WINDOW_MS);
-    timer.unref();
-    this.renameWindows.set(key, { announced, timer });
-  }
-
-  private closeRenameWindow(site: string, key: string): void {
-    const window = this.renameWindows.get(key);
-    this.renameWindows.delete(key);
-    const latest = window?.latest;
-    if (!window || !latest || latest.name === window.announced) return;
-    // A burst that goes on keeps to one notice per window.
-    this.openRenameWindow(site, key, latest.name);
-    this.announceRename(site, latest, window.announced).catch((err: unknown) =>
-      this.logger.error('announcing rename failed', { site, userId: latest.id, err }),
-    );
-  }
-
-  private async announceRename(site: string, user: UserInfo, previousName: string): Promise<void> {
-    const rooms = await this.store.updateUser(site, user);
-    for (const room of rooms) {
-      const to = this.namespaceOf(site).to(roomChannel(room));
-      to.emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
-      to.emit('presence:update', await this.presence(site, room));
-    }
-  }
-
   async presence(site: string, room: string): Promise<PresenceUpdate> {
     return { room, ...(await this.store.snapshot(site, room, PRESENCE_LIST_MAX)) };
   }
@@ -144,6 +117,33 @@ export class PresenceService {
       for (const { site, room, userId } of (await this.store.reapDeadNodes?.()) ?? []) await this.completeLeave(site, room, userId);
     } catch (err) {
       this.logger.error('reaping dead nodes failed', { err });
+    }
+  }
+
+  private openRenameWindow(site: string, key: string, announced: string): void {
+    const timer = setTimeout(() => this.closeRenameWindow(site, key), RENAME_WINDOW_MS);
+    timer.unref();
+    this.renameWindows.set(key, { announced, timer });
+  }
+
+  private closeRenameWindow(site: string, key: string): void {
+    const window = this.renameWindows.get(key);
+    this.renameWindows.delete(key);
+    const latest = window?.latest;
+    if (!window || !latest || latest.name === window.announced) return;
+    // A burst that goes on keeps to one notice per window.
+    this.openRenameWindow(site, key, latest.name);
+    this.announceRename(site, latest, window.announced).catch((err: unknown) =>
+      this.logger.error('announcing rename failed', { site, userId: latest.id, err }),
+    );
+  }
+
+  private async announceRename(site: string, user: UserInfo, previousName: string): Promise<void> {
+    const rooms = await this.store.updateUser(site, user);
+    for (const room of rooms) {
+      const to = this.namespaceOf(site).to(roomChannel(room));
+      to.emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
+      to.emit('presence:update', await this.presence(site, room));
     }
   }
 

@@ -13,6 +13,7 @@ import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { SITE_QUERY_PARAM } from '../../protocol/index.js';
+import { addressKey, normaliseIp } from '../../server/security/client-ip.js';
 import { ALLOWED_ORIGIN, api, connectError, guestKey, startServer, tempDir } from './helpers.js';
 import type { Client } from './helpers.js';
 
@@ -142,4 +143,14 @@ test('the CLI: --trust-proxy alone is one hop, --trust-proxy <n> is n hops', asy
   const chain = (i: number) => `6.6.6.6, 7.7.7.7, 10.0.0.${i}`;
   assert.deepEqual(await failedLogins(oneHop, 11, chain), Array(11).fill(401), 'one hop: the rightmost entry, new each time');
   assert.deepEqual(await failedLogins(twoHops, 11, chain), [...Array(10).fill(401), 429], 'two hops: 7.7.7.7 every time');
+});
+
+test('address spellings: mapped forms, zones and /64 keys', () => {
+  assert.equal(normaliseIp('::FFFF:192.0.2.1'), '192.0.2.1');
+  assert.equal(normaliseIp('::ffff:c000:201'), '192.0.2.1');
+  assert.equal(normaliseIp('fe80::1%eth0'), 'fe80::1');
+  assert.equal(addressKey('2001:DB8:1:2:aaaa:bbbb:cccc:dddd'), '2001:db8:1:2::/64');
+  assert.equal(addressKey('2001:db8::1'), '2001:db8:0:0::/64');
+  assert.equal(addressKey('::ffff:192.0.2.1'), '192.0.2.1');
+  assert.equal(addressKey('::1'), '0:0:0:0::/64');
 });
