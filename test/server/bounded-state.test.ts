@@ -6,13 +6,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Manager } from 'socket.io-client';
-import { PacketType } from 'socket.io-parser';
 import type { UserId, UserInfo } from '../../protocol/index.js';
 import { SITE_QUERY_PARAM } from '../../protocol/index.js';
 import { DEFAULT_RATE_LIMITS, scaleRateLimits } from '../../server/index.js';
 import { MemoryPresence } from '../../server/presence/memory-presence.js';
 import { SITE_CACHE_MAX } from '../../server/services/sites.js';
 import { ALLOWED_ORIGIN, api, connect, guestKey, startServer } from './helpers.js';
+
+/** Socket.IO packet types (socket.io-parser's `PacketType`, which is not a dependency of ours). */
+type PacketType = NonNullable<Parameters<Manager['_packet']>[0]['type']>;
+const CONNECT = 0 as PacketType;
+const CONNECT_ERROR = 4 as PacketType;
 
 test('50,000 CONNECTs to unknown namespaces on one WebSocket leave the site cache within its bound', { timeout: 120_000 }, async (t) => {
   // Every limit raised (per-connection namespace connects included): what is proven is the cache's bound.
@@ -31,11 +35,11 @@ test('50,000 CONNECTs to unknown namespaces on one WebSocket leave the site cach
   let refused = 0;
   const allRefused = new Promise<void>((resolve) => {
     manager.on('packet', (packet) => {
-      if (packet.type === PacketType.CONNECT_ERROR && ++refused === total) resolve();
+      if (packet.type === CONNECT_ERROR && ++refused === total) resolve();
     });
   });
   for (let i = 0; i < total; i++) {
-    manager._packet({ type: PacketType.CONNECT, nsp: `/s/nowhere-${i}` });
+    manager._packet({ type: CONNECT, nsp: `/s/nowhere-${i}` });
     // Let the socket drain now and then instead of queueing 50,000 frames at once.
     if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
   }
@@ -94,7 +98,7 @@ test('a room that empties leaves no presence state behind', async (t) => {
   const presence = new WatchedPresence();
   const { url } = await startServer(t, { presence });
   const users = await Promise.all([0, 1].map(() => connect(t, url, { guestKey: guestKey() })));
-  for (const { socket } of users) await socket.emitWithAck('room:join', { room: `room-${0}` });
+  for (const { socket } of users) await socket.emitWithAck('room:join', { room: 'room-0' });
   const before = (await presence.snapshot('demo', 'room-0', 10)).version;
   assert.ok(presence.size > 0);
 
