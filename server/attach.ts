@@ -19,6 +19,7 @@ import { DEFAULT_WIDGET_BUNDLE } from './paths.js';
 import { MemoryPresence } from './presence/memory-presence.js';
 import type { PresenceStore } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
+import { proxyHops as toProxyHops } from './security/client-ip.js';
 import { handshakeGuard } from './security/handshake-guard.js';
 import { RateLimits } from './security/rate-limits.js';
 import type { RateLimitOptions } from './security/rate-limits.js';
@@ -52,8 +53,13 @@ export interface AttachOptions {
   app?: Express;
   /** Overrides of `DEFAULT_RATE_LIMITS` (a benchmark raises them; tests lower them). */
   rateLimits?: Partial<RateLimitOptions>;
-  /** Behind a reverse proxy: take the client's address from `X-Forwarded-For`. Default false. */
-  trustProxy?: boolean;
+  /**
+   * Behind reverse proxies: how many (as Express counts `trust proxy` hops);
+   * the client's address is the `X-Forwarded-For` entry that many from the
+   * right. `true` is 1 hop. Also set as Express's `trust proxy` on `app`, so
+   * `req.ip` and `req.secure` agree. Default 0: the header is ignored.
+   */
+  trustProxy?: number | boolean;
   /** Bearer token of the server admin for `/api/sites…`; without one, site management over HTTP is off (403). */
   adminToken?: string;
   /**
@@ -111,7 +117,8 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   const limits = new RateLimits(options.rateLimits, cluster && limiterRedis && { redis: limiterRedis, prefix: cluster.prefix });
   const clusterPresence = cluster && !options.presence ? new RedisPresence(cluster.redis, cluster.prefix) : undefined;
   const metrics = new EdgeMetrics();
-  const trustProxy = options.trustProxy ?? false;
+  const proxyHops = toProxyHops(options.trustProxy);
+  if (options.trustProxy !== undefined) options.app?.set('trust proxy', proxyHops);
   const ready = Promise.all([sites.ensureDemoSite(), clusterPresence?.start()]).then(() => undefined);
   let stopRetention: (() => void) | undefined;
   void ready.then(() => (stopRetention = startRetention(store, logger)));
@@ -126,7 +133,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     cleanupEmptyChildNamespaces: true,
     // Not needed: the widget loads socket.io-client from its own bundle.
     serveClient: false,
-    allowRequest: handshakeGuard({ sites, limits, metrics, logger, trustProxy, ready }),
+    allowRequest: handshakeGuard({ sites, limits, metrics, logger, proxyHops, ready }),
   });
 
   // Bound once the namespaces are mounted; services only call it later.
@@ -149,10 +156,10 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     ),
   };
 
-  mounted.namespaceOf = mountSiteNamespaces({ io, sites, ready, services, limits, metrics, trustProxy, logger });
+  mounted.namespaceOf = mountSiteNamespaces({ io, sites, ready, services, limits, metrics, proxyHops, logger });
 
   const routes = widgetRoutes(options.widgetBundle ?? DEFAULT_WIDGET_BUNDLE);
-  routes.use('/api', adminApi({ services, adminToken: options.adminToken, logger }));
+  routes.use('/api', adminApi({ services, adminToken: options.adminToken, limits, proxyHops, logger }));
   options.app?.use(routes);
 
   return {

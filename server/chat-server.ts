@@ -14,6 +14,7 @@ import { homePage } from './http/home-page.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { EdgeMetrics } from './metrics.js';
 import { DEFAULT_DEMO_DIR } from './paths.js';
+import type { SiteRegistry } from './services/sites.js';
 import type { ChatIo } from './socket-types.js';
 import type { ChatStore } from './storage/store.js';
 
@@ -35,6 +36,7 @@ export interface ChatServer {
   io: ChatIo;
   httpServer: HttpServer;
   store: ChatStore;
+  sites: SiteRegistry;
   /** What the edge refused so far (unknown events, invalid payloads, rate limits, handshakes). */
   metrics: EdgeMetrics;
   /** Starts both listeners; answers the public URLs. */
@@ -62,6 +64,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     io: chat.io,
     httpServer,
     store: chat.store,
+    sites: chat.sites,
     metrics: chat.metrics,
 
     async listen() {

@@ -30,8 +30,9 @@ Options (each also read from the environment variable shown):
                       default http://<host>:<port>)
   --admin-token <t>   Bearer token of the admin API's site management
                       (CHAT_ROOM_ADMIN_TOKEN; without one it answers 403)
-  --trust-proxy       Take client addresses from X-Forwarded-For (behind a proxy)
-                      (CHAT_ROOM_TRUST_PROXY=1)
+  --trust-proxy [hops]  Behind this many reverse proxies (default 1 when given):
+                      the client's address is the X-Forwarded-For entry that
+                      many from the right (CHAT_ROOM_TRUST_PROXY=<hops>)
   --database-url <url>  Keep everything in PostgreSQL instead of SQLite (DATABASE_URL)
   --db-schema <name>  PostgreSQL schema to use (CHAT_ROOM_DB_SCHEMA, default: the
                       connection's search path)
@@ -56,6 +57,18 @@ function port(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+function hops(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new UsageError(`${name} must be a number of proxy hops (0-100), got "${value}"`);
+  return n;
+}
+
+/** `--trust-proxy` without a number means one hop (it took none before hops were counted). */
+function withProxyHops(args: string[]): string[] {
+  return args.map((arg, i) => (arg === '--trust-proxy' && !/^\d+$/.test(args[i + 1] ?? '') ? '--trust-proxy=1' : arg));
+}
+
 function positive(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
@@ -73,6 +86,7 @@ async function main(): Promise<void> {
     return;
   }
   const { values } = parseArgs({
+    args: withProxyHops(process.argv.slice(2)),
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
@@ -81,7 +95,7 @@ async function main(): Promise<void> {
       'no-demo': { type: 'boolean' },
       'public-url': { type: 'string' },
       'admin-token': { type: 'string' },
-      'trust-proxy': { type: 'boolean' },
+      'trust-proxy': { type: 'string' },
       'rate-limit-scale': { type: 'string' },
       'database-url': { type: 'string' },
       'db-schema': { type: 'string' },
@@ -133,7 +147,7 @@ async function main(): Promise<void> {
     demoPort,
     publicUrl: values['public-url'] ?? env.CHAT_ROOM_PUBLIC_URL,
     adminToken: values['admin-token'] ?? (env.CHAT_ROOM_ADMIN_TOKEN || undefined),
-    trustProxy: values['trust-proxy'] ?? env.CHAT_ROOM_TRUST_PROXY === '1',
+    trustProxy: hops(values['trust-proxy'], '--trust-proxy') ?? hops(env.CHAT_ROOM_TRUST_PROXY, 'CHAT_ROOM_TRUST_PROXY') ?? 0,
     ...(scale === undefined ? {} : { rateLimits: scaleRateLimits(DEFAULT_RATE_LIMITS, scale) }),
     logger,
   });

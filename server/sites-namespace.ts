@@ -48,8 +48,8 @@ export interface SiteNamespacesDeps {
   services: Services;
   limits: RateLimits;
   metrics: EdgeMetrics;
-  /** Read the client's address from `X-Forwarded-For` (behind a reverse proxy). */
-  trustProxy: boolean;
+  /** Trusted proxy hops in front of the server (see `clientIp`). */
+  proxyHops: number;
   logger: Logger;
 }
 
@@ -61,7 +61,7 @@ export interface SiteNamespacesDeps {
 export type NamespaceOf = (site: string) => ChatNamespace;
 
 export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
-  const { io, sites, ready, services, limits, metrics, trustProxy, logger } = deps;
+  const { io, sites, ready, services, limits, metrics, proxyHops, logger } = deps;
   // The default namespace serves nothing: refuse it like any unknown one.
   io.of('/').use((_socket, next) => next(refusal(ErrorCode.UnknownSite, 'connect to /s/<siteId>')));
 
@@ -78,7 +78,7 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
   });
 
   parent.use((socket, next) => {
-    admit(socket, sites, services, trustProxy).then(
+    admit(socket, sites, services, proxyHops).then(
       () => next(),
       (err: unknown) => {
         if (isRefusal(err)) {
@@ -143,7 +143,7 @@ const handshakeRenames = new WeakMap<ChatSocket, Renamed>();
  * applied when valid and free), refuses banned users and addresses; fills
  * `socket.data`.
  */
-async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services, trustProxy: boolean): Promise<void> {
+async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services, proxyHops: number): Promise<void> {
   const siteId = SITE_NAMESPACE_PATTERN.exec(socket.nsp.name)?.[1];
   const site = siteId === undefined ? undefined : await sites.get(siteId);
   if (!site) throw refusal(ErrorCode.UnknownSite, 'no such site');
@@ -156,7 +156,7 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
   }
   // `auth` is whatever the client sent: read each field for its type.
   const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
-  const ip = clientIp(socket.request, trustProxy);
+  const ip = clientIp(socket.request, proxyHops);
 
   let user: UserInfo;
   let role: UserRole = 'member';

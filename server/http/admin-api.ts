@@ -16,15 +16,20 @@
  *   DELETE /api/sites/:id/users/:userId                 site    erase a user
  *
  * "admin" is the server admin token; "site" is the admin token or that site's
- * secret. Errors answer `{ error: { code, message } }`.
+ * secret. Errors answer `{ error: { code, message } }`. Requests are limited
+ * per address, and an address whose credentials were refused too often is
+ * answered 429 (with `Retry-After`) for a while, whatever it sends.
  */
+import { isIP } from 'node:net';
 import express, { Router } from 'express';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import * as v from 'valibot';
 import { SITE_ID_PATTERN } from '../../protocol/index.js';
 import type { Services } from '../handlers/context.js';
 import type { Logger } from '../logger.js';
+import { clientIp } from '../security/client-ip.js';
 import { isOriginPattern } from '../security/origin.js';
+import type { RateLimits } from '../security/rate-limits.js';
 import type { Site } from '../storage/store.js';
 import { ROOM_POLICIES } from '../storage/store.js';
 import { isRoomName } from '../validate.js';
@@ -37,8 +42,14 @@ const MAX_BAN_MS = 10 * 365 * 24 * 3600 * 1000;
 export interface AdminApiDeps {
   services: Services;
   adminToken: string | undefined;
+  limits: RateLimits;
+  /** Trusted proxy hops in front of the server (see `clientIp`). */
+  proxyHops: number;
   logger: Logger;
 }
+
+/** Longest path parameter read (room names have their own rule; site ids theirs). */
+const MAX_PARAM_LENGTH = 128;
 
 const origin = v.pipe(v.string(), v.maxLength(200), v.check(isOriginPattern, 'origins must be origins such as https://example.com or http://localhost:*'));
 const roomName = v.pipe(v.string(), v.check(isRoomName, 'not a valid room name'));
@@ -58,7 +69,7 @@ const newSiteSchema = v.object({
 const banSchema = v.pipe(
   v.object({
     userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
-    ip: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+    ip: v.optional(v.pipe(v.string(), v.maxLength(64), v.check((ip) => isIP(ip) !== 0, 'ip must be an IPv4 or IPv6 address'))),
     kind: v.picklist(['ban', 'mute']),
     durationMs: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(MAX_BAN_MS)),
     reason: v.optional(v.pipe(v.string(), v.maxLength(200))),
@@ -75,11 +86,6 @@ function sendError(res: Response, status: number, code: string, message: string)
   res.status(status).json({ error: { code, message } });
 }
 
-function refuse(res: Response, auth: Extract<AdminAuth, { ok: false }>): void {
-  if (auth.status === 401) res.set('WWW-Authenticate', 'Bearer');
-  sendError(res, auth.status, auth.code, auth.message);
-}
-
 function parseBody<T extends v.GenericSchema>(schema: T, req: Request, res: Response): v.InferOutput<T> | undefined {
   const result = v.safeParse(schema, req.body, { abortEarly: true });
   if (result.success) return result.output;
@@ -89,19 +95,42 @@ function parseBody<T extends v.GenericSchema>(schema: T, req: Request, res: Resp
   return undefined;
 }
 
-export function adminApi({ services, adminToken, logger }: AdminApiDeps): Router {
+export function adminApi({ services, adminToken, limits, proxyHops, logger }: AdminApiDeps): Router {
   const { sites, moderation, presence } = services;
   const router = Router();
+  // Counted before anything is read, the body included.
+  router.use(async (req, res, next) => {
+    const allowed = await limits.adminRequest(clientIp(req, proxyHops));
+    if (allowed.ok) return next();
+    res.set('Retry-After', String(Math.ceil(allowed.retryAfterMs / 1000)));
+    sendError(res, 429, 'rate_limited', 'too many requests from this address');
+  });
   router.use(express.json({ limit: BODY_LIMIT }));
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
 
+  for (const param of ['room', 'messageId', 'banId', 'userId']) {
+    router.param(param, (_req, res, next, value: string) => {
+      if (value.length > MAX_PARAM_LENGTH) return sendError(res, 400, 'invalid_payload', `${param} is too long`);
+      if (param === 'room' && !isRoomName(value)) return sendError(res, 400, 'invalid_room', 'not a valid room name');
+      next();
+    });
+  }
+
+  /** Answers a refusal; unknown credentials count against the caller's address. */
+  const refuse = async (req: Request, res: Response, auth: Extract<AdminAuth, { ok: false }>): Promise<void> => {
+    if (auth.status === 401) {
+      await limits.adminAuthFailed(clientIp(req, proxyHops));
+      res.set('WWW-Authenticate', 'Bearer');
+    }
+    sendError(res, auth.status, auth.code, auth.message);
+  };
   /** Runs `handle` when the caller is the server admin. */
   const asAdmin = (handle: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
     const auth = await authorizeAdmin(req, adminToken, sites);
-    if (!auth.ok) return refuse(res, auth);
+    if (!auth.ok) return refuse(req, res, auth);
     await handle(req, res);
   };
   /** Runs `handle` when the caller may moderate the site `:id`. */
@@ -109,7 +138,7 @@ export function adminApi({ services, adminToken, logger }: AdminApiDeps): Router
     (handle: (site: Site, req: Request<Record<string, string>>, res: Response) => Promise<void>) =>
     async (req: Request<Record<string, string>>, res: Response) => {
       const auth = await authorizeSite(req, req.params.id!, adminToken, sites);
-      if (!auth.ok) return refuse(res, auth);
+      if (!auth.ok) return refuse(req, res, auth);
       await handle(auth.site!, req, res);
     };
 

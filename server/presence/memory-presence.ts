@@ -1,5 +1,6 @@
 /** Presence kept in this process's memory: right for a single server. */
 import type { UserId, UserInfo } from '../../protocol/index.js';
+import { firstVersion } from './presence.js';
 import type { PresenceSnapshot, PresenceStore } from './presence.js';
 
 interface Member {
@@ -12,6 +13,11 @@ export class MemoryPresence implements PresenceStore {
   private readonly members = new Map<string, Map<UserId, Member>>();
   /** `site\0room` → how many times its members changed. */
   private readonly versions = new Map<string, number>();
+
+  /** Rooms with state kept (members or a version). */
+  get size(): number {
+    return new Set([...this.members.keys(), ...this.versions.keys()]).size;
+  }
 
   async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }> {
     const key = roomKey(site, room);
@@ -42,7 +48,11 @@ export class MemoryPresence implements PresenceStore {
     if (!members || !member || member.sockets.size > 0) return undefined;
     members.delete(userId);
     this.bump(key);
-    if (members.size === 0) this.members.delete(key);
+    if (members.size === 0) {
+      // An empty room keeps nothing: a stranger can name any number of rooms.
+      this.members.delete(key);
+      this.versions.delete(key);
+    }
     return member.user;
   }
 
@@ -76,7 +86,7 @@ export class MemoryPresence implements PresenceStore {
   }
 
   private bump(key: string): void {
-    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+    this.versions.set(key, (this.versions.get(key) ?? firstVersion()) + 1);
   }
 }
 

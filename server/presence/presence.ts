@@ -37,3 +37,13 @@ export interface PresenceStore {
   /** Cluster stores: forgets the sockets of dead nodes and answers the members who have none left in a room. */
   reapDeadNodes?(): Promise<DepartedMember[]>;
 }
+
+/**
+ * Where the version of a room starts when it gets its first member. An empty
+ * room is forgotten, so it starts again later: above the versions it had
+ * before (up to a thousand changes a millisecond), since a client keeps the
+ * highest version it saw.
+ */
+export function firstVersion(): number {
+  return Date.now() * 1000;
+}

@@ -6,7 +6,7 @@
  * service's reaping interval (2 s): 8 s.
  *
  * Keys (all under `prefix`): `pres:<site>:<room>:m` hash of members
- * (user id → profile), `pres:<site>:<room>:v` its version, `pres:<site>:<room>:s:<user>` set of that member's
+ * (user id → profile), `pres:<site>:<room>:v` its version (deleted with the last member), `pres:<site>:<room>:s:<user>` set of that member's
  * sockets (`<node>/<socket>`), `pres:<site>:rooms` rooms with members,
  * `pres:<site>:u:<user>` rooms of a user, `node:<id>` heartbeat,
  * `node:<id>:s` the node's socket entries, `nodes` known nodes.
@@ -14,22 +14,38 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { UserId, UserInfo } from '../../protocol/index.js';
+import { firstVersion } from './presence.js';
 import type { DepartedMember, PresenceSnapshot, PresenceStore } from './presence.js';
 
 /** A node that has not refreshed its heartbeat for this long is dead (the presence service looks every 2 s). */
 export const NODE_TTL_MS = 6000;
 const HEARTBEAT_MS = 2000;
 
-/** Removes the member when none of their sockets is left; answers the profile removed. */
+/**
+ * Removes the member when none of their sockets is left; answers the profile
+ * removed. The last member takes the room's version with it: an empty room
+ * keeps no key (its other keys are emptied sets and hashes, which Redis drops).
+ */
 const REMOVE_IF_IDLE = `
 if redis.call('SCARD', KEYS[1]) > 0 then return false end
 local user = redis.call('HGET', KEYS[2], ARGV[1])
 if not user then return false end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[2])
-if redis.call('HLEN', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
-redis.call('INCR', KEYS[5])
+if redis.call('HLEN', KEYS[2]) == 0 then
+  redis.call('SREM', KEYS[4], ARGV[2])
+  redis.call('DEL', KEYS[5])
+else
+  redis.call('INCR', KEYS[5])
+end
 return user`;
+
+/** Replaces a member's profile if they are still a member (no version key for a room they left). */
+const UPDATE_IF_MEMBER = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('INCR', KEYS[2])
+return 1`;
 
 export class RedisPresence implements PresenceStore {
   readonly nodeId = randomUUID();
@@ -65,6 +81,7 @@ export class RedisPresence implements PresenceStore {
       .sadd(k.rooms, room)
       .sadd(k.userRooms, room)
       .sadd(this.#key(`node:${this.nodeId}:s`), entry(site, room, user.id, this.#socket(socketId)))
+      .set(k.version, firstVersion(), 'NX')
       .incr(k.version)
       .exec();
     return { wasMember: result?.[0]?.[1] === 1 };
@@ -94,11 +111,8 @@ export class RedisPresence implements PresenceStore {
     const profile = JSON.stringify(user);
     const kept: string[] = [];
     for (const room of rooms) {
-      const members = this.#roomKeys(site, room, user.id).members;
-      if (await this.#redis.hexists(members, user.id)) {
-        await this.#redis.multi().hset(members, user.id, profile).incr(this.#roomKeys(site, room, user.id).version).exec();
-        kept.push(room);
-      }
+      const k = this.#roomKeys(site, room, user.id);
+      if (await this.#redis.eval(UPDATE_IF_MEMBER, 2, k.members, k.version, user.id, profile)) kept.push(room);
     }
     return kept;
   }

@@ -32,6 +32,7 @@ const ACTIONS: Partial<Record<ClientEvent, RateLimitedAction>> = {
   'dm:send': 'message',
   'room:join': 'join',
   'typing:set': 'typing',
+  'user:rename': 'rename',
 };
 
 /** Fire-and-forget events; every other one must come with an ack. */

@@ -29,7 +29,8 @@ export interface HandshakeGuardDeps {
   limits: RateLimits;
   metrics: EdgeMetrics;
   logger: Logger;
-  trustProxy: boolean;
+  /** Trusted proxy hops (see `clientIp`). */
+  proxyHops: number;
   /** Handshakes wait for it instead of racing the creation of the `demo` site. */
   ready: Promise<void>;
 }
@@ -53,10 +54,10 @@ export function handshakeGuard(deps: HandshakeGuardDeps): AllowRequest {
   };
 }
 
-async function refusal(req: IncomingMessage, { sites, limits, trustProxy, ready }: HandshakeGuardDeps): Promise<ErrorCode | undefined> {
+async function refusal(req: IncomingMessage, { sites, limits, proxyHops, ready }: HandshakeGuardDeps): Promise<ErrorCode | undefined> {
   await ready;
   // Counted first: a flood of refused handshakes is still a flood.
-  if (!(await limits.connection(clientIp(req, trustProxy))).ok) return ErrorCode.RateLimited;
+  if (!(await limits.connection(clientIp(req, proxyHops))).ok) return ErrorCode.RateLimited;
   const siteId = new URL(req.url ?? '/', 'http://localhost').searchParams.get(SITE_QUERY_PARAM);
   const origin = req.headers.origin;
   if (siteId !== null) {

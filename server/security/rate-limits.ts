@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { addressKey } from './client-ip.js';
 
 /** `points` actions per `durationMs`; with `burst`, a few more are allowed now and then. */
 export interface RateLimitRule {
@@ -25,8 +26,15 @@ export interface RateLimitOptions {
   joinsPerIp: RateLimitRule;
   /** Over the limit, typing events are dropped silently (they have no ack). */
   typingPerSocket: RateLimitRule;
+  /** `user:rename`: each one is announced to every room of the user. */
+  renamesPerUser: RateLimitRule;
+  renamesPerIp: RateLimitRule;
   /** Engine.IO handshakes, counted before any socket exists. */
   connectionsPerIp: RateLimitRule;
+  /** Admin API requests of any kind. */
+  adminRequestsPerIp: RateLimitRule;
+  /** Admin API requests refused 401 (unknown credentials); once spent, every admin request from the address answers 429. */
+  adminAuthFailuresPerIp: RateLimitRule;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -38,7 +46,11 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   joinsPerSocket: { points: 20, durationMs: 10_000 },
   joinsPerIp: { points: 120, durationMs: 10_000 },
   typingPerSocket: { points: 20, durationMs: 10_000 },
+  renamesPerUser: { points: 5, durationMs: 60_000 },
+  renamesPerIp: { points: 30, durationMs: 60_000 },
   connectionsPerIp: { points: 30, durationMs: 60_000 },
+  adminRequestsPerIp: { points: 300, durationMs: 60_000 },
+  adminAuthFailuresPerIp: { points: 10, durationMs: 10 * 60_000 },
 };
 
 /**
@@ -55,12 +67,13 @@ export function scaleRateLimits(rules: RateLimitOptions, factor: number): RateLi
   return Object.fromEntries(Object.entries(rules).map(([k, rule]) => [k, scale(rule)])) as unknown as RateLimitOptions;
 }
 
-export type RateLimitedAction = 'message' | 'join' | 'typing';
+export type RateLimitedAction = 'message' | 'join' | 'typing' | 'rename';
 
 /** Who is acting: each key has its own budget. */
 export interface ActorKeys {
   socket: string;
   user: string;
+  /** The client's address; counted per IPv4 address or IPv6 /64 (`addressKey`). */
   ip: string;
 }
 
@@ -73,6 +86,8 @@ interface Limiter {
 export class RateLimits {
   private readonly events: Limiter;
   private readonly connections: Limiter;
+  private readonly adminRequests: Limiter;
+  private readonly adminAuthFailures: RateLimiterMemory | RateLimiterRedis;
   private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
   private readonly rules: RateLimitOptions;
   private readonly scaledBy = new Map<number, RateLimits>();
@@ -84,19 +99,22 @@ export class RateLimits {
     keyPrefix = '',
   ) {
     const rules = (this.rules = { ...DEFAULT_RATE_LIMITS, ...overrides });
+    const make = (part: string, points: number, durationMs: number): RateLimiterMemory | RateLimiterRedis => {
+      const key = keyPrefix + part;
+      const memory = new RateLimiterMemory({ keyPrefix: key, points, duration: durationMs / 1000 });
+      if (!cluster) return memory;
+      const redisKey = `${cluster.prefix}rl:${key}`;
+      return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix: redisKey, points, duration: durationMs / 1000, insuranceLimiter: memory });
+    };
     const limiter = (name: string, rule: RateLimitRule): Limiter => {
-      const make = (part: string, points: number, durationMs: number) => {
-        const key = keyPrefix + part;
-        const memory = new RateLimiterMemory({ keyPrefix: key, points, duration: durationMs / 1000 });
-        if (!cluster) return memory;
-        const redisKey = `${cluster.prefix}rl:${key}`;
-        return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix: redisKey, points, duration: durationMs / 1000, insuranceLimiter: memory });
-      };
       const main = make(name, rule.points, rule.durationMs);
       return rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main;
     };
     this.events = limiter('events', rules.eventsPerSocket);
     this.connections = limiter('connections', rules.connectionsPerIp);
+    this.adminRequests = limiter('admin', rules.adminRequestsPerIp);
+    // No burst: a spent budget stays spent for its window, and can be read without spending.
+    this.adminAuthFailures = make('admin-auth', rules.adminAuthFailuresPerIp.points, rules.adminAuthFailuresPerIp.durationMs);
     this.actions = {
       message: [
         ['socket', limiter('msg-socket', rules.messagesPerSocket)],
@@ -108,6 +126,10 @@ export class RateLimits {
         ['ip', limiter('join-ip', rules.joinsPerIp)],
       ],
       typing: [['socket', limiter('typing-socket', rules.typingPerSocket)]],
+      rename: [
+        ['user', limiter('rename-user', rules.renamesPerUser)],
+        ['ip', limiter('rename-ip', rules.renamesPerIp)],
+      ],
     };
   }
 
@@ -126,16 +148,31 @@ export class RateLimits {
 
   /** One more handshake from this address. */
   connection(ip: string): Promise<LimitResult> {
-    return take(this.connections, ip);
+    return take(this.connections, addressKey(ip));
   }
 
   /** One more `action` by this actor: every key's budget must allow it. */
   async action(action: RateLimitedAction, keys: ActorKeys): Promise<LimitResult> {
     for (const [key, rule] of this.actions[action]) {
-      const result = await take(rule, keys[key]);
+      const result = await take(rule, key === 'ip' ? addressKey(keys.ip) : keys[key]);
       if (!result.ok) return result;
     }
     return { ok: true };
+  }
+
+  /** One more admin API request from this address; refused too while its failed authentications are spent. */
+  async adminRequest(ip: string): Promise<LimitResult> {
+    const key = addressKey(ip);
+    const failures = await this.adminAuthFailures.get(key);
+    if (failures && failures.remainingPoints <= 0 && failures.msBeforeNext > 0) {
+      return { ok: false, retryAfterMs: Math.ceil(failures.msBeforeNext) };
+    }
+    return take(this.adminRequests, key);
+  }
+
+  /** An admin API request from this address had unknown credentials. */
+  async adminAuthFailed(ip: string): Promise<void> {
+    await take(this.adminAuthFailures, addressKey(ip));
   }
 }
 

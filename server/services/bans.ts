@@ -6,6 +6,7 @@
  * `CACHE_TTL_MS`.
  */
 import type { BanInfo, BanKind, UserId } from '../../protocol/index.js';
+import { normaliseIp } from '../security/client-ip.js';
 import type { BanDraft, ChatStore } from '../storage/store.js';
 
 const CACHE_TTL_MS = 5000;
@@ -41,9 +42,11 @@ export class BanService {
    */
   async find(site: string, kinds: readonly BanKind[], userId: UserId, ip: string): Promise<BanInfo | undefined> {
     let found: BanInfo | undefined;
+    const address = normaliseIp(ip);
     for (const ban of await this.active(site)) {
       if (!kinds.includes(ban.kind)) continue;
-      if (ban.userId !== userId && ban.ip !== ip) continue;
+      // Bans stored before addresses were normalised may hold `::ffff:1.2.3.4`.
+      if (ban.userId !== userId && (ban.ip === undefined || normaliseIp(ban.ip) !== address)) continue;
       if (!found || ban.until > found.until) found = ban;
     }
     return found;

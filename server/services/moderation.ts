@@ -5,6 +5,7 @@
  */
 import { DIRECT_ROOM_PREFIX, ErrorCode } from '../../protocol/index.js';
 import type { Ack, BanInfo, BanKind, EraseResult, MessageDeleted, UserExport, UserId } from '../../protocol/index.js';
+import { normaliseIp } from '../security/client-ip.js';
 import { roomChannel, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
 import type { ChatStore } from '../storage/store.js';
@@ -41,7 +42,7 @@ export class ModerationService {
     const now = Date.now();
     const draft: Omit<BanInfo, 'id'> = { kind: request.kind, until: now + request.durationMs, created: now };
     if (request.userId !== undefined) draft.userId = request.userId;
-    if (request.ip !== undefined) draft.ip = request.ip;
+    if (request.ip !== undefined) draft.ip = normaliseIp(request.ip);
     if (request.reason !== undefined) draft.reason = request.reason;
     const ban = await this.bans.add(site, draft);
     if (ban.kind === 'ban') {

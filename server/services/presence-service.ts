@@ -16,8 +16,25 @@ export type NamespaceLookup = (site: string) => ChatNamespace;
 /** How often a cluster store is asked for members of dead nodes. */
 const REAP_INTERVAL_MS = 2000;
 
+/**
+ * A rename is announced at once; further renames of that user within this
+ * window reach the rooms as one notice at its end (the name announced before
+ * → the latest), so a burst of renames cannot flood a room.
+ */
+export const RENAME_WINDOW_MS = 1000;
+
+interface RenameWindow {
+  /** The name the rooms were last told. */
+  announced: string;
+  /** The newest profile, when renamed again within the window. */
+  latest?: UserInfo;
+  timer: NodeJS.Timeout;
+}
+
 export class PresenceService {
   private readonly pendingLeaves = new Map<string, NodeJS.Timeout>();
+  /** `site\0userId` → the user's open rename window. */
+  private readonly renameWindows = new Map<string, RenameWindow>();
   private readonly reaper: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -62,14 +79,17 @@ export class PresenceService {
     this.pendingLeaves.set(key, timer);
   }
 
-  /** The user's name changed: tell every room they are in. */
+  /** The user's name changed: tell every room they are in, at once or at the end of their rename window. */
   async renamed(site: string, user: UserInfo, previousName: string): Promise<void> {
-    const rooms = await this.store.updateUser(site, user);
-    for (const room of rooms) {
-      const to = this.namespaceOf(site).to(roomChannel(room));
-      to.emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
-      to.emit('presence:update', await this.presence(site, room));
+    if (this.closed) return;
+    const key = `${site}\0${user.id}`;
+    const window = this.renameWindows.get(key);
+    if (window) {
+      window.latest = user;
+      return;
     }
+    this.openRenameWindow(site, key, user.name);
+    await this.announceRename(site, user, previousName);
   }
 
   async presence(site: string, room: string): Promise<PresenceUpdate> {
@@ -87,6 +107,8 @@ export class PresenceService {
     clearInterval(this.reaper);
     for (const timer of this.pendingLeaves.values()) clearTimeout(timer);
     this.pendingLeaves.clear();
+    for (const { timer } of this.renameWindows.values()) clearTimeout(timer);
+    this.renameWindows.clear();
   }
 
   /** Members whose node died left without a disconnect: announce them gone (their grace is long over). */
@@ -95,6 +117,33 @@ export class PresenceService {
       for (const { site, room, userId } of (await this.store.reapDeadNodes?.()) ?? []) await this.completeLeave(site, room, userId);
     } catch (err) {
       this.logger.error('reaping dead nodes failed', { err });
+    }
+  }
+
+  private openRenameWindow(site: string, key: string, announced: string): void {
+    const timer = setTimeout(() => this.closeRenameWindow(site, key), RENAME_WINDOW_MS);
+    timer.unref();
+    this.renameWindows.set(key, { announced, timer });
+  }
+
+  private closeRenameWindow(site: string, key: string): void {
+    const window = this.renameWindows.get(key);
+    this.renameWindows.delete(key);
+    const latest = window?.latest;
+    if (!window || !latest || latest.name === window.announced) return;
+    // A burst that goes on keeps to one notice per window.
+    this.openRenameWindow(site, key, latest.name);
+    this.announceRename(site, latest, window.announced).catch((err: unknown) =>
+      this.logger.error('announcing rename failed', { site, userId: latest.id, err }),
+    );
+  }
+
+  private async announceRename(site: string, user: UserInfo, previousName: string): Promise<void> {
+    const rooms = await this.store.updateUser(site, user);
+    for (const room of rooms) {
+      const to = this.namespaceOf(site).to(roomChannel(room));
+      to.emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
+      to.emit('presence:update', await this.presence(site, room));
     }
   }
 

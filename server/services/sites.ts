@@ -5,7 +5,9 @@
  * writes the database from another process, reach a running server.
  */
 import { randomBytes } from 'node:crypto';
+import { SITE_ID_PATTERN } from '../../protocol/index.js';
 import type { ChatStore, RoomPolicy, Site } from '../storage/store.js';
+import { BoundedCache } from './bounded-cache.js';
 
 export const DEMO_SITE_ID = 'demo';
 
@@ -14,6 +16,16 @@ export const DEMO_SITE_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'h
 
 /** How long a site read from the store is trusted before it is read again. */
 const CACHE_TTL_MS = 5000;
+
+/**
+ * Known sites cached at most (more are read from the store each time), and
+ * unknown ids remembered at most (briefly, so a repeated typo does not reach
+ * the store each time; a flood of made-up ids cannot push known sites out).
+ */
+const KNOWN_SITES_CACHED = 1000;
+const UNKNOWN_IDS_CACHED = 200;
+/** The most entries the site cache ever holds, whatever ids strangers send. */
+export const SITE_CACHE_MAX = KNOWN_SITES_CACHED + UNKNOWN_IDS_CACHED;
 
 /** What creating a site needs; everything else gets a default. */
 export interface NewSite {
@@ -52,16 +64,25 @@ export function siteRecord(fields: NewSite): Site {
 }
 
 export class SiteRegistry {
-  private readonly cache = new Map<string, { site: Site | undefined; expires: number }>();
+  private readonly known = new BoundedCache<string, Site>(KNOWN_SITES_CACHED, CACHE_TTL_MS);
+  private readonly unknown = new BoundedCache<string, undefined>(UNKNOWN_IDS_CACHED, CACHE_TTL_MS);
   private all: { sites: Site[]; expires: number } | undefined;
 
   constructor(private readonly store: ChatStore) {}
 
+  /** Entries in the site cache (known and unknown ids). */
+  get cacheSize(): number {
+    return this.known.size + this.unknown.size;
+  }
+
+  /** The site with this id; an id no site can have is not looked up. */
   async get(id: string): Promise<Site | undefined> {
-    const cached = this.cache.get(id);
-    if (cached && cached.expires > Date.now()) return cached.site;
+    if (!SITE_ID_PATTERN.test(id)) return undefined;
+    const cached = this.known.get(id) ?? this.unknown.get(id);
+    if (cached) return cached.value;
     const site = await this.store.getSite(id);
-    this.cache.set(id, { site, expires: Date.now() + CACHE_TTL_MS });
+    if (site) this.known.set(id, site);
+    else this.unknown.set(id, undefined);
     return site;
   }
 
@@ -104,7 +125,8 @@ export class SiteRegistry {
   }
 
   private forget(id: string): void {
-    this.cache.delete(id);
+    this.known.delete(id);
+    this.unknown.delete(id);
     this.all = undefined;
   }
 }
