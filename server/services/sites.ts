@@ -51,9 +51,17 @@ export function siteRecord(fields: NewSite): Site {
   return site;
 }
 
+/**
+ * Told every record the registry reads from the store (undefined: no such site)
+ * and every change made through it (`changedHere`), so sessions can end with
+ * their site or secret.
+ */
+export type SiteObserver = (id: string, site: Site | undefined, changedHere: boolean) => void;
+
 export class SiteRegistry {
   private readonly cache = new Map<string, { site: Site | undefined; expires: number }>();
   private all: { sites: Site[]; expires: number } | undefined;
+  private readonly observers: SiteObserver[] = [];
 
   constructor(private readonly store: ChatStore) {}
 
@@ -62,7 +70,18 @@ export class SiteRegistry {
     if (cached && cached.expires > Date.now()) return cached.site;
     const site = await this.store.getSite(id);
     this.cache.set(id, { site, expires: Date.now() + CACHE_TTL_MS });
+    this.report(id, site, false);
     return site;
+  }
+
+  /** Drops the cached record and reads it again (another node changed it). */
+  refresh(id: string): Promise<Site | undefined> {
+    this.forget(id);
+    return this.get(id);
+  }
+
+  observe(observer: SiteObserver): void {
+    this.observers.push(observer);
   }
 
   async list(): Promise<Site[]> {
@@ -87,12 +106,14 @@ export class SiteRegistry {
     const rotated = { ...site, secret: newSiteSecret() };
     await this.store.updateSite(rotated);
     this.forget(id);
+    this.report(id, rotated, true);
     return rotated;
   }
 
   async remove(id: string): Promise<boolean> {
     const removed = await this.store.removeSite(id);
     this.forget(id);
+    if (removed) this.report(id, undefined, true);
     return removed;
   }
 
@@ -101,6 +122,10 @@ export class SiteRegistry {
     await this.store.addSite(siteRecord({ id: DEMO_SITE_ID, name: 'Demo', origins: DEMO_SITE_ORIGINS }));
     this.forget(DEMO_SITE_ID);
     return (await this.get(DEMO_SITE_ID))!;
+  }
+
+  private report(id: string, site: Site | undefined, changedHere: boolean): void {
+    for (const observer of this.observers) observer(id, site, changedHere);
   }
 
   private forget(id: string): void {
