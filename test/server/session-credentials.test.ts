@@ -84,12 +84,23 @@ test('removing a site ends its sockets, and nothing its sockets sent is stored',
   assert.deepEqual(joined.data.messages.map((m) => m.text), []);
 });
 
-test('a site removed by the site CLI ends its sockets within seconds', { timeout: 30_000 }, async (t) => {
+test('a site removed by the site CLI ends its sockets within seconds, and what they sent meanwhile never reappears', { timeout: 30_000 }, async (t) => {
   const { url, dataDir } = await startServer(t);
   const { site, member, guest } = await siteWithSocket(t, url);
+  assert.ok((await guest.socket.emitWithAck('room:join', { room: 'lobby' })).ok);
   const ends = Promise.all([ended(member.socket, 10_000), ended(guest.socket, 10_000)]);
   await siteCli(dataDir, 'remove', site.id);
+  // The server has not read the site since: this send is still accepted (and stored under the removed id).
+  const sent = await guest.socket.emitWithAck('message:send', { room: 'lobby', text: 'sent after removal', clientId: clientId() });
+  assert.ok(sent.ok, 'the removal is not known yet');
   assert.deepEqual((await ends).map((e) => e.code), ['unknown_site', 'unknown_site']);
+
+  // Registered again under the same id, it starts empty.
+  assert.equal((await api(url, 'POST', '/sites', { body: { id: site.id, name: 'Again', origins: [ALLOWED_ORIGIN] } })).status, 201);
+  const fresh = await connect(t, url, { site: site.id, guestKey: guestKey() });
+  const joined = await fresh.socket.emitWithAck('room:join', { room: 'lobby' });
+  assert.ok(joined.ok);
+  assert.deepEqual(joined.data.messages.map((m) => m.text), []);
 });
 
 test('a token whose exp passes ends its session with token_expired', async (t) => {
