@@ -278,7 +278,9 @@ export class Connection extends Emitter<ConnectionEvents> {
     if (serverExpiresAt === undefined) return;
     const expiresAt = serverExpiresAt + this.#clockOffset;
     const left = expiresAt - Date.now();
-    this.#expiring = setTimeout(() => this.emit('expiring', expiresAt), left - Math.min(RENEW_LEAD_MS, left / 2));
+    const delay = left - Math.min(RENEW_LEAD_MS, left / 2);
+    // Beyond setTimeout's range (about 24 days) a timer would fire at once; the next session:ready schedules it.
+    if (delay < 2 ** 31) this.#expiring = setTimeout(() => this.emit('expiring', expiresAt), delay);
   }
 
   #setState(state: ConnectionState, error: ClientError | null): void {
