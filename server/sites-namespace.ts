@@ -103,8 +103,9 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
     };
     void socket.join(userChannel(user.id));
     services.sessions.track(socket);
-    socket.use(services.sessions.siteGuard(socket));
     socket.use(eventGuard(socket, { limits: limits.scaled(socket.data.rateLimitScale), metrics, logger: ctx.logger }));
+    // Last before the handler: an event that waited on the limits meanwhile still meets a removed site.
+    socket.use(services.sessions.siteGuard(socket));
     socket.on('room:join', joinRoom(ctx));
     socket.on('room:leave', leaveRoom(ctx));
     socket.on('message:send', sendMessage(ctx));
