@@ -121,7 +121,7 @@ test('session:renew before exp keeps the socket and its rooms, and applies the n
   for (const s of [mod.socket, other.socket]) assert.ok((await s.emitWithAck('room:join', { room: 'lobby' })).ok);
   const id = mod.socket.id;
 
-  const renewed = await mod.socket.emitWithAck('session:renew', { token: longToken(site.secret, site.id, { sub: 'mo', name: 'Mo', role: 'member' }) });
+  const renewed = await mod.socket.timeout(2000).emitWithAck('session:renew', { token: longToken(site.secret, site.id, { sub: 'mo', name: 'Mo', role: 'member' }) });
   assert.ok(renewed.ok, JSON.stringify(renewed));
   assert.equal(renewed.data.role, 'member');
   assert.ok(renewed.data.expiresAt > Date.now() + 3_000_000);
@@ -141,10 +141,10 @@ test('session:renew refuses a token of another user, a bad signature, and guests
   const site = await createSite(url, { id: 'refuse', name: 'Refuse', origins: [ALLOWED_ORIGIN] });
   const member = await connect(t, url, { site: site.id, token: longToken(site.secret, site.id) });
   const codeOf = (a: { ok: boolean; error?: { code: string } }) => (a.ok ? 'ok' : a.error!.code);
-  assert.equal(codeOf(await member.socket.emitWithAck('session:renew', { token: longToken(site.secret, site.id, { sub: 'bob' }) })), 'forbidden');
-  assert.equal(codeOf(await member.socket.emitWithAck('session:renew', { token: longToken('not-the-secret', site.id) })), 'token_invalid');
+  assert.equal(codeOf(await member.socket.timeout(2000).emitWithAck('session:renew', { token: longToken(site.secret, site.id, { sub: 'bob' }) })), 'forbidden');
+  assert.equal(codeOf(await member.socket.timeout(2000).emitWithAck('session:renew', { token: longToken('not-the-secret', site.id) })), 'token_invalid');
   const guest = await connect(t, url, { site: site.id, guestKey: guestKey() });
-  assert.equal(codeOf(await guest.socket.emitWithAck('session:renew', { token: longToken(site.secret, site.id) })), 'forbidden');
+  assert.equal(codeOf(await guest.socket.timeout(2000).emitWithAck('session:renew', { token: longToken(site.secret, site.id) })), 'forbidden');
   // Refusals change nothing: the session goes on.
   assert.ok((await member.socket.emitWithAck('room:join', { room: 'lobby' })).ok);
 });
