@@ -127,7 +127,7 @@ test('session:renew before exp keeps the socket and its rooms, and applies the n
   assert.ok(renewed.data.expiresAt > Date.now() + 3_000_000);
 
   // Past the first token's end: still the same socket, still in the room, no longer a moderator.
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await new Promise((resolve) => setTimeout(resolve, mod.session.expiresAt! + 300 - Date.now()));
   assert.equal(mod.socket.connected, true);
   assert.equal(mod.socket.id, id);
   const sent = await mod.socket.emitWithAck('message:send', { room: 'lobby', text: 'still here', clientId: clientId() });
