@@ -1,6 +1,6 @@
 /** Every error the server answers with, as `{ ok: false, error: { code, message } }`. */
 export const ErrorCode = {
-  /** The namespace names a site the server does not know (seen by clients as a `connect_error`). */
+  /** The namespace names a site the server does not know (seen by clients as a `connect_error`, or with `session:ended` when the site is removed). */
   UnknownSite: 'unknown_site',
   /** The page's Origin is not on the site's allowed list. */
   OriginNotAllowed: 'origin_not_allowed',
@@ -8,10 +8,12 @@ export const ErrorCode = {
   SiteMismatch: 'site_mismatch',
   /** The identity token is malformed, not HS256, or its signature does not match. */
   TokenInvalid: 'token_invalid',
-  /** The identity token's `exp` has passed. */
+  /** The identity token's `exp` has passed (at connect, `session:renew`, or with `session:ended` when it passes during a session). */
   TokenExpired: 'token_expired',
   /** The identity token was issued for another site (`aud`/`site` claim). */
   TokenWrongSite: 'token_wrong_site',
+  /** With `session:ended`: the site's secret was rotated, so the token this session was signed in with no longer holds; identify again with a new token. */
+  CredentialsRevoked: 'credentials_revoked',
   /** The user or IP is banned from the site; `retryAfterMs` says for how long (seen at connect, or with `session:ended`). */
   Banned: 'banned',
   /** The user or IP may read but not post; `retryAfterMs` says for how long. */

@@ -27,6 +27,8 @@ import type {
   PingResult,
   PresenceUpdate,
   RenameRequest,
+  RenewRequest,
+  Renewal,
   RoomNotice,
   SendRequest,
   SendResult,
@@ -46,6 +48,13 @@ export interface ClientToServerEvents {
   'room:ack': (req: CursorRequest, ack: AckCallback<CursorResult>) => void;
   /** App-level heartbeat (`{}`); the widget measures round-trip time with it and reconnects when it goes unanswered. */
   'session:ping': (req: PingRequest, ack: AckCallback<PingResult>) => void;
+  /**
+   * Identified users: swaps the session's token for a newer one of the same
+   * user (same `sub`) without reconnecting; name, avatar, role, `rooms` and the
+   * session's end follow the new token at once. `forbidden` for a guest or
+   * another user's token, `token_*` for a token the handshake would refuse.
+   */
+  'session:renew': (req: RenewRequest, ack: AckCallback<Renewal>) => void;
   /** Volatile and throttled by the client; no ack. */
   'typing:set': (req: TypingRequest) => void;
   'user:rename': (req: RenameRequest, ack: AckCallback<{ user: UserInfo }>) => void;
@@ -74,7 +83,12 @@ export interface ServerToClientEvents {
   'dm:new': (message: ChatMessage) => void;
   /** A message of a joined room (or a private conversation) was deleted; history now serves its tombstone. */
   'message:deleted': (deleted: MessageDeleted) => void;
-  /** The server ends this session (`banned`); a disconnect follows and reconnecting is refused while it lasts. */
+  /**
+   * The server ends this session; a disconnect follows. `banned` (reconnecting
+   * is refused while it lasts), `token_expired` (the token's `exp` passed
+   * without `session:renew`), `credentials_revoked` (the site's secret was
+   * rotated), `unknown_site` (the site was removed).
+   */
   'session:ended': (reason: ChatError) => void;
 }
 

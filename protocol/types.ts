@@ -90,6 +90,24 @@ export interface Session {
   role?: UserRole;
   site: SiteInfo;
   serverTime: number;
+  /**
+   * Identified users only: when the server ends this session (ms since the
+   * epoch, server clock) unless `session:renew` gives it a newer token — the
+   * token's `exp` plus the 60 s clock-skew allowance.
+   */
+  expiresAt?: number;
+}
+
+/** `session:renew`: a fresh identity token of the same user. */
+export interface RenewRequest {
+  token: string;
+}
+
+/** The session after `session:renew`: the token's name, avatar and role, and its new end. */
+export interface Renewal {
+  user: UserInfo;
+  role: UserRole;
+  expiresAt: number;
 }
 
 /** What a client passes as Socket.IO `auth` when it connects. */

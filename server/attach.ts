@@ -27,6 +27,7 @@ import { BanService } from './services/bans.js';
 import { ModerationService } from './services/moderation.js';
 import { PresenceService } from './services/presence-service.js';
 import { startRetention } from './services/retention.js';
+import { SessionCredentials } from './services/sessions.js';
 import { SiteRegistry } from './services/sites.js';
 import { UserService } from './services/users.js';
 import { mountSiteNamespaces } from './sites-namespace.js';
@@ -142,12 +143,15 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   // The in-memory adapter of a single node has no other nodes to tell (and throws if asked).
   const bans = new BanService(store, cluster ? (site) => void io.serverSideEmit('bans:changed', site) : undefined);
   io.on('bans:changed', (site) => bans.forget(site));
+  const sessions = new SessionCredentials(io, sites, logger, cluster ? (site) => void io.serverSideEmit('sites:changed', site) : undefined);
+  io.on('sites:changed', (site) => void sites.refresh(site).catch((err: unknown) => logger.error('site lookup failed', { site, err })));
   const services: Services = {
     store,
     sites,
     bans,
     users: new UserService(store),
     moderation: new ModerationService(store, bans, namespaceOf),
+    sessions,
     presence: new PresenceService(
       options.presence ?? clusterPresence ?? new MemoryPresence(),
       namespaceOf,
@@ -172,6 +176,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     ready,
     async close() {
       stopRetention?.();
+      sessions.stop();
       services.presence.close();
       // Closing the engine drops every client of every namespace.
       io.engine.close();

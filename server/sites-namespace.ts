@@ -22,6 +22,7 @@ import type { HandlerContext, Services } from './handlers/context.js';
 import { ackCursor } from './handlers/cursor.js';
 import { directHistory, sendDirect } from './handlers/dm.js';
 import { ping } from './handlers/heartbeat.js';
+import { renewSession } from './handlers/session.js';
 import { messageHistory, sendMessage } from './handlers/message.js';
 import { joinRoom, leaveAllRooms, leaveRoom } from './handlers/room.js';
 import { moderatorBan, moderatorDelete, moderatorErase, moderatorExport } from './handlers/moderation.js';
@@ -34,8 +35,9 @@ import { clientIp } from './security/client-ip.js';
 import { eventGuard } from './security/event-guard.js';
 import { isOriginAcceptedBy } from './security/origin.js';
 import type { RateLimits } from './security/rate-limits.js';
-import { verifyIdentityToken } from './security/token.js';
-import type { TokenErrorCode } from './security/token.js';
+import { credentialsOf } from './security/credentials.js';
+import type { Credentials } from './security/credentials.js';
+import { TOKEN_REFUSALS, verifyIdentityToken } from './security/token.js';
 import type { SiteRegistry } from './services/sites.js';
 import type { Renamed } from './services/users.js';
 import type { ChatIo, ChatNamespace, ChatSocket } from './socket-types.js';
@@ -100,13 +102,17 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
       logger: logger.child({ site: site.id, socket: socket.id, user: user.id }),
     };
     void socket.join(userChannel(user.id));
+    services.sessions.track(socket);
     socket.use(eventGuard(socket, { limits: limits.scaled(socket.data.rateLimitScale), metrics, logger: ctx.logger }));
+    // Last before the handler: an event that waited on the limits meanwhile still meets a removed site.
+    socket.use(services.sessions.siteGuard(socket));
     socket.on('room:join', joinRoom(ctx));
     socket.on('room:leave', leaveRoom(ctx));
     socket.on('message:send', sendMessage(ctx));
     socket.on('message:history', messageHistory(ctx));
     socket.on('room:ack', ackCursor(ctx));
     socket.on('session:ping', ping(ctx));
+    socket.on('session:renew', renewSession(ctx));
     socket.on('typing:set', setTyping(ctx));
     socket.on('user:rename', renameUser(ctx));
     socket.on('dm:send', sendDirect(ctx));
@@ -116,7 +122,8 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
     socket.on('mod:export', moderatorExport(ctx));
     socket.on('mod:erase', moderatorErase(ctx));
     socket.on('disconnect', leaveAllRooms(ctx));
-    socket.emit('session:ready', { user, role: socket.data.role, site, serverTime: Date.now() });
+    const expiresAt = socket.data.credentials?.expiresAt;
+    socket.emit('session:ready', { user, role: socket.data.role, site, serverTime: Date.now(), ...(expiresAt === undefined ? {} : { expiresAt }) });
     ctx.logger.debug('connected');
     const renamed = handshakeRenames.get(socket);
     if (renamed) {
@@ -161,12 +168,14 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
   let user: UserInfo;
   let role: UserRole = 'member';
   let allowedRooms: string[] | undefined;
+  let credentials: Credentials | undefined;
   if (auth.token !== undefined) {
     const verified = verifyIdentityToken(auth.token, site.id, site.secret);
     if (!verified.ok) throw refusal(verified.code, TOKEN_REFUSALS[verified.code]);
     user = await services.users.identified(site, verified.claims);
     role = verified.claims.role;
     allowedRooms = verified.claims.rooms;
+    credentials = credentialsOf(verified.claims, site.secret);
   } else {
     const guestKey = isGuestKey(auth.guestKey) ? auth.guestKey : ephemeralGuestKey();
     user = await services.users.guest(site, guestKey);
@@ -184,13 +193,8 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
   }
   socket.data = { site: { id: site.id, name: site.name }, user, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
   if (allowedRooms) socket.data.allowedRooms = allowedRooms;
+  if (credentials) socket.data.credentials = credentials;
 }
-
-const TOKEN_REFUSALS: Record<TokenErrorCode, string> = {
-  [ErrorCode.TokenInvalid]: 'the identity token is not valid',
-  [ErrorCode.TokenExpired]: 'the identity token has expired',
-  [ErrorCode.TokenWrongSite]: 'the identity token is for another site',
-};
 
 type Refusal = ExtendedError & { data: ChatError };
 

@@ -1,6 +1,7 @@
 /** The Socket.IO types of this server, bound to the shared protocol. */
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SiteInfo, UserInfo, UserRole } from '../protocol/index.js';
+import type { Credentials } from './security/credentials.js';
 
 /** What the handshake middleware attaches to every accepted socket. */
 export interface SocketData {
@@ -10,6 +11,8 @@ export interface SocketData {
   role: UserRole;
   /** The token's `rooms` claim, when it has one. */
   allowedRooms?: string[];
+  /** Identified users only: what ends the session (expiry, a rotated secret). */
+  credentials?: Credentials;
   /** The client's address (see `clientIp`), for per-IP limits and IP bans. */
   ip: string;
   /** Chat rooms this socket has joined. */
@@ -22,6 +25,8 @@ export interface SocketData {
 export interface InterServerEvents {
   /** A ban or mute of the site was added or lifted: drop cached ones. */
   'bans:changed': (site: string) => void;
+  /** A site's secret was rotated or the site removed: read it again and end the sessions it no longer backs. */
+  'sites:changed': (site: string) => void;
 }
 
 export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

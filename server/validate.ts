@@ -21,6 +21,7 @@ import {
 import type { Ack, ClientToServerEvents } from '../protocol/index.js';
 import { fail, ok } from './result.js';
 import { normalizeText } from './security/text.js';
+import { MAX_TOKEN_LENGTH } from './security/token.js';
 
 /** The client's retry id: 8–64 URL-safe characters (a UUID fits). */
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
@@ -77,6 +78,8 @@ export const EVENT_SCHEMAS = {
   'message:history': v.pipe(v.object({ room, ...page }), notBothDirections()),
   'room:ack': v.object({ room, seq: int(0) }),
   'session:ping': v.object({}),
+  // Only the type and a bound: the token is checked like a handshake's.
+  'session:renew': v.object({ token: v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH)) }),
   'typing:set': v.object({ room, typing: v.boolean() }),
   // Only the type: the nickname rules live with the user service.
   'user:rename': v.object({ name: v.pipe(v.string(), v.maxLength(RAW_TEXT_MAX_LENGTH)) }),

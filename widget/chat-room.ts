@@ -61,6 +61,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @fires chat-room-dm - A private message to this user arrived. `detail: { message }`.
  * @fires chat-room-error - A request failed (send, join, rename, connect). `detail: { code, message }`.
  * @fires chat-room-unread - The number of unread messages in the room changed. `detail: { room, count, capped }` (`capped`: show "99+").
+ * @fires chat-room-token-expiring - The identity token ends the session soon (2 minutes before, or halfway for a shorter token): answer with `identify(newToken)`. `detail: { expiresAt }`.
  *
  * @csspart base - The outer frame.
  * @csspart header - The header bar.
@@ -182,6 +183,8 @@ export class ChatRoom extends LitElement {
 
   #conn: Connection | null = null;
   #session: RoomSession | null = null;
+  /** A token of the signed-in user that `session:renew` is swapping in. */
+  #renewing: string | undefined;
   #dm: DirectSession | null = null;
   #connOffs: (() => void)[] = [];
   #sessionOffs: (() => void)[] = [];
@@ -304,8 +307,22 @@ export class ChatRoom extends LitElement {
     return (await this.#call('mod:erase', { userId })).erased;
   }
 
-  /** Signs in as the user of `token` without a reload: the previous user's messages and pending sends leave the view. */
+  /**
+   * Signs in as the user of `token` without a reload. A newer token of the
+   * signed-in user is swapped in on the live connection (nothing is reloaded);
+   * another user's replaces the connection, and the previous user's messages
+   * and pending sends leave the view.
+   */
   identify(token: string): void {
+    const conn = this.#conn;
+    if (conn?.token && conn.connected && conn.token !== token) {
+      // Kept on this connection while the server checks it; refused (another user), it reconnects.
+      this.#renewing = token;
+      void conn.renew(token).then(() => {
+        this.#renewing = undefined;
+        this.requestUpdate();
+      });
+    }
     this.userToken = token;
   }
 
@@ -461,7 +478,7 @@ export class ChatRoom extends LitElement {
     if (!this.isConnected || this.#manualOffline) return this.#detach();
     const server = normalizeServer(this.server || defaultServer());
     const token = this.userToken || undefined;
-    if (this.#conn && (this.#conn.server !== server || this.#conn.site !== this.site || this.#conn.token !== token)) {
+    if (this.#conn && (this.#conn.server !== server || this.#conn.site !== this.site || (this.#conn.token !== token && (!token || token !== this.#renewing)))) {
       this.#detach();
     }
     if (!this.#conn) {
@@ -478,6 +495,7 @@ export class ChatRoom extends LitElement {
         }),
         conn.on('dm', (m) => this.#handleDirect(m)),
         conn.on('rtt', () => this.requestUpdate()),
+        conn.on('expiring', (expiresAt) => this.#emitEvent('chat-room-token-expiring', { expiresAt })),
       ];
       queueMicrotask(() => {
         if (this.#conn !== conn) return;

@@ -42,6 +42,11 @@ export interface ChatRoomDirectMessageDetail {
   message: ChatMessage;
 }
 
+export interface ChatRoomTokenExpiringDetail {
+  /** When the server ends the session (ms since the epoch, this page's clock) unless `identify()` renews it. */
+  expiresAt: number;
+}
+
 export interface ChatRoomEventMap {
   'chat-room-message': CustomEvent<ChatRoomMessageDetail>;
   'chat-room-connection': CustomEvent<ChatRoomConnectionDetail>;
@@ -50,6 +55,7 @@ export interface ChatRoomEventMap {
   'chat-room-user': CustomEvent<ChatRoomUserDetail>;
   'chat-room-dm': CustomEvent<ChatRoomDirectMessageDetail>;
   'chat-room-unread': CustomEvent<ChatRoomUnreadDetail>;
+  'chat-room-token-expiring': CustomEvent<ChatRoomTokenExpiringDetail>;
 }
 
 declare global {

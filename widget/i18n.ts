@@ -64,6 +64,7 @@ const en = {
   token_invalid: 'Your sign-in is not valid here.',
   token_expired: 'Your sign-in has expired. Please reload.',
   token_wrong_site: 'Your sign-in is for another site.',
+  credentials_revoked: 'Your sign-in is no longer valid. Please reload.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -130,6 +131,7 @@ const zh: Record<MessageKey, string> = {
   token_invalid: '你的登录凭证在此无效。',
   token_expired: '你的登录已过期，请刷新页面。',
   token_wrong_site: '你的登录凭证属于其他站点。',
+  credentials_revoked: '你的登录凭证已失效，请刷新页面。',
 };
 
 const catalogs = { en, zh } as const;

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { BanService } from '../services/bans.js';
 import type { ModerationService } from '../services/moderation.js';
 import type { PresenceService } from '../services/presence-service.js';
+import type { SessionCredentials } from '../services/sessions.js';
 import type { SiteRegistry } from '../services/sites.js';
 import type { UserService } from '../services/users.js';
 import type { ChatNamespace, ChatSocket } from '../socket-types.js';
@@ -15,6 +16,7 @@ export interface Services {
   sites: SiteRegistry;
   bans: BanService;
   moderation: ModerationService;
+  sessions: SessionCredentials;
 }
 
 export interface HandlerContext {

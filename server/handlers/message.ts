@@ -20,7 +20,8 @@ export function sendMessage(ctx: HandlerContext) {
     const { site, user, rooms, role } = socket.data;
     if (!rooms.has(room)) return fail(ErrorCode.NotInRoom, 'join the room before sending to it');
     const siteRecord = await services.sites.get(site.id);
-    const refused = (siteRecord && postRefusal(siteRecord, room, role)) ?? (await muteRefusal(ctx));
+    if (!siteRecord) return fail(ErrorCode.UnknownSite, 'this site no longer exists');
+    const refused = postRefusal(siteRecord, room, role) ?? (await muteRefusal(ctx));
     if (refused) return refused;
     const result: SendResult = await services.store.appendMessage(site.id, {
       room,

@@ -11,7 +11,7 @@ import type { UserRole } from '../../protocol/index.js';
 /** Clocks of the site's backend and of this server may differ this much. */
 export const TOKEN_CLOCK_SKEW_MS = 60_000;
 /** A token is a few hundred bytes; anything much larger is not one. */
-const MAX_TOKEN_LENGTH = 4096;
+export const MAX_TOKEN_LENGTH = 4096;
 /** `sub` becomes the user id `u_<sub>` (at most 64 characters; no `:`, which separates the ids of a private conversation). */
 const SUBJECT_PATTERN = /^[A-Za-z0-9_.@|+-]{1,62}$/;
 const MAX_AVATAR_LENGTH = 512;
@@ -31,6 +31,18 @@ export interface IdentityClaims {
 export type TokenErrorCode = typeof ErrorCode.TokenInvalid | typeof ErrorCode.TokenExpired | typeof ErrorCode.TokenWrongSite;
 
 export type TokenResult = { ok: true; claims: IdentityClaims } | { ok: false; code: TokenErrorCode };
+
+/** What a client is told when its token is refused (at connect or `session:renew`). */
+export const TOKEN_REFUSALS: Record<TokenErrorCode, string> = {
+  [ErrorCode.TokenInvalid]: 'the identity token is not valid',
+  [ErrorCode.TokenExpired]: 'the identity token has expired',
+  [ErrorCode.TokenWrongSite]: 'the identity token is for another site',
+};
+
+/** When a session signed in with these claims ends: when the handshake would start refusing the token. */
+export function sessionEnd(claims: IdentityClaims): number {
+  return claims.exp * 1000 + TOKEN_CLOCK_SKEW_MS;
+}
 
 /**
  * Checks algorithm, site (`aud` or `site` claim), signature, expiry and the

@@ -63,10 +63,18 @@ export function siteRecord(fields: NewSite): Site {
   return site;
 }
 
+/**
+ * Told every record the registry reads from the store (undefined: no such site)
+ * and every change made through it (`changedHere`), so sessions can end with
+ * their site or secret.
+ */
+export type SiteObserver = (id: string, site: Site | undefined, changedHere: boolean) => void;
+
 export class SiteRegistry {
   private readonly known = new BoundedCache<string, Site>(KNOWN_SITES_CACHED, CACHE_TTL_MS);
   private readonly unknown = new BoundedCache<string, undefined>(UNKNOWN_IDS_CACHED, CACHE_TTL_MS);
   private all: { sites: Site[]; expires: number } | undefined;
+  private readonly observers: SiteObserver[] = [];
 
   constructor(private readonly store: ChatStore) {}
 
@@ -83,7 +91,18 @@ export class SiteRegistry {
     const site = await this.store.getSite(id);
     if (site) this.known.set(id, site);
     else this.unknown.set(id, undefined);
+    this.report(id, site, false);
     return site;
+  }
+
+  /** Drops the cached record and reads it again (another node changed it). */
+  refresh(id: string): Promise<Site | undefined> {
+    this.forget(id);
+    return this.get(id);
+  }
+
+  observe(observer: SiteObserver): void {
+    this.observers.push(observer);
   }
 
   async list(): Promise<Site[]> {
@@ -108,12 +127,14 @@ export class SiteRegistry {
     const rotated = { ...site, secret: newSiteSecret() };
     await this.store.updateSite(rotated);
     this.forget(id);
+    this.report(id, rotated, true);
     return rotated;
   }
 
   async remove(id: string): Promise<boolean> {
     const removed = await this.store.removeSite(id);
     this.forget(id);
+    if (removed) this.report(id, undefined, true);
     return removed;
   }
 
@@ -122,6 +143,10 @@ export class SiteRegistry {
     await this.store.addSite(siteRecord({ id: DEMO_SITE_ID, name: 'Demo', origins: DEMO_SITE_ORIGINS }));
     this.forget(DEMO_SITE_ID);
     return (await this.get(DEMO_SITE_ID))!;
+  }
+
+  private report(id: string, site: Site | undefined, changedHere: boolean): void {
+    for (const observer of this.observers) observer(id, site, changedHere);
   }
 
   private forget(id: string): void {

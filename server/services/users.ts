@@ -27,11 +27,12 @@ export function identifiedUserId(sub: string): UserId {
 
 /**
  * Identified users do not take part in the unique-name index: two people with
- * the same real name may both sign in. Their key holds a NUL, which no
- * nickname can contain; guests are kept off their names by the skeleton check.
+ * the same real name may both sign in. Their key starts with U+0001, a
+ * control character no nickname can contain (not NUL, which PostgreSQL text
+ * refuses); guests are kept off their names by the skeleton check.
  */
 function identifiedNameKey(id: UserId): string {
-  return `\0${id}`;
+  return `\u0001${id}`;
 }
 
 export class UserService {

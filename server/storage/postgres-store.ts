@@ -86,12 +86,16 @@ export class PostgresStore implements ChatStore {
   }
 
   async addSite(site: Site): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (id) DO NOTHING`,
-      siteParams(site),
-    );
-    return rowCount === 1;
+    return this.transaction(async (client) => {
+      const { rowCount } = await client.query(
+        `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (id) DO NOTHING`,
+        siteParams(site),
+      );
+      if (rowCount !== 1) return false;
+      await this.deleteSiteRows(client, site.id);
+      return true;
+    });
   }
 
   async updateSite(site: Site): Promise<boolean> {
@@ -106,12 +110,17 @@ export class PostgresStore implements ChatStore {
 
   async removeSite(id: string): Promise<boolean> {
     return this.transaction(async (client) => {
-      for (const table of ['bans', 'cursors', 'messages', 'room_seqs', 'users']) {
-        await client.query(`DELETE FROM ${table} WHERE site = $1`, [id]);
-      }
+      await this.deleteSiteRows(client, id);
       const { rowCount } = await client.query('DELETE FROM sites WHERE id = $1', [id]);
       return rowCount === 1;
     });
+  }
+
+  /** Everything stored under a site id but the site itself. */
+  private async deleteSiteRows(client: pg.PoolClient, id: string): Promise<void> {
+    for (const table of ['bans', 'cursors', 'messages', 'room_seqs', 'users']) {
+      await client.query(`DELETE FROM ${table} WHERE site = $1`, [id]);
+    }
   }
 
   async getUser(site: string, id: string): Promise<UserInfo | undefined> {

@@ -61,6 +61,7 @@ export class SqliteStore implements ChatStore {
   /** Appends waiting for the next group commit. */
   private queue: QueuedAppend[] = [];
   private readonly removeSiteTx: (id: string) => boolean;
+  private readonly addSiteTx: (site: Site) => boolean;
   private readonly eraseTx: (site: string, userId: string) => MessageDeleted[];
 
   /** Opens (creating when missing) `<dataDir>/chat-room.sqlite` and migrates it. */
@@ -170,6 +171,12 @@ export class SqliteStore implements ChatStore {
       ),
     };
 
+    this.addSiteTx = db.transaction((site: Site): boolean => {
+      if (this.stmt.addSite.run(siteParams(site)).changes === 0) return false;
+      for (const stmt of this.stmt.removeSiteRows) stmt.run(site.id);
+      return true;
+    });
+
     this.removeSiteTx = db.transaction((id: string): boolean => {
       for (const stmt of this.stmt.removeSiteRows) stmt.run(id);
       return this.stmt.removeSite.run(id).changes > 0;
@@ -218,7 +225,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async addSite(site: Site): Promise<boolean> {
-    return this.stmt.addSite.run(siteParams(site)).changes > 0;
+    return this.addSiteTx(site);
   }
 
   async updateSite(site: Site): Promise<boolean> {

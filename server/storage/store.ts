@@ -77,7 +77,11 @@ export type BanDraft = Omit<BanInfo, 'id'>;
 export interface ChatStore {
   getSite(id: string): Promise<Site | undefined>;
   listSites(): Promise<Site[]>;
-  /** Inserts the site; false (and nothing changed) when its id exists. */
+  /**
+   * Inserts the site; false (and nothing changed) when its id exists. A new
+   * site starts empty: rows left under its id (sent by a server that had not
+   * yet noticed an earlier removal) are dropped with the insert.
+   */
   addSite(site: Site): Promise<boolean>;
   /** Replaces every setting of an existing site; false when there is none. */
   updateSite(site: Site): Promise<boolean>;

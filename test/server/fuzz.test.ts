@@ -76,6 +76,7 @@ const BAD: Record<string, readonly unknown[]> = {
   messageId: [42, '', 'x'.repeat(65), null],
   kind: ['kick', 1, null],
   durationMs: [0, -1, 1.5, 'x', 1e20],
+  token: [42, null, {}, [], true, 'x'.repeat(4097)],
 };
 
 /** Valid-looking payloads of each event with one or more fields broken (mod events fail anyway: no moderator). */
@@ -111,6 +112,7 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
     'mod:export': ['userId'],
     'mod:erase': ['userId'],
     'room:ack': ['room', 'seq'],
+    'session:renew': ['token'],
   };
   const keys = fields[event]!;
   const payload: Record<string, unknown> = Object.fromEntries(keys.map((k) => [k, good[k as keyof typeof good]]));

@@ -110,6 +110,24 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.deepEqual([again.duplicate, again.message.seq], [false, 1], 'a site added again starts afresh');
   });
 
+  it('a site added again starts empty, even with messages and cursors written under its id after the removal', async (store) => {
+    await store.addSite(site('late'));
+    await store.removeSite('late');
+    // A server that has not yet noticed the removal still stores what its sockets send
+    // (messages and cursors; users and bans need the site row).
+    await appendMany(store, 'late', 'lobby', guest('g1'), 2);
+    await store.advanceCursor('late', 'g1', 'lobby', 2);
+
+    assert.equal(await store.addSite(site('late')), true);
+    assert.deepEqual(await store.history('late', 'lobby', { limit: 10 }), { messages: [], hasMore: false });
+    assert.equal(await store.getCursor('late', 'g1', 'lobby'), 0);
+    const first = await store.appendMessage('late', draft('lobby', guest('g1'), 'late-1'));
+    assert.equal(first.message.seq, 1);
+    // Adding an existing id changes nothing.
+    assert.equal(await store.addSite(site('late')), false);
+    assert.equal((await store.history('late', 'lobby', { limit: 10 })).messages.length, 1);
+  });
+
   it('creates users with per-site unique ids and names', async (store) => {
     await store.addSite(site('s'));
     await store.addSite(site('t'));

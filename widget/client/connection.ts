@@ -12,6 +12,7 @@ import {
   type ChatMessage,
   type ClientToServerEvents,
   type PresenceUpdate,
+  type Renewal,
   type RoomNotice,
   type ServerToClientEvents,
   type Session,
@@ -46,6 +47,8 @@ export type ConnectionEvents = {
   deleted: (deleted: MessageDeleted) => void;
   /** A heartbeat came back: the round-trip time in milliseconds. */
   rtt: (ms: number) => void;
+  /** The token ends the session at `expiresAt` (this page's clock) unless `renew()` gets a newer one first. */
+  expiring: (expiresAt: number) => void;
 };
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -58,6 +61,9 @@ export type RequestEvent = {
 export type RequestOf<K extends RequestEvent> = Parameters<ClientToServerEvents[K]>[0];
 export type ResultOf<K extends RequestEvent> =
   Parameters<ClientToServerEvents[K]>[1] extends AckCallback<infer T> ? T : never;
+
+/** How long before the session's end `expiring` is emitted (or halfway there, for a shorter token). */
+export const RENEW_LEAD_MS = 120_000;
 
 /** How long a request waits for its ack before it counts as `timeout`. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -115,8 +121,11 @@ export class Connection extends Emitter<ConnectionEvents> {
   readonly #rooms = new Map<string, number>();
   readonly #heartbeat: Heartbeat;
   readonly #options: ConnectionOptions;
-  /** Why the server ended the session (a ban), if it did. */
+  /** Why the server ended the session (a ban, an expired token), if it did. */
   #ended: ClientError | null = null;
+  /** This page's clock minus the server's, from `session:ready`. */
+  #clockOffset = 0;
+  #expiring: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ConnectionOptions) {
     super();
@@ -212,6 +221,26 @@ export class Connection extends Emitter<ConnectionEvents> {
     if (this.#socket?.connected) this.#socket.volatile.emit('typing:set', req);
   }
 
+  /**
+   * Swaps the token for a newer one of the same user without reconnecting
+   * (`session:renew`); the role, name and end of the session follow it.
+   */
+  async renew(token: string): Promise<ClientAck<Renewal>> {
+    const ack = await this.request('session:renew', { token });
+    if (ack.ok && this.session) {
+      const entry = registry.get(registryKey(this.server, this.site, this.token));
+      if (entry?.conn === this) {
+        registry.delete(registryKey(this.server, this.site, this.token));
+        registry.set(registryKey(this.server, this.site, token), entry);
+      }
+      this.#options.token = token;
+      this.session = { ...this.session, ...ack.data };
+      this.#setUser(ack.data.user);
+      this.#scheduleExpiry(ack.data.expiresAt);
+    }
+    return ack;
+  }
+
   /** Renames the user; on success the server also sends `user:updated` to every tab. */
   async rename(name: string): Promise<ClientAck<{ user: UserInfo }>> {
     const ack = await this.request('user:rename', { name });
@@ -242,6 +271,16 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.#setState('connecting', { code: 'timeout', message: 'The chat server stopped answering.' });
     // Closing the engine (not the socket) keeps Socket.IO's reconnection going.
     this.#socket?.io.engine?.close();
+  }
+
+  #scheduleExpiry(serverExpiresAt: number | undefined): void {
+    clearTimeout(this.#expiring);
+    if (serverExpiresAt === undefined) return;
+    const expiresAt = serverExpiresAt + this.#clockOffset;
+    const left = expiresAt - Date.now();
+    const delay = left - Math.min(RENEW_LEAD_MS, left / 2);
+    // Beyond setTimeout's range (about 24 days) a timer would fire at once; the next session:ready schedules it.
+    if (delay < 2 ** 31) this.#expiring = setTimeout(() => this.emit('expiring', expiresAt), delay);
   }
 
   #setState(state: ConnectionState, error: ClientError | null): void {
@@ -284,6 +323,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     });
     socket.on('disconnect', () => {
       this.#heartbeat.stop();
+      clearTimeout(this.#expiring);
       // A ban ends the session for good (the server says why first): an error, not a reconnect.
       if (this.#ended) this.#setState('error', this.#ended);
       else this.#setState(socket.active ? 'connecting' : 'disconnected', null);
@@ -292,6 +332,8 @@ export class Connection extends Emitter<ConnectionEvents> {
     socket.on('message:deleted', (d) => this.emit('deleted', d));
     socket.on('session:ready', (session) => {
       this.session = session;
+      this.#clockOffset = Date.now() - session.serverTime;
+      this.#scheduleExpiry(session.expiresAt);
       this.emit('session', session);
       this.#setUser(session.user);
     });
