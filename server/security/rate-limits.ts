@@ -27,6 +27,10 @@ export interface RateLimitOptions {
   typingPerSocket: RateLimitRule;
   /** Engine.IO handshakes, counted before any socket exists. */
   connectionsPerIp: RateLimitRule;
+  /** Socket.IO namespace CONNECTs multiplexed over one Engine.IO connection (a page needs one, plus one per reconnect of a namespace). */
+  namespaceConnectsPerConnection: RateLimitRule;
+  /** Namespace CONNECTs from one address, over all its connections. */
+  namespaceConnectsPerIp: RateLimitRule;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -39,6 +43,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   joinsPerIp: { points: 120, durationMs: 10_000 },
   typingPerSocket: { points: 20, durationMs: 10_000 },
   connectionsPerIp: { points: 30, durationMs: 60_000 },
+  namespaceConnectsPerConnection: { points: 10, durationMs: 60_000 },
+  namespaceConnectsPerIp: { points: 120, durationMs: 60_000 },
 };
 
 /**
@@ -64,6 +70,12 @@ export interface ActorKeys {
   ip: string;
 }
 
+/** Who opens a namespace socket: the Engine.IO connection (its id) and the address. */
+export interface NamespaceConnectKeys {
+  connection: string;
+  ip: string;
+}
+
 export type LimitResult = { ok: true } | { ok: false; retryAfterMs: number };
 
 interface Limiter {
@@ -73,6 +85,7 @@ interface Limiter {
 export class RateLimits {
   private readonly events: Limiter;
   private readonly connections: Limiter;
+  private readonly namespaceConnects: Array<[keyof NamespaceConnectKeys, Limiter]>;
   private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
   private readonly rules: RateLimitOptions;
   private readonly scaledBy = new Map<number, RateLimits>();
@@ -97,6 +110,10 @@ export class RateLimits {
     };
     this.events = limiter('events', rules.eventsPerSocket);
     this.connections = limiter('connections', rules.connectionsPerIp);
+    this.namespaceConnects = [
+      ['connection', limiter('nsp-connection', rules.namespaceConnectsPerConnection)],
+      ['ip', limiter('nsp-ip', rules.namespaceConnectsPerIp)],
+    ];
     this.actions = {
       message: [
         ['socket', limiter('msg-socket', rules.messagesPerSocket)],
@@ -127,6 +144,15 @@ export class RateLimits {
   /** One more handshake from this address. */
   connection(ip: string): Promise<LimitResult> {
     return take(this.connections, ip);
+  }
+
+  /** One more namespace CONNECT over this Engine.IO connection from this address: both budgets must allow it. */
+  async namespaceConnect(keys: NamespaceConnectKeys): Promise<LimitResult> {
+    for (const [key, rule] of this.namespaceConnects) {
+      const result = await take(rule, keys[key]);
+      if (!result.ok) return result;
+    }
+    return { ok: true };
   }
 
   /** One more `action` by this actor: every key's budget must allow it. */

@@ -5,6 +5,7 @@
  * writes the database from another process, reach a running server.
  */
 import { randomBytes } from 'node:crypto';
+import { newIdKey } from '../identity.js';
 import type { ChatStore, RoomPolicy, Site } from '../storage/store.js';
 
 export const DEMO_SITE_ID = 'demo';
@@ -41,6 +42,7 @@ export function siteRecord(fields: NewSite): Site {
     origins: fields.origins,
     allowNoOrigin: fields.allowNoOrigin ?? false,
     secret: newSiteSecret(),
+    idKey: newIdKey(),
     roomPolicy: fields.roomPolicy ?? 'open',
     rooms: fields.rooms ?? [],
     readOnlyRooms: fields.readOnlyRooms ?? [],
@@ -80,7 +82,7 @@ export class SiteRegistry {
     return added ? site : undefined;
   }
 
-  /** Replaces the secret: tokens signed with the old one stop working, and so does the old bearer. */
+  /** Replaces the secret: tokens signed with the old one stop working, and so does the old bearer. User ids stay (they come from the id key). */
   async rotateSecret(id: string): Promise<Site | undefined> {
     const site = await this.store.getSite(id);
     if (!site) return undefined;

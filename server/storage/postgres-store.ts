@@ -86,7 +86,7 @@ export class PostgresStore implements ChatStore {
 
   async addSite(site: Site): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (id) DO NOTHING`,
       siteParams(site),
     );
@@ -397,6 +397,7 @@ function siteParams(site: Site): unknown[] {
     site.retentionDays ?? null,
     site.created,
     site.rateLimitScale ?? null,
+    site.idKey,
   ];
 }
 
