@@ -210,3 +210,15 @@ test('guest names cannot run out: a crowded site still admits and stores new gue
   assert.equal(sent.ok, true, JSON.stringify(sent));
   assert.ok(userRow(dataDir, visitor.session.user.id));
 });
+
+test('namespace CONNECTs per address are limited across connections', async (t) => {
+  const perIp = 4;
+  const { url } = await startServer(t, { rateLimits: { namespaceConnectsPerIp: { points: perIp, durationMs: 60_000 } } });
+  const outcomes: string[] = [];
+  for (let i = 0; i <= perIp; i++) {
+    // A connection of its own each time: only the per-address budget is shared.
+    const opened = await open(manager(t, url).socket('/s/demo'));
+    outcomes.push('session' in opened ? 'ok' : opened.refused.code);
+  }
+  assert.deepEqual(outcomes, [...Array<string>(perIp).fill('ok'), 'rate_limited']);
+});
