@@ -222,3 +222,12 @@ test('namespace CONNECTs per address are limited across connections', async (t) 
   }
   assert.deepEqual(outcomes, [...Array<string>(perIp).fill('ok'), 'rate_limited']);
 });
+
+test('the last-resort guest name (24 hex digits) cannot be taken by a rename', async (t) => {
+  const { url } = await startServer(t);
+  const guest = await connect(t, url, { guestKey: guestKey() });
+  const squat = await guest.socket.emitWithAck('user:rename', { name: 'Guest 0123456789abcdef01234567' });
+  assert.equal(!squat.ok && squat.error.code, 'nickname_taken');
+  const plain = await guest.socket.emitWithAck('user:rename', { name: 'Guest 0123456789' });
+  assert.equal(plain.ok, true, 'other numbered names stay allowed');
+});
