@@ -1,7 +1,10 @@
 /**
- * Guest identity. The browser keeps a secret guest key; the public user id is
- * an HMAC of it under the site secret, so knowing someone's id never lets you
- * act as them, and the same key on another site gives another id.
+ * Public user ids and generated guest names. Ids are HMACs under the site's
+ * id key, which is never rotated (a rotation of the secret keeps every id):
+ * a guest's id from the secret guest key its browser keeps, so knowing
+ * someone's id never lets you act as them; an identified user's from the
+ * token's `sub`, so the id never shows the `sub` (often an email) to others.
+ * The same key or `sub` on another site gives another id.
  */
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { GUEST_KEY_PATTERN } from '../protocol/index.js';
@@ -16,12 +19,64 @@ export function ephemeralGuestKey(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export function guestUserId(siteSecret: string, guestKey: string): UserId {
-  return 'g_' + createHmac('sha256', siteSecret).update(guestKey).digest('base64url').slice(0, 16);
+export function guestUserId(idKey: string, guestKey: string): UserId {
+  return 'g_' + createHmac('sha256', idKey).update(guestKey).digest('base64url').slice(0, 16);
 }
 
-/** "Guest 4821"; wider numbers once `attempt` shows the short ones are crowded. */
+/** The public id of an identified user: opaque, never the `sub` itself. */
+export function identifiedUserId(idKey: string, sub: string): UserId {
+  return 'u_' + createHmac('sha256', idKey).update(`sub\0${sub}`).digest('base64url').slice(0, 22);
+}
+
+/** A fresh random id key (256 bits), made once per site. */
+export function newIdKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A number in [10^(digits-1), 10^digits) read from the id's characters: the same id always gives the same number. */
+function numberOf(id: UserId, digits: number): number {
+  const hash = createHmac('sha256', 'guest-name').update(id).digest();
+  const low = 10 ** (digits - 1);
+  return low + (hash.readUInt32BE(0) * 2 ** 16 + hash.readUInt16BE(4)) % (10 ** digits - low);
+}
+
+/**
+ * The name a guest shows until it picks one or is stored: "Guest 482113",
+ * the same for the same id, so a reconnecting reader keeps its name.
+ */
+export function provisionalGuestName(id: UserId): string {
+  return `Guest ${numberOf(id, 6)}`;
+}
+
+/** How many random names `guestName` offers before `fallbackGuestName`. */
+export const GUEST_NAME_ATTEMPTS = 30;
+
+/** "Guest 4821"; six, then nine digits once `attempt` shows the shorter ones are crowded. */
 export function guestName(attempt: number): string {
-  const digits = attempt < 20 ? 4 : 6;
+  const digits = attempt < 10 ? 4 : attempt < 20 ? 6 : 9;
   return `Guest ${randomInt(10 ** (digits - 1), 10 ** digits)}`;
+}
+
+/**
+ * The name of last resort, unique because the id is: its hex spelling (case
+ * folding, which name uniqueness applies, cannot merge two ids). Guests may
+ * not rename to this shape (see `isReservedGuestName`), so it is always free.
+ */
+export function fallbackGuestName(id: UserId): string {
+  return `Guest ${Buffer.from(id.slice(2), 'base64url').toString('hex')}`;
+}
+
+/** Names of the fallback's shape (a 24-digit hex number) belong to the guest whose id they spell. */
+export function isReservedGuestName(nameKey: string): boolean {
+  return /^guest [0-9a-f]{24}$/.test(nameKey);
+}
+
+/**
+ * Identified users do not take part in the unique-name index: two people with
+ * the same real name may both sign in. Their key starts with U+0001, which no
+ * nickname can contain (and PostgreSQL text can hold, unlike NUL); guests are
+ * kept off their names by the skeleton check.
+ */
+export function identifiedNameKey(id: UserId): string {
+  return `\u0001${id}`;
 }

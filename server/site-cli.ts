@@ -124,7 +124,7 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
         }
         const publicUrl = (values['public-url'] ?? process.env.CHAT_ROOM_PUBLIC_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
         const snippet = embedSnippet(publicUrl, site);
-        if (json) print(JSON.stringify({ site, snippet }, null, 2) + '\n');
+        if (json) print(JSON.stringify({ site: withoutIdKey(site), snippet }, null, 2) + '\n');
         else {
           print(
             `Site "${site.id}" (${site.name}) created.\n\n` +
@@ -156,7 +156,7 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
       case 'rotate-secret': {
         const site = await sites.rotateSecret(needsId());
         if (!site) return notFound(printError, id!);
-        print(json ? JSON.stringify({ site }, null, 2) + '\n' : `New secret of "${site.id}" (the old one no longer works):\n  ${site.secret}\n`);
+        print(json ? JSON.stringify({ site: withoutIdKey(site) }, null, 2) + '\n' : `New secret of "${site.id}" (the old one no longer works):\n  ${site.secret}\n`);
         return 0;
       }
       default:
@@ -173,7 +173,12 @@ export function embedSnippet(publicUrl: string, site: Site): string {
   return `<script src="${publicUrl}/chat-room.js"></script>\n<chat-room server="${publicUrl}" site="${site.id}" room="${room}"></chat-room>`;
 }
 
-function withoutSecret({ secret: _secret, ...site }: Site): Omit<Site, 'secret'> {
+function withoutSecret({ secret: _secret, ...site }: Site): Omit<Site, 'secret' | 'idKey'> {
+  return withoutIdKey(site);
+}
+
+/** The id key never leaves the server: with it one could compute the id of a `sub`. */
+function withoutIdKey<T extends { idKey: string }>({ idKey: _idKey, ...site }: T): Omit<T, 'idKey'> {
   return site;
 }
 

@@ -8,12 +8,14 @@
  * the widget shows as `unknown_site`. Other refusals (`site_mismatch`,
  * `origin_not_allowed`, the `token_*` codes, `banned`) arrive as
  * `connect_error` whose message is the error code and whose `data` is
- * `{ code, message, retryAfterMs? }`.
+ * `{ code, message, retryAfterMs? }`; so is `rate_limited`, when one Engine.IO
+ * connection or one address opens too many namespace sockets.
  *
  * The Origin was already checked by the handshake guard (Engine.IO
  * `allowRequest`); it is checked again here against the namespace's own site,
  * which also covers clients that did not name their site in the handshake URL.
  */
+import { randomUUID } from 'node:crypto';
 import type { ExtendedError } from 'socket.io';
 import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM, siteNamespace } from '../protocol/index.js';
 import type { ChatError, UserInfo, UserRole } from '../protocol/index.js';
@@ -80,7 +82,7 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
   });
 
   parent.use((socket, next) => {
-    admit(socket, sites, services, proxyHops).then(
+    admit(socket, sites, services, limits, proxyHops).then(
       () => next(),
       (err: unknown) => {
         if (isRefusal(err)) {
@@ -150,7 +152,11 @@ const handshakeRenames = new WeakMap<ChatSocket, Renamed>();
  * applied when valid and free), refuses banned users and addresses; fills
  * `socket.data`.
  */
-async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services, proxyHops: number): Promise<void> {
+async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services, limits: RateLimits, proxyHops: number): Promise<void> {
+  const ip = clientIp(socket.request, proxyHops);
+  // Counted first, refused or not: CONNECTs multiplexed over one WebSocket cost no handshake.
+  const budget = await limits.namespaceConnect({ connection: connectionKey(socket), ip });
+  if (!budget.ok) throw refusal(ErrorCode.RateLimited, 'too many connections; try again later', budget.retryAfterMs);
   const siteId = SITE_NAMESPACE_PATTERN.exec(socket.nsp.name)?.[1];
   const site = siteId === undefined ? undefined : await sites.get(siteId);
   if (!site) throw refusal(ErrorCode.UnknownSite, 'no such site');
@@ -163,9 +169,9 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
   }
   // `auth` is whatever the client sent: read each field for its type.
   const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
-  const ip = clientIp(socket.request, proxyHops);
 
   let user: UserInfo;
+  let stored = true;
   let role: UserRole = 'member';
   let allowedRooms: string[] | undefined;
   let credentials: Credentials | undefined;
@@ -178,22 +184,32 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
     credentials = credentialsOf(verified.claims, site.secret);
   } else {
     const guestKey = isGuestKey(auth.guestKey) ? auth.guestKey : ephemeralGuestKey();
-    user = await services.users.guest(site, guestKey);
+    ({ user, stored } = await services.users.guest(site, guestKey));
   }
 
   const ban = await services.bans.find(site.id, ['ban'], user.id, ip);
   if (ban) throw refusal(ErrorCode.Banned, 'you are banned from this site', ban.until - Date.now());
 
   if (user.kind === 'guest' && typeof auth.nickname === 'string') {
-    const renamed = await services.users.rename(site.id, user, auth.nickname);
+    const renamed = await services.users.rename(site.id, { user, stored }, auth.nickname);
     if (renamed.ok && renamed.data.previousName !== renamed.data.user.name) {
       user = renamed.data.user;
+      stored = true;
       handshakeRenames.set(socket, renamed.data);
     }
   }
-  socket.data = { site: { id: site.id, name: site.name }, user, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
+  socket.data = { site: { id: site.id, name: site.name }, user, stored, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
   if (allowedRooms) socket.data.allowedRooms = allowedRooms;
   if (credentials) socket.data.credentials = credentials;
+}
+
+/** A key per Engine.IO connection (its own id is private to Engine.IO), for the per-connection limit. */
+const connectionKeys = new WeakMap<object, string>();
+
+function connectionKey(socket: ChatSocket): string {
+  let key = connectionKeys.get(socket.conn);
+  if (key === undefined) connectionKeys.set(socket.conn, (key = randomUUID()));
+  return key;
 }
 
 type Refusal = ExtendedError & { data: ChatError };

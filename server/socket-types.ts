@@ -7,6 +7,8 @@ import type { Credentials } from './security/credentials.js';
 export interface SocketData {
   site: SiteInfo;
   user: UserInfo;
+  /** False for a guest that has not posted yet: it exists only on its sockets (see `UserService.guest`). */
+  stored: boolean;
   /** `moderator` only from a verified token. */
   role: UserRole;
   /** The token's `rooms` claim, when it has one. */

@@ -8,17 +8,22 @@ import type { HistoryPage, SendResult } from '../../protocol/index.js';
 import { userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
 import type { HandlerContext } from './context.js';
+import { adopt, findUser, storedSender } from './guests.js';
 import { muteRefusal } from './mute.js';
 import { acked } from './respond.js';
 
 export function sendDirect(ctx: HandlerContext) {
   const { nsp, socket, services, logger } = ctx;
   return acked('dm:send', logger, async ({ to, text, clientId }) => {
-    const { site, user } = socket.data;
-    if (to === user.id) return fail(ErrorCode.SelfMessage, 'a private message needs another recipient');
-    if (!(await services.users.get(site.id, to))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
+    const { site } = socket.data;
+    if (to === socket.data.user.id) return fail(ErrorCode.SelfMessage, 'a private message needs another recipient');
+    const recipient = await findUser(ctx, to);
+    if (!recipient) return fail(ErrorCode.UnknownUser, 'no such user on this site');
     const muted = await muteRefusal(ctx);
     if (muted) return muted;
+    const user = await storedSender(ctx);
+    // Stored with the message, so the conversation outlives the recipient's session.
+    if (!recipient.stored) await adopt(ctx, recipient.user);
     const result: SendResult = await services.store.appendMessage(site.id, {
       room: directConversation(user.id, to),
       clientId,
@@ -32,11 +37,12 @@ export function sendDirect(ctx: HandlerContext) {
   });
 }
 
-export function directHistory({ socket, services, logger }: HandlerContext) {
+export function directHistory(ctx: HandlerContext) {
+  const { socket, services, logger } = ctx;
   return acked('dm:history', logger, async ({ with: peer, ...query }) => {
     const { site, user } = socket.data;
     if (peer === user.id) return fail(ErrorCode.SelfMessage, 'a private conversation needs another user');
-    if (!(await services.users.get(site.id, peer))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
+    if (!(await findUser(ctx, peer))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
     const page: HistoryPage = await services.store.history(site.id, directConversation(user.id, peer), query);
     return ok(page);
   });

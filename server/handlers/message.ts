@@ -3,6 +3,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import type { HistoryPage, SendResult } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
+import { storedSender } from './guests.js';
 import { postRefusal } from '../services/room-policy.js';
 import type { HandlerContext } from './context.js';
 import { muteRefusal } from './mute.js';
@@ -17,16 +18,17 @@ import { acked } from './respond.js';
 export function sendMessage(ctx: HandlerContext) {
   const { nsp, socket, services, logger } = ctx;
   return acked('message:send', logger, async ({ room, text, clientId }) => {
-    const { site, user, rooms, role } = socket.data;
+    const { site, rooms, role } = socket.data;
     if (!rooms.has(room)) return fail(ErrorCode.NotInRoom, 'join the room before sending to it');
     const siteRecord = await services.sites.get(site.id);
     if (!siteRecord) return fail(ErrorCode.UnknownSite, 'this site no longer exists');
     const refused = postRefusal(siteRecord, room, role) ?? (await muteRefusal(ctx));
     if (refused) return refused;
+    const from = await storedSender(ctx);
     const result: SendResult = await services.store.appendMessage(site.id, {
       room,
       clientId,
-      from: user,
+      from,
       text,
       at: Date.now(),
     });

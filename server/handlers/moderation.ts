@@ -3,6 +3,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import { fail, ok } from '../result.js';
 import type { Failure } from '../result.js';
 import type { HandlerContext } from './context.js';
+import { findUser } from './guests.js';
 import { acked } from './respond.js';
 
 function notModerator({ socket }: HandlerContext): Failure | undefined {
@@ -27,7 +28,8 @@ export function moderatorBan(ctx: HandlerContext) {
     if (refused) return refused;
     const { site, user } = ctx.socket.data;
     if (userId === user.id) return fail(ErrorCode.Forbidden, 'moderators cannot ban themselves');
-    if (!(await ctx.services.users.get(site.id, userId))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
+    // A guest who never posted is not stored, but can be banned while online.
+    if (!(await findUser(ctx, userId))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
     const ban = await ctx.services.moderation.ban(site.id, { userId, kind, durationMs, ...(reason ? { reason } : {}) });
     ctx.logger.info('user restricted by moderator', { target: userId, kind, until: ban.until });
     return ok({ ban });

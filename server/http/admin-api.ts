@@ -77,8 +77,13 @@ const banSchema = v.pipe(
   v.check((b) => b.userId !== undefined || b.ip !== undefined, 'give userId, ip or both'),
 );
 
-/** A site as the API shows it: everything but the secret. */
-function publicSite({ secret: _secret, ...site }: Site): Omit<Site, 'secret'> {
+/** A site as the API shows it: everything but the secret and the id key. */
+function publicSite({ secret: _secret, ...site }: Site): Omit<Site, 'secret' | 'idKey'> {
+  return withoutIdKey(site);
+}
+
+/** The id key never leaves the server: no one needs it, and with it one could compute the id of a `sub`. */
+function withoutIdKey<T extends { idKey: string }>({ idKey: _idKey, ...site }: T): Omit<T, 'idKey'> {
   return site;
 }
 
@@ -152,7 +157,7 @@ export function adminApi({ services, adminToken, limits, proxyHops, logger }: Ad
     const site = await sites.create(fields);
     if (!site) return sendError(res, 409, 'conflict', 'a site with this id exists');
     logger.info('site created', { site: site.id });
-    res.status(201).json({ site });
+    res.status(201).json({ site: withoutIdKey(site) });
   }));
 
   router.get('/sites/:id', asSite(async (site, _req, res) => {
@@ -169,7 +174,7 @@ export function adminApi({ services, adminToken, limits, proxyHops, logger }: Ad
   router.post('/sites/:id/rotate-secret', asSite(async (site, _req, res) => {
     const rotated = await sites.rotateSecret(site.id);
     logger.info('site secret rotated', { site: site.id });
-    res.json({ site: rotated });
+    res.json({ site: rotated && withoutIdKey(rotated) });
   }));
 
   router.get('/sites/:id/rooms', asSite(async (site, _req, res) => {

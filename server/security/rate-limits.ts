@@ -35,6 +35,10 @@ export interface RateLimitOptions {
   adminRequestsPerIp: RateLimitRule;
   /** Admin API requests refused 401 (unknown credentials); once spent, every admin request from the address answers 429. */
   adminAuthFailuresPerIp: RateLimitRule;
+  /** Socket.IO namespace CONNECTs multiplexed over one Engine.IO connection (a page needs one, plus one per reconnect of a namespace). */
+  namespaceConnectsPerConnection: RateLimitRule;
+  /** Namespace CONNECTs from one address, over all its connections. */
+  namespaceConnectsPerIp: RateLimitRule;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -51,6 +55,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   connectionsPerIp: { points: 30, durationMs: 60_000 },
   adminRequestsPerIp: { points: 300, durationMs: 60_000 },
   adminAuthFailuresPerIp: { points: 10, durationMs: 10 * 60_000 },
+  namespaceConnectsPerConnection: { points: 10, durationMs: 60_000 },
+  namespaceConnectsPerIp: { points: 120, durationMs: 60_000 },
 };
 
 /**
@@ -77,6 +83,12 @@ export interface ActorKeys {
   ip: string;
 }
 
+/** Who opens a namespace socket: the Engine.IO connection (its id) and the address. */
+export interface NamespaceConnectKeys {
+  connection: string;
+  ip: string;
+}
+
 export type LimitResult = { ok: true } | { ok: false; retryAfterMs: number };
 
 interface Limiter {
@@ -88,6 +100,7 @@ export class RateLimits {
   private readonly connections: Limiter;
   private readonly adminRequests: Limiter;
   private readonly adminAuthFailures: RateLimiterMemory | RateLimiterRedis;
+  private readonly namespaceConnects: Array<[keyof NamespaceConnectKeys, Limiter]>;
   private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
   private readonly rules: RateLimitOptions;
   private readonly scaledBy = new Map<number, RateLimits>();
@@ -115,6 +128,10 @@ export class RateLimits {
     this.adminRequests = limiter('admin', rules.adminRequestsPerIp);
     // No burst: a spent budget stays spent for its window, and can be read without spending.
     this.adminAuthFailures = make('admin-auth', rules.adminAuthFailuresPerIp.points, rules.adminAuthFailuresPerIp.durationMs);
+    this.namespaceConnects = [
+      ['connection', limiter('nsp-connection', rules.namespaceConnectsPerConnection)],
+      ['ip', limiter('nsp-ip', rules.namespaceConnectsPerIp)],
+    ];
     this.actions = {
       message: [
         ['socket', limiter('msg-socket', rules.messagesPerSocket)],
@@ -149,6 +166,15 @@ export class RateLimits {
   /** One more handshake from this address. */
   connection(ip: string): Promise<LimitResult> {
     return take(this.connections, addressKey(ip));
+  }
+
+  /** One more namespace CONNECT over this Engine.IO connection from this address: both budgets must allow it. */
+  async namespaceConnect(keys: NamespaceConnectKeys): Promise<LimitResult> {
+    for (const [key, rule] of this.namespaceConnects) {
+      const result = await take(rule, key === 'ip' ? addressKey(keys.ip) : keys[key]);
+      if (!result.ok) return result;
+    }
+    return { ok: true };
   }
 
   /** One more `action` by this actor: every key's budget must allow it. */

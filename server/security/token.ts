@@ -12,7 +12,7 @@ import type { UserRole } from '../../protocol/index.js';
 export const TOKEN_CLOCK_SKEW_MS = 60_000;
 /** A token is a few hundred bytes; anything much larger is not one. */
 export const MAX_TOKEN_LENGTH = 4096;
-/** `sub` becomes the user id `u_<sub>` (at most 64 characters; no `:`, which separates the ids of a private conversation). */
+/** `sub`: the site's own user key (an email is fine: the public id is an opaque HMAC of it, see identity.ts). */
 const SUBJECT_PATTERN = /^[A-Za-z0-9_.@|+-]{1,62}$/;
 const MAX_AVATAR_LENGTH = 512;
 

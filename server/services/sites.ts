@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SITE_ID_PATTERN } from '../../protocol/index.js';
+import { newIdKey } from '../identity.js';
 import type { ChatStore, RoomPolicy, Site } from '../storage/store.js';
 import { BoundedCache } from './bounded-cache.js';
 
@@ -53,6 +54,7 @@ export function siteRecord(fields: NewSite): Site {
     origins: fields.origins,
     allowNoOrigin: fields.allowNoOrigin ?? false,
     secret: newSiteSecret(),
+    idKey: newIdKey(),
     roomPolicy: fields.roomPolicy ?? 'open',
     rooms: fields.rooms ?? [],
     readOnlyRooms: fields.readOnlyRooms ?? [],
@@ -120,7 +122,7 @@ export class SiteRegistry {
     return added ? site : undefined;
   }
 
-  /** Replaces the secret: tokens signed with the old one stop working, and so does the old bearer. */
+  /** Replaces the secret: tokens signed with the old one stop working, and so does the old bearer. User ids stay (they come from the id key). */
   async rotateSecret(id: string): Promise<Site | undefined> {
     const site = await this.store.getSite(id);
     if (!site) return undefined;

@@ -2,13 +2,21 @@
  * Versioned schema changes for the SQLite store, applied in order at start.
  * Append new entries; never edit one that has shipped.
  */
+import type Database from 'better-sqlite3';
+import { ID_REWRITE_READS, idRewriteStatements } from './opaque-ids.js';
+
 export interface Migration {
   version: number;
   name: string;
   sql: string;
 }
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
+export interface SqliteMigration extends Migration {
+  /** Data changes SQL alone cannot make, run after `sql` in the same transaction. */
+  data?: (db: Database.Database) => void;
+}
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'sites, users, messages',
@@ -98,4 +106,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'per-site rate limit scale',
     sql: `ALTER TABLE sites ADD COLUMN rate_limit_scale REAL;`,
   },
+  {
+    version: 5,
+    name: 'per-site id key; opaque ids for identified users',
+    // The id key starts as the current secret, so every guest id stays what it was.
+    sql: `
+      ALTER TABLE sites ADD COLUMN id_key TEXT NOT NULL DEFAULT '';
+      UPDATE sites SET id_key = secret;
+    `,
+    data: rewriteIdentifiedIds,
+  },
 ];
+
+function rewriteIdentifiedIds(db: Database.Database): void {
+  const values = (sql: string, site: string) =>
+    db.prepare<string[], { v: string }>(sql).all(...Array<string>(sql.split('?').length - 1).fill(site)).map((row) => row.v);
+  const sites = db.prepare<[], { id: string; id_key: string }>(ID_REWRITE_READS.sites).all();
+  for (const { id: site, id_key: idKey } of sites) {
+    const input = { site, idKey, userIds: values(ID_REWRITE_READS.userIds, site), directRooms: values(ID_REWRITE_READS.directRooms, site) };
+    for (const [sql, params] of idRewriteStatements(input, false)) db.prepare(sql).run(...params);
+  }
+}

@@ -5,8 +5,14 @@
  */
 import type pg from 'pg';
 import type { Migration } from './migrations.js';
+import { ID_REWRITE_READS, idRewriteStatements } from './opaque-ids.js';
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+export interface PostgresMigration extends Migration {
+  /** Data changes SQL alone cannot make, run after `sql` in the same transaction. */
+  data?: (client: pg.ClientBase) => Promise<void>;
+}
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
     version: 1,
     name: 'sites, users, messages, room seqs, bans, cursors',
@@ -92,7 +98,34 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'per-site rate limit scale',
     sql: `ALTER TABLE sites ADD COLUMN rate_limit_scale DOUBLE PRECISION;`,
   },
+  {
+    version: 3,
+    name: 'per-site id key; opaque ids for identified users',
+    // The id key starts as the current secret, so every guest id stays what it was.
+    sql: `
+      ALTER TABLE sites ADD COLUMN id_key TEXT NOT NULL DEFAULT '';
+      UPDATE sites SET id_key = secret;
+    `,
+    data: rewriteIdentifiedIds,
+  },
 ];
+
+/** `?` placeholders numbered as PostgreSQL wants them. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+async function rewriteIdentifiedIds(client: pg.ClientBase): Promise<void> {
+  const values = async (sql: string, site: string) =>
+    (await client.query<{ v: string }>(numbered(sql), Array<string>(sql.split('?').length - 1).fill(site))).rows.map((row) => row.v);
+  const { rows: sites } = await client.query<{ id: string; id_key: string }>(ID_REWRITE_READS.sites);
+  for (const { id: site, id_key: idKey } of sites) {
+    const directRooms = [...(await values(ID_REWRITE_READS.directRooms, site)), ...(await values(ID_REWRITE_READS.roomSeqRooms, site))];
+    const input = { site, idKey, userIds: await values(ID_REWRITE_READS.userIds, site), directRooms };
+    for (const [sql, params] of idRewriteStatements(input, true)) await client.query(numbered(sql), params);
+  }
+}
 
 /** Any constant will do: it only has to be the same on every node of this app. */
 const MIGRATION_LOCK_KEY = 7_220_150_413;
@@ -114,6 +147,7 @@ export async function migratePostgres(client: pg.ClientBase, schema: string | un
   for (const m of POSTGRES_MIGRATIONS) {
     if (applied.has(m.version)) continue;
     await client.query(m.sql);
+    await m.data?.(client);
     await client.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [
       m.version,
       m.name,

@@ -88,7 +88,7 @@ export class PostgresStore implements ChatStore {
   async addSite(site: Site): Promise<boolean> {
     return this.transaction(async (client) => {
       const { rowCount } = await client.query(
-        `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        `INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO NOTHING`,
         siteParams(site),
       );
@@ -410,6 +410,7 @@ function siteParams(site: Site): unknown[] {
     site.retentionDays ?? null,
     site.created,
     site.rateLimitScale ?? null,
+    site.idKey,
   ];
 }
 

@@ -9,7 +9,7 @@ import type { BanInfo, ChatMessage, HistoryPage, UserInfo } from '../../protocol
 
 export const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
 export const SITE_COLUMNS =
-  'id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created, rate_limit_scale';
+  'id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created, rate_limit_scale, id_key';
 
 /** A site row with its lists and flag decoded. */
 export interface SiteFields {
@@ -24,6 +24,7 @@ export interface SiteFields {
   retention_days: number | null;
   created: number;
   rate_limit_scale: number | null;
+  id_key: string;
 }
 
 export interface UserRow {
@@ -65,6 +66,7 @@ export function toSite(row: SiteFields): Site {
     origins: row.origins,
     allowNoOrigin: row.allow_no_origin,
     secret: row.secret,
+    idKey: row.id_key,
     roomPolicy: (ROOM_POLICIES as readonly string[]).includes(row.room_policy) ? (row.room_policy as RoomPolicy) : 'open',
     rooms: row.rooms,
     readOnlyRooms: row.read_only_rooms,

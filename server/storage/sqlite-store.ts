@@ -36,13 +36,14 @@ interface SiteRow {
   retention_days: number | null;
   created: number;
   rate_limit_scale: number | null;
+  id_key: string;
 }
 
 
 
 
 const SITE_PARAMS =
-  '@id, @name, @origins, @allowNoOrigin, @secret, @roomPolicy, @rooms, @readOnlyRooms, @retentionDays, @created, @rateLimitScale';
+  '@id, @name, @origins, @allowNoOrigin, @secret, @roomPolicy, @rooms, @readOnlyRooms, @retentionDays, @created, @rateLimitScale, @idKey';
 
 export const SQLITE_FILE_NAME = 'chat-room.sqlite';
 
@@ -399,6 +400,7 @@ function siteParams(site: Site): Record<string, string | number | null> {
     retentionDays: site.retentionDays ?? null,
     rateLimitScale: site.rateLimitScale ?? null,
     created: site.created,
+    idKey: site.idKey,
   };
 }
 
@@ -438,6 +440,7 @@ function migrate(db: Database.Database): void {
     for (const m of SQLITE_MIGRATIONS) {
       if (done.has(m.version)) continue;
       db.exec(m.sql);
+      m.data?.(db);
       record.run(m.version, m.name, Date.now());
     }
   }).immediate();

@@ -17,8 +17,10 @@ export interface Site {
   origins: string[];
   /** Connections without an Origin header (native apps, WebViews, bots) are refused unless this is set. */
   allowNoOrigin: boolean;
-  /** Server-side secret: derives public user ids, signs identity tokens and guards the site's admin API. */
+  /** Server-side secret: signs identity tokens and guards the site's admin API. Rotated at will. */
   secret: string;
+  /** Server-side key the public user ids are derived from; never rotated, never shown (ids outlive the secret). */
+  idKey: string;
   /** `open`: any valid room name; `allow-list`: only `rooms`; `token`: identified users only (and their token's `rooms`). */
   roomPolicy: RoomPolicy;
   /** The rooms of the `allow-list` policy. */

@@ -7,7 +7,7 @@ test('a new guest gets a readable generated name and a public id that is not the
   const { url } = await startServer(t);
   const key = guestKey();
   const { session } = await connect(t, url, { guestKey: key });
-  assert.match(session.user.name, /^Guest \d{4}$/);
+  assert.match(session.user.name, /^Guest \d{6}$/);
   assert.equal(session.user.kind, 'guest');
   assert.match(session.user.id, /^g_[A-Za-z0-9_-]{16}$/);
   assert.ok(!session.user.id.includes(key) && !key.includes(session.user.id.slice(2)));

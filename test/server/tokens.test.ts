@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { identifiedUserId } from '../../server/identity.js';
 import {
   client,
   connect,
@@ -21,11 +22,13 @@ test('a valid token makes the visitor the identified user with the token name an
   const secret = await demoSecret(server);
   const token = signToken(claims({ avatar: 'https://img.example/a.png', role: 'moderator' }), secret);
   const { session } = await connect(t, url, { token, nickname: 'Someone Else', guestKey: guestKey() });
-  assert.deepEqual(session.user, { id: 'u_alice-42', name: 'Alice Liddell', kind: 'user', avatar: 'https://img.example/a.png' });
+  // The public id is opaque: an HMAC of the sub under the site's id key.
+  const id = identifiedUserId((await server.store.getSite('demo'))!.idKey, 'alice-42');
+  assert.deepEqual(session.user, { id, name: 'Alice Liddell', kind: 'user', avatar: 'https://img.example/a.png' });
   assert.equal(session.role, 'moderator');
   // `aud` works as well as `site`, and the same sub is the same user.
   const again = await connect(t, url, { token: signToken(claims({ site: undefined, aud: 'demo' }), secret) });
-  assert.equal(again.session.user.id, 'u_alice-42');
+  assert.equal(again.session.user.id, id);
   assert.equal(again.session.role, 'member');
   const guest = await connect(t, url);
   assert.equal(guest.session.role, 'member');

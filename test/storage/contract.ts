@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { ChatMessage, UserInfo } from '../../protocol/index.js';
+import { identifiedNameKey } from '../../server/identity.js';
 import type { BanDraft, ChatStore, MessageDraft, NewUser, Site } from '../../server/storage/store.js';
 
 export interface OpenedStore {
@@ -23,6 +24,7 @@ function site(id: string, extra: Partial<Site> = {}): Site {
     origins: ['https://a.example', 'http://localhost:*'],
     allowNoOrigin: false,
     secret: `secret-${id}`,
+    idKey: `id-key-${id}`,
     roomPolicy: 'open',
     rooms: [],
     readOnlyRooms: [],
@@ -78,6 +80,8 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.equal(await store.updateSite({ ...changed, created: 1 }), true);
     assert.deepEqual(await store.getSite('b'), changed, 'every setting replaced, `created` kept');
     assert.equal(await store.updateSite(site('missing')), false);
+    await store.updateSite({ ...changed, idKey: 'another-key' });
+    assert.equal((await store.getSite('b'))?.idKey, b.idKey, 'the id key is never replaced: ids derive from it');
     assert.equal(await store.getSite('missing'), undefined);
   });
 
@@ -158,7 +162,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
   it('upserts identified users and finds them by skeleton', async (store) => {
     await store.addSite(site('s'));
     const avatar = 'https://a.example/a.png';
-    await store.saveIdentifiedUser('s', newUser('u_1', 'Admin', { kind: 'user', avatar, skeleton: 'admin' }));
+    await store.saveIdentifiedUser('s', newUser('u_1', 'Admin', { kind: 'user', avatar, skeleton: 'admin', nameKey: identifiedNameKey('u_1') }));
     assert.deepEqual(await store.getUser('s', 'u_1'), { id: 'u_1', name: 'Admin', kind: 'user', avatar });
     await store.saveIdentifiedUser('s', newUser('u_1', 'Boss', { kind: 'user', skeleton: 'boss' }));
     assert.deepEqual(await store.getUser('s', 'u_1'), { id: 'u_1', name: 'Boss', kind: 'user' }, 'the token wins');

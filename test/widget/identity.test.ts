@@ -39,11 +39,15 @@ describe('<chat-room> identity and moderation', () => {
     const room = uniqueRoom();
     const el = await mount({ site: site.id, room, 'user-token': await token({ sub: 'ada', name: 'Ada Lovelace' }) });
     await connected(el);
-    expect(el.user).to.include({ id: 'u_ada', name: 'Ada Lovelace', kind: 'user' });
+    expect(el.user).to.include({ name: 'Ada Lovelace', kind: 'user' });
+    // An opaque id, never the sub.
+    expect(el.user!.id).to.match(/^u_[A-Za-z0-9_-]{22}$/);
+    const adaId = el.user!.id;
     await el.send('from Ada');
 
     el.identify(await token({ sub: 'grace', name: 'Grace Hopper' }));
-    await waitFor(() => el.user?.id === 'u_grace' && el.connectionState === 'connected', 'Grace');
+    await waitFor(() => el.user?.name === 'Grace Hopper' && el.connectionState === 'connected', 'Grace');
+    expect(el.user!.id).to.not.equal(adaId);
     await connected(el);
     expect(el.user!.name).to.equal('Grace Hopper');
     // The history is the room's, but nothing of Ada's session (her own marks) stays in view.
@@ -118,15 +122,15 @@ describe('<chat-room> identity and moderation', () => {
     const mod = await mount({ site: site.id, room, 'user-token': await token({ sub: 'mod3', name: 'Mod Three', role: 'moderator' }) });
     await connected(mod);
 
-    const refused = await member.exportUser('u_mod3').then(() => 'exported', (e: { code: string }) => e.code);
+    const refused = await member.exportUser(mod.user!.id).then(() => 'exported', (e: { code: string }) => e.code);
     expect(refused).to.equal('forbidden');
-    const notErased = await member.eraseUser('u_mod3').then(() => 'erased', (e: { code: string }) => e.code);
+    const notErased = await member.eraseUser(mod.user!.id).then(() => 'erased', (e: { code: string }) => e.code);
     expect(notErased).to.equal('forbidden');
 
-    const data = await mod.exportUser('u_m3');
+    const data = await mod.exportUser(member.user!.id);
     expect(data.user!.name).to.equal('Member Three');
     expect(data.messages.map((m) => m.text)).to.deep.equal(['my data 1', 'my data 2']);
-    expect(await mod.eraseUser('u_m3')).to.deep.equal({ messages: 2, profile: true });
+    expect(await mod.eraseUser(member.user!.id)).to.deep.equal({ messages: 2, profile: true });
     await waitFor(() => $$(mod, '[part~="deleted"]').length === 2, 'tombstones at the moderator');
     expect(messageTexts(mod)).to.not.include('my data 1');
   });

@@ -1,0 +1,34 @@
+/**
+ * Guests who have not posted exist only on their sockets: these helpers store
+ * one when it first posts, and find users who are online but not stored.
+ */
+import type { UserId, UserInfo } from '../../protocol/index.js';
+import { userChannel } from '../channels.js';
+import type { HandlerContext } from './context.js';
+import { announceRename, markStored } from './user.js';
+
+/** The socket's user, stored first if it was not (a message or DM is about to name it). */
+export async function storedSender(ctx: HandlerContext): Promise<UserInfo> {
+  const { socket } = ctx;
+  if (!socket.data.stored) await adopt(ctx, socket.data.user);
+  return socket.data.user;
+}
+
+/** A user of the site: stored, or a guest online on some node that has not posted yet. */
+export async function findUser({ nsp, socket, services }: HandlerContext, id: UserId): Promise<{ user: UserInfo; stored: boolean } | undefined> {
+  const stored = await services.users.get(socket.data.site.id, id);
+  if (stored) return { user: stored, stored: true };
+  const [online] = await nsp.in(userChannel(id)).fetchSockets();
+  return online && { user: online.data.user, stored: false };
+}
+
+/**
+ * Stores `user` (a guest not yet stored) and updates its sockets on this node;
+ * when its name had to change (taken meanwhile), its tabs and rooms are told.
+ */
+export async function adopt(ctx: HandlerContext, user: UserInfo): Promise<UserInfo> {
+  const stored = await ctx.services.users.storeGuest(ctx.socket.data.site.id, user);
+  markStored(ctx, user.id);
+  await announceRename(ctx, { user: stored, previousName: user.name });
+  return stored;
+}
