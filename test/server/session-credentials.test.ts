@@ -88,6 +88,8 @@ test('a site removed by the site CLI ends its sockets within seconds, and what t
   const { url, dataDir } = await startServer(t);
   const { site, member, guest } = await siteWithSocket(t, url);
   assert.ok((await guest.socket.emitWithAck('room:join', { room: 'lobby' })).ok);
+  // Posted once, so the guest is stored and the next send needs no new user row (which the removed site would refuse).
+  assert.ok((await guest.socket.emitWithAck('message:send', { room: 'lobby', text: 'before removal', clientId: clientId() })).ok);
   const ends = Promise.all([ended(member.socket, 10_000), ended(guest.socket, 10_000)]);
   await siteCli(dataDir, 'remove', site.id);
   // The server has not read the site since: this send is still accepted (and stored under the removed id).
