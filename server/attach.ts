@@ -135,18 +135,19 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   // The in-memory adapter of a single node has no other nodes to tell (and throws if asked).
   const bans = new BanService(store, cluster ? (site) => void io.serverSideEmit('bans:changed', site) : undefined);
   io.on('bans:changed', (site) => bans.forget(site));
+  const presence = new PresenceService(
+    options.presence ?? clusterPresence ?? new MemoryPresence(),
+    namespaceOf,
+    options.presenceGraceMs ?? PRESENCE_GRACE_MS,
+    logger,
+  );
   const services: Services = {
     store,
     sites,
     bans,
     users: new UserService(store),
-    moderation: new ModerationService(store, bans, namespaceOf),
-    presence: new PresenceService(
-      options.presence ?? clusterPresence ?? new MemoryPresence(),
-      namespaceOf,
-      options.presenceGraceMs ?? PRESENCE_GRACE_MS,
-      logger,
-    ),
+    moderation: new ModerationService(store, bans, namespaceOf, presence),
+    presence,
   };
 
   mounted.namespaceOf = mountSiteNamespaces({ io, sites, ready, services, limits, metrics, trustProxy, logger });

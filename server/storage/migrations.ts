@@ -98,4 +98,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'per-site rate limit scale',
     sql: `ALTER TABLE sites ADD COLUMN rate_limit_scale REAL;`,
   },
+  {
+    version: 6,
+    name: 'private messages by recipient, for erasing a user',
+    sql: `CREATE INDEX messages_recipient ON messages (site, recipient) WHERE recipient IS NOT NULL;`,
+  },
 ];

@@ -92,6 +92,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'per-site rate limit scale',
     sql: `ALTER TABLE sites ADD COLUMN rate_limit_scale DOUBLE PRECISION;`,
   },
+  {
+    version: 4,
+    name: 'private messages by recipient, for erasing a user',
+    sql: `CREATE INDEX messages_recipient ON messages (site, recipient) WHERE recipient IS NOT NULL;`,
+  },
 ];
 
 /** Any constant will do: it only has to be the same on every node of this app. */
