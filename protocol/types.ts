@@ -44,6 +44,8 @@ export interface MessageDeleted {
   room: string;
   id: string;
   seq: number;
+  /** After an erase: the author the tombstone shows from now on (`ERASED_AUTHOR`); show it instead of the one held. */
+  from?: UserInfo;
 }
 
 export interface PresenceUpdate {

@@ -4,7 +4,7 @@
  * the user at once, and a user's data export and erasure.
  */
 import { createHash } from 'node:crypto';
-import { DIRECT_ROOM_PREFIX, ErrorCode } from '../../protocol/index.js';
+import { DIRECT_ROOM_PREFIX, ERASED_AUTHOR, ErrorCode } from '../../protocol/index.js';
 import type { Ack, BanInfo, BanKind, EraseResult, MessageDeleted, UserExport, UserId } from '../../protocol/index.js';
 import { roomChannel, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
@@ -75,7 +75,7 @@ export class ModerationService {
   async eraseUser(site: string, userId: UserId): Promise<EraseResult> {
     const erased = await this.store.eraseUser(site, userId);
     this.bans.changed(site);
-    this.announceDeleted(site, erased.tombstoned, []);
+    this.announceDeleted(site, erased.tombstoned.map((d) => ({ ...d, from: { ...ERASED_AUTHOR } })), []);
     for (const socket of await this.sockets(site, { userId })) socket.disconnect(true);
     await this.presence.forget(site, userId);
     return { messages: erased.tombstoned.length + erased.privateRemoved, profile: erased.profile };

@@ -130,6 +130,9 @@ describe('<chat-room> identity and moderation', () => {
     expect(await mod.eraseUser(memberId)).to.deep.equal({ messages: 2, profile: true });
     await waitFor(() => $$(mod, '[part~="deleted"]').length === 2, 'tombstones at the moderator');
     expect(messageTexts(mod)).to.not.include('my data 1');
+    // The open page forgets the author too, not only a reload.
+    expect(mod.messages.map((m) => m.from.id)).to.deep.equal(['erased', 'erased']);
+    expect(mod.shadowRoot!.textContent).to.not.include('Member Three');
   });
 
   it('shows rate limiting on the messages it holds back, and keeps them to send later', async () => {
