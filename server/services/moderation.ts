@@ -66,17 +66,18 @@ export class ModerationService {
   }
 
   /**
-   * Erases every trace of the user (see `ChatStore.eraseUser`), closes their
-   * sessions and drops them from presence without a leave notice (it would
+   * Closes the user's sessions, erases every trace of them (see
+   * `ChatStore.eraseUser`) and drops them from presence without a leave notice (it would
    * name them). Room members hear `message:deleted` for the new tombstones;
    * removed private messages are not announced (the event would carry the
    * conversation's name, which holds the id).
    */
   async eraseUser(site: string, userId: UserId): Promise<EraseResult> {
+    // Sessions first, so that no send of theirs is still arriving once the store has erased them.
+    for (const socket of await this.sockets(site, { userId })) socket.disconnect(true);
     const erased = await this.store.eraseUser(site, userId);
     this.bans.changed(site);
     this.announceDeleted(site, erased.tombstoned.map((d) => ({ ...d, from: { ...ERASED_AUTHOR } })), []);
-    for (const socket of await this.sockets(site, { userId })) socket.disconnect(true);
     await this.presence.forget(site, userId);
     return { messages: erased.tombstoned.length + erased.privateRemoved, profile: erased.profile };
   }

@@ -18,18 +18,20 @@ if (!REDIS_URL) {
 } else {
   test('a user erased through one node leaves presence on every node without a notice naming them', { timeout: 30_000 }, async (t) => {
     const prefix = `chat-erase-${randomBytes(4).toString('hex')}:`;
-    const redis = new Redis(REDIS_URL);
-    t.after(async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    });
+    // Each node its own connection, as separate processes would have. The store and the connections
+    // belong to the test; `after` hooks run in the order registered, so these run after the nodes' closes.
     const store = SqliteStore.open(await tempDir(t));
-    // Registered before the nodes' own closes, so it runs after them (`after` hooks run last-in first-out).
-    t.after(() => store.close());
-    // Each node its own connection, as separate processes would have (a node's close ends it).
-    const nodeA = await startServer(t, { store, cluster: { redis: new Redis(REDIS_URL), prefix } });
-    const nodeB = await startServer(t, { store, cluster: { redis: new Redis(REDIS_URL), prefix } });
+    const connections = [new Redis(REDIS_URL), new Redis(REDIS_URL)] as const;
+    const nodeA = await startServer(t, { store, cluster: { redis: connections[0], prefix } });
+    const nodeB = await startServer(t, { store, cluster: { redis: connections[1], prefix } });
+    t.after(async () => {
+      // A node's close leaves its namespaces' adapters (and the Redis connections they duplicated) to the process's exit.
+      for (const node of [nodeA, nodeB]) for (const nsp of node.server.io._nsps.values()) void nsp.adapter.close();
+      const keys = await connections[0].keys(`${prefix}*`);
+      if (keys.length) await connections[0].del(...keys);
+      for (const connection of connections) connection.disconnect();
+      await store.close();
+    });
     const secret = await demoSecret(nodeA.server);
     const email = 'erased.in.cluster@example.com';
     const token = (sub: string, role?: string) =>
