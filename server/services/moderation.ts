@@ -73,7 +73,7 @@ export class ModerationService {
    * conversation's name, which holds the id).
    */
   async eraseUser(site: string, userId: UserId): Promise<EraseResult> {
-    // Sessions first, so that no send of theirs is still arriving once the store has erased them.
+    // Sessions first: no new send of theirs starts while the store erases them.
     for (const socket of await this.sockets(site, { userId })) socket.disconnect(true);
     const erased = await this.store.eraseUser(site, userId);
     this.bans.changed(site);
