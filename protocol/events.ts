@@ -35,7 +35,6 @@ import type {
   Session,
   TypingRequest,
   TypingUpdate,
-  UserExport,
   UserInfo,
 } from './types.js';
 
@@ -64,9 +63,12 @@ export interface ClientToServerEvents {
   'mod:delete': (req: ModDeleteRequest, ack: AckCallback<MessageDeleted>) => void;
   /** Moderators only (else `forbidden`): bans or mutes a user of the site for a time, at once on all their sockets. */
   'mod:ban': (req: ModBanRequest, ack: AckCallback<{ ban: BanInfo }>) => void;
-  /** Moderators only (else `forbidden`): a user's profile and every message they sent (a privacy request). */
-  'mod:export': (req: ModUserRequest, ack: AckCallback<UserExport>) => void;
-  /** Moderators only (else `forbidden`): tombstones every message of the user, forgets their profile, ends their sessions. */
+  /**
+   * Moderators only (else `forbidden`): erases a user (a privacy request): their room messages become
+   * tombstones by `ERASED_AUTHOR`, their private conversations are removed on both sides, their profile,
+   * cursors and bans are forgotten, their sessions end. Reading a user's data is the site owner's: the
+   * admin API's export, never a socket event.
+   */
   'mod:erase': (req: ModUserRequest, ack: AckCallback<{ erased: EraseResult }>) => void;
 }
 

@@ -3,6 +3,7 @@
  * the widget checks the same numbers before sending so a user sees the reason
  * at once instead of a round trip later.
  */
+import type { UserInfo } from './types.js';
 
 /** Longest message text, in Unicode code points, after trimming. */
 export const MESSAGE_MAX_LENGTH = 2000;
@@ -51,6 +52,12 @@ export const PRESENCE_LIST_MAX = 100;
  * them with `invalid_room` even though they match `ROOM_NAME_PATTERN`.
  */
 export const DIRECT_ROOM_PREFIX = 'dm:';
+
+/**
+ * The author of an erased user's tombstones: after `mod:erase` no id and no
+ * name of theirs is left on them. No user has this id.
+ */
+export const ERASED_AUTHOR = { id: 'erased', name: '', kind: 'guest' } as const satisfies UserInfo;
 
 /**
  * The query parameter of the connection URL that names the site

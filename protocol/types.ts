@@ -44,6 +44,8 @@ export interface MessageDeleted {
   room: string;
   id: string;
   seq: number;
+  /** After an erase: the author the tombstone shows from now on (`ERASED_AUTHOR`); show it instead of the one held. */
+  from?: UserInfo;
 }
 
 export interface PresenceUpdate {
@@ -238,19 +240,19 @@ export interface ModDeleteRequest {
   messageId: string;
 }
 
-/** A moderator's privacy request about one user of the site: export or erase all their data. */
+/** A moderator's privacy request about one user of the site: erase all their data. */
 export interface ModUserRequest {
   userId: UserId;
 }
 
-/** Everything stored about a user: their profile (null once erased) and every message they sent. */
+/** The admin API's export of a user: their profile (null once erased) and every message they sent, private ones included. */
 export interface UserExport {
   user: UserInfo | null;
   messages: ChatMessage[];
 }
 
 export interface EraseResult {
-  /** Messages that became tombstones. */
+  /** Room messages that became tombstones plus private messages removed (sent by or to the user). */
   messages: number;
   /** The profile existed and was forgotten. */
   profile: boolean;

@@ -145,19 +145,20 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   io.on('bans:changed', (site) => bans.forget(site));
   const sessions = new SessionCredentials(io, sites, logger, cluster ? (site) => void io.serverSideEmit('sites:changed', site) : undefined);
   io.on('sites:changed', (site) => void sites.refresh(site).catch((err: unknown) => logger.error('site lookup failed', { site, err })));
+  const presence = new PresenceService(
+    options.presence ?? clusterPresence ?? new MemoryPresence(),
+    namespaceOf,
+    options.presenceGraceMs ?? PRESENCE_GRACE_MS,
+    logger,
+  );
   const services: Services = {
     store,
     sites,
     bans,
     users: new UserService(store),
-    moderation: new ModerationService(store, bans, namespaceOf),
+    moderation: new ModerationService(store, bans, namespaceOf, presence),
     sessions,
-    presence: new PresenceService(
-      options.presence ?? clusterPresence ?? new MemoryPresence(),
-      namespaceOf,
-      options.presenceGraceMs ?? PRESENCE_GRACE_MS,
-      logger,
-    ),
+    presence,
   };
 
   mounted.namespaceOf = mountSiteNamespaces({ io, sites, ready, services, limits, metrics, proxyHops, logger });

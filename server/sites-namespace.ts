@@ -27,7 +27,7 @@ import { ping } from './handlers/heartbeat.js';
 import { renewSession } from './handlers/session.js';
 import { messageHistory, sendMessage } from './handlers/message.js';
 import { joinRoom, leaveAllRooms, leaveRoom } from './handlers/room.js';
-import { moderatorBan, moderatorDelete, moderatorErase, moderatorExport } from './handlers/moderation.js';
+import { moderatorBan, moderatorDelete, moderatorErase } from './handlers/moderation.js';
 import { setTyping } from './handlers/typing.js';
 import { announceRename, renameUser } from './handlers/user.js';
 import { ephemeralGuestKey, isGuestKey } from './identity.js';
@@ -121,7 +121,6 @@ export function mountSiteNamespaces(deps: SiteNamespacesDeps): NamespaceOf {
     socket.on('dm:history', directHistory(ctx));
     socket.on('mod:delete', moderatorDelete(ctx));
     socket.on('mod:ban', moderatorBan(ctx));
-    socket.on('mod:export', moderatorExport(ctx));
     socket.on('mod:erase', moderatorErase(ctx));
     socket.on('disconnect', leaveAllRooms(ctx));
     const expiresAt = socket.data.credentials?.expiresAt;

@@ -86,7 +86,6 @@ export const EVENT_SCHEMAS = {
   'dm:send': v.object({ to: userId, text, clientId }),
   'dm:history': v.pipe(v.object({ with: userId, ...page }), notBothDirections()),
   'mod:delete': v.object({ room, messageId: v.pipe(v.string(), v.minLength(1), v.maxLength(MESSAGE_ID_MAX_LENGTH)) }),
-  'mod:export': v.object({ userId }),
   'mod:erase': v.object({ userId }),
   'mod:ban': v.object({
     userId,

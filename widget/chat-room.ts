@@ -4,7 +4,6 @@ import {
   UNREAD_CAP,
   type ChatMessage,
   type EraseResult,
-  type UserExport,
   type UserId,
   type UserInfo,
 } from '../protocol/index.js';
@@ -296,13 +295,11 @@ export class ChatRoom extends LitElement {
     this.requestUpdate();
   }
 
-  /** Changes your name for the whole site. Rejects with `nickname_taken`, `invalid_nickname`, … */
-  /** Moderators: everything stored about a user of the site, for a privacy request. Rejects with `forbidden` for others. */
-  exportUser(userId: UserId): Promise<UserExport> {
-    return this.#call('mod:export', { userId });
-  }
-
-  /** Moderators: turns every message of a user into a tombstone, forgets their profile and ends their sessions. */
+  /**
+   * Moderators: erases a user for a privacy request (their messages become nameless tombstones, their private
+   * conversations and profile are removed, their sessions end). Rejects with `forbidden` for others. Exporting
+   * a user's data is the site owner's, through the admin API.
+   */
   async eraseUser(userId: UserId): Promise<EraseResult> {
     return (await this.#call('mod:erase', { userId })).erased;
   }

@@ -21,6 +21,5 @@ export type {
   RoomNotice,
   Session,
   SiteInfo,
-  UserExport,
   UserInfo,
 } from '../protocol/index.js';

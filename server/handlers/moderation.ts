@@ -1,7 +1,12 @@
-/** `mod:delete`, `mod:ban`, `mod:export` and `mod:erase`: moderation from a moderator's socket (token role `moderator`). */
+/**
+ * `mod:delete`, `mod:ban` and `mod:erase`: moderation from a moderator's socket
+ * (token role `moderator`). Reading a user's data (their private messages
+ * included) is not a moderator's: the site owner exports through the admin API.
+ */
 import { ErrorCode } from '../../protocol/index.js';
 import { fail, ok } from '../result.js';
 import type { Failure } from '../result.js';
+import { erasureRef } from '../services/moderation.js';
 import type { HandlerContext } from './context.js';
 import { findUser } from './guests.js';
 import { acked } from './respond.js';
@@ -36,24 +41,13 @@ export function moderatorBan(ctx: HandlerContext) {
   });
 }
 
-export function moderatorExport(ctx: HandlerContext) {
-  return acked('mod:export', ctx.logger, async ({ userId }) => {
-    const refused = notModerator(ctx);
-    if (refused) return refused;
-    const data = await ctx.services.moderation.exportUser(ctx.socket.data.site.id, userId);
-    if (!data.user && data.messages.length === 0) return fail(ErrorCode.UnknownUser, 'no such user on this site');
-    ctx.logger.info('user exported by moderator', { target: userId });
-    return ok(data);
-  });
-}
-
 export function moderatorErase(ctx: HandlerContext) {
   return acked('mod:erase', ctx.logger, async ({ userId }) => {
     const refused = notModerator(ctx);
     if (refused) return refused;
     if (userId === ctx.socket.data.user.id) return fail(ErrorCode.Forbidden, 'moderators cannot erase themselves');
     const erased = await ctx.services.moderation.eraseUser(ctx.socket.data.site.id, userId);
-    ctx.logger.info('user erased by moderator', { target: userId, ...erased });
+    ctx.logger.info('user erased by moderator', { target: erasureRef(ctx.socket.data.site.id, userId), ...erased });
     return ok({ erased });
   });
 }

@@ -12,7 +12,7 @@
  *   GET    /api/sites/:id/bans                          site    bans and mutes in force
  *   POST   /api/sites/:id/bans                          site    ban or mute a user and/or an IP
  *   DELETE /api/sites/:id/bans/:banId                   site    lift one
- *   GET    /api/sites/:id/users/:userId/export          site    a user's profile and messages
+ *   GET    /api/sites/:id/users/:userId/export          site    a user's profile and messages, private ones included
  *   DELETE /api/sites/:id/users/:userId                 site    erase a user
  *
  * "admin" is the server admin token; "site" is the admin token or that site's
@@ -30,6 +30,7 @@ import type { Logger } from '../logger.js';
 import { clientIp } from '../security/client-ip.js';
 import { isOriginPattern } from '../security/origin.js';
 import type { RateLimits } from '../security/rate-limits.js';
+import { erasureRef } from '../services/moderation.js';
 import type { Site } from '../storage/store.js';
 import { ROOM_POLICIES } from '../storage/store.js';
 import { isRoomName } from '../validate.js';
@@ -217,7 +218,7 @@ export function adminApi({ services, adminToken, limits, proxyHops, logger }: Ad
 
   router.delete('/sites/:id/users/:userId', asSite(async (site, req, res) => {
     const erased = await moderation.eraseUser(site.id, req.params.userId!);
-    logger.info('user erased through the admin API', { site: site.id, user: req.params.userId, ...erased });
+    logger.info('user erased through the admin API', { site: site.id, user: erasureRef(site.id, req.params.userId!), ...erased });
     res.json({ erased });
   }));
 

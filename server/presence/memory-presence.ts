@@ -69,6 +69,18 @@ export class MemoryPresence implements PresenceStore {
     return rooms;
   }
 
+  async forget(site: string, userId: UserId): Promise<string[]> {
+    const prefix = roomKey(site, '');
+    const rooms: string[] = [];
+    for (const [key, members] of this.members) {
+      if (!key.startsWith(prefix) || !members.delete(userId)) continue;
+      this.bump(key);
+      if (members.size === 0) this.members.delete(key);
+      rooms.push(key.slice(prefix.length));
+    }
+    return rooms;
+  }
+
   async snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot> {
     const key = roomKey(site, room);
     const members = [...(this.members.get(key)?.values() ?? [])].map((m) => m.user);

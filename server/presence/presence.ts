@@ -31,6 +31,8 @@ export interface PresenceStore {
   removeIfIdle(site: string, room: string, userId: UserId): Promise<UserInfo | undefined>;
   /** Replaces the stored profile of a user; answers the rooms they are a member of. */
   updateUser(site: string, user: UserInfo): Promise<string[]>;
+  /** Removes the user from every room of the site, sockets or not (an erase); answers the rooms they were in. */
+  forget(site: string, userId: UserId): Promise<string[]>;
   snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot>;
   /** Every room of the site with at least one member, with its member count. */
   rooms(site: string): Promise<Array<{ room: string; count: number }>>;

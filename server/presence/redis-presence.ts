@@ -47,6 +47,18 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
 return 1`;
 
+/** Removes the member and their sockets whatever is left (an erase); answers 1 when they were a member. */
+const FORGET = `
+if redis.call('HDEL', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+if redis.call('HLEN', KEYS[2]) == 0 then
+  redis.call('SREM', KEYS[3], ARGV[2])
+  redis.call('DEL', KEYS[4])
+else
+  redis.call('INCR', KEYS[4])
+end
+return 1`;
+
 export class RedisPresence implements PresenceStore {
   readonly nodeId = randomUUID();
   readonly #redis: Redis;
@@ -115,6 +127,17 @@ export class RedisPresence implements PresenceStore {
       if (await this.#redis.eval(UPDATE_IF_MEMBER, 2, k.members, k.version, user.id, profile)) kept.push(room);
     }
     return kept;
+  }
+
+  async forget(site: string, userId: UserId): Promise<string[]> {
+    const userRooms = this.#key(`pres:${site}:u:${userId}`);
+    const rooms: string[] = [];
+    for (const room of await this.#redis.smembers(userRooms)) {
+      const k = this.#roomKeys(site, room, userId);
+      if (await this.#redis.eval(FORGET, 4, k.sockets, k.members, k.rooms, k.version, userId, room)) rooms.push(room);
+    }
+    await this.#redis.del(userRooms);
+    return rooms;
   }
 
   async snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot> {

@@ -52,6 +52,12 @@ export class BanService {
     return found;
   }
 
+  /** The store changed the site's bans by other means (an erase): read them afresh here and on every node. */
+  changed(site: string): void {
+    this.cache.delete(site);
+    this.onChange(site);
+  }
+
   async add(site: string, draft: BanDraft): Promise<BanInfo> {
     const ban = await this.store.addBan(site, draft);
     this.cache.delete(site);

@@ -3,14 +3,15 @@
  * API: tombstoning messages, bans and mutes enforced on every open socket of
  * the user at once, and a user's data export and erasure.
  */
-import { DIRECT_ROOM_PREFIX, ErrorCode } from '../../protocol/index.js';
+import { createHash } from 'node:crypto';
+import { DIRECT_ROOM_PREFIX, ERASED_AUTHOR, ErrorCode } from '../../protocol/index.js';
 import type { Ack, BanInfo, BanKind, EraseResult, MessageDeleted, UserExport, UserId } from '../../protocol/index.js';
 import { normaliseIp } from '../security/client-ip.js';
 import { roomChannel, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
 import type { ChatStore } from '../storage/store.js';
 import type { BanService } from './bans.js';
-import type { NamespaceLookup } from './presence-service.js';
+import type { NamespaceLookup, PresenceService } from './presence-service.js';
 
 export interface BanRequest {
   kind: BanKind;
@@ -25,6 +26,7 @@ export class ModerationService {
     private readonly store: ChatStore,
     private readonly bans: BanService,
     private readonly namespaceOf: NamespaceLookup,
+    private readonly presence: PresenceService,
   ) {}
 
   /** Tombstones a message of `room`; every socket that can see it hears `message:deleted`. */
@@ -58,19 +60,27 @@ export class ModerationService {
     return this.bans.remove(site, id);
   }
 
+  /** The site owner's privacy export (admin API only: it reveals private messages). */
   async exportUser(site: string, userId: UserId): Promise<UserExport> {
     const [user, messages] = await Promise.all([this.store.getUser(site, userId), this.store.messagesBy(site, userId)]);
     return { user: user ?? null, messages };
   }
 
-  /** Tombstones every message of the user, forgets their profile and closes their sessions. */
+  /**
+   * Closes the user's sessions, erases every trace of them (see
+   * `ChatStore.eraseUser`) and drops them from presence without a leave notice (it would
+   * name them). Room members hear `message:deleted` for the new tombstones;
+   * removed private messages are not announced (the event would carry the
+   * conversation's name, which holds the id).
+   */
   async eraseUser(site: string, userId: UserId): Promise<EraseResult> {
-    const erased = await this.store.eraseMessagesBy(site, userId);
-    const profile = await this.store.deleteUser(site, userId);
-    const rooms = erased.filter((m) => !m.room.startsWith(DIRECT_ROOM_PREFIX));
-    this.announceDeleted(site, rooms, []);
+    // Sessions first: no new send of theirs starts while the store erases them.
     for (const socket of await this.sockets(site, { userId })) socket.disconnect(true);
-    return { messages: erased.length, profile };
+    const erased = await this.store.eraseUser(site, userId);
+    this.bans.changed(site);
+    this.announceDeleted(site, erased.tombstoned.map((d) => ({ ...d, from: { ...ERASED_AUTHOR } })), []);
+    await this.presence.forget(site, userId);
+    return { messages: erased.tombstoned.length + erased.privateRemoved, profile: erased.profile };
   }
 
   private announceDeleted(site: string, deleted: MessageDeleted[], users: UserId[]): void {
@@ -88,4 +98,13 @@ export class ModerationService {
       (s) => (who.userId !== undefined && s.data.user?.id === who.userId) || (who.ip !== undefined && s.data.ip === who.ip),
     );
   }
+}
+
+/**
+ * What logs say instead of an erased user's id: a one-way hash, so an
+ * operator who is given the id later can confirm the erase, but the log
+ * alone does not name anyone.
+ */
+export function erasureRef(site: string, userId: UserId): string {
+  return createHash('sha256').update(`${site}\0${userId}`).digest('hex').slice(0, 16);
 }

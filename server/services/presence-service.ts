@@ -92,6 +92,14 @@ export class PresenceService {
     await this.announceRename(site, user, previousName);
   }
 
+  /** The user was erased: gone from every room at once, with a presence update but no leave notice (it would name them). */
+  async forget(site: string, userId: UserId): Promise<void> {
+    for (const room of await this.store.forget(site, userId)) {
+      this.cancelLeave(site, room, userId);
+      this.namespaceOf(site).to(roomChannel(room)).emit('presence:update', await this.presence(site, room));
+    }
+  }
+
   async presence(site: string, room: string): Promise<PresenceUpdate> {
     return { room, ...(await this.store.snapshot(site, room, PRESENCE_LIST_MAX)) };
   }

@@ -116,6 +116,11 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     `,
     data: rewriteIdentifiedIds,
   },
+  {
+    version: 6,
+    name: 'private messages by recipient, for erasing a user',
+    sql: `CREATE INDEX messages_recipient ON messages (site, recipient) WHERE recipient IS NOT NULL;`,
+  },
 ];
 
 function rewriteIdentifiedIds(db: Database.Database): void {

@@ -108,6 +108,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
     data: rewriteIdentifiedIds,
   },
+  {
+    version: 4,
+    name: 'private messages by recipient, for erasing a user',
+    sql: `CREATE INDEX messages_recipient ON messages (site, recipient) WHERE recipient IS NOT NULL;`,
+  },
 ];
 
 /** `?` placeholders numbered as PostgreSQL wants them. */

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { DIRECT_ROOM_PREFIX, ERASED_AUTHOR } from '../../protocol/index.js';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
@@ -15,6 +16,7 @@ import type {
   BanDraft,
   ChatStore,
   CreateUserResult,
+  ErasedUser,
   HistoryQuery,
   MessageDraft,
   NewUser,
@@ -173,14 +175,6 @@ export class PostgresStore implements ChatStore {
     return row?.id;
   }
 
-  async deleteUser(site: string, id: string): Promise<boolean> {
-    return this.transaction(async (client) => {
-      await client.query('DELETE FROM cursors WHERE site = $1 AND user_id = $2', [site, id]);
-      const { rowCount } = await client.query('DELETE FROM users WHERE site = $1 AND id = $2', [site, id]);
-      return rowCount === 1;
-    });
-  }
-
   async appendMessage(site: string, draft: MessageDraft): Promise<AppendResult> {
     try {
       return await this.transaction(async (client) => {
@@ -275,22 +269,39 @@ export class PostgresStore implements ChatStore {
     return rowCount ?? 0;
   }
 
-  async eraseMessagesBy(site: string, userId: string): Promise<MessageDeleted[]> {
+  // The one erase routine: a table added later that names a user joins it here (and in SqliteStore's eraseTx).
+  async eraseUser(site: string, userId: string): Promise<ErasedUser> {
+    const isMine = `starts_with(room, $3::text) AND (starts_with(room, $4::text) OR right(room, length($5::text)) = $5::text)`;
+    const mine = [DIRECT_ROOM_PREFIX, `${DIRECT_ROOM_PREFIX}${userId}:`, `:${userId}`];
     return this.transaction(async (client) => {
       // One statement tombstones and reports, so nothing is erased unannounced.
-      const { rows } = await client.query<MessageDeleted>(
+      const { rows: tombstoned } = await client.query<MessageDeleted>(
         `WITH erased AS (
-           UPDATE messages SET text = '', deleted = true, sender_name = ''
-           WHERE site = $1 AND sender_id = $2 AND NOT deleted RETURNING room, id, seq, at
+           SELECT room, id, seq, at, NOT deleted AS live FROM messages
+           WHERE site = $1 AND sender_id = $2 AND recipient IS NULL
+         ), anonymised AS (
+           UPDATE messages m SET text = '', deleted = true, sender_id = $3, sender_name = $4, sender_kind = $5, client_id = m.id
+           FROM erased WHERE m.id = erased.id
          )
-         SELECT room, id, seq FROM erased ORDER BY at, room COLLATE "C", seq`,
-        [site, userId],
+         SELECT room, id, seq FROM erased WHERE live ORDER BY at, room COLLATE "C", seq`,
+        [site, userId, ERASED_AUTHOR.id, ERASED_AUTHOR.name, ERASED_AUTHOR.kind],
       );
+      // Counters of the conversations: those with messages, and by pattern those retention emptied.
       await client.query(
-        "UPDATE messages SET sender_name = '' WHERE site = $1 AND sender_id = $2 AND deleted AND sender_name <> ''",
+        `DELETE FROM room_seqs r WHERE site = $1 AND (
+           room IN (SELECT room FROM messages WHERE site = $1 AND recipient IS NOT NULL AND (sender_id = $2 OR recipient = $2))
+           OR (${isMine} AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.site = $1 AND m.room = r.room)))`,
+        [site, userId, ...mine],
+      );
+      const { rowCount: privateRemoved } = await client.query(
+        'DELETE FROM messages WHERE site = $1 AND recipient IS NOT NULL AND (sender_id = $2 OR recipient = $2)',
         [site, userId],
       );
-      return rows;
+      await client.query(`DELETE FROM cursors WHERE site = $1 AND (user_id = $2 OR (${isMine}))`, [site, userId, ...mine]);
+      await client.query('DELETE FROM bans WHERE site = $1 AND user_id = $2 AND ip IS NULL', [site, userId]);
+      await client.query('UPDATE bans SET user_id = NULL, reason = NULL WHERE site = $1 AND user_id = $2', [site, userId]);
+      const { rowCount: profile } = await client.query('DELETE FROM users WHERE site = $1 AND id = $2', [site, userId]);
+      return { tombstoned, privateRemoved: privateRemoved ?? 0, profile: profile === 1 };
     });
   }
 

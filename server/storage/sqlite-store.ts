@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DIRECT_ROOM_PREFIX, ERASED_AUTHOR } from '../../protocol/index.js';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
@@ -17,6 +18,7 @@ import type {
   BanDraft,
   ChatStore,
   CreateUserResult,
+  ErasedUser,
   HistoryQuery,
   MessageDraft,
   NewUser,
@@ -63,7 +65,7 @@ export class SqliteStore implements ChatStore {
   private queue: QueuedAppend[] = [];
   private readonly removeSiteTx: (id: string) => boolean;
   private readonly addSiteTx: (site: Site) => boolean;
-  private readonly eraseTx: (site: string, userId: string) => MessageDeleted[];
+  private readonly eraseTx: (site: string, userId: string) => ErasedUser;
 
   /** Opens (creating when missing) `<dataDir>/chat-room.sqlite` and migrates it. */
   static open(dataDir: string): SqliteStore {
@@ -117,8 +119,6 @@ export class SqliteStore implements ChatStore {
       identifiedBySkeleton: db.prepare<[string, string, string], { id: string }>(
         "SELECT id FROM users WHERE site = ? AND skeleton = ? AND kind = 'user' AND id <> ? LIMIT 1",
       ),
-      deleteUser: db.prepare<[string, string]>('DELETE FROM users WHERE site = ? AND id = ?'),
-      deleteCursors: db.prepare<[string, string]>('DELETE FROM cursors WHERE site = ? AND user_id = ?'),
       getCursor: db.prepare<[string, string, string], { seq: number }>(
         'SELECT seq FROM cursors WHERE site = ? AND user_id = ? AND room = ?',
       ),
@@ -159,9 +159,28 @@ export class SqliteStore implements ChatStore {
       messagesBy: db.prepare<[string, string], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND sender_id = ? ORDER BY at, room, seq`,
       ),
-      eraseMessagesBy: db.prepare<[string, string]>(
-        "UPDATE messages SET text = '', deleted = 1, sender_name = '' WHERE site = ? AND sender_id = ?",
-      ),
+      // eraseUser's steps, in order; see `eraseTx`.
+      erase: {
+        liveRoomMessages: db.prepare<ErasedParams, MessageDeleted>(
+          `SELECT room, id, seq FROM messages
+           WHERE site = @site AND sender_id = @userId AND recipient IS NULL AND deleted = 0 ORDER BY at, room, seq`,
+        ),
+        steps: [
+          `UPDATE messages SET text = '', deleted = 1, sender_id = @erasedId, sender_name = @erasedName,
+             sender_kind = @erasedKind, client_id = id
+           WHERE site = @site AND sender_id = @userId AND recipient IS NULL`,
+          // By pattern too: cursors of conversations whose messages retention already removed.
+          `DELETE FROM cursors WHERE site = @site AND (user_id = @userId OR (
+             substr(room, 1, length(@dmPrefix)) = @dmPrefix AND
+             (substr(room, 1, length(@dmFirst)) = @dmFirst OR substr(room, -length(@dmLast)) = @dmLast)))`,
+          'DELETE FROM bans WHERE site = @site AND user_id = @userId AND ip IS NULL',
+          'UPDATE bans SET user_id = NULL, reason = NULL WHERE site = @site AND user_id = @userId',
+        ].map((sql) => db.prepare<ErasedParams>(sql)),
+        privateMessages: db.prepare<ErasedParams>(
+          'DELETE FROM messages WHERE site = @site AND recipient IS NOT NULL AND (sender_id = @userId OR recipient = @userId)',
+        ),
+        profile: db.prepare<ErasedParams>('DELETE FROM users WHERE site = @site AND id = @userId'),
+      },
       insertBan: db.prepare(
         `INSERT INTO bans (id, site, kind, user_id, ip, until, reason, created)
          VALUES (@id, @site, @kind, @userId, @ip, @until, @reason, @created)`,
@@ -183,13 +202,15 @@ export class SqliteStore implements ChatStore {
       return this.stmt.removeSite.run(id).changes > 0;
     });
 
-    this.eraseTx = db.transaction((site: string, userId: string): MessageDeleted[] => {
-      const erased = this.stmt.messagesBy
-        .all(site, userId)
-        .filter((row) => !row.deleted)
-        .map((row) => ({ room: row.room, id: row.id, seq: row.seq }));
-      this.stmt.eraseMessagesBy.run(site, userId);
-      return erased;
+    // The one erase routine: a table added later that names a user joins it here (and in PostgresStore.eraseUser).
+    this.eraseTx = db.transaction((site: string, userId: string): ErasedUser => {
+      const params = erasedParams(site, userId);
+      const { erase } = this.stmt;
+      const tombstoned = erase.liveRoomMessages.all(params);
+      for (const step of erase.steps) step.run(params);
+      const privateRemoved = erase.privateMessages.run(params).changes;
+      const profile = erase.profile.run(params).changes > 0;
+      return { tombstoned, privateRemoved, profile };
     });
 
     const appendOne = (site: string, draft: MessageDraft): AppendResult => {
@@ -248,11 +269,6 @@ export class SqliteStore implements ChatStore {
 
   async identifiedUserBySkeleton(site: string, skeleton: string, exceptId: string): Promise<string | undefined> {
     return this.stmt.identifiedBySkeleton.get(site, skeleton, exceptId)?.id;
-  }
-
-  async deleteUser(site: string, id: string): Promise<boolean> {
-    this.stmt.deleteCursors.run(site, id);
-    return this.stmt.deleteUser.run(site, id).changes > 0;
   }
 
   async createUser(site: string, user: NewUser): Promise<CreateUserResult> {
@@ -335,7 +351,7 @@ export class SqliteStore implements ChatStore {
     return this.stmt.messagesBy.all(site, userId).map(toMessage);
   }
 
-  async eraseMessagesBy(site: string, userId: string): Promise<MessageDeleted[]> {
+  async eraseUser(site: string, userId: string): Promise<ErasedUser> {
     return this.eraseTx(site, userId);
   }
 
@@ -413,6 +429,25 @@ function decodeSite(row: SiteRow): Site {
     rooms: JSON.parse(row.rooms) as string[],
     read_only_rooms: JSON.parse(row.read_only_rooms) as string[],
   });
+}
+
+type ErasedParams = ReturnType<typeof erasedParams>;
+
+/**
+ * The named parameters of every erase step. `dmFirst` / `dmLast` match the
+ * conversation names `dm:<id>:<other>` / `dm:<other>:<id>` of the user.
+ */
+function erasedParams(site: string, userId: string) {
+  return {
+    site,
+    userId,
+    erasedId: ERASED_AUTHOR.id,
+    erasedName: ERASED_AUTHOR.name,
+    erasedKind: ERASED_AUTHOR.kind,
+    dmPrefix: DIRECT_ROOM_PREFIX,
+    dmFirst: `${DIRECT_ROOM_PREFIX}${userId}:`,
+    dmLast: `:${userId}`,
+  };
 }
 
 function userParams(user: NewUser): Record<string, string | null> {

@@ -73,6 +73,16 @@ export interface HistoryQuery {
   limit: number;
 }
 
+/** What `eraseUser` did. */
+export interface ErasedUser {
+  /** Room messages that became tombstones now (not those already deleted), oldest first: to announce. */
+  tombstoned: MessageDeleted[];
+  /** Private messages removed, sent by or to the user. */
+  privateRemoved: number;
+  /** A profile existed and was deleted. */
+  profile: boolean;
+}
+
 /** A ban or mute before the store gives it an id. */
 export type BanDraft = Omit<BanInfo, 'id'>;
 
@@ -98,8 +108,6 @@ export interface ChatStore {
   saveIdentifiedUser(site: string, user: NewUser): Promise<void>;
   /** The identified user (other than `exceptId`) whose name has this skeleton. */
   identifiedUserBySkeleton(site: string, skeleton: string, exceptId: UserId): Promise<UserId | undefined>;
-  /** Removes the profile (the name becomes free); their messages are left to `eraseMessagesBy`. */
-  deleteUser(site: string, id: UserId): Promise<boolean>;
 
   /** Stores once per (site, sender, clientId) with the next gapless `seq` of the room. */
   appendMessage(site: string, draft: MessageDraft): Promise<AppendResult>;
@@ -111,8 +119,19 @@ export interface ChatStore {
   deleteMessage(site: string, id: string): Promise<ChatMessage | undefined>;
   /** Every message the user sent, oldest first (private ones included), for a data export. */
   messagesBy(site: string, userId: UserId): Promise<ChatMessage[]>;
-  /** Tombstones every message the user sent and clears their sender name; answers what was tombstoned. */
-  eraseMessagesBy(site: string, userId: UserId): Promise<MessageDeleted[]>;
+  /**
+   * Erases every trace of the user in one transaction (see `ErasedUser`): room
+   * messages become tombstones by `ERASED_AUTHOR` (seqs kept, client ids
+   * replaced), private conversations with them are removed on both sides (with
+   * every cursor and seq counter of those conversations), their own cursors and
+   * profile are deleted, bans on them alone are deleted and bans that also name
+   * an address keep only the address. Afterwards no row of the site holds their
+   * id or name. Every table added later that stores a user id, a name or a
+   * user's content (reactions, mentions, quotes, images, ...) joins this
+   * routine in both drivers, and the contract test's scan of every table
+   * proves it.
+   */
+  eraseUser(site: string, userId: UserId): Promise<ErasedUser>;
   /** Deletes the site's messages (rooms and private) older than `before` (ms); answers how many. Seqs of the rest stay as they were. */
   pruneMessages(site: string, before: number): Promise<number>;
 

@@ -109,7 +109,6 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
     'dm:history': ['with', 'beforeSeq', 'limit'],
     'mod:delete': ['room', 'messageId'],
     'mod:ban': ['userId', 'kind', 'durationMs'],
-    'mod:export': ['userId'],
     'mod:erase': ['userId'],
     'room:ack': ['room', 'seq'],
     'session:renew': ['token'],

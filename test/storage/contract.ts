@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
+import { ERASED_AUTHOR, directConversation } from '../../protocol/index.js';
 import type { ChatMessage, UserInfo } from '../../protocol/index.js';
 import { identifiedNameKey } from '../../server/identity.js';
 import type { BanDraft, ChatStore, MessageDraft, NewUser, Site } from '../../server/storage/store.js';
@@ -13,6 +14,8 @@ export interface OpenedStore {
   store: ChatStore;
   /** Another instance on the same database, as another server process would open it; the driver closes it. */
   openAnother(): Promise<ChatStore>;
+  /** Every row of every table of the store, read past the store (a test's window on the database). */
+  tableRows(): Promise<Record<string, Array<Record<string, unknown>>>>;
 }
 
 const TIMEOUT = 30_000;
@@ -174,23 +177,6 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.equal(await store.identifiedUserBySkeleton('t', 'boss', 'g9'), undefined);
   });
 
-  it('deletes a user with their cursors, keeping their messages', async (store) => {
-    await store.addSite(site('s'));
-    await store.createUser('s', newUser('g1', 'Ann'));
-    await store.createUser('s', newUser('g2', 'Bea'));
-    const [sent] = await appendMany(store, 's', 'lobby', guest('g1', 'Ann'), 2);
-    await store.advanceCursor('s', 'g1', 'lobby', 2);
-    await store.advanceCursor('s', 'g2', 'lobby', 1);
-
-    assert.equal(await store.deleteUser('s', 'g1'), true);
-    assert.equal(await store.deleteUser('s', 'g1'), false);
-    assert.equal(await store.getUser('s', 'g1'), undefined);
-    assert.equal(await store.getCursor('s', 'g1', 'lobby'), 0);
-    assert.equal(await store.getCursor('s', 'g2', 'lobby'), 1);
-    assert.deepEqual(await store.getMessage('s', sent!.id), sent);
-    assert.equal(await store.createUser('s', newUser('g3', 'Ann')), 'created', 'the name is free');
-  });
-
   it('appends with a gapless seq per room, starting at 1', async (store) => {
     await store.addSite(site('s'));
     const ann = guest('g1', 'Ann');
@@ -264,7 +250,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.equal((await store.appendMessage('s', draft('lobby', guest('g1'), 'next'))).message.seq, 4);
   });
 
-  it("lists and erases a user's messages", async (store) => {
+  it("lists a user's messages, private ones included, oldest first", async (store) => {
     await store.addSite(site('s'));
     const ann = guest('g1', 'Ann');
     const sent: ChatMessage[] = [];
@@ -272,25 +258,80 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
       const message = { ...draft(room, ann, `c-${room}-${at}`), at, ...(room.startsWith('dm:') ? { to: 'g2' } : {}) };
       sent.push((await store.appendMessage('s', message)).message);
     }
-    const bea = (await store.appendMessage('s', draft('a', guest('g2', 'Bea'), 'bea-1'))).message;
+    await store.appendMessage('s', draft('a', guest('g2', 'Bea'), 'bea-1'));
     const oldestFirst = [sent[1], sent[2], sent[3], sent[0]] as ChatMessage[];
     assert.deepEqual(await store.messagesBy('s', 'g1'), oldestFirst, 'by time, then room, then seq');
     assert.deepEqual(await store.messagesBy('s', 'nobody'), []);
+  });
 
-    await store.deleteMessage('s', sent[2]!.id);
-    const erased = await store.eraseMessagesBy('s', 'g1');
-    assert.deepEqual(
-      erased,
-      [sent[1], sent[3], sent[0]].map((m) => ({ room: m!.room, id: m!.id, seq: m!.seq })),
-      'what was tombstoned now, oldest first',
+  it('erases every trace of a user: no row of any table names them afterwards', async (store, opened) => {
+    // An id that carries an email, as `u_<sub>` did: it must vanish from every table.
+    const email = 'ann.erased@example.com';
+    const annId = `u_${email}`;
+    const ann: UserInfo = { id: annId, name: 'Ann Erasable', kind: 'user' };
+    const bea = guest('g_bea', 'Bea');
+    const cy = guest('g_cy', 'Cy');
+    await store.addSite(site('s'));
+    await store.addSite(site('t'));
+    await store.saveIdentifiedUser('s', newUser(annId, ann.name, { kind: 'user', nameKey: `id:${annId}`, skeleton: 'ann erasable' }));
+    await store.saveIdentifiedUser('t', newUser(annId, ann.name, { kind: 'user', nameKey: `id:${annId}`, skeleton: 'ann erasable' }));
+    await store.createUser('s', newUser(bea.id, bea.name));
+    await store.createUser('s', newUser(cy.id, cy.name));
+
+    const [first, second] = await appendMany(store, 's', 'lobby', ann, 2);
+    const beas = (await store.appendMessage('s', draft('lobby', bea, 'bea-1', 'hi'))).message;
+    await store.deleteMessage('s', first!.id);
+    const withBea = directConversation(annId, bea.id);
+    const dm = (from: UserInfo, to: UserInfo, id: string) =>
+      store.appendMessage('s', { ...draft(directConversation(from.id, to.id), from, id), to: to.id });
+    await dm(ann, bea, 'ann-to-bea');
+    await dm(bea, ann, 'bea-to-ann');
+    const beaToCy = (await dm(bea, cy, 'bea-to-cy')).message;
+    const otherSite = (await store.appendMessage('t', draft('lobby', ann, 'elsewhere'))).message;
+    await store.advanceCursor('s', annId, 'lobby', 3);
+    await store.advanceCursor('s', bea.id, 'lobby', 3);
+    await store.advanceCursor('s', bea.id, withBea, 2);
+    await store.advanceCursor('s', annId, withBea, 2);
+    const until = Date.now() + 60_000;
+    await store.addBan('s', { kind: 'mute', userId: annId, until, reason: `${email} spams`, created: 1 });
+    await store.addBan('s', { kind: 'ban', userId: annId, ip: '203.0.113.7', until, reason: 'Ann Erasable', created: 2 });
+    const beaBan = await store.addBan('s', { kind: 'mute', userId: bea.id, until, reason: 'loud', created: 3 });
+
+    const erased = await store.eraseUser('s', annId);
+    assert.deepEqual(erased, {
+      tombstoned: [{ room: 'lobby', id: second!.id, seq: second!.seq }],
+      privateRemoved: 2,
+      profile: true,
+    });
+
+    const rows = await opened.tableRows();
+    const left = JSON.stringify(
+      Object.fromEntries(Object.entries(rows).map(([table, list]) => [table, list.filter((row) => row.site !== 't')])),
     );
-    const after = await store.messagesBy('s', 'g1');
+    for (const secret of [email, annId, 'Ann Erasable', 'ann erasable']) {
+      assert.ok(!left.includes(secret), `a row names ${secret}: ${left}`);
+    }
+
+    const tombstone = (m: ChatMessage): ChatMessage => ({ ...m, clientId: m.id, from: ERASED_AUTHOR, text: '', deleted: true });
+    assert.deepEqual((await store.history('s', 'lobby', { limit: 10 })).messages, [tombstone(first!), tombstone(second!), beas]);
+    assert.equal(await store.lastSeq('s', 'lobby'), 3, 'tombstones keep their seqs');
+    assert.deepEqual((await store.history('s', withBea, { limit: 10 })).messages, []);
+    assert.deepEqual((await store.history('s', directConversation(bea.id, cy.id), { limit: 10 })).messages, [beaToCy]);
+    assert.equal(await store.getCursor('s', bea.id, 'lobby'), 3, "others' cursors in rooms stay");
+    assert.equal(await store.getCursor('s', bea.id, withBea), 0);
     assert.deepEqual(
-      after,
-      oldestFirst.map((m) => ({ ...m, text: '', deleted: true, from: { ...m.from, name: '' } })),
+      (await store.activeBans('s', 0)).map((b) => ({ ...b, id: '' })),
+      [{ id: '', kind: 'ban', ip: '203.0.113.7', until, created: 2 }, { ...beaBan, id: '' }],
+      'bans on the user alone go; an address part stays, without user or reason',
     );
-    assert.deepEqual(await store.getMessage('s', bea.id), bea, "others' messages are left alone");
-    assert.deepEqual(await store.eraseMessagesBy('s', 'g1'), []);
+    assert.equal(await store.getUser('s', annId), undefined);
+    assert.deepEqual(await store.getUser('t', annId), ann, 'another site is untouched');
+    assert.deepEqual(await store.getMessage('t', otherSite.id), otherSite);
+
+    assert.deepEqual(await store.eraseUser('s', annId), { tombstoned: [], privateRemoved: 0, profile: false });
+    assert.equal(await store.createUser('s', newUser('g_new', 'Bea2')), 'created');
+    const again = (await dm(ann, bea, 'ann-again')).message;
+    assert.equal(again.seq, 1, 'a conversation started again starts afresh');
   });
 
   it('prunes messages older than a time, site by site, keeping the seqs of the rest', async (store) => {

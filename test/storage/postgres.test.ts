@@ -38,15 +38,29 @@ function isolatedSchema(t: TestContext, databaseUrl: string) {
     await Promise.all(stores.map((store) => store.close()));
     await withClient(databaseUrl, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
   });
-  return { schema, open };
+  /** Every row of every table of the schema. */
+  const tableRows = () =>
+    withClient(databaseUrl, async (client) => {
+      const { rows: tables } = await client.query<{ name: string }>(
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1',
+        [schema],
+      );
+      const entries = [];
+      for (const { name } of tables) {
+        const { rows } = await client.query<Record<string, unknown>>(`SELECT * FROM ${schema}.${client.escapeIdentifier(name)}`);
+        entries.push([name, rows] as const);
+      }
+      return Object.fromEntries(entries);
+    });
+  return { schema, open, tableRows };
 }
 
 if (url === undefined) {
   test('postgres store', { skip: 'PostgreSQL store suite not run: set DATABASE_URL (.ci/run does)' }, () => {});
 } else {
   storeContract('postgres', async (t) => {
-    const { open } = isolatedSchema(t, url);
-    return { store: await open(), openAnother: open };
+    const { open, tableRows } = isolatedSchema(t, url);
+    return { store: await open(), openAnother: open, tableRows };
   });
 
   test('postgres: nodes starting together migrate a new schema once', { timeout: 30_000 }, async (t) => {

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '../../server/storage/sqlite-store.js';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE_NAME, SqliteStore } from '../../server/storage/sqlite-store.js';
 import { storeContract } from './contract.js';
 
 storeContract('sqlite', async (t) => {
@@ -18,6 +19,17 @@ storeContract('sqlite', async (t) => {
       const store = SqliteStore.open(dir);
       stores.push(store);
       return store;
+    },
+    tableRows: async () => {
+      const db = new Database(join(dir, SQLITE_FILE_NAME), { readonly: true });
+      try {
+        const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+        return Object.fromEntries(
+          tables.map(({ name }) => [name, db.prepare<[], Record<string, unknown>>(`SELECT * FROM "${name}"`).all()]),
+        );
+      } finally {
+        db.close();
+      }
     },
   };
 });

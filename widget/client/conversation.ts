@@ -84,8 +84,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
       conn.outbox.on('change', (key) => {
         if (key === this.key) this.changed();
       }),
-      conn.on('deleted', ({ room, id }) => {
-        if (room === this.roomId && this.log.tombstone(id)) this.changed();
+      conn.on('deleted', ({ room, id, from }) => {
+        if (room === this.roomId && this.log.tombstone(id, from)) this.changed();
       }),
     );
     if (conn.connected) void this.load();

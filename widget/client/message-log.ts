@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../protocol/index.js';
+import type { ChatMessage, UserInfo } from '../../protocol/index.js';
 
 /** Messages of one conversation: deduplicated by id, sorted by `seq`. */
 export class MessageLog {
@@ -37,11 +37,11 @@ export class MessageLog {
     return null;
   }
 
-  /** Replaces a held message by its tombstone (text gone, seq kept); false when it is not held. */
-  tombstone(id: string): boolean {
+  /** Replaces a held message by its tombstone (text gone, seq kept; after an erase, by `from`); false when it is not held. */
+  tombstone(id: string, from?: UserInfo): boolean {
     const i = this.messages.findIndex((m) => m.id === id);
     if (i < 0) return false;
-    this.messages = this.messages.map((m, j) => (j === i ? { ...m, text: '', deleted: true } : m));
+    this.messages = this.messages.map((m, j) => (j === i ? { ...m, text: '', deleted: true, ...(from ? { from } : {}) } : m));
     return true;
   }
 
