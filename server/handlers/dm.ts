@@ -7,6 +7,7 @@ import { ErrorCode, directConversation } from '../../protocol/index.js';
 import type { HistoryPage, SendResult } from '../../protocol/index.js';
 import { userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
+import { directRefusal } from '../services/room-policy.js';
 import type { HandlerContext } from './context.js';
 import { muteRefusal } from './mute.js';
 import { acked } from './respond.js';
@@ -15,6 +16,8 @@ export function sendDirect(ctx: HandlerContext) {
   const { nsp, socket, services, logger } = ctx;
   return acked('dm:send', logger, async ({ to, text, clientId }) => {
     const { site, user } = socket.data;
+    const refused = await guestRefusal(ctx);
+    if (refused) return refused;
     if (to === user.id) return fail(ErrorCode.SelfMessage, 'a private message needs another recipient');
     if (!(await services.users.get(site.id, to))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
     const muted = await muteRefusal(ctx);
@@ -32,12 +35,21 @@ export function sendDirect(ctx: HandlerContext) {
   });
 }
 
-export function directHistory({ socket, services, logger }: HandlerContext) {
+export function directHistory(ctx: HandlerContext) {
+  const { socket, services, logger } = ctx;
   return acked('dm:history', logger, async ({ with: peer, ...query }) => {
     const { site, user } = socket.data;
+    const refused = await guestRefusal(ctx);
+    if (refused) return refused;
     if (peer === user.id) return fail(ErrorCode.SelfMessage, 'a private conversation needs another user');
     if (!(await services.users.get(site.id, peer))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
     const page: HistoryPage = await services.store.history(site.id, directConversation(user.id, peer), query);
     return ok(page);
   });
+}
+
+/** Checked first, before anything that depends on the other user (see `directRefusal`). */
+async function guestRefusal({ socket, services }: HandlerContext) {
+  const site = await services.sites.get(socket.data.site.id);
+  return site && directRefusal(site, socket.data.user);
 }
