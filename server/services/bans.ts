@@ -5,7 +5,7 @@
  * every node), at once everywhere; one written by some other process within
  * `CACHE_TTL_MS`.
  */
-import type { BanInfo, BanKind, UserId } from '../../protocol/index.js';
+import type { BanInfo, BanKind, UserId, UserInfo } from '../../protocol/index.js';
 import type { BanDraft, ChatStore } from '../storage/store.js';
 
 const CACHE_TTL_MS = 5000;
@@ -38,13 +38,30 @@ export class BanService {
   /**
    * The restriction of one of `kinds` on this user or address that lasts
    * longest, if any. A ban also silences: ask for `['ban', 'mute']` before a send.
+   * A ban that names a user holds that user only; its address (see `sessionBan`)
+   * does not silence others who are already connected from there.
    */
   async find(site: string, kinds: readonly BanKind[], userId: UserId, ip: string): Promise<BanInfo | undefined> {
+    return this.longest(site, (ban) => kinds.includes(ban.kind) && (ban.userId === userId || (ban.userId === undefined && ban.ip === ip)));
+  }
+
+  /**
+   * The ban that refuses a new session, if any: one on the user, one on the
+   * address alone, or, for a guest, one on a user that was connected from this
+   * address (a banned guest must not come back with a fresh key; signed-in
+   * users sharing the address are not held by it).
+   */
+  async sessionBan(site: string, user: Pick<UserInfo, 'id' | 'kind'>, ip: string): Promise<BanInfo | undefined> {
+    return this.longest(
+      site,
+      (ban) => ban.kind === 'ban' && (ban.userId === user.id || (ban.ip === ip && (ban.userId === undefined || user.kind === 'guest'))),
+    );
+  }
+
+  private async longest(site: string, matches: (ban: BanInfo) => boolean): Promise<BanInfo | undefined> {
     let found: BanInfo | undefined;
     for (const ban of await this.active(site)) {
-      if (!kinds.includes(ban.kind)) continue;
-      if (ban.userId !== userId && ban.ip !== ip) continue;
-      if (!found || ban.until > found.until) found = ban;
+      if (matches(ban) && (!found || ban.until > found.until)) found = ban;
     }
     return found;
   }
