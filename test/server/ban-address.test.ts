@@ -38,3 +38,18 @@ test('a banned guest cannot come back with a fresh guest key from the same addre
   const said = await neighbour.socket.emitWithAck('message:send', { room: 'lobby', text: 'still here', clientId: crypto.randomUUID() });
   assert.ok(said.ok, JSON.stringify(said));
 });
+
+test("a moderator's ban holds the address too, without telling the moderator the address", async (t) => {
+  const { server, url } = await startServer(t);
+  const secret = await demoSecret(server);
+  const mod = await connect(t, url, { token: signToken({ sub: 'mod', name: 'Mod', role: 'moderator', site: 'demo', exp: nowSeconds() + 300 }, secret) });
+  const troll = await connect(t, url, { guestKey: guestKey() });
+  const ended = waitFor(troll.socket, 'session:ended');
+  const ack = await mod.socket.emitWithAck('mod:ban', { userId: troll.session.user.id, kind: 'ban', durationMs: 60_000 });
+  assert.ok(ack.ok, JSON.stringify(ack));
+  assert.equal((await ended).code, 'banned');
+  assert.equal('ip' in ack.data.ban, false);
+  const fresh = await connectError(client(t, url, { guestKey: guestKey() }));
+  assert.equal(fresh.data?.code, 'banned');
+  assert.ok(mod.socket.connected);
+});
