@@ -3,6 +3,7 @@
 // rate limits raised (every test comes from one address), one with the
 // defaults (for the rate-limit test).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 const servers = [];
 const dataDirs = [];
 /** The admin API's token on the test server (tests mute users through it). */
-const adminToken = `wtr-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+const adminToken = `wtr-${randomBytes(24).toString('base64url')}`;
 
 /** Starts `server/cli.ts` and resolves with its URL from the `listening` log line. */
 function startServer(extraArgs) {

@@ -11,6 +11,7 @@ import { Server } from 'socket.io';
 import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS } from '../protocol/index.js';
 import type { Services } from './handlers/context.js';
 import { adminApi } from './http/admin-api.js';
+import { adminTokenProblem } from './http/admin-auth.js';
 import { widgetRoutes } from './http/widget-routes.js';
 import { createLogger } from './logger.js';
 import type { LogLevel, Logger } from './logger.js';
@@ -28,7 +29,7 @@ import { ModerationService } from './services/moderation.js';
 import { PresenceService } from './services/presence-service.js';
 import { startRetention } from './services/retention.js';
 import { SessionCredentials } from './services/sessions.js';
-import { SiteRegistry } from './services/sites.js';
+import { DEMO_SITE_ID, SiteRegistry } from './services/sites.js';
 import { UserService } from './services/users.js';
 import { mountSiteNamespaces } from './sites-namespace.js';
 import type { NamespaceOf } from './sites-namespace.js';
@@ -61,8 +62,14 @@ export interface AttachOptions {
    * `req.ip` and `req.secure` agree. Default 0: the header is ignored.
    */
   trustProxy?: number | boolean;
-  /** Bearer token of the server admin for `/api/sites…`; without one, site management over HTTP is off (403). */
+  /** Bearer token of the server admin for `/api/sites…`, at least 32 characters; without one, site management over HTTP is off (403). */
   adminToken?: string;
+  /**
+   * Register the `demo` site (localhost origins) at start, for trying things
+   * out. Default: true, unless NODE_ENV is `production`. Without it, a demo
+   * site made earlier is left in place, with a warning.
+   */
+  demoSite?: boolean;
   /**
    * Several nodes: broadcasts through Redis (`@socket.io/redis-streams-adapter`),
    * presence and rate limits in Redis, bans told to every node. Pair it with a
@@ -80,7 +87,7 @@ export interface ChatAttachment {
   logger: Logger;
   /** What the edge refused so far: unknown events, invalid payloads, rate-limited events, refused handshakes. */
   metrics: EdgeMetrics;
-  /** Settles once the store is ready and the `demo` site exists; sockets are accepted only after. */
+  /** Settles once the store is ready (and the `demo` site exists, with `demoSite`); sockets are accepted only after. */
   ready: Promise<void>;
   /** Disconnects every socket and closes the store it opened. The HTTP server is left to its owner. */
   close(): Promise<void>;
@@ -108,6 +115,8 @@ const ENGINE_PING_TIMEOUT_MS = 5_000;
  * ```
  */
 export function attachChatServer(httpServer: HttpServer, options: AttachOptions = {}): ChatAttachment {
+  const tokenProblem = options.adminToken === undefined ? undefined : adminTokenProblem(options.adminToken);
+  if (tokenProblem) throw new Error(tokenProblem);
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const store = options.store ?? SqliteStore.open(options.dataDir ?? './data');
   const ownsStore = options.store === undefined;
@@ -120,7 +129,8 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   const metrics = new EdgeMetrics();
   const proxyHops = toProxyHops(options.trustProxy);
   if (options.trustProxy !== undefined) options.app?.set('trust proxy', proxyHops);
-  const ready = Promise.all([sites.ensureDemoSite(), clusterPresence?.start()]).then(() => undefined);
+  const demoSite = options.demoSite ?? process.env.NODE_ENV !== 'production';
+  const ready = Promise.all([demoSite ? sites.ensureDemoSite() : warnOfDemoSite(sites, logger), clusterPresence?.start()]).then(() => undefined);
   let stopRetention: (() => void) | undefined;
   void ready.then(() => (stopRetention = startRetention(store, logger)));
 
@@ -188,4 +198,11 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
       if (ownsStore) await store.close();
     },
   };
+}
+
+/** Without `demoSite` no demo site is made; one made earlier stays (it may be in use), but an operator should know. */
+async function warnOfDemoSite(sites: SiteRegistry, logger: Logger): Promise<void> {
+  if (await sites.get(DEMO_SITE_ID)) {
+    logger.warn('the demo site exists (it accepts localhost origins): remove it with `chat-room-server site remove demo` unless you use it');
+  }
 }

@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { createChatServer } from './chat-server.js';
+import { adminTokenProblem } from './http/admin-auth.js';
 import { DEFAULT_RATE_LIMITS, scaleRateLimits } from './security/rate-limits.js';
 import { LOG_LEVELS, createLogger, isLogLevel } from './logger.js';
 import { SITE_HELP, SiteUsageError, runSiteCommand } from './site-cli.js';
@@ -18,18 +19,20 @@ const HELP = `Usage: chat-room-server [options]
        chat-room-server site <add|list|show|remove|rotate-secret> …   (see site --help)
 
 Starts the chat-room server: Socket.IO chat, the widget at /chat-room.js,
-and a demo site on a second port.
+and (unless in production) the \`demo\` site and a demo page on a second port.
 
 Options (each also read from the environment variable shown):
   --port <n>          Port to listen on (PORT, default 8080; 0 picks a free one)
   --host <addr>       Address to bind (HOST, default 127.0.0.1; 0.0.0.0 for all)
   --data-dir <path>   Where the SQLite database lives (CHAT_ROOM_DATA_DIR, default ./data)
   --demo-port <n>     Port of the demo site (CHAT_ROOM_DEMO_PORT, default port+1; 0 picks a free one)
-  --no-demo           Do not serve the demo site
+  --no-demo           Do not serve the demo page (the \`demo\` site is still made)
+  --production        No \`demo\` site and no demo page (also NODE_ENV=production)
+  --demo              Both even in production
   --public-url <url>  URL browsers use to reach this server (CHAT_ROOM_PUBLIC_URL,
                       default http://<host>:<port>)
-  --admin-token <t>   Bearer token of the admin API's site management
-                      (CHAT_ROOM_ADMIN_TOKEN; without one it answers 403)
+  --admin-token <t>   Bearer token of the admin API's site management, 32 or more
+                      characters (CHAT_ROOM_ADMIN_TOKEN; without one it answers 403)
   --trust-proxy [hops]  Behind this many reverse proxies (default 1 when given):
                       the client's address is the X-Forwarded-For entry that
                       many from the right (CHAT_ROOM_TRUST_PROXY=<hops>)
@@ -93,6 +96,8 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       'demo-port': { type: 'string' },
       'no-demo': { type: 'boolean' },
+      demo: { type: 'boolean' },
+      production: { type: 'boolean' },
       'public-url': { type: 'string' },
       'admin-token': { type: 'string' },
       'trust-proxy': { type: 'string' },
@@ -116,7 +121,8 @@ async function main(): Promise<void> {
   const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const listenPort = port(values.port, '--port') ?? port(env.PORT, 'PORT') ?? 8080;
-  const demoPort = values['no-demo']
+  const demo = values.demo ?? !(values.production ?? env.NODE_ENV === 'production');
+  const demoPort = values['no-demo'] || !demo
     ? false
     : (port(values['demo-port'], '--demo-port') ??
       port(env.CHAT_ROOM_DEMO_PORT, 'CHAT_ROOM_DEMO_PORT') ??
@@ -126,6 +132,9 @@ async function main(): Promise<void> {
   const scale = positive(values['rate-limit-scale'] ?? env.CHAT_ROOM_RATE_LIMIT_SCALE, '--rate-limit-scale');
   const databaseUrl = values['database-url'] ?? (env.DATABASE_URL || undefined);
   const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined);
+  const adminToken = values['admin-token'] ?? (env.CHAT_ROOM_ADMIN_TOKEN || undefined);
+  const tokenProblem = adminToken === undefined ? undefined : adminTokenProblem(adminToken);
+  if (tokenProblem) throw new UsageError(tokenProblem);
   const workers = positive(values.workers ?? env.CHAT_ROOM_WORKERS, '--workers') ?? 1;
   if (!Number.isInteger(workers)) throw new UsageError('--workers must be a whole number');
   if (workers > 1 && (!databaseUrl || !redisUrl)) {
@@ -146,7 +155,8 @@ async function main(): Promise<void> {
     dataDir: values['data-dir'] ?? env.CHAT_ROOM_DATA_DIR ?? './data',
     demoPort,
     publicUrl: values['public-url'] ?? env.CHAT_ROOM_PUBLIC_URL,
-    adminToken: values['admin-token'] ?? (env.CHAT_ROOM_ADMIN_TOKEN || undefined),
+    adminToken,
+    demoSite: demo,
     trustProxy: hops(values['trust-proxy'], '--trust-proxy') ?? hops(env.CHAT_ROOM_TRUST_PROXY, 'CHAT_ROOM_TRUST_PROXY') ?? 0,
     ...(scale === undefined ? {} : { rateLimits: scaleRateLimits(DEFAULT_RATE_LIMITS, scale) }),
     logger,

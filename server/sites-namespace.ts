@@ -186,7 +186,7 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
     ({ user, stored } = await services.users.guest(site, guestKey));
   }
 
-  const ban = await services.bans.find(site.id, ['ban'], user.id, ip);
+  const ban = await services.bans.sessionBan(site.id, user, ip);
   if (ban) throw refusal(ErrorCode.Banned, 'you are banned from this site', ban.until - Date.now());
 
   if (user.kind === 'guest' && typeof auth.nickname === 'string') {

@@ -22,6 +22,7 @@ const tokens: [string, string, string?][] = [
   ['success', '#1a7f37', '#3fb950'],
   ['warning', '#b35900', '#d29922'],
   ['danger', '#cf222e', '#f85149'],
+  ['signed-in', 'var(--_success)'],
   ['focus-ring', '0 0 0 3px color-mix(in srgb,var(--_accent) 40%,transparent)'],
   ['shadow', '0 1px 3px #0001,0 8px 24px #0001', '0 1px 3px #0006,0 8px 24px #0005'],
   ['radius', '12px'],
@@ -206,6 +207,14 @@ export default css`
     flex: 1;
     border-top: 1px solid currentColor;
     opacity: 0.5;
+  }
+  .signed-in {
+    padding: 0 4px;
+    border: 1px solid;
+    border-radius: 9px;
+    color: var(--_signed-in);
+    font-size: 0.75em;
+    line-height: 1.3;
   }
   .badge {
     min-width: 18px;

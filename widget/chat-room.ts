@@ -26,7 +26,7 @@ import styles from './chat-room.styles.js';
 import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
 import { hasMessage, resolveLang, t, type MessageKey } from './i18n.js';
-import { buildTimeline, renderTimeline } from './message-list.js';
+import { buildTimeline, renderTimeline, signedInMark } from './message-list.js';
 import { resolveRoom } from './room-name.js';
 
 const storage = safeStorage(() => globalThis.localStorage);
@@ -81,6 +81,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @csspart notice - A system notice ("Alice joined").
  * @csspart message - A message (own messages also have `message-own`; pending/failed ones `message-sending`/`message-failed`).
  * @csspart author - A message's author name.
+ * @csspart signed-in - The ✓ badge after the name of a signed-in user (not a guest), in messages and the member list.
  * @csspart time - A message's time.
  * @csspart text - A message's text bubble (a deleted message's also has `deleted`).
  * @csspart delete - Moderators only: deletes a message.
@@ -111,6 +112,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @cssprop [--chat-room-success=#1a7f37] - "Connected" dot.
  * @cssprop [--chat-room-warning=#b35900] - "Connecting" dot.
  * @cssprop [--chat-room-danger=#cf222e] - Errors, failed messages, unread badges.
+ * @cssprop [--chat-room-signed-in=var(--chat-room-success)] - The ✓ badge of signed-in users (guests have none).
  * @cssprop [--chat-room-focus-ring=0 0 0 3px (accent at 40%)] - Focus indicator (a box-shadow).
  * @cssprop [--chat-room-shadow=0 1px 3px #0001, 0 8px 24px #0001] - Outer shadow.
  * @cssprop [--chat-room-radius=12px] - Corner radius of the frame and bubbles.
@@ -837,7 +839,7 @@ export class ChatRoom extends LitElement {
               title=${m.id === me ? t(lang, 'rename') : t(lang, 'dmTitle', { name: m.name })}
               @click=${() => (m.id === me ? this.#openRename() : this.openDirect(m))}
             >
-              <span>${m.name}</span>
+              <span>${m.name}</span>${signedInMark(m, lang)}
               ${m.id === me ? html`<b class="you">✎</b>` : nothing}
               ${unread ? html`<b class="badge">${unread}</b>` : nothing}
             </button>

@@ -1,6 +1,6 @@
 /** The timeline of a conversation as data, and its Lit templates. */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ChatMessage, RoomNotice, UserId } from '../protocol/index.js';
+import type { ChatMessage, RoomNotice, UserId, UserInfo } from '../protocol/index.js';
 import type { PendingSend } from './client/outbox.js';
 import type { TimelineNotice } from './client/room-session.js';
 import { dayKey, dayLabel, formatTime } from './format.js';
@@ -92,6 +92,13 @@ function renderTime(at: number, lang: string) {
   return html`<time part="time" datetime=${new Date(at).toISOString()}>${formatTime(at, lang)}</time>`;
 }
 
+/** Set apart from guests, who may pick any free name: a user the site signed in. A badge no name can imitate. */
+export function signedInMark(user: UserInfo, lang: string) {
+  if (user.kind !== 'user') return nothing;
+  const label = t(lang, 'signedIn');
+  return html`<b part="signed-in" class="signed-in" role="img" aria-label=${label} title=${label}>✓</b>`;
+}
+
 function noticeText(notice: RoomNotice, lang: string): string {
   const name = notice.user.name;
   if (notice.kind === 'join') return t(lang, 'joined', { name });
@@ -123,7 +130,9 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
       >
         ${grouped
           ? html`<span class="sr-only">${m.from.name}:</span>`
-          : html`<div class="meta"><span part="author" class="author">${m.from.name}</span>${renderTime(m.at, lang)}</div>`}
+          : html`<div class="meta">
+              <span part="author" class="author">${m.from.name}</span>${signedInMark(m.from, lang)}${renderTime(m.at, lang)}
+            </div>`}
         ${m.deleted
           ? html`<div part="text deleted" class="text deleted">${t(lang, 'deleted')}</div>`
           : html`<div part="text" class="text">${renderText(m.text)}</div>`}

@@ -7,6 +7,7 @@ import { ErrorCode, directConversation } from '../../protocol/index.js';
 import type { HistoryPage, SendResult } from '../../protocol/index.js';
 import { userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
+import { directRefusal } from '../services/room-policy.js';
 import type { HandlerContext } from './context.js';
 import { adopt, findUser, storedSender } from './guests.js';
 import { muteRefusal } from './mute.js';
@@ -16,6 +17,8 @@ export function sendDirect(ctx: HandlerContext) {
   const { nsp, socket, services, logger } = ctx;
   return acked('dm:send', logger, async ({ to, text, clientId }) => {
     const { site } = socket.data;
+    const refused = await guestRefusal(ctx);
+    if (refused) return refused;
     if (to === socket.data.user.id) return fail(ErrorCode.SelfMessage, 'a private message needs another recipient');
     const recipient = await findUser(ctx, to);
     if (!recipient) return fail(ErrorCode.UnknownUser, 'no such user on this site');
@@ -41,9 +44,17 @@ export function directHistory(ctx: HandlerContext) {
   const { socket, services, logger } = ctx;
   return acked('dm:history', logger, async ({ with: peer, ...query }) => {
     const { site, user } = socket.data;
+    const refused = await guestRefusal(ctx);
+    if (refused) return refused;
     if (peer === user.id) return fail(ErrorCode.SelfMessage, 'a private conversation needs another user');
     if (!(await findUser(ctx, peer))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
     const page: HistoryPage = await services.store.history(site.id, directConversation(user.id, peer), query);
     return ok(page);
   });
+}
+
+/** Checked first, before anything that depends on the other user (see `directRefusal`). */
+async function guestRefusal({ socket, services }: HandlerContext) {
+  const site = await services.sites.get(socket.data.site.id);
+  return site && directRefusal(site, socket.data.user);
 }

@@ -37,7 +37,9 @@ export function moderatorBan(ctx: HandlerContext) {
     if (!(await findUser(ctx, userId))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
     const ban = await ctx.services.moderation.ban(site.id, { userId, kind, durationMs, ...(reason ? { reason } : {}) });
     ctx.logger.info('user restricted by moderator', { target: userId, kind, until: ban.until });
-    return ok({ ban });
+    // Moderators are users of the site: the address the ban also holds is not theirs to see.
+    const { ip: _address, ...visible } = ban;
+    return ok({ ban: visible });
   });
 }
 

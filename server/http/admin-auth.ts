@@ -25,6 +25,17 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
+/** Shorter tokens can be guessed; 32 random characters (e.g. `openssl rand -base64 32`) cannot. */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/** Why `token` cannot be the admin token, or undefined when it can. */
+export function adminTokenProblem(token: string): string | undefined {
+  if (token.length < ADMIN_TOKEN_MIN_LENGTH || /\s/.test(token)) {
+    return `the admin token must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces (e.g. \`openssl rand -base64 32\`)`;
+  }
+  return undefined;
+}
+
 const unauthorized: AdminAuth = { ok: false, status: 401, code: 'unauthorized', message: 'a valid bearer token is required' };
 
 /** Site management: the admin token only. */

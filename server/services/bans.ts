@@ -5,7 +5,7 @@
  * every node), at once everywhere; one written by some other process within
  * `CACHE_TTL_MS`.
  */
-import type { BanInfo, BanKind, UserId } from '../../protocol/index.js';
+import type { BanInfo, BanKind, UserId, UserInfo } from '../../protocol/index.js';
 import { normaliseIp } from '../security/client-ip.js';
 import type { BanDraft, ChatStore } from '../storage/store.js';
 
@@ -39,15 +39,29 @@ export class BanService {
   /**
    * The restriction of one of `kinds` on this user or address that lasts
    * longest, if any. A ban also silences: ask for `['ban', 'mute']` before a send.
+   * A ban that names a user holds that user only; its address (see `sessionBan`)
+   * does not silence others who are already connected from there.
    */
   async find(site: string, kinds: readonly BanKind[], userId: UserId, ip: string): Promise<BanInfo | undefined> {
+    const from = sameAddress(ip);
+    return this.longest(site, (ban) => kinds.includes(ban.kind) && (ban.userId === userId || (ban.userId === undefined && from(ban))));
+  }
+
+  /**
+   * The ban that refuses a new session, if any: one on the user, one on the
+   * address alone, or, for a guest, one on a user that was connected from this
+   * address (a banned guest must not come back with a fresh key; signed-in
+   * users sharing the address are not held by it).
+   */
+  async sessionBan(site: string, user: Pick<UserInfo, 'id' | 'kind'>, ip: string): Promise<BanInfo | undefined> {
+    const from = sameAddress(ip);
+    return this.longest(site, (ban) => ban.kind === 'ban' && (ban.userId === user.id || (from(ban) && (ban.userId === undefined || user.kind === 'guest'))));
+  }
+
+  private async longest(site: string, matches: (ban: BanInfo) => boolean): Promise<BanInfo | undefined> {
     let found: BanInfo | undefined;
-    const address = normaliseIp(ip);
     for (const ban of await this.active(site)) {
-      if (!kinds.includes(ban.kind)) continue;
-      // Bans stored before addresses were normalised may hold `::ffff:1.2.3.4`.
-      if (ban.userId !== userId && (ban.ip === undefined || normaliseIp(ban.ip) !== address)) continue;
-      if (!found || ban.until > found.until) found = ban;
+      if (matches(ban) && (!found || ban.until > found.until)) found = ban;
     }
     return found;
   }
@@ -71,4 +85,10 @@ export class BanService {
     this.onChange(site);
     return removed;
   }
+}
+
+/** Matches bans on this address; bans stored before addresses were normalised may hold `::ffff:1.2.3.4`. */
+function sameAddress(ip: string): (ban: BanInfo) => boolean {
+  const address = normaliseIp(ip);
+  return (ban) => ban.ip !== undefined && normaliseIp(ban.ip) === address;
 }

@@ -46,14 +46,26 @@ export class ModerationService {
     if (request.userId !== undefined) draft.userId = request.userId;
     if (request.ip !== undefined) draft.ip = normaliseIp(request.ip);
     if (request.reason !== undefined) draft.reason = request.reason;
+    // New guest sessions from where a banned user is connected are refused too (see BanService.sessionBan):
+    // a guest would come back with a fresh key. One ban per further address.
+    const addresses = draft.kind === 'ban' && draft.userId !== undefined ? await this.addressesOf(site, draft.userId) : [];
+    if (draft.ip === undefined && addresses[0] !== undefined) draft.ip = addresses[0];
     const ban = await this.bans.add(site, draft);
+    await Promise.all(addresses.filter((ip) => ip !== ban.ip).map((ip) => this.bans.add(site, { ...draft, ip })));
     if (ban.kind === 'ban') {
-      for (const socket of await this.sockets(site, ban)) {
+      // A ban on a user ends that user's sessions; one on an address alone, every session from it.
+      const who = ban.userId === undefined ? ban : { userId: ban.userId };
+      for (const socket of await this.sockets(site, who)) {
         socket.emit('session:ended', { code: ErrorCode.Banned, message: 'you are banned from this site', retryAfterMs: ban.until - now });
         socket.disconnect(true);
       }
     }
     return ban;
+  }
+
+  /** The distinct addresses of the user's open sockets, on every node. */
+  private async addressesOf(site: string, userId: UserId): Promise<string[]> {
+    return [...new Set((await this.sockets(site, { userId })).map((s) => s.data.ip))];
   }
 
   unban(site: string, id: string): Promise<boolean> {

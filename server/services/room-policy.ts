@@ -26,3 +26,15 @@ export function postRefusal(site: Site, room: string, role: UserRole): Failure |
   }
   return undefined;
 }
+
+/**
+ * On a members-only site (`token`) private messages are between signed-in
+ * users. A guest is refused before the recipient is looked up, so the answer
+ * is the same for any id: a guest cannot probe which members exist.
+ */
+export function directRefusal(site: Site, member: Pick<Member, 'kind'>): Failure | undefined {
+  if (site.roomPolicy === 'token' && member.kind !== 'user') {
+    return fail(ErrorCode.Forbidden, 'private messages on this site need a signed-in user');
+  }
+  return undefined;
+}

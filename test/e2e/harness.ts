@@ -34,7 +34,7 @@ export async function startServer(extraArgs: string[] = [], packageRoot = root):
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-room-e2e-'));
   const child = spawn(
     process.execPath,
-    [bin, '--port', '0', '--demo-port', '0', '--data-dir', dataDir, '--log-level', 'info', ...extraArgs],
+    [bin, '--port', '0', '--demo', '--demo-port', '0', '--data-dir', dataDir, '--log-level', 'info', ...extraArgs],
     { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
   );
   let output = '';

@@ -17,7 +17,7 @@ import { ServerProcess } from '../support/server-process.js';
 import { TcpBalancer } from '../support/tcp-balancer.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
-const ADMIN_TOKEN = 'scale-admin-token-0123456789';
+const ADMIN_TOKEN = 'scale-admin-token-0123456789abcdefghijklmnop';
 /** NODE_TTL_MS in server/presence/redis-presence.ts plus the 2 s reaping interval, and slack. */
 const DEAD_NODE_LEAVE_BOUND_MS = 10_000;
 

@@ -48,7 +48,7 @@ export const RELAXED_RATE_LIMITS: RateLimitOptions = Object.fromEntries(
   Object.keys(DEFAULT_RATE_LIMITS).map((key) => [key, { points: 1_000_000, durationMs: 1000 }]),
 ) as unknown as RateLimitOptions;
 
-export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijklmnop';
 
 /** A real server on an ephemeral port with a fresh data dir, closed when the test ends. */
 export async function startServer(t: TestContext, options: ChatServerOptions = {}): Promise<Running> {
