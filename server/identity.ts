@@ -66,9 +66,14 @@ export function fallbackGuestName(id: UserId): string {
   return `Guest ${Buffer.from(id.slice(2), 'base64url').toString('hex')}`;
 }
 
-/** Names of the fallback's shape (a 24-digit hex number) belong to the guest whose id they spell. */
+/**
+ * Names of the fallback's shape belong to the guest whose id they spell. Tested
+ * on the name key, which is the confusable skeleton (digits fold to letters:
+ * 0→o, 1→l…), so any look-alike spelling of such a name is reserved too:
+ * "Guest" and 24 letters or digits.
+ */
 export function isReservedGuestName(nameKey: string): boolean {
-  return /^guest [0-9a-f]{24}$/.test(nameKey);
+  return /^guest[0-9a-z]{24}$/.test(nameKey);
 }
 
 /**

@@ -299,7 +299,7 @@ export class PostgresStore implements ChatStore {
       );
       await client.query(`DELETE FROM cursors WHERE site = $1 AND (user_id = $2 OR (${isMine}))`, [site, userId, ...mine]);
       await client.query('DELETE FROM bans WHERE site = $1 AND user_id = $2 AND ip IS NULL', [site, userId]);
-      await client.query('UPDATE bans SET user_id = NULL, reason = NULL WHERE site = $1 AND user_id = $2', [site, userId]);
+      await client.query('UPDATE bans SET user_id = $3, reason = NULL WHERE site = $1 AND user_id = $2', [site, userId, ERASED_AUTHOR.id]);
       const { rowCount: profile } = await client.query('DELETE FROM users WHERE site = $1 AND id = $2', [site, userId]);
       return { tombstoned, privateRemoved: privateRemoved ?? 0, profile: profile === 1 };
     });

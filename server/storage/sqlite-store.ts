@@ -174,7 +174,7 @@ export class SqliteStore implements ChatStore {
              substr(room, 1, length(@dmPrefix)) = @dmPrefix AND
              (substr(room, 1, length(@dmFirst)) = @dmFirst OR substr(room, -length(@dmLast)) = @dmLast)))`,
           'DELETE FROM bans WHERE site = @site AND user_id = @userId AND ip IS NULL',
-          'UPDATE bans SET user_id = NULL, reason = NULL WHERE site = @site AND user_id = @userId',
+          'UPDATE bans SET user_id = @erasedId, reason = NULL WHERE site = @site AND user_id = @userId',
         ].map((sql) => db.prepare<ErasedParams>(sql)),
         privateMessages: db.prepare<ErasedParams>(
           'DELETE FROM messages WHERE site = @site AND recipient IS NOT NULL AND (sender_id = @userId OR recipient = @userId)',

@@ -125,7 +125,9 @@ export interface ChatStore {
    * replaced), private conversations with them are removed on both sides (with
    * every cursor and seq counter of those conversations), their own cursors and
    * profile are deleted, bans on them alone are deleted and bans that also name
-   * an address keep only the address. Afterwards no row of the site holds their
+   * an address stay as bans of `ERASED_AUTHOR` there without a reason (they keep
+   * holding new guest sessions from that address, never signed-in users, until
+   * they end). Afterwards no row of the site holds their
    * id or name. Every table added later that stores a user id, a name or a
    * user's content (reactions, mentions, quotes, images, ...) joins this
    * routine in both drivers, and the contract test's scan of every table

@@ -321,8 +321,8 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.equal(await store.getCursor('s', bea.id, withBea), 0);
     assert.deepEqual(
       (await store.activeBans('s', 0)).map((b) => ({ ...b, id: '' })),
-      [{ id: '', kind: 'ban', ip: '203.0.113.7', until, created: 2 }, { ...beaBan, id: '' }],
-      'bans on the user alone go; an address part stays, without user or reason',
+      [{ id: '', kind: 'ban', userId: ERASED_AUTHOR.id, ip: '203.0.113.7', until, created: 2 }, { ...beaBan, id: '' }],
+      'bans on the user alone go; one with an address stays, by the erased author and without a reason',
     );
     assert.equal(await store.getUser('s', annId), undefined);
     assert.deepEqual(await store.getUser('t', annId), ann, 'another site is untouched');
