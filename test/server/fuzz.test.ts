@@ -28,7 +28,12 @@ function prng(seed: number): () => number {
   };
 }
 
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+/** Fixed, so every run sends the same payloads; FUZZ_SEED=<n> tries (or replays) another run. */
+const DEFAULT_SEED = 20_260_101;
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : DEFAULT_SEED;
+if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer, got "${process.env.FUZZ_SEED}"`);
+// Printed before anything runs, so even a run that hangs or crashes can be replayed.
+process.stderr.write(`fuzz: FUZZ_SEED=${SEED}\n`);
 const random = prng(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
