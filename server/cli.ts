@@ -49,6 +49,9 @@ Options (each also read from the environment variable shown):
 
 class UsageError extends Error {}
 
+/** A stop that takes longer is stuck; well under systemd's TimeoutStopSec=20 in docs/DEPLOY.md. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 function port(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
@@ -138,13 +141,16 @@ async function main(): Promise<void> {
     logger,
   });
   const { url, demoUrl } = await server.listen();
-  logger.info('listening', { url, demoUrl: demoUrl ?? null });
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    // Not unref'd: a close that never settles must fail loudly, not let an emptied event loop exit 0 with the database open.
+    setTimeout(() => {
+      logger.error('shutdown timed out', { afterMs: SHUTDOWN_TIMEOUT_MS });
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
     server
       .close()
       .then(async () => {
@@ -164,6 +170,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Only now: a supervisor (or a test) may send SIGTERM as soon as it reads this line.
+  logger.info('listening', { url, demoUrl: demoUrl ?? null });
 }
 
 main().catch((err: unknown) => {

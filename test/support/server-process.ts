@@ -106,15 +106,19 @@ export class ServerProcess {
   }
 
   /**
-   * Stops the server gracefully (SIGTERM), then removes the data dir if this
-   * created it. Rejects, with the process's output, when the stop is not
-   * graceful: no exit within 5 s of SIGTERM (it is then SIGKILLed) or an exit
-   * code other than 0. A hanging shutdown fails the test that owns the server.
+   * Stops the server gracefully: SIGTERM, and an exit with code 0 within 5 s.
+   * Rejects with the process's output otherwise (a process that hangs is
+   * SIGKILLed first), so a shutdown that hangs fails the test. Keeps the data dir.
    */
+  async terminate(): Promise<void> {
+    const child = this.child;
+    if (child && running(child)) await stopGracefully(child, this.label, () => this.log);
+  }
+
+  /** `terminate()`, then removes the data dir if this created it (also when the stop failed). */
   async stop(): Promise<void> {
     try {
-      const child = this.child;
-      if (child && running(child)) await stopGracefully(child, this.label, () => this.log);
+      await this.terminate();
     } finally {
       if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
     }
