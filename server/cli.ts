@@ -115,6 +115,7 @@ async function main(): Promise<void> {
   const scale = positive(values['rate-limit-scale'] ?? env.CHAT_ROOM_RATE_LIMIT_SCALE, '--rate-limit-scale');
   const databaseUrl = values['database-url'] ?? (env.DATABASE_URL || undefined);
   const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined);
+  const retentionIntervalMs = positive(env.CHAT_ROOM_RETENTION_INTERVAL_MS, 'CHAT_ROOM_RETENTION_INTERVAL_MS');
   const workers = positive(values.workers ?? env.CHAT_ROOM_WORKERS, '--workers') ?? 1;
   if (!Number.isInteger(workers)) throw new UsageError('--workers must be a whole number');
   if (workers > 1 && (!databaseUrl || !redisUrl)) {
@@ -138,6 +139,8 @@ async function main(): Promise<void> {
     adminToken: values['admin-token'] ?? (env.CHAT_ROOM_ADMIN_TOKEN || undefined),
     trustProxy: values['trust-proxy'] ?? env.CHAT_ROOM_TRUST_PROXY === '1',
     ...(scale === undefined ? {} : { rateLimits: scaleRateLimits(DEFAULT_RATE_LIMITS, scale) }),
+    // Not a flag: the hourly retention run, shortened so a test can see it repeat (docs/DEPLOY.md).
+    ...(retentionIntervalMs === undefined ? {} : { retentionIntervalMs }),
     logger,
   });
   const { url, demoUrl } = await server.listen();
