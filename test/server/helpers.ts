@@ -154,6 +154,21 @@ export function waitFor<E extends ServerEvent>(
   });
 }
 
+/**
+ * A later event to wait for instead of sleeping before an absence check:
+ * `sender` sends a message to `room` (both in it) and this resolves once
+ * `receiver` has it. The server handles a socket's events in order and emits
+ * to each socket in order, so whatever `sender`'s earlier (acknowledged)
+ * events made the server send to `receiver` has arrived by then.
+ */
+export async function sentinel(sender: Client, receiver: Client, room: string): Promise<void> {
+  const id = clientId();
+  const arrived = waitFor(receiver, 'message:new', (m) => m.clientId === id);
+  const ack = await sender.emitWithAck('message:send', { room, text: 'sentinel', clientId: id });
+  if (!ack.ok) throw new Error(`sentinel refused: ${ack.error.code}`);
+  await arrived;
+}
+
 /** Every `event` the socket receives from now on. */
 export function record<E extends ServerEvent>(socket: Client, event: E): EventPayload<E>[] {
   const seen: EventPayload<E>[] = [];

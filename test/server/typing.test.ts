@@ -1,18 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clientId, connect, record, startServer, waitFor } from './helpers.js';
-import type { Client } from './helpers.js';
-
-/**
- * Sends a message to `room` and waits until `receiver` has it. A socket's events
- * are handled in order, so whatever `sender` emitted before has been relayed by then.
- */
-async function sentinel(sender: Client, receiver: Client, room: string): Promise<void> {
-  const id = clientId();
-  const arrived = waitFor(receiver, 'message:new', (m) => m.clientId === id);
-  assert.ok((await sender.emitWithAck('message:send', { room, text: 'sentinel', clientId: id })).ok);
-  await arrived;
-}
+import { connect, record, sentinel, startServer, waitFor } from './helpers.js';
 
 test('typing reaches the other members of the room, not the sender', async (t) => {
   const { url } = await startServer(t);
