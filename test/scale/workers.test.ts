@@ -4,32 +4,16 @@
  * REDIS_URL and DATABASE_URL (workers share rooms through them).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { assertComplete, roomClient, sendPaced, uniqueRoom, until } from '../delivery/clients.js';
+import { isolatedClusterArgs } from '../support/isolated-cluster.js';
 import { ServerProcess } from '../support/server-process.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
 const WORKERS = 2;
 
-/** Flags for a PostgreSQL schema and Redis key prefix of this test's own, removed when it ends. */
 function isolated(t: TestContext): string[] {
-  const id = randomBytes(4).toString('hex');
-  const schema = `chat_workers_${id}`;
-  const prefix = `chat-workers-${id}:`;
-  t.after(async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-    const redis = new Redis(REDIS_URL!);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  });
-  return ['--workers', String(WORKERS), '--database-url', DATABASE_URL!, '--db-schema', schema, '--redis-url', REDIS_URL!, '--redis-prefix', prefix];
+  return ['--workers', String(WORKERS), ...isolatedClusterArgs(t, DATABASE_URL!, REDIS_URL!)];
 }
 
 /** How many lines with this `msg` the server printed so far. */
