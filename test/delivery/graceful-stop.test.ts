@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../server/storage/sqlite-store.js';
 import type { ConnectionState } from '../../widget/client/connection.js';
 import { ServerProcess } from '../support/server-process.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 import { assertComplete, roomClient, uniqueRoom, until } from './clients.js';
 
 const SENDS = 30;
@@ -70,4 +71,17 @@ test('SIGTERM at once after the listening line is a graceful stop too (handlers 
     await server.stop();
     assert.match(server.output(), /"msg":"stopped"/);
   }
+});
+
+test('SIGTERM with a half-open client still exits in time (its WebSocket is cut, not waited on for 30 s)', { timeout: 30_000 }, async (t) => {
+  const server = await ServerProcess.start();
+  t.after(() => server.stop());
+  const proxy = await TcpProxy.start({ port: server.port });
+  t.after(() => proxy.close());
+  const client = roomClient(t, proxy.url, uniqueRoom('half-open'));
+  await until('joined', () => client.session.status === 'ready', 10_000);
+  // The client's side goes silent: no data, no FIN, no RST reaches either end.
+  proxy.blackhole();
+  await server.terminate();
+  assert.match(server.output(), /"msg":"stopped"/);
 });
