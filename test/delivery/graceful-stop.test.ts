@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../server/storage/sqlite-store.js';
 import type { ConnectionState } from '../../widget/client/connection.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../support/server-process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { assertComplete, roomClient, uniqueRoom, until } from './clients.js';
 
@@ -20,7 +20,7 @@ const SENDS = 30;
 
 test('SIGTERM with clients connected: exit 0 in time, database closed, clients reconnect after a restart and lose nothing', { timeout: 60_000 }, async (t) => {
   const server = await ServerProcess.start();
-  t.after(() => server.stop());
+  stopAtEnd(t, server);
   const room = uniqueRoom('sigterm');
   const clients = [roomClient(t, server.url, room), roomClient(t, server.url, room)];
   await until('both joined', () => clients.every((c) => c.session.status === 'ready'), 10_000);
@@ -75,7 +75,7 @@ test('SIGTERM at once after the listening line is a graceful stop too (handlers 
 
 test('SIGTERM with a half-open client still exits in time (its WebSocket is cut, not waited on for 30 s)', { timeout: 30_000 }, async (t) => {
   const server = await ServerProcess.start();
-  t.after(() => server.stop());
+  stopAtEnd(t, server);
   const proxy = await TcpProxy.start({ port: server.port });
   t.after(() => proxy.close());
   const client = roomClient(t, proxy.url, uniqueRoom('half-open'));

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { PING_INTERVAL_MS } from '../../protocol/index.js';
 import { assertComplete, roomClient, sendPaced, uniqueRoom, until } from '../delivery/clients.js';
 import { isolatedClusterArgs } from '../support/isolated-cluster.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../support/server-process.js';
 import { TcpBalancer } from '../support/tcp-balancer.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
@@ -24,7 +24,7 @@ if (!DATABASE_URL || !REDIS_URL) {
     const nodes: ServerProcess[] = [];
     for (let i = 0; i < 2; i++) {
       const node = await ServerProcess.start({ args });
-      t.after(() => node.stop());
+      stopAtEnd(t, node);
       nodes.push(node);
     }
     const balancer = await TcpBalancer.start(nodes.map((n) => n.port));

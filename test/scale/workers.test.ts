@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { assertComplete, roomClient, sendPaced, uniqueRoom, until } from '../delivery/clients.js';
 import { isolatedClusterArgs } from '../support/isolated-cluster.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../support/server-process.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
 const WORKERS = 2;
@@ -37,7 +37,7 @@ function alive(pid: number): boolean {
 
 async function startWorkers(t: TestContext): Promise<ServerProcess> {
   const server = await ServerProcess.start({ args: isolated(t) });
-  t.after(() => server.stop());
+  stopAtEnd(t, server);
   await until('every worker listening', () => count(server, 'listening') === WORKERS, 20_000, () => server.output());
   return server;
 }

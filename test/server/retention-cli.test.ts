@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../server/storage/sqlite-store.js';
 import { until } from '../delivery/clients.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../support/server-process.js';
 import { ALLOWED_ORIGIN, connect, tempDir } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,7 +51,7 @@ test('site add --retention-days reaches the pruning at start and on every schedu
   await appendAged(dataDir, 'early', 2, 1);
 
   const server = await ServerProcess.start({ dataDir, env: { CHAT_ROOM_RETENTION_INTERVAL_MS: '200' } });
-  t.after(() => server.stop());
+  stopAtEnd(t, server);
   await until('the run at start', () => prunedLines(server).length >= 1, 10_000, () => server.output());
   assert.deepEqual(prunedLines(server), ['{"shop":5}']);
 

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,6 +34,20 @@ export interface ServerProcessOptions {
   command?: (port: number) => string[];
   /** Names the server in error messages. Default "chat". */
   label?: string;
+}
+
+/**
+ * Stops `server` gracefully when the test ends, after the test's other
+ * cleanup. A failed stop throws, which fails the test but also skips the
+ * hooks after it; registered first, it would skip the clients' cleanup and
+ * their reconnecting sockets would keep the run alive forever. So the stop is
+ * registered from a hook: node:test runs hooks added while it runs the others
+ * after them (Node 20).
+ */
+export function stopAtEnd(t: TestContext, server: ServerProcess): void {
+  t.after(() => {
+    t.after(() => server.stop());
+  });
 }
 
 /** Children still running, killed if the test process exits without stopping them. */
