@@ -25,10 +25,12 @@ function startServer(extraArgs) {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   servers.push(server);
+  server.log = '';
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error(`chat server did not start:\n${buffer}`)), 20_000);
     const onData = (chunk) => {
+      server.log = (server.log + chunk).slice(-100_000);
       buffer += chunk;
       let nl;
       while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -55,11 +57,46 @@ function startServer(extraArgs) {
   });
 }
 
-function stopServer() {
-  for (const server of servers) if (server.exitCode === null) server.kill('SIGTERM');
+/** Graceful stop: SIGTERM, then an exit with code 0 within 5 s, or the run fails with the server's output. */
+async function stopServer() {
+  const failures = [];
+  await Promise.all(
+    servers.map(async (server) => {
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+      server.kill('SIGTERM');
+      let timer;
+      const status = await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+      clearTimeout(timer);
+      if (status === undefined) {
+        server.kill('SIGKILL');
+        failures.push(`chat server did not exit within 5 s of SIGTERM (SIGKILLed):\n${server.log}`);
+      } else if (status.code !== 0) {
+        failures.push(`chat server exited with ${status.code ?? status.signal} on SIGTERM, not 0:\n${server.log}`);
+      }
+    }),
+  );
+  removeDataDirs();
+  if (failures.length > 0) {
+    stopFailed = true;
+    throw new Error(failures.join('\n\n'));
+  }
+}
+
+/** The runner logs a plugin's serverStop error and exits 0 if the tests passed; this makes it exit 1. */
+let stopFailed = false;
+
+/** For a run that is being abandoned (crash, Ctrl-C): no graceful stop to wait for. */
+function abandonServers() {
+  if (stopFailed) process.exitCode = 1;
+  for (const server of servers) if (server.exitCode === null) server.kill('SIGKILL');
+  removeDataDirs();
+}
+
+function removeDataDirs() {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
-process.on('exit', stopServer);
+process.on('exit', abandonServers);
 
 const [serverUrl, strictServerUrl] = await Promise.all([startServer(['--rate-limit-scale', '1000']), startServer([])]);
 
@@ -129,6 +166,6 @@ export default {
 };
 
 process.once('SIGINT', () => {
-  stopServer();
+  abandonServers();
   process.exit(130);
 });

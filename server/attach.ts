@@ -76,6 +76,8 @@ export interface AttachOptions {
    * store every node shares (PostgreSQL). The caller owns the client.
    */
   cluster?: { redis: Redis; /** Key prefix, so several deployments (or tests) share one Redis. Default `chat-room:`. */ prefix?: string };
+  /** How often site retention runs after the run at start. Default `RETENTION_INTERVAL_MS` (an hour); tests shorten it. */
+  retentionIntervalMs?: number;
 }
 
 export interface ChatAttachment {
@@ -132,7 +134,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   const demoSite = options.demoSite ?? process.env.NODE_ENV !== 'production';
   const ready = Promise.all([demoSite ? sites.ensureDemoSite() : warnOfDemoSite(sites, logger), clusterPresence?.start()]).then(() => undefined);
   let stopRetention: (() => void) | undefined;
-  void ready.then(() => (stopRetention = startRetention(store, logger)));
+  void ready.then(() => (stopRetention = startRetention(store, logger, options.retentionIntervalMs)));
 
   const io: ChatIo = new Server(httpServer, {
     // A cluster takes WebSocket only: long-polling would need sticky sessions at the load balancer.

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import type { Express } from 'express';
 import { attachChatServer } from './attach.js';
@@ -52,6 +52,12 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   app.use(securityHeaders);
   const httpServer = createServer(app);
   const chat = attachChatServer(httpServer, { ...options, app });
+  // Upgraded (WebSocket) connections are not the HTTP server's any more: tracked here so close() can end them.
+  const sockets = new Set<Socket>();
+  httpServer.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
 
   let url: string | undefined;
   let demoUrl: string | undefined;
@@ -83,9 +89,29 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       const closing = [httpServer, demoServer].filter((s) => s?.listening).map((s) => closeServer(s!));
       await chat.close();
       for (const server of [httpServer, demoServer]) server?.closeAllConnections();
+      // A WebSocket whose peer is gone (half-open) waits 30 s for a closing frame that never comes: cut it.
+      await closeSockets(sockets, SOCKET_CLOSE_GRACE_MS);
       await Promise.all(closing);
     },
   };
+}
+
+/** Lets live clients receive the closing frame; a peer that has not closed by then is not there. */
+const SOCKET_CLOSE_GRACE_MS = 1000;
+
+/** Waits up to `graceMs` for `sockets` to close, then destroys the rest. */
+async function closeSockets(sockets: Set<Socket>, graceMs: number): Promise<void> {
+  if (sockets.size === 0) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, graceMs);
+    const check = (): void => {
+      if (sockets.size > 0) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    for (const socket of sockets) socket.once('close', () => queueMicrotask(check));
+  });
+  for (const socket of sockets) socket.destroy();
 }
 
 function listenOn(server: HttpServer, port: number, host: string): Promise<number> {

@@ -53,6 +53,9 @@ Options (each also read from the environment variable shown):
 
 class UsageError extends Error {}
 
+/** A stop that takes longer is stuck; well under systemd's TimeoutStopSec=20 in docs/DEPLOY.md. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 function port(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
   const adminToken = values['admin-token'] ?? (env.CHAT_ROOM_ADMIN_TOKEN || undefined);
   const tokenProblem = adminToken === undefined ? undefined : adminTokenProblem(adminToken);
   if (tokenProblem) throw new UsageError(tokenProblem);
+  const retentionIntervalMs = positive(env.CHAT_ROOM_RETENTION_INTERVAL_MS, 'CHAT_ROOM_RETENTION_INTERVAL_MS');
   const workers = positive(values.workers ?? env.CHAT_ROOM_WORKERS, '--workers') ?? 1;
   if (!Number.isInteger(workers)) throw new UsageError('--workers must be a whole number');
   if (workers > 1 && (!databaseUrl || !redisUrl)) {
@@ -159,16 +163,21 @@ async function main(): Promise<void> {
     demoSite: demo,
     trustProxy: hops(values['trust-proxy'], '--trust-proxy') ?? hops(env.CHAT_ROOM_TRUST_PROXY, 'CHAT_ROOM_TRUST_PROXY') ?? 0,
     ...(scale === undefined ? {} : { rateLimits: scaleRateLimits(DEFAULT_RATE_LIMITS, scale) }),
+    // Not a flag: the hourly retention run, shortened so a test can see it repeat (docs/DEPLOY.md).
+    ...(retentionIntervalMs === undefined ? {} : { retentionIntervalMs }),
     logger,
   });
   const { url, demoUrl } = await server.listen();
-  logger.info('listening', { url, demoUrl: demoUrl ?? null });
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    // Not unref'd: a close that never settles must fail loudly, not let an emptied event loop exit 0 with the database open.
+    setTimeout(() => {
+      logger.error('shutdown timed out', { afterMs: SHUTDOWN_TIMEOUT_MS });
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
     server
       .close()
       .then(async () => {
@@ -188,6 +197,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Only now: a supervisor (or a test) may send SIGTERM as soon as it reads this line.
+  logger.info('listening', { url, demoUrl: demoUrl ?? null });
 }
 
 main().catch((err: unknown) => {

@@ -3,12 +3,13 @@
  * (`bin/chat-room-server.js`, as a site owner runs it) and the system Chromium
  * driven by playwright-core. Run `npm run build` first (`npm test` does).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { stopGracefully } from '../support/server-process.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -74,20 +75,15 @@ export async function startServer(extraArgs: string[] = [], packageRoot = root):
   return {
     ...listening,
     output: () => output,
+    /** SIGTERM; rejects with the output if the server does not exit 0 within 5 s (see stopGracefully). */
     stop: async () => {
-      await stopProcess(child);
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        if (child.exitCode === null && child.signalCode === null) await stopGracefully(child, 'chat', () => output);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** The system Chromium (Debian's /usr/bin/chromium unless CHROME_PATH says otherwise), headless. */

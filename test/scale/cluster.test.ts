@@ -13,7 +13,7 @@ import { io } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import type { Socket } from 'socket.io-client';
 import { PAGE_ORIGIN, assertComplete, roomClient, sendPaced, sleep, uniqueRoom, until } from '../delivery/clients.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../support/server-process.js';
 import { TcpBalancer } from '../support/tcp-balancer.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
@@ -53,7 +53,7 @@ async function startCluster(t: TestContext, extraArgs: string[] = []): Promise<C
   // One after the other: the first creates the schema, the others find it migrated.
   for (let i = 0; i < 3; i++) {
     const node = await ServerProcess.start({ args });
-    t.after(() => node.stop());
+    stopAtEnd(t, node);
     nodes.push(node);
   }
   const balancer = await TcpBalancer.start(nodes.map((n) => n.port));
@@ -207,7 +207,7 @@ if (!DATABASE_URL || !REDIS_URL) {
 if (DATABASE_URL && REDIS_URL) {
   test('--workers 2: one command, two processes sharing the port, one room across them', { timeout: 120_000 }, async (t) => {
     const server = await ServerProcess.start({ args: ['--workers', '2', ...isolatedCluster(t)] });
-    t.after(() => server.stop());
+    stopAtEnd(t, server);
     await until('both workers listening', () => server.output().split('"msg":"listening"').length - 1 === 2, 20_000);
     const room = uniqueRoom('workers');
     // The primary hands connections to the workers in turn: these four land on both.

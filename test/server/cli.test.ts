@@ -26,7 +26,8 @@ test('chat-room-server refuses an unknown flag with exit code 2', async () => {
   assert.equal(code, 2);
 });
 
-test('chat-room-server logs a JSON listening line, serves, and exits 0 on SIGTERM', async (t) => {
+// The timeout makes a shutdown that hangs fail the test instead of stalling the run.
+test('chat-room-server logs a JSON listening line, serves, and exits 0 on SIGTERM', { timeout: 20_000 }, async (t) => {
   const dataDir = await tempDir(t);
   const child = spawn(process.execPath, [...CLI, '--port', '0', '--demo-port', '0', '--data-dir', dataDir], {
     cwd: ROOT,

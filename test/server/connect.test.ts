@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { io } from 'socket.io-client';
 import { isOriginAllowed } from '../../server/security/origin.js';
 import { DEMO_SITE_ORIGINS } from '../../server/services/sites.js';
-import { client, connect, connectError, pollingHandshake, startServer } from './helpers.js';
+import { client, connect, connectError, pollingHandshake, startServer, websocketHandshake } from './helpers.js';
 
 test('connecting to an unknown site is refused with "Invalid namespace"', async (t) => {
   const { url } = await startServer(t);
@@ -18,6 +18,10 @@ test('naming an unknown site in the handshake URL is refused before any socket e
   const refused = await pollingHandshake(url, { origin: 'http://localhost:1234', site: 'nope' });
   assert.equal(refused.status, 403);
   assert.equal((JSON.parse(refused.body) as { message: string }).message, 'unknown_site');
+  assert.deepEqual(await websocketHandshake(url, { origin: 'http://localhost:1234', site: 'nope' }), {
+    status: 400,
+    body: 'unknown_site',
+  });
   await connectError(client(t, url, { site: 'nope' }));
   assert.equal(server.io.engine.clientsCount, 0);
 });
@@ -52,8 +56,9 @@ test('a WebSocket from a foreign origin gets no socket at all (no cross-site Web
   const { url, server } = await startServer(t);
   for (const origin of [...FOREIGN_ORIGINS, null]) {
     for (const querySite of ['demo', null]) {
-      const err = await connectError(client(t, url, { origin, querySite }));
-      assert.notEqual(err.message, 'Invalid namespace');
+      const refused = await websocketHandshake(url, { ...(origin ? { origin } : {}), ...(querySite ? { site: querySite } : {}) });
+      assert.deepEqual(refused, { status: 400, body: 'origin_not_allowed' }, `${origin} ${querySite}`);
+      await connectError(client(t, url, { origin, querySite }));
       assert.equal(server.io.engine.clientsCount, 0, String(origin));
     }
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ack } from '../../protocol/index.js';
-import { clientId, connect, emitRaw, guestKey, record, sleep, startServer, waitFor } from './helpers.js';
+import { clientId, connect, emitRaw, guestKey, record, startServer, waitFor } from './helpers.js';
 
 test('a private message reaches every tab of the recipient and of the sender, and no one else', async (t) => {
   const { url } = await startServer(t);
@@ -29,8 +29,11 @@ test('a private message reaches every tab of the recipient and of the sender, an
   assert.equal(message.seq, 1);
   assert.deepEqual(message.from, alice1.session.user);
   for (const m of received) assert.deepEqual(m, message);
-  await sleep(50);
-  assert.deepEqual(carolSaw, []);
+  // Sentinel: a later private message from the same socket to Carol herself.
+  const toCarol = waitFor(carol.socket, 'dm:new');
+  assert.ok((await alice1.socket.emitWithAck('dm:send', { to: carol.session.user.id, text: 'sentinel', clientId: clientId() })).ok);
+  await toCarol;
+  assert.deepEqual(carolSaw.map((m) => m.text), ['sentinel']);
 });
 
 test('private messages are stored per conversation, readable by both sides with dm:history', async (t) => {
@@ -103,8 +106,10 @@ test('a retried private message returns the original and is delivered once', asy
   assert.ok(first.ok && retry.ok);
   assert.equal(retry.data.duplicate, true);
   assert.deepEqual(retry.data.message, first.data.message);
-  await sleep(100);
-  assert.equal(bobSaw.length, 1);
+  const later = waitFor(bob.socket, 'dm:new', (m) => m.text === 'sentinel');
+  assert.ok((await alice.socket.emitWithAck('dm:send', { to: bob.session.user.id, text: 'sentinel', clientId: clientId() })).ok);
+  await later;
+  assert.deepEqual(bobSaw.map((m) => m.text), ['once', 'sentinel']);
 });
 
 test('a private conversation cannot be joined as a room', async (t) => {

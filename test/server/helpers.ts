@@ -6,6 +6,7 @@ import type { TestContext } from 'node:test';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { SITE_QUERY_PARAM } from '../../protocol/index.js';
 import type {
   ClientToServerEvents,
@@ -65,9 +66,20 @@ export async function startServer(t: TestContext, options: ChatServerOptions = {
   });
   const { url, demoUrl } = await server.listen();
   let closed: Promise<void> | undefined;
-  const close = () => (closed ??= server.close());
+  const close = () => (closed ??= closeInTime(server));
   t.after(close);
   return demoUrl === undefined ? { server, url, dataDir, close } : { server, url, demoUrl, dataDir, close };
+}
+
+/** How long `close()` may take before the test fails: a graceful stop that hangs is a bug, not a slow teardown. */
+export const CLOSE_TIMEOUT_MS = 5000;
+
+function closeInTime(server: ChatServer): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`server.close() did not finish within ${CLOSE_TIMEOUT_MS} ms`)), CLOSE_TIMEOUT_MS);
+  });
+  return Promise.race([server.close(), hung]).finally(() => clearTimeout(timer));
 }
 
 export interface ConnectOptions extends HandshakeAuth {
@@ -140,6 +152,21 @@ export function waitFor<E extends ServerEvent>(
     (socket.on as (e: string, l: unknown) => void)(event, listener);
     socket.on('connect_error', onError);
   });
+}
+
+/**
+ * A later event to wait for instead of sleeping before an absence check:
+ * `sender` sends a message to `room` (both in it) and this resolves once
+ * `receiver` has it. The server handles a socket's events in order and emits
+ * to each socket in order, so whatever `sender`'s earlier (acknowledged)
+ * events made the server send to `receiver` has arrived by then.
+ */
+export async function sentinel(sender: Client, receiver: Client, room: string): Promise<void> {
+  const id = clientId();
+  const arrived = waitFor(receiver, 'message:new', (m) => m.clientId === id);
+  const ack = await sender.emitWithAck('message:send', { room, text: 'sentinel', clientId: id });
+  if (!ack.ok) throw new Error(`sentinel refused: ${ack.error.code}`);
+  await arrived;
 }
 
 /** Every `event` the socket receives from now on. */
@@ -229,4 +256,39 @@ export async function pollingHandshake(
   if (options.site !== undefined) query.set(SITE_QUERY_PARAM, options.site);
   const res = await fetch(`${url}/socket.io/?${query}`, { headers: options.origin ? { origin: options.origin } : {} });
   return { status: res.status, body: await res.text() };
+}
+
+/**
+ * A raw WebSocket upgrade, as a browser's: answers the status and body. A
+ * refused upgrade's reason (e.g. `origin_not_allowed`) is only in this body;
+ * socket.io-client reports every refusal as "websocket error".
+ */
+export function websocketHandshake(
+  url: string,
+  options: { origin?: string; site?: string },
+): Promise<{ status: number; body: string }> {
+  const query = new URLSearchParams({ EIO: '4', transport: 'websocket' });
+  if (options.site !== undefined) query.set(SITE_QUERY_PARAM, options.site);
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/socket.io/?${query}`, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64'),
+        ...(options.origin ? { origin: options.origin } : {}),
+      },
+    });
+    req.once('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.once('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve({ status: 101, body: '' });
+    });
+    req.once('error', reject);
+    req.end();
+  });
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { HISTORY_PAGE_SIZE, MESSAGE_MAX_LENGTH } from '../../protocol/index.js';
 import type { Ack, ChatMessage, HistoryPage } from '../../protocol/index.js';
 import type { ChatServer } from '../../server/index.js';
-import { clientId, connect, emitRaw, guestKey, record, sleep, startServer, waitFor } from './helpers.js';
+import { clientId, connect, emitRaw, guestKey, record, sentinel, startServer, waitFor } from './helpers.js';
 import type { Client } from './helpers.js';
 
 async function sendMany(socket: Client, room: string, count: number): Promise<void> {
@@ -45,7 +45,10 @@ test('a message sent to a room reaches every member, the sender included', async
   assert.ok(Math.abs(message.at - Date.now()) < 5000);
   assert.deepEqual(atBob, message);
   assert.deepEqual(atAlice, message);
-  await sleep(50);
+  // Sentinel: a later private message from the same socket to Carol.
+  const toCarol = waitFor(carol.socket, 'dm:new');
+  assert.ok((await alice.socket.emitWithAck('dm:send', { to: carol.session.user.id, text: 'sentinel', clientId: clientId() })).ok);
+  await toCarol;
   assert.deepEqual(carolSaw, [], 'other rooms hear nothing');
 });
 
@@ -141,17 +144,18 @@ test('a retried send with the same clientId returns the original and stores and 
   await alice.socket.emitWithAck('room:join', { room: 'lobby' });
   await bob.socket.emitWithAck('room:join', { room: 'lobby' });
   const id = clientId();
+  const firstAtBob = waitFor(bob.socket, 'message:new', (m) => m.clientId === id);
   const first = await alice.socket.emitWithAck('message:send', { room: 'lobby', text: 'once', clientId: id });
   assert.ok(first.ok);
-  await sleep(50);
+  await firstAtBob;
   const bobSaw = record(bob.socket, 'message:new');
   const retry = await alice.socket.emitWithAck('message:send', { room: 'lobby', text: 'once', clientId: id });
   assert.ok(retry.ok);
   assert.equal(retry.data.duplicate, true);
   assert.deepEqual(retry.data.message, first.data.message);
-  await sleep(100);
-  assert.deepEqual(bobSaw, []);
   assert.equal(await storedCount(server, 'lobby'), 1);
+  await sentinel(alice.socket, bob.socket, 'lobby');
+  assert.deepEqual(bobSaw.map((m) => m.text), ['sentinel']);
 });
 
 test('the same clientId from another tab of the same guest is the same message', async (t) => {
@@ -226,9 +230,9 @@ test('invalid message payloads answer their error code and store nothing', async
     clientId: id,
   });
   assert.ok(longest.ok);
-  await sleep(50);
-  assert.equal(bobSaw.length, 1);
   assert.equal(await storedCount(server, 'lobby'), 1);
+  await sentinel(alice.socket, bob.socket, 'lobby');
+  assert.deepEqual(bobSaw.map((m) => (m.text === 'sentinel' ? 'sentinel' : m.clientId)), [id, 'sentinel']);
 });
 
 test('invalid history requests answer invalid_payload', async (t) => {
@@ -263,11 +267,10 @@ test('events without an ack, or with garbage arguments, change nothing and break
   raw.emit('dm:send', { to: 'g_x', text: 'hi', clientId: clientId() });
   raw.emit('typing:set', 'nonsense');
   raw.emit('no-such-event', { x: 1 });
-  await sleep(100);
-  assert.equal(socket.connected, true);
-  // The ack-less join did not join: sending is refused.
+  // The ack-less join did not join: sending is refused. Events are handled in order, so this ack comes after all of them.
   const send = await socket.emitWithAck('message:send', { room: 'lobby', text: 'hi', clientId: clientId() });
   assert.equal(send.ok ? 'ok' : send.error.code, 'not_in_room');
+  assert.equal(socket.connected, true);
   assert.equal(await storedCount(server, 'lobby'), 0);
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ack, SendResult } from '../../protocol/index.js';
-import { client, clientId, connect, connectError, createSite, pollingHandshake, record, sleep, startServer } from './helpers.js';
+import { client, clientId, connect, connectError, createSite, pollingHandshake, record, sleep, startServer, waitFor } from './helpers.js';
 
 test('a flooding client is limited and told when to retry, while another user in the room is not slowed', async (t) => {
   const { url, server } = await startServer(t, {
@@ -37,9 +37,11 @@ test('a flooding client is limited and told when to retry, while another user in
     assert.ok(a.error.retryAfterMs! > 0 && a.error.retryAfterMs! <= 1500, String(a.error.retryAfterMs));
   }
   assert.ok(Math.max(...bobLatencies) < 250, `bob waited ${Math.max(...bobLatencies)} ms`);
-  // Nothing of the refused sends was stored or broadcast.
-  await sleep(50);
-  assert.equal(await server.store.lastSeq('demo', 'lobby'), 9);
+  // Nothing of the refused sends was stored or broadcast. Sentinel: Bob's own next message, broadcast after all of them.
+  const sentinel = waitFor(bob.socket, 'message:new', (m) => m.text === 'sentinel');
+  assert.ok((await bob.socket.emitWithAck('message:send', { room: 'lobby', text: 'sentinel', clientId: clientId() })).ok);
+  await sentinel;
+  assert.equal(await server.store.lastSeq('demo', 'lobby'), 10);
   assert.equal(bobSaw.filter((m) => m.text.startsWith('spam')).length, 5);
   assert.ok(server.metrics.rateLimited >= 35);
 

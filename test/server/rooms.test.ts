@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_ROOMS_PER_SOCKET } from '../../protocol/index.js';
-import { TEST_GRACE_MS, connect, emitRaw, guestKey, record, sleep, startServer, waitFor } from './helpers.js';
+import { TEST_GRACE_MS, connect, emitRaw, guestKey, record, sentinel, sleep, startServer, waitFor } from './helpers.js';
 
 test('joining a room answers presence with every member, and members see the count change', async (t) => {
   const { url } = await startServer(t);
@@ -44,7 +44,7 @@ test('a join is announced to the room once per user, not per tab', async (t) => 
   const again = await bobTab2.socket.emitWithAck('room:join', { room: 'lobby' });
   assert.ok(again.ok);
   assert.equal(again.data.presence.count, 2, 'two tabs of one user count once');
-  await sleep(100);
+  await sentinel(bobTab2.socket, alice.socket, 'lobby');
   assert.equal(notices.filter((n) => n.kind === 'join').length, 1);
 });
 
@@ -58,7 +58,7 @@ test('joining a room twice is idempotent: same answer, no second announcement', 
   const again = await alice.socket.emitWithAck('room:join', { room: 'lobby' });
   assert.ok(again.ok);
   assert.equal(again.data.presence.count, 2);
-  await sleep(100);
+  await sentinel(alice.socket, bob.socket, 'lobby');
   assert.deepEqual(notices, []);
 });
 
@@ -103,19 +103,25 @@ test('a reconnect within the grace period shows neither leave nor join', async (
   const key = guestKey();
   const bob = await connect(t, url, { guestKey: key });
   await bob.socket.emitWithAck('room:join', { room: 'lobby' });
-  await sleep(50);
+  const carol = await connect(t, url);
+  await carol.socket.emitWithAck('room:join', { room: 'lobby' });
+  await sentinel(carol.socket, alice.socket, 'lobby');
 
   const notices = record(alice.socket, 'room:notice');
   const updates = record(alice.socket, 'presence:update');
   bob.socket.disconnect();
+  // Carol leaves for good just after Bob: her leave, a grace period later, is the sentinel for his.
+  const carolLeft = waitFor(alice.socket, 'room:notice', (n) => n.kind === 'leave' && n.user.id === carol.session.user.id, TEST_GRACE_MS * 10);
+  carol.socket.disconnect();
   await sleep(TEST_GRACE_MS / 3);
   const bobAgain = await connect(t, url, { guestKey: key });
   const rejoined = await bobAgain.socket.emitWithAck('room:join', { room: 'lobby' });
   assert.ok(rejoined.ok);
-  assert.equal(rejoined.data.presence.count, 2);
-  await sleep(TEST_GRACE_MS * 2);
-  assert.deepEqual(notices, []);
-  assert.deepEqual(updates, []);
+  assert.equal(rejoined.data.presence.count, 3);
+  await carolLeft;
+  const aboutBob = (user: { id: string }): boolean => user.id === bob.session.user.id;
+  assert.deepEqual(notices.filter((n) => aboutBob(n.user)), []);
+  assert.deepEqual(updates.filter((u) => u.count !== 2 || !u.members.some(aboutBob)), []);
 });
 
 test('several rooms per socket, up to the limit', async (t) => {

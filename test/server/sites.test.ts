@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { client, connect, connectError, createSite, startServer } from './helpers.js';
+import { client, connect, connectError, createSite, startServer, websocketHandshake } from './helpers.js';
 
 const SHOP = 'https://shop.example';
 
@@ -32,6 +32,7 @@ test('a connection without an Origin is refused unless the site allows it', asyn
   // Naming no site passes the first gate (some site allows no Origin); the demo namespace refuses.
   const err = await connectError(client(t, url, { site: 'demo', querySite: null, origin: null }));
   assert.equal(err.data?.code, 'origin_not_allowed');
+  assert.deepEqual(await websocketHandshake(url, { site: 'demo' }), { status: 400, body: 'origin_not_allowed' });
   await connectError(client(t, url, { site: 'demo', origin: null }));
 });
 

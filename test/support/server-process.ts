@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,6 +34,20 @@ export interface ServerProcessOptions {
   command?: (port: number) => string[];
   /** Names the server in error messages. Default "chat". */
   label?: string;
+}
+
+/**
+ * Stops `server` gracefully when the test ends, after the test's other
+ * cleanup. A failed stop throws, which fails the test but also skips the
+ * hooks after it; registered first, it would skip the clients' cleanup and
+ * their reconnecting sockets would keep the run alive forever. So the stop is
+ * registered from a hook: node:test runs hooks added while it runs the others
+ * after them (Node 20).
+ */
+export function stopAtEnd(t: TestContext, server: ServerProcess): void {
+  t.after(() => {
+    t.after(() => server.stop());
+  });
 }
 
 /** Children still running, killed if the test process exits without stopping them. */
@@ -89,13 +104,13 @@ export class ServerProcess {
     return this.log;
   }
 
-  /** Sends `signal` (SIGKILL unless told) and resolves once the process has exited. */
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  /** Sends `signal` (SIGKILL unless told) and resolves once the process has exited, with how it ended. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ExitStatus | undefined> {
     const child = this.child;
-    if (!child || !running(child)) return;
+    if (!child || !running(child)) return undefined;
     const exited = exitOf(child);
     child.kill(signal);
-    await exited;
+    return exited;
   }
 
   /** Starts the server again on the same port and data dir; resolves once it is listening. */
@@ -105,17 +120,23 @@ export class ServerProcess {
     await this.launch();
   }
 
-  /** SIGTERM (SIGKILL after 5 s), then removes the data dir if this created it. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the server gracefully: SIGTERM, and an exit with code 0 within 5 s.
+   * Rejects with the process's output otherwise (a process that hangs is
+   * SIGKILLed first), so a shutdown that hangs fails the test. Keeps the data dir.
+   */
+  async terminate(): Promise<void> {
     const child = this.child;
-    if (child && running(child)) {
-      const exited = exitOf(child);
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
+    if (child && running(child)) await stopGracefully(child, this.label, () => this.log);
+  }
+
+  /** `terminate()`, then removes the data dir if this created it (also when the stop failed). */
+  async stop(): Promise<void> {
+    try {
+      await this.terminate();
+    } finally {
+      if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
     }
-    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   private async launch(): Promise<void> {
@@ -215,6 +236,39 @@ function running(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
-function exitOf(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function exitOf(child: ChildProcess): Promise<ExitStatus> {
+  if (!running(child)) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/**
+ * SIGTERM, then waits `graceMs` for an exit with code 0. Anything else throws,
+ * with `output()` in the message; a process still running then is SIGKILLed
+ * first, so a failed stop leaves nothing behind.
+ */
+export async function stopGracefully(
+  child: ChildProcess,
+  label: string,
+  output: () => string,
+  graceMs = STOP_GRACE_MS,
+): Promise<void> {
+  const exited = exitOf(child);
+  child.kill('SIGTERM');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), graceMs)));
+  const status = await Promise.race([exited, hung]);
+  clearTimeout(timer);
+  if (status === undefined) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`${label} server did not exit within ${graceMs / 1000} s of SIGTERM (SIGKILLed):\n${output()}`);
+  }
+  if (status.code !== 0) {
+    throw new Error(`${label} server exited with ${status.code ?? status.signal} on SIGTERM, not 0:\n${output()}`);
+  }
 }

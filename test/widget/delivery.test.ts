@@ -53,14 +53,17 @@ describe('<chat-room> delivery states', () => {
     const { ban } = (await adminApi('POST', '/sites/demo/bans', { userId: el.user!.id, kind: 'mute', durationMs: 60_000 })) as {
       ban: { id: string };
     };
-    await typeAndSend(el, 'while muted');
-    const failed = await waitFor(() => $(el, '[part~="message-failed"][data-state="failed"]'), 'failed bubble');
-    expect(failed.textContent).to.contain('Not sent');
-    expect(failed.querySelector('[part="retry"]')).to.not.equal(null);
-    expect(failed.querySelector('[part="discard"]')).to.not.equal(null);
+    let failed: HTMLElement;
+    try {
+      await typeAndSend(el, 'while muted');
+      failed = await waitFor(() => $(el, '[part~="message-failed"][data-state="failed"]'), 'failed bubble');
+      expect(failed.textContent).to.contain('Not sent');
+      expect(failed.querySelector('[part="retry"]')).to.not.equal(null);
+      expect(failed.querySelector('[part="discard"]')).to.not.equal(null);
+    } finally {
+      await adminApi('DELETE', `/sites/demo/bans/${ban.id}`);
+    }
     const clientId = failed.dataset.clientId!;
-
-    await adminApi('DELETE', `/sites/demo/bans/${ban.id}`);
     (failed.querySelector('[part="retry"]') as HTMLButtonElement).click();
     const sent = await waitFor(() => $(el, '[part~="message-own"][data-state="sent"]'), 'sent after retry');
     expect(sent.textContent).to.contain('while muted');

@@ -52,6 +52,19 @@ export async function mount(attrs: Record<string, string> = {}, parent: HTMLElem
   return el;
 }
 
+/**
+ * Resolves once an image with a URL that fails (`x`, as the XSS payloads use)
+ * has fired its error event: a sentinel for "an injected onerror handler would
+ * have run by now", instead of a fixed sleep.
+ */
+export function afterFailedImageLoad(): Promise<void> {
+  return new Promise((resolve) => {
+    const probe = new Image();
+    probe.onerror = () => resolve();
+    probe.src = `x?probe=${Math.random()}`;
+  });
+}
+
 /** Removes everything `mount` added and closes raw sockets. */
 export function cleanup(): void {
   for (const el of mounted.splice(0)) el.remove();

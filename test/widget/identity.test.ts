@@ -4,7 +4,7 @@ import { pendingStorageKey } from '../../widget/client/pending-store.js';
 import type { UserExport } from '../../protocol/index.js';
 import type { ChatRoom } from '../../widget/index.js';
 import type { ChatRoomErrorDetail } from '../../widget/events.js';
-import { $, $$, STRICT_SERVER, adminApi, cleanup, connected, messageTexts, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
+import { $, $$, STRICT_SERVER, adminApi, afterFailedImageLoad, cleanup, connected, messageTexts, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
 
 /** A site of its own for these tests, so its secret is known and signs tokens. */
 let site: { id: string; secret: string };
@@ -189,7 +189,7 @@ describe('<chat-room> and hostile text', () => {
     const el = await mount({ room });
     await connected(el);
     await waitFor(() => el.messages.length === corpus.length, 'all payloads');
-    await new Promise((r) => setTimeout(r, 200));
+    await afterFailedImageLoad();
     expect((window as unknown as { __xss?: number }).__xss, 'a payload ran').to.equal(undefined);
     const texts = $$(el, '[part~="message"] [part="text"]');
     expect(texts.map((n) => n.textContent)).to.deep.equal(corpus.map((c) => c.trim()));
