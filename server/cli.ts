@@ -199,6 +199,23 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   // Only now: a supervisor (or a test) may send SIGTERM as soon as it reads this line.
   logger.info('listening', { url, demoUrl: demoUrl ?? null });
+  // The JSON line is for machines; a person who ran `npm start` in a terminal gets it in words.
+  if (process.stdout.isTTY && cluster.isPrimary) process.stdout.write(greeting(url, demoUrl, demo));
+}
+
+function greeting(url: string, demoUrl: string | undefined, demoSite: boolean): string {
+  const site = demoSite ? 'demo' : 'YOUR-SITE';
+  const lines = [
+    '',
+    `chat-room is running at ${url}`,
+    `  The widget:  ${url}/chat-room.js`,
+    `  Embed it:    <script src="${url}/chat-room.js"></script>`,
+    `               <chat-room site="${site}" room="lobby"></chat-room>`,
+  ];
+  if (!demoSite) lines.push('  Add your site first: chat-room-server site add YOUR-SITE --name "…" --origin https://your.site');
+  if (demoUrl) lines.push(`  Try it:      open ${demoUrl} in two browser windows and chat between them.`);
+  lines.push('  Stop it with Ctrl+C.', '');
+  return lines.join('\n');
 }
 
 main().catch((err: unknown) => {
