@@ -4,20 +4,7 @@ import type { IdleResult } from './scenarios/idle.js';
 import type { IngestResult } from './scenarios/ingest.js';
 import type { JoinCostResult } from './scenarios/join.js';
 import type { StormResult } from './scenarios/storm.js';
-
-export type ServerKind = 'bare' | 'project';
-
-/** A running server the driver loads. */
-export interface Target {
-  kind: ServerKind;
-  url: string;
-  pid: number;
-}
-
-export interface Pair<T> {
-  bare: T;
-  project: T;
-}
+import type { Pair, Target } from './target.js';
 
 /**
  * Fan-out and ingest load both servers, alternating rounds, so that whatever

@@ -1,6 +1,6 @@
 /** The run's figures as terminal tables, and the targets with PASS/MISS. */
 import { FANOUT, INGEST, JOIN, TARGETS } from './config.js';
-import type { Pair } from './ipc.js';
+import type { Pair } from './target.js';
 import type { Machine } from './proc.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { IdleResult } from './scenarios/idle.js';

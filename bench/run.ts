@@ -18,7 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as config from './config.js';
-import type { Pair, ScenarioResult, ServerKind } from './ipc.js';
+import type { ScenarioResult } from './ipc.js';
 import { machine } from './proc.js';
 import { machineLine, sections, sustained, targetTable, targets, type BenchResults, type FanoutAtRate } from './report.js';
 import { killAllDrivers, runScenario, type JobSpec } from './runner.js';
@@ -28,6 +28,7 @@ import type { IngestResult } from './scenarios/ingest.js';
 import { joinRoomName, type JoinCostResult } from './scenarios/join.js';
 import type { StormResult } from './scenarios/storm.js';
 import { seedRooms } from './seed-rooms.js';
+import type { Pair, ServerKind } from './target.js';
 import { num } from './table.js';
 import { killAllServers, type BenchServerOptions } from './server-process.js';
 

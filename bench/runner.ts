@@ -6,9 +6,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SCENARIO_TIMEOUT_MS } from './config.js';
-import type { DriverToRun, Job, RunToDriver, ScenarioResult, ServerKind, Target } from './ipc.js';
+import type { DriverToRun, Job, RunToDriver, ScenarioResult } from './ipc.js';
 import { startBenchServer, type BenchServerOptions } from './server-process.js';
 import { nowMs } from './stats.js';
+import type { ServerKind, Target } from './target.js';
 
 const driverEntry = fileURLToPath(new URL('./driver.ts', import.meta.url));
 

@@ -2,14 +2,15 @@
  * A server under benchmark in its own process, started from source by tsx:
  * the project's CLI (rate limits raised, so the limiter is not what is
  * measured) or the bare Socket.IO server. The process handling (SIGKILL,
- * restart on the same port and data dir, kill on exit) is the tests' own
- * `ServerProcess`.
+ * restart on the same port and data dir, kill on exit) is `ServerProcess`
+ * in bench/support/, which the delivery and scale tests borrow (bench never
+ * imports test/; tests may import anything).
  */
-import { ServerProcess } from '../test/support/server-process.js';
+import { ServerProcess } from './support/server-process.js';
 import { RATE_LIMIT_SCALE } from './config.js';
-import type { ServerKind } from './ipc.js';
+import type { ServerKind } from './target.js';
 
-export { killAllServers } from '../test/support/server-process.js';
+export { killAllServers } from './support/server-process.js';
 
 export interface BenchServerOptions {
   /** Extra node flags for the server process (e.g. `--cpu-prof`). */

@@ -9,7 +9,6 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS } from '../protocol/index.js';
-import type { Services } from './handlers/context.js';
 import { adminApi } from './http/admin-api.js';
 import { adminTokenProblem } from './http/admin-auth.js';
 import { widgetRoutes } from './http/widget-routes.js';
@@ -25,14 +24,15 @@ import { handshakeGuard } from './security/handshake-guard.js';
 import { RateLimits } from './security/rate-limits.js';
 import type { RateLimitOptions } from './security/rate-limits.js';
 import { BanService } from './services/bans.js';
+import type { Services } from './services/index.js';
+import { MessageService } from './services/messages.js';
 import { ModerationService } from './services/moderation.js';
 import { PresenceService } from './services/presence-service.js';
 import { startRetention } from './services/retention.js';
 import { SessionCredentials } from './services/sessions.js';
 import { DEMO_SITE_ID, SiteRegistry } from './services/sites.js';
 import { UserService } from './services/users.js';
-import { mountSiteNamespaces } from './sites-namespace.js';
-import type { NamespaceOf } from './sites-namespace.js';
+import { siteNamespaces } from './sites-namespace.js';
 import type { ChatIo } from './socket-types.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import type { ChatStore } from './storage/store.js';
@@ -149,9 +149,9 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     allowRequest: handshakeGuard({ sites, limits, metrics, logger, proxyHops, ready }),
   });
 
-  // Bound once the namespaces are mounted; services only call it later.
-  const mounted: { namespaceOf?: NamespaceOf } = {};
-  const namespaceOf: NamespaceOf = (site) => mounted.namespaceOf!(site);
+  // In one direction: the namespace lookup, the services that emit through it, then the event routes that call them.
+  const namespaces = siteNamespaces({ io, sites, ready, logger });
+  const { namespaceOf } = namespaces;
   // The in-memory adapter of a single node has no other nodes to tell (and throws if asked).
   const bans = new BanService(store, cluster ? (site) => void io.serverSideEmit('bans:changed', site) : undefined);
   io.on('bans:changed', (site) => bans.forget(site));
@@ -164,16 +164,15 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     logger,
   );
   const services: Services = {
-    store,
     sites,
-    bans,
     users: new UserService(store),
+    messages: new MessageService(store, namespaceOf),
+    presence,
+    bans,
     moderation: new ModerationService(store, bans, namespaceOf, presence),
     sessions,
-    presence,
   };
-
-  mounted.namespaceOf = mountSiteNamespaces({ io, sites, ready, services, limits, metrics, proxyHops, logger });
+  namespaces.serve({ services, limits, metrics, proxyHops });
 
   const routes = widgetRoutes(options.widgetBundle ?? DEFAULT_WIDGET_BUNDLE);
   routes.use('/api', adminApi({ services, adminToken: options.adminToken, limits, proxyHops, logger }));

@@ -9,7 +9,7 @@ export function roomChannel(room: string): string {
   return `room:${room}`;
 }
 
-/** Every socket (tab) of one user: DMs and `user:updated` go here. */
+/** Every socket (tab) of one user: direct messages and `user:updated` go here. */
 export function userChannel(userId: UserId): string {
   return `user:${userId}`;
 }

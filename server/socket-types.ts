@@ -34,3 +34,10 @@ export interface InterServerEvents {
 export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ChatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/**
+ * The namespace of a known site on this node: the live one, or a new one made
+ * from the same parent (its middleware and handlers), so this node can emit to
+ * — and, in a cluster, through the adapter reach — sockets it does not hold.
+ */
+export type NamespaceOf = (site: string) => ChatNamespace;

@@ -7,7 +7,7 @@
  */
 import { closeAll, connectAll } from '../clients.js';
 import { IDLE } from '../config.js';
-import type { Target } from '../ipc.js';
+import type { Target } from '../target.js';
 import { cpuMs, rssKb } from '../proc.js';
 import { nowMs, sleep } from '../stats.js';
 

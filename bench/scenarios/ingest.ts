@@ -9,7 +9,7 @@
 import type { Socket } from 'socket.io-client';
 import { clientId, closeAll, connectAll, join, type Ack } from '../clients.js';
 import { INGEST } from '../config.js';
-import type { Pair, Target } from '../ipc.js';
+import type { Pair, Target } from '../target.js';
 import { Samples, nowMs, sleep, until, type Percentiles } from '../stats.js';
 import { emptyTotals, openWindow, shares, type WindowTotals } from '../window.js';
 

@@ -11,7 +11,7 @@
 import type { Socket } from 'socket.io-client';
 import { closeAll, connect, guestKey, join, openSocket, request } from '../clients.js';
 import { JOIN } from '../config.js';
-import type { Pair, Target } from '../ipc.js';
+import type { Pair, Target } from '../target.js';
 import { cpuMs } from '../proc.js';
 import { Samples, nowMs, type Percentiles } from '../stats.js';
 

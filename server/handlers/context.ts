@@ -1,23 +1,7 @@
 /** What every handler factory is given. */
 import type { Logger } from '../logger.js';
-import type { BanService } from '../services/bans.js';
-import type { ModerationService } from '../services/moderation.js';
-import type { PresenceService } from '../services/presence-service.js';
-import type { SessionCredentials } from '../services/sessions.js';
-import type { SiteRegistry } from '../services/sites.js';
-import type { UserService } from '../services/users.js';
+import type { Services } from '../services/index.js';
 import type { ChatNamespace, ChatSocket } from '../socket-types.js';
-import type { ChatStore } from '../storage/store.js';
-
-export interface Services {
-  store: ChatStore;
-  users: UserService;
-  presence: PresenceService;
-  sites: SiteRegistry;
-  bans: BanService;
-  moderation: ModerationService;
-  sessions: SessionCredentials;
-}
 
 export interface HandlerContext {
   nsp: ChatNamespace;

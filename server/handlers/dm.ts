@@ -1,11 +1,5 @@
-/**
- * Private messages between two users of a site: `dm:send` and `dm:history`.
- * Stored like room messages (seq, dedupe) in the conversation `dm:<a>:<b>`,
- * which no client can join as a room, and delivered to every tab of both users.
- */
-import { ErrorCode, directConversation } from '../../protocol/index.js';
-import type { HistoryPage, SendResult } from '../../protocol/index.js';
-import { userChannel } from '../channels.js';
+/** Direct messages between two users of a site: `dm:send` and `dm:history` (see `MessageService.sendDirect`). */
+import { ErrorCode } from '../../protocol/index.js';
 import { fail, ok } from '../result.js';
 import { directRefusal } from '../services/room-policy.js';
 import type { HandlerContext } from './context.js';
@@ -14,7 +8,7 @@ import { muteRefusal } from './mute.js';
 import { acked } from './respond.js';
 
 export function sendDirect(ctx: HandlerContext) {
-  const { nsp, socket, services, logger } = ctx;
+  const { socket, services, logger } = ctx;
   return acked('dm:send', logger, async ({ to, text, clientId }) => {
     const { site } = socket.data;
     const refused = await guestRefusal(ctx);
@@ -27,16 +21,7 @@ export function sendDirect(ctx: HandlerContext) {
     const user = await storedSender(ctx);
     // Stored with the message, so the conversation outlives the recipient's session.
     if (!recipient.stored) await adopt(ctx, recipient.user);
-    const result: SendResult = await services.store.appendMessage(site.id, {
-      room: directConversation(user.id, to),
-      clientId,
-      from: user,
-      text,
-      at: Date.now(),
-      to,
-    });
-    if (!result.duplicate) nsp.to([userChannel(user.id), userChannel(to)]).emit('dm:new', result.message);
-    return ok(result);
+    return ok(await services.messages.sendDirect(site.id, user, to, text, clientId));
   });
 }
 
@@ -48,8 +33,7 @@ export function directHistory(ctx: HandlerContext) {
     if (refused) return refused;
     if (peer === user.id) return fail(ErrorCode.SelfMessage, 'a private conversation needs another user');
     if (!(await findUser(ctx, peer))) return fail(ErrorCode.UnknownUser, 'no such user on this site');
-    const page: HistoryPage = await services.store.history(site.id, directConversation(user.id, peer), query);
-    return ok(page);
+    return ok(await services.messages.directHistory(site.id, user.id, peer, query));
   });
 }
 

@@ -7,7 +7,7 @@ import { userChannel } from '../channels.js';
 import type { HandlerContext } from './context.js';
 import { announceRename, markStored } from './user.js';
 
-/** The socket's user, stored first if it was not (a message or DM is about to name it). */
+/** The socket's user, stored first if it was not (a room or direct message is about to name it). */
 export async function storedSender(ctx: HandlerContext): Promise<UserInfo> {
   const { socket } = ctx;
   if (!socket.data.stored) await adopt(ctx, socket.data.user);

@@ -1,5 +1,5 @@
-/** `room:join` and `room:leave`, and leaving every room on disconnect. */
-import { ErrorCode, HISTORY_PAGE_SIZE, MAX_ROOMS_PER_SOCKET, UNREAD_CAP } from '../../protocol/index.js';
+/** `room:join`, `room:leave` and `room:ack`, and leaving every room on disconnect. */
+import { ErrorCode, MAX_ROOMS_PER_SOCKET } from '../../protocol/index.js';
 import type { JoinResult } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
@@ -11,7 +11,7 @@ import { acked } from './respond.js';
  * Joins a room and answers its latest history, presence, cursor and unread
  * count. Joining again answers the same (a second view of the room on one
  * connection needs it) without announcing or entering presence again. Every
- * read is bounded: one history page, one cursor, at most UNREAD_CAP + 1 rows.
+ * read is bounded (see `MessageService.catchUp`).
  */
 export function joinRoom({ socket, services, logger }: HandlerContext) {
   return acked('room:join', logger, async ({ room }) => {
@@ -31,14 +31,7 @@ export function joinRoom({ socket, services, logger }: HandlerContext) {
     const presence = already
       ? await services.presence.presence(site.id, room)
       : await services.presence.enter(site.id, room, user, socket.id);
-    const [page, cursor] = await Promise.all([
-      services.store.history(site.id, room, { limit: HISTORY_PAGE_SIZE }),
-      services.store.getCursor(site.id, user.id, room),
-    ]);
-    // Bounded whatever the room's size: at most UNREAD_CAP + 1 messages after the cursor are read.
-    const unread = cursor
-      ? await services.store.countUnread(site.id, room, cursor, user.id, UNREAD_CAP)
-      : { count: 0, capped: false };
+    const { page, cursor, unread } = await services.messages.catchUp(site.id, room, user.id);
     const result: JoinResult = {
       room,
       presence,
@@ -50,6 +43,16 @@ export function joinRoom({ socket, services, logger }: HandlerContext) {
       unreadCapped: unread.capped,
     };
     return ok(result);
+  });
+}
+
+/** `room:ack`: a client received a room up to `seq`; the user's cursor moves forward to it. */
+export function ackRoom({ socket, services, logger }: HandlerContext) {
+  return acked('room:ack', logger, async ({ room, seq }) => {
+    const { site, user, rooms } = socket.data;
+    if (!rooms.has(room)) return fail(ErrorCode.NotInRoom, 'join the room before acknowledging it');
+    const cursor = await services.messages.acknowledge(site.id, user.id, room, seq);
+    return ok({ room, cursor });
   });
 }
 

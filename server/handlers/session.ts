@@ -1,4 +1,4 @@
-/** `session:renew`: a newer token of the same user, swapped in without a reconnect. */
+/** `session:ping` (the widget's heartbeat) and `session:renew` (a newer token of the same user, swapped in without a reconnect). */
 import { ErrorCode } from '../../protocol/index.js';
 import type { Renewal } from '../../protocol/index.js';
 import { fail, ok } from '../result.js';
@@ -6,6 +6,11 @@ import { credentialsOf } from '../security/credentials.js';
 import { TOKEN_REFUSALS, verifyIdentityToken } from '../security/token.js';
 import type { HandlerContext } from './context.js';
 import { acked } from './respond.js';
+
+/** Answered at once, so its round trip measures the connection. */
+export function ping({ logger }: HandlerContext) {
+  return acked('session:ping', logger, async () => ok({ serverTime: Date.now() }));
+}
 
 /**
  * Checks the token as the handshake would (with the site's current secret),

@@ -25,7 +25,7 @@ import express, { Router } from 'express';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import * as v from 'valibot';
 import { SITE_ID_PATTERN } from '../../protocol/index.js';
-import type { Services } from '../handlers/context.js';
+import type { Services } from '../services/index.js';
 import type { Logger } from '../logger.js';
 import { clientIp } from '../security/client-ip.js';
 import { isOriginPattern } from '../security/origin.js';

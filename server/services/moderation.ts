@@ -9,9 +9,10 @@ import type { Ack, BanInfo, BanKind, EraseResult, MessageDeleted, UserExport, Us
 import { normaliseIp } from '../security/client-ip.js';
 import { roomChannel, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
+import type { NamespaceOf } from '../socket-types.js';
 import type { ChatStore } from '../storage/store.js';
 import type { BanService } from './bans.js';
-import type { NamespaceLookup, PresenceService } from './presence-service.js';
+import type { PresenceService } from './presence-service.js';
 
 export interface BanRequest {
   kind: BanKind;
@@ -25,7 +26,7 @@ export class ModerationService {
   constructor(
     private readonly store: ChatStore,
     private readonly bans: BanService,
-    private readonly namespaceOf: NamespaceLookup,
+    private readonly namespaceOf: NamespaceOf,
     private readonly presence: PresenceService,
   ) {}
 

@@ -8,10 +8,7 @@ import type { PresenceUpdate, UserId, UserInfo } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import type { Logger } from '../logger.js';
 import type { PresenceStore } from '../presence/presence.js';
-import type { ChatNamespace } from '../socket-types.js';
-
-/** The namespace of a site on this node (see `NamespaceOf` in sites-namespace.ts). */
-export type NamespaceLookup = (site: string) => ChatNamespace;
+import type { NamespaceOf } from '../socket-types.js';
 
 /** How often a cluster store is asked for members of dead nodes. */
 const REAP_INTERVAL_MS = 2000;
@@ -40,7 +37,7 @@ export class PresenceService {
 
   constructor(
     private readonly store: PresenceStore,
-    private readonly namespaceOf: NamespaceLookup,
+    private readonly namespaceOf: NamespaceOf,
     private readonly graceMs: number,
     private readonly logger: Logger,
   ) {

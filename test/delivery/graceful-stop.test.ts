@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../server/storage/sqlite-store.js';
 import type { ConnectionState } from '../../widget/client/connection.js';
-import { ServerProcess, stopAtEnd } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { assertComplete, roomClient, uniqueRoom, until } from './clients.js';
 

@@ -9,7 +9,7 @@ import { io } from 'socket.io-client';
 import type { ChatMessage, ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import type { Socket } from 'socket.io-client';
 import { PING_INTERVAL_MS, PING_MAX_MISSES, PING_TIMEOUT_MS, PRESENCE_GRACE_MS, UNREAD_CAP } from '../../protocol/index.js';
-import { ServerProcess, stopAtEnd } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import {
   PAGE_ORIGIN,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess } from '../../bench/support/server-process.js';
 
 /** A stand-in server: prints the listening line, then does `onSigterm` when told to stop. */
 function fakeServer(onSigterm: string): (port: number) => string[] {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess } from '../../bench/support/server-process.js';
 
 /** Polls `check` until true, failing after `timeoutMs`. */
 async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {

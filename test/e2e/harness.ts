@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import { stopGracefully } from '../support/server-process.js';
+import { stopGracefully } from '../../bench/support/server-process.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 

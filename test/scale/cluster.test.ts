@@ -13,7 +13,7 @@ import { io } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import type { Socket } from 'socket.io-client';
 import { PAGE_ORIGIN, assertComplete, roomClient, sendPaced, sleep, uniqueRoom, until } from '../delivery/clients.js';
-import { ServerProcess, stopAtEnd } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
 import { TcpBalancer } from '../support/tcp-balancer.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;

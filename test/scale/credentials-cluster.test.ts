@@ -13,7 +13,7 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { ChatError, ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import { PAGE_ORIGIN, sleep } from '../delivery/clients.js';
-import { ServerProcess, stopAtEnd } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
 const ADMIN_TOKEN = 'scale-admin-token-0123456789';

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { PING_INTERVAL_MS } from '../../protocol/index.js';
 import { assertComplete, roomClient, sendPaced, uniqueRoom, until } from '../delivery/clients.js';
 import { isolatedClusterArgs } from '../support/isolated-cluster.js';
-import { ServerProcess, stopAtEnd } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
 import { TcpBalancer } from '../support/tcp-balancer.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;

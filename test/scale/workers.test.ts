@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { assertComplete, roomClient, sendPaced, uniqueRoom, until } from '../delivery/clients.js';
 import { isolatedClusterArgs } from '../support/isolated-cluster.js';
-import { ServerProcess, stopAtEnd } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
 const WORKERS = 2;

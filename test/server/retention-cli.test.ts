@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../server/storage/sqlite-store.js';
 import { until } from '../delivery/clients.js';
-import { ServerProcess, stopAtEnd } from '../support/server-process.js';
+import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
 import { ALLOWED_ORIGIN, connect, tempDir } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,0 +1,18 @@
+/** The services handlers, the admission check and the admin API call; built once per server by `attachChatServer`. */
+import type { BanService } from './bans.js';
+import type { MessageService } from './messages.js';
+import type { ModerationService } from './moderation.js';
+import type { PresenceService } from './presence-service.js';
+import type { SessionCredentials } from './sessions.js';
+import type { SiteRegistry } from './sites.js';
+import type { UserService } from './users.js';
+
+export interface Services {
+  sites: SiteRegistry;
+  users: UserService;
+  messages: MessageService;
+  presence: PresenceService;
+  bans: BanService;
+  moderation: ModerationService;
+  sessions: SessionCredentials;
+}
