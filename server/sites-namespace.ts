@@ -30,7 +30,7 @@ import { joinRoom, leaveAllRooms, leaveRoom } from './handlers/room.js';
 import { moderatorBan, moderatorDelete, moderatorErase } from './handlers/moderation.js';
 import { setTyping } from './handlers/typing.js';
 import { announceRename, renameUser } from './handlers/user.js';
-import { ephemeralGuestKey, isGuestKey } from './identity.js';
+import { ephemeralGuestKey, guestLanguage, isGuestKey } from './identity.js';
 import type { Logger } from './logger.js';
 import type { EdgeMetrics } from './metrics.js';
 import { clientIp } from './security/client-ip.js';
@@ -168,6 +168,7 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
   }
   // `auth` is whatever the client sent: read each field for its type.
   const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
+  const lang = guestLanguage(auth.lang);
 
   let user: UserInfo;
   let stored = true;
@@ -183,7 +184,7 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
     credentials = credentialsOf(verified.claims, site.secret);
   } else {
     const guestKey = isGuestKey(auth.guestKey) ? auth.guestKey : ephemeralGuestKey();
-    ({ user, stored } = await services.users.guest(site, guestKey));
+    ({ user, stored } = await services.users.guest(site, guestKey, lang));
   }
 
   const ban = await services.bans.sessionBan(site.id, user, ip);
@@ -197,7 +198,7 @@ async function admit(socket: ChatSocket, sites: SiteRegistry, services: Services
       handshakeRenames.set(socket, renamed.data);
     }
   }
-  socket.data = { site: { id: site.id, name: site.name }, user, stored, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
+  socket.data = { site: { id: site.id, name: site.name }, user, stored, lang, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
   if (allowedRooms) socket.data.allowedRooms = allowedRooms;
   if (credentials) socket.data.credentials = credentials;
 }

@@ -26,7 +26,7 @@ export function sendDirect(ctx: HandlerContext) {
     if (muted) return muted;
     const user = await storedSender(ctx);
     // Stored with the message, so the conversation outlives the recipient's session.
-    if (!recipient.stored) await adopt(ctx, recipient.user);
+    if (!recipient.stored) await adopt(ctx, recipient.user, recipient.lang ?? 'en');
     const result: SendResult = await services.store.appendMessage(site.id, {
       room: directConversation(user.id, to),
       clientId,
