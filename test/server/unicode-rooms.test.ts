@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ROOM_NAME_MAX_LENGTH } from '../../protocol/index.js';
-import { ALLOWED_ORIGIN, api, clientId, connect, createSite, emitRaw, startServer, waitFor } from './helpers.js';
+import { ALLOWED_ORIGIN, api, clientId, connect, createSite, emitRaw, nowSeconds, signToken, startServer, waitFor } from './helpers.js';
 
 const NFC = 'caf\u00e9';
 const NFD = 'cafe\u0301';
@@ -106,4 +106,15 @@ test('the admin API takes Unicode rooms, normalised, for the allow-list and in p
   assert.equal((bidi.body.error as { code: string }).code, 'invalid_room');
   const bad = await api(url, 'POST', '/sites', { body: { id: 'uni2', name: 'U', origins: [ALLOWED_ORIGIN], rooms: ['a\u200Bb'] } });
   assert.equal(bad.status, 400);
+});
+
+test("a token's rooms claim is compared in NFC", async (t) => {
+  const { url } = await startServer(t);
+  const site = await createSite(url, { id: 'tok', name: 'Tokens', origins: [ALLOWED_ORIGIN] });
+  const token = signToken({ site: site.id, sub: 'ann', name: 'Ann', exp: nowSeconds() + 600, rooms: [NFD] }, site.secret);
+  const { socket } = await connect(t, url, { site: site.id, token });
+  const ack = await socket.emitWithAck('room:join', { room: NFC });
+  assert.ok(ack.ok, JSON.stringify(ack));
+  const other = await socket.emitWithAck('room:join', { room: 'cafe' });
+  assert.equal(!other.ok && other.error.code, 'room_not_allowed');
 });
