@@ -18,9 +18,16 @@ export const MAX_PAYLOAD_BYTES = 16 * 1024;
 export const NICKNAME_MIN_LENGTH = 2;
 export const NICKNAME_MAX_LENGTH = 32;
 
-/** Room names: 1–64 characters of letters, digits and `. _ ~ : / -`, starting with a letter or digit. */
+/**
+ * Room names: 1–64 code points of letters and digits of any script, combining
+ * marks and `. _ ~ : / -`, starting with a letter or digit; no spaces,
+ * controls, bidi controls or invisible (default-ignorable) characters. The
+ * server compares and stores them in Unicode NFC, normalising what it is sent,
+ * so `café` written composed or decomposed is one room.
+ */
 export const ROOM_NAME_MAX_LENGTH = 64;
-export const ROOM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~:/-]{0,63}$/;
+export const ROOM_NAME_PATTERN =
+  /^(?!\p{Default_Ignorable_Code_Point})[\p{L}\p{N}](?:(?!\p{Default_Ignorable_Code_Point})[\p{L}\p{M}\p{N}._~:/-]){0,63}$/u;
 
 /** Site ids: lower-case letters, digits and `-`, 1–32 characters. */
 export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;

@@ -119,6 +119,12 @@ export interface HandshakeAuth {
   /** The nickname the visitor would like; ignored when taken or invalid, and for identified users. */
   nickname?: string;
   /**
+   * The UI's language as a BCP 47 tag (`zh-CN`): names the server makes up for
+   * a guest are in it ("访客 482193" for `zh`, else "Guest 482193"). Ignored
+   * when it is not a language tag.
+   */
+  lang?: string;
+  /**
    * An identity token signed by the site's backend (HS256 JWT, see docs/SECURITY.md).
    * With it the visitor is the identified user `u_<sub>`; a bad, expired or
    * foreign token refuses the connection (`token_invalid`, `token_expired`, `token_wrong_site`).

@@ -9,6 +9,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { GUEST_KEY_PATTERN } from '../protocol/index.js';
 import type { UserId } from '../protocol/index.js';
+import { nicknameKey } from './nickname.js';
 
 export function isGuestKey(value: unknown): value is string {
   return typeof value === 'string' && GUEST_KEY_PATTERN.test(value);
@@ -40,21 +41,39 @@ function numberOf(id: UserId, digits: number): number {
   return low + (hash.readUInt32BE(0) * 2 ** 16 + hash.readUInt16BE(4)) % (10 ** digits - low);
 }
 
+/** The languages guest names are made in, and the word of each. */
+const GUEST_WORDS = { en: 'Guest', zh: '访客' } as const;
+export type GuestLanguage = keyof typeof GUEST_WORDS;
+export const GUEST_LANGUAGES = Object.keys(GUEST_WORDS) as GuestLanguage[];
+
+/** A BCP 47 language tag as `auth.lang` may carry it: letters, then subtags of letters and digits. */
+const LANGUAGE_TAG = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8}){0,8}$/;
+
 /**
- * The name a guest shows until it picks one or is stored: "Guest 482113",
- * the same for the same id, so a reconnecting reader keeps its name.
+ * The language of generated guest names for the UI language a client names in
+ * `auth.lang`: `zh`, `zh-CN`, `zh-Hans-SG` → `zh`; anything else, or a value
+ * that is not a language tag, → `en`.
  */
-export function provisionalGuestName(id: UserId): string {
-  return `Guest ${numberOf(id, 6)}`;
+export function guestLanguage(tag: unknown): GuestLanguage {
+  return typeof tag === 'string' && LANGUAGE_TAG.test(tag) && /^zh(?:-|$)/i.test(tag) ? 'zh' : 'en';
+}
+
+/**
+ * The name a guest shows until it picks one or is stored: "Guest 482113"
+ * ("访客 482113" in Chinese), the same for the same id, so a reconnecting
+ * reader keeps its name.
+ */
+export function provisionalGuestName(id: UserId, lang: GuestLanguage = 'en'): string {
+  return `${GUEST_WORDS[lang]} ${numberOf(id, 6)}`;
 }
 
 /** How many random names `guestName` offers before `fallbackGuestName`. */
 export const GUEST_NAME_ATTEMPTS = 30;
 
 /** "Guest 4821"; six, then nine digits once `attempt` shows the shorter ones are crowded. */
-export function guestName(attempt: number): string {
+export function guestName(attempt: number, lang: GuestLanguage = 'en'): string {
   const digits = attempt < 10 ? 4 : attempt < 20 ? 6 : 9;
-  return `Guest ${randomInt(10 ** (digits - 1), 10 ** digits)}`;
+  return `${GUEST_WORDS[lang]} ${randomInt(10 ** (digits - 1), 10 ** digits)}`;
 }
 
 /**
@@ -62,18 +81,22 @@ export function guestName(attempt: number): string {
  * folding, which name uniqueness applies, cannot merge two ids). Guests may
  * not rename to this shape (see `isReservedGuestName`), so it is always free.
  */
-export function fallbackGuestName(id: UserId): string {
-  return `Guest ${Buffer.from(id.slice(2), 'base64url').toString('hex')}`;
+export function fallbackGuestName(id: UserId, lang: GuestLanguage = 'en'): string {
+  return `${GUEST_WORDS[lang]} ${Buffer.from(id.slice(2), 'base64url').toString('hex')}`;
 }
 
+/** The name keys of the fallback's shape: the word of a language, then 24 letters or digits. */
+const RESERVED_KEY = new RegExp(`^(?:${GUEST_LANGUAGES.map((lang) => nicknameKey(GUEST_WORDS[lang])).join('|')})[0-9a-z]{24}$`, 'u');
+
 /**
- * Names of the fallback's shape belong to the guest whose id they spell. Tested
- * on the name key, which is the confusable skeleton (digits fold to letters:
- * 0→o, 1→l…), so any look-alike spelling of such a name is reserved too:
- * "Guest" and 24 letters or digits.
+ * Names of the fallback's shape, in any language, belong to the guest whose id
+ * they spell (`owner`, when given, may take its own). Tested on the name key,
+ * which is the confusable skeleton (digits fold to letters: 0→o, 1→l…), so
+ * any look-alike spelling of such a name is reserved too.
  */
-export function isReservedGuestName(nameKey: string): boolean {
-  return /^guest[0-9a-z]{24}$/.test(nameKey);
+export function isReservedGuestName(nameKey: string, owner?: UserId): boolean {
+  if (!RESERVED_KEY.test(nameKey)) return false;
+  return owner === undefined || !GUEST_LANGUAGES.some((lang) => nicknameKey(fallbackGuestName(owner, lang)) === nameKey);
 }
 
 /**

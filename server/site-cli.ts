@@ -11,7 +11,7 @@ import { PostgresStore } from './storage/postgres-store.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { ROOM_POLICIES } from './storage/store.js';
 import type { RoomPolicy, Site } from './storage/store.js';
-import { isRoomName } from './validate.js';
+import { roomName } from './validate.js';
 
 export const SITE_HELP = `Usage: chat-room-server site <command> [options]
 
@@ -187,7 +187,11 @@ function notFound(print: Print, id: string): number {
   return 1;
 }
 
+/** The rooms as stored (NFC); refused when one is not a valid room name. */
 function roomList(rooms: string[] | undefined, flag: string): string[] {
-  for (const room of rooms ?? []) if (!isRoomName(room)) throw new SiteUsageError(`${flag}: not a valid room name: ${room}`);
-  return rooms ?? [];
+  return (rooms ?? []).map((raw) => {
+    const room = roomName(raw);
+    if (room === undefined) throw new SiteUsageError(`${flag}: not a valid room name: ${raw}`);
+    return room;
+  });
 }

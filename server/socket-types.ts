@@ -1,6 +1,7 @@
 /** The Socket.IO types of this server, bound to the shared protocol. */
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SiteInfo, UserInfo, UserRole } from '../protocol/index.js';
+import type { GuestLanguage } from './identity.js';
 import type { Credentials } from './security/credentials.js';
 
 /** What the handshake middleware attaches to every accepted socket. */
@@ -9,6 +10,8 @@ export interface SocketData {
   user: UserInfo;
   /** False for a guest that has not posted yet: it exists only on its sockets (see `UserService.guest`). */
   stored: boolean;
+  /** The language of the names generated for this guest (from `auth.lang`). */
+  lang: GuestLanguage;
   /** `moderator` only from a verified token. */
   role: UserRole;
   /** The token's `rooms` claim, when it has one. */

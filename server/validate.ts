@@ -16,6 +16,7 @@ import {
   HISTORY_PAGE_SIZE,
   MESSAGE_MAX_LENGTH,
   MOD_BAN_MAX_DURATION_MS,
+  ROOM_NAME_MAX_LENGTH,
   ROOM_NAME_PATTERN,
 } from '../protocol/index.js';
 import type { Ack, ClientToServerEvents } from '../protocol/index.js';
@@ -31,9 +32,18 @@ const REASON_MAX_LENGTH = 200;
 /** Longer raw text is refused before normalising it; NFC may shrink text but never by this much. */
 const RAW_TEXT_MAX_LENGTH = MESSAGE_MAX_LENGTH * 8;
 
-/** A room a client may join: the documented pattern, and not a private conversation. */
-export function isRoomName(room: string): boolean {
-  return ROOM_NAME_PATTERN.test(room) && !room.toLowerCase().startsWith(DIRECT_ROOM_PREFIX);
+/** Longer raw room names are refused before normalising: a name of 64 code points written decomposed stays well below it. */
+const RAW_ROOM_MAX_LENGTH = ROOM_NAME_MAX_LENGTH * 8;
+
+/**
+ * The room a name stands for, in NFC (the form rooms are stored and compared
+ * in), when a client may join it: the documented pattern, and not a private
+ * conversation. Undefined when not.
+ */
+export function roomName(raw: string): string | undefined {
+  if (raw.length > RAW_ROOM_MAX_LENGTH) return undefined;
+  const room = raw.normalize('NFC');
+  return ROOM_NAME_PATTERN.test(room) && !room.toLowerCase().startsWith(DIRECT_ROOM_PREFIX) ? room : undefined;
 }
 
 /** Failures with a code of their own, and what the client is told. */
@@ -43,7 +53,7 @@ const SPECIFIC: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.MessageTooLong]: `message is longer than ${MESSAGE_MAX_LENGTH} characters`,
 };
 
-const room = v.pipe(v.string(), v.check(isRoomName, ErrorCode.InvalidRoom));
+const room = v.pipe(v.string(), v.transform(roomName), v.string(ErrorCode.InvalidRoom));
 const clientId = v.pipe(v.string(), v.regex(CLIENT_ID_PATTERN, 'clientId must be 8-64 characters of A-Z a-z 0-9 _ -'));
 const userId = v.pipe(v.string(), v.minLength(1), v.maxLength(USER_ID_MAX_LENGTH));
 

@@ -481,7 +481,7 @@ export class ChatRoom extends LitElement {
       this.#detach();
     }
     if (!this.#conn) {
-      const conn = (this.#conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname, token }));
+      const conn = (this.#conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname, lang: this.#lang_, token }));
       this.#connOffs = [
         conn.on('state', (state, error) => {
           this.#emitEvent('chat-room-connection', { state, error });
@@ -732,10 +732,11 @@ export class ChatRoom extends LitElement {
     const user = this.user;
     const totalUnread = [...this.dmUnread.values()].reduce((a, b) => a + b, 0);
     const rtt = this.rtt;
-    const stateText = t(
-      lang,
-      state === 'connected' ? 'online' : state !== 'connecting' ? 'disconnected' : this.#conn?.wasConnected ? 'reconnecting' : 'connecting',
-    );
+    // A refused join is not "online": the header says why instead.
+    const refused = state === 'connected' && this.#session?.status === 'error' ? this.#session.error : null;
+    const stateText = refused
+      ? this.#errorText(refused)
+      : t(lang, state === 'connected' ? 'online' : state !== 'connecting' ? 'disconnected' : this.#conn?.wasConnected ? 'reconnecting' : 'connecting');
     return html`<header part="header" class="header">
       ${this.dmPeer
         ? html`<button
@@ -761,7 +762,7 @@ export class ChatRoom extends LitElement {
         ${t(lang, 'onlineCount', { count: this.onlineCount })}
         ${totalUnread ? html`<span class="badge">${totalUnread}</span>` : nothing}
       </button>
-      <div part="status" class="chip status" data-state=${state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
+      <div part="status" class="chip status" data-state=${refused ? 'error' : state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
         <span class="dot" aria-hidden="true"></span><span class="label" role="status">${stateText}</span>
         ${rtt === null ? nothing : html`<span part="rtt" class="rtt" aria-hidden="true">${rtt} ms</span>`}
       </div>

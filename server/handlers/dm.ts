@@ -20,7 +20,7 @@ export function sendDirect(ctx: HandlerContext) {
     if (muted) return muted;
     const user = await storedSender(ctx);
     // Stored with the message, so the conversation outlives the recipient's session.
-    if (!recipient.stored) await adopt(ctx, recipient.user);
+    if (!recipient.stored) await adopt(ctx, recipient.user, recipient.lang ?? 'en');
     return ok(await services.messages.sendDirect(site.id, user, to, text, clientId));
   });
 }

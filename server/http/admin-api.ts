@@ -33,7 +33,7 @@ import type { RateLimits } from '../security/rate-limits.js';
 import { erasureRef } from '../services/moderation.js';
 import type { Site } from '../storage/store.js';
 import { ROOM_POLICIES } from '../storage/store.js';
-import { isRoomName } from '../validate.js';
+import { roomName } from '../validate.js';
 import { authorizeAdmin, authorizeSite } from './admin-auth.js';
 import type { AdminAuth } from './admin-auth.js';
 
@@ -53,7 +53,7 @@ export interface AdminApiDeps {
 const MAX_PARAM_LENGTH = 128;
 
 const origin = v.pipe(v.string(), v.maxLength(200), v.check(isOriginPattern, 'origins must be origins such as https://example.com or http://localhost:*'));
-const roomName = v.pipe(v.string(), v.check(isRoomName, 'not a valid room name'));
+const room = v.pipe(v.string(), v.transform(roomName), v.string('not a valid room name'));
 
 const newSiteSchema = v.object({
   id: v.pipe(v.string(), v.regex(SITE_ID_PATTERN, 'id must be 1-32 of a-z 0-9 - (starting with a letter or digit)')),
@@ -61,8 +61,8 @@ const newSiteSchema = v.object({
   origins: v.pipe(v.array(origin), v.maxLength(50)),
   allowNoOrigin: v.optional(v.boolean()),
   roomPolicy: v.optional(v.picklist(ROOM_POLICIES)),
-  rooms: v.optional(v.pipe(v.array(roomName), v.maxLength(1000))),
-  readOnlyRooms: v.optional(v.pipe(v.array(roomName), v.maxLength(1000))),
+  rooms: v.optional(v.pipe(v.array(room), v.maxLength(1000))),
+  readOnlyRooms: v.optional(v.pipe(v.array(room), v.maxLength(1000))),
   retentionDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(36500))),
   rateLimitScale: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(10_000))),
 });
@@ -118,9 +118,14 @@ export function adminApi({ services, adminToken, limits, proxyHops, logger }: Ad
   });
 
   for (const param of ['room', 'messageId', 'banId', 'userId']) {
-    router.param(param, (_req, res, next, value: string) => {
+    router.param(param, (req, res, next, value: string) => {
       if (value.length > MAX_PARAM_LENGTH) return sendError(res, 400, 'invalid_payload', `${param} is too long`);
-      if (param === 'room' && !isRoomName(value)) return sendError(res, 400, 'invalid_room', 'not a valid room name');
+      if (param === 'room') {
+        const room = roomName(value);
+        if (room === undefined) return sendError(res, 400, 'invalid_room', 'not a valid room name');
+        // The room as stored: a decomposed spelling in the path names the same room.
+        req.params[param] = room;
+      }
       next();
     });
   }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExtendedError } from 'socket.io';
 import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM } from '../../protocol/index.js';
 import type { ChatError, UserInfo, UserRole } from '../../protocol/index.js';
-import { ephemeralGuestKey, isGuestKey } from '../identity.js';
+import { ephemeralGuestKey, guestLanguage, isGuestKey } from '../identity.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { Renamed } from '../services/users.js';
@@ -76,6 +76,7 @@ async function admit(socket: ChatSocket, { services, limits, proxyHops }: Admiss
   }
   // `auth` is whatever the client sent: read each field for its type.
   const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
+  const lang = guestLanguage(auth.lang);
 
   let user: UserInfo;
   let stored = true;
@@ -91,7 +92,7 @@ async function admit(socket: ChatSocket, { services, limits, proxyHops }: Admiss
     credentials = credentialsOf(verified.claims, site.secret);
   } else {
     const guestKey = isGuestKey(auth.guestKey) ? auth.guestKey : ephemeralGuestKey();
-    ({ user, stored } = await services.users.guest(site, guestKey));
+    ({ user, stored } = await services.users.guest(site, guestKey, lang));
   }
 
   const ban = await services.bans.sessionBan(site.id, user, ip);
@@ -105,7 +106,7 @@ async function admit(socket: ChatSocket, { services, limits, proxyHops }: Admiss
       handshakeRenames.set(socket, renamed.data);
     }
   }
-  socket.data = { site: { id: site.id, name: site.name }, user, stored, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
+  socket.data = { site: { id: site.id, name: site.name }, user, stored, lang, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
   if (allowedRooms) socket.data.allowedRooms = allowedRooms;
   if (credentials) socket.data.credentials = credentials;
 }

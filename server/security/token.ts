@@ -82,7 +82,8 @@ export function verifyIdentityToken(token: unknown, siteId: string, secret: stri
   const verified: IdentityClaims = { sub, name, role, exp: claims.exp };
   if (typeof claims.iat === 'number') verified.iat = claims.iat;
   if (avatar !== undefined) verified.avatar = avatar as string;
-  if (rooms !== undefined) verified.rooms = rooms as string[];
+  // Compared with joined rooms, which are in NFC.
+  if (rooms !== undefined) verified.rooms = (rooms as string[]).map((room) => room.normalize('NFC'));
   return { ok: true, claims: verified };
 }
 

@@ -10,6 +10,7 @@ import {
   GUEST_NAME_ATTEMPTS,
   fallbackGuestName,
   guestName,
+  type GuestLanguage,
   guestUserId,
   identifiedNameKey,
   identifiedUserId,
@@ -45,21 +46,22 @@ export class UserService {
    * on its sockets, named after its id, until it first posts (`storeGuest`).
    * So a visit that only reads leaves nothing behind.
    */
-  async guest(site: Site, guestKey: string): Promise<Visitor> {
+  async guest(site: Site, guestKey: string, lang: GuestLanguage): Promise<Visitor> {
     const id = guestUserId(site.idKey, guestKey);
     const existing = await this.store.getUser(site.id, id);
-    return existing ? { user: existing, stored: true } : { user: { id, name: provisionalGuestName(id), kind: 'guest' }, stored: false };
+    return existing ? { user: existing, stored: true } : { user: { id, name: provisionalGuestName(id, lang), kind: 'guest' }, stored: false };
   }
 
   /**
    * Stores a guest that was not yet, keeping its name when free, else a
    * generated one: random numbers widening when crowded, and last the name
-   * spelled from its id, which nobody else can hold. Answers the stored user
-   * (the one another tab stored meanwhile, if so).
+   * spelled from its id, which nobody else can hold; generated names in the
+   * guest's language. Answers the stored user (the one another tab stored
+   * meanwhile, if so).
    */
-  async storeGuest(site: string, user: UserInfo): Promise<UserInfo> {
+  async storeGuest(site: string, user: UserInfo, lang: GuestLanguage): Promise<UserInfo> {
     for (let attempt = -1; attempt <= GUEST_NAME_ATTEMPTS; attempt++) {
-      const name = attempt < 0 ? user.name : attempt < GUEST_NAME_ATTEMPTS ? guestName(attempt) : fallbackGuestName(user.id);
+      const name = attempt < 0 ? user.name : attempt < GUEST_NAME_ATTEMPTS ? guestName(attempt, lang) : fallbackGuestName(user.id, lang);
       const skeleton = nicknameSkeleton(name);
       if (attempt < GUEST_NAME_ATTEMPTS && (await this.imitates(site, skeleton, user.id))) continue;
       const result = await this.store.createUser(site, { ...user, name, nameKey: nicknameKey(name), skeleton });
@@ -95,8 +97,7 @@ export class UserService {
     if (name === user.name) return ok({ user, previousName: user.name });
     const nameKey = nicknameKey(name);
     const skeleton = nicknameSkeleton(name);
-    const reserved = isReservedGuestName(nameKey) && nameKey !== nicknameKey(fallbackGuestName(user.id));
-    if (reserved || (await this.imitates(site, skeleton, user.id))) {
+    if (isReservedGuestName(nameKey, user.id) || (await this.imitates(site, skeleton, user.id))) {
       return fail(ErrorCode.NicknameTaken, 'nickname is taken');
     }
     const created = visitor.stored ? 'id_taken' : await this.store.createUser(site, { ...user, name, nameKey, skeleton });

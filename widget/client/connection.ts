@@ -74,6 +74,8 @@ export interface ConnectionOptions {
   site: string;
   guestKey: string;
   nickname?: string | undefined;
+  /** The UI's language (BCP 47), for the names the server makes up for a guest. */
+  lang?: string | undefined;
   /** An identity token signed by the site's backend: the connection is then that user, not a guest. */
   token?: string | undefined;
   /** Where pending sends are kept across reloads (localStorage in the widget); without it they live as long as the object. */
@@ -309,6 +311,7 @@ export class Connection extends Emitter<ConnectionEvents> {
       auth: (cb) =>
         cb({
           guestKey: this.#guestKey,
+          ...(this.#options.lang ? { lang: this.#options.lang } : {}),
           ...(this.#options.token ? { token: this.#options.token } : this.nickname ? { nickname: this.nickname } : {}),
         }),
     });
@@ -367,6 +370,7 @@ export interface AcquireOptions {
   site: string;
   storage: KeyValueStorage;
   nickname?: string | undefined;
+  lang?: string | undefined;
   token?: string | undefined;
 }
 
@@ -385,6 +389,7 @@ export function acquireConnection(options: AcquireOptions): Connection {
       site: options.site,
       guestKey: loadGuestKey(options.storage, server, options.site),
       nickname: options.nickname,
+      lang: options.lang,
       token: options.token,
       storage: options.storage,
     });

@@ -151,6 +151,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   protected setReady(_ready: boolean): void {}
   /** Everything up to `seq` has arrived, without gaps. */
   protected delivered(_seq: number): void {}
+  /** The (re)load was refused with `error`. */
+  protected refused(_error: ClientError): void {}
 
   /** A live message: applied now, or after the (re)load under way. */
   protected live(message: ChatMessage): void {
@@ -167,6 +169,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     if (!ack.ok) {
       this.setStatus('error', ack.error);
       this.fail(ack.error);
+      this.refused(ack.error);
       return;
     }
     const page = ack.data;

@@ -49,6 +49,11 @@ const TRANSIENT: ReadonlySet<AnyErrorCode> = new Set<AnyErrorCode>([
   'not_in_room',
 ]);
 
+/** True when an answer means "not now": what waited for it may go later. */
+export function isTransient(error: ClientError): boolean {
+  return TRANSIENT.has(error.code);
+}
+
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
 
@@ -173,6 +178,14 @@ export class Outbox extends Emitter<OutboxEvents> {
     this.#pump();
   }
 
+  /** The room refused the join for good (`room_not_allowed`, `invalid_room` …): what waits for it fails with that error. */
+  refuseRoom(room: string, error: ClientError): void {
+    for (const item of this.#items.values()) {
+      if (item.state !== 'sending' || !('room' in item.target) || item.target.room !== room) continue;
+      this.#fail(item, error);
+    }
+  }
+
   #wait(clientId: string): Promise<ChatMessage> {
     return new Promise((resolve, reject) => {
       const list = this.#waiters.get(clientId) ?? [];
@@ -236,10 +249,15 @@ export class Outbox extends Emitter<OutboxEvents> {
       this.emit('change', item.key);
       return;
     }
+    this.#fail(item, ack.error);
+  }
+
+  #fail(item: PendingSend, error: ClientError): void {
     item.state = 'failed';
+    item.error = error;
     this.emit('change', item.key);
-    for (const w of this.#waiters.get(clientId) ?? []) w.reject(new ChatRoomError(ack.error));
-    this.#waiters.delete(clientId);
+    for (const w of this.#waiters.get(item.clientId) ?? []) w.reject(new ChatRoomError(error));
+    this.#waiters.delete(item.clientId);
   }
 
   #delivered(item: PendingSend, message: ChatMessage): void {

@@ -9,7 +9,8 @@ import {
 } from '../../protocol/index.js';
 import type { Connection } from './connection.js';
 import { Conversation, type ConversationEvents, type HistoryQuery, type OpenResult } from './conversation.js';
-import type { ClientAck } from './errors.js';
+import { ChatRoomError, type ClientAck, type ClientError } from './errors.js';
+import { isTransient } from './outbox.js';
 
 export type RoomSessionEvents = ConversationEvents & {
   presence: (presence: PresenceUpdate) => void;
@@ -105,9 +106,22 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     }
   }
 
+  /** Rejects at once with the join's error while the room refuses this user; else queues like any conversation. */
   override send(text: string) {
+    const refusal = this.#refusal();
+    if (refusal) return Promise.reject(refusal);
     this.setTyping(false);
     return super.send(text);
+  }
+
+  override retry(clientId: string) {
+    const refusal = this.#refusal();
+    return refusal ? Promise.reject(refusal) : super.retry(clientId);
+  }
+
+  /** The join's error while the room refuses this user (not a passing one such as a timeout). */
+  #refusal(): ChatRoomError | null {
+    return this.status === 'error' && this.error && !isTransient(this.error) ? new ChatRoomError(this.error) : null;
   }
 
   protected async open(): Promise<ClientAck<OpenResult>> {
@@ -124,6 +138,11 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
 
   protected override setReady(ready: boolean): void {
     if (!this.stopped) this.conn.outbox.setRoomReady(this.room, ready);
+  }
+
+  /** A refused join fails the sends waiting for it: they would wait forever. */
+  protected override refused(error: ClientError): void {
+    if (!isTransient(error)) this.conn.outbox.refuseRoom(this.room, error);
   }
 
   protected override delivered(seq: number): void {

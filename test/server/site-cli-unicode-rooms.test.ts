@@ -1,0 +1,34 @@
+/** `chat-room-server site add --room` takes rooms in any script, stored in NFC (issue 10, defect 7). */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from './helpers.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+async function site(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'site', ...args, '--data-dir', dataDir], { cwd: ROOT });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number];
+  return { code, out, err };
+}
+
+test('site add stores Unicode rooms in NFC and refuses invisible characters with exit code 2', async (t) => {
+  const dataDir = await tempDir(t);
+  const common = ['--name', 'Café', '--origin', 'https://a.example', '--room-policy', 'allow-list', '--public-url', 'https://chat.example.com'];
+  const added = await site(dataDir, 'add', 'cafe', ...common, '--room', 'cafe\u0301', '--room', '大厅', '--read-only-room', '大厅');
+  assert.equal(added.code, 0, added.err);
+  assert.ok(added.out.includes('room="caf\u00e9"'), added.out);
+  const { sites } = JSON.parse((await site(dataDir, 'list', '--json')).out) as { sites: Array<{ rooms: string[]; readOnlyRooms: string[] }> };
+  assert.deepEqual(sites[0]!.rooms, ['caf\u00e9', '大厅']);
+  assert.deepEqual(sites[0]!.readOnlyRooms, ['大厅']);
+
+  const refused = await site(dataDir, 'add', 'bidi', ...common, '--room', 'a\u202Eb');
+  assert.equal(refused.code, 2);
+  assert.match(refused.err, /--room: not a valid room name/);
+});
