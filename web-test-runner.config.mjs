@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 
 const servers = [];
 const dataDirs = [];
@@ -139,6 +140,8 @@ export default {
   ],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: tsconfigPath, target: 'es2022' }),
+    // Tests read Chromium's accessibility tree (what a screen reader is given).
+    a11ySnapshotPlugin(),
     { name: 'chat-server', serverStop: stopServer },
     {
       // The admin API is not for browsers (no CORS): tests reach it through the runner, as a site's backend would.

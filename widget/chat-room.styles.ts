@@ -7,7 +7,8 @@ import { css, unsafeCSS } from 'lit';
  */
 const tokens: [string, string, string?][] = [
   ['accent', '#2563eb', '#4c8dff'],
-  ['accent-text', '#fff'],
+  // Dark text on the lighter dark-theme accent: white on it is 3.2:1, under WCAG's 4.5:1.
+  ['accent-text', '#fff', '#16181c'],
   ['background', '#fff', '#16181c'],
   ['surface', '#f1f3f5', '#24272d'],
   ['text', '#1f2328', '#e6e8eb'],
@@ -139,8 +140,12 @@ export default css`
     background: var(--_header-background);
     border-bottom: 1px solid var(--_border);
   }
+  /* The title keeps its width (up to two lines); chips that do not fit go to a second row, packed to the end. */
   .header {
     min-height: 48px;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+    row-gap: 4px;
   }
   .rename {
     flex-wrap: wrap;
@@ -149,12 +154,19 @@ export default css`
     flex-basis: 100%;
   }
   .title {
-    flex: 1;
+    flex: 1 1 auto;
+    min-width: 0;
     margin: 0;
     font-size: 1em;
     font-weight: 600;
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
+    overflow: hidden;
   }
-  .title,
+  .back + .title {
+    max-width: calc(100% - var(--_target, 32px) - var(--_spacing));
+  }
   .typing,
   .member span {
     min-width: 0;
@@ -162,9 +174,32 @@ export default css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  /*
+   * Targets: 44 px where fingers tap (narrow widgets, coarse pointers); a
+   * mouse on a wide widget gets 32 px chips and a 40 px composer.
+   */
+  button.chip,
+  .back {
+    min-height: var(--_target, 32px);
+    min-width: var(--_target, 32px);
+  }
+  .input,
+  .send,
+  .rename input,
+  .rename .button {
+    min-height: var(--_target, 40px);
+  }
+  @media (pointer: coarse) {
+    .header,
+    .rename,
+    .composer {
+      --_target: 44px;
+    }
+  }
   .chip {
     display: flex;
     align-items: center;
+    justify-content: center;
     gap: 6px;
     padding: 4px 10px;
     color: var(--_muted);
@@ -188,9 +223,16 @@ export default css`
   [data-state='connecting'] .dot {
     background: var(--_warning);
   }
+  /* Developer information: a page shows it with chat-room::part(rtt) { display: inline }. */
   .rtt {
+    display: none;
     font-variant-numeric: tabular-nums;
-    opacity: 0.75;
+  }
+  .header .user {
+    display: block;
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
   }
   .unread-divider {
     display: flex;
@@ -221,7 +263,7 @@ export default css`
     padding: 0 5px;
     border-radius: 9px;
     background: var(--_danger);
-    color: #fff;
+    color: var(--_background);
     font-size: 0.75em;
     font-weight: 600;
     line-height: 18px;
@@ -301,9 +343,6 @@ export default css`
   }
   .text a {
     color: inherit;
-  }
-  .pending .text {
-    opacity: 0.65;
   }
   .failed .text {
     outline: 1px solid var(--_danger);
@@ -415,7 +454,6 @@ export default css`
     border-top: 1px solid var(--_border);
   }
   .input {
-    min-height: 40px;
     max-height: 8.5em;
     resize: none;
     line-height: 1.4;
@@ -423,9 +461,6 @@ export default css`
   }
   .input::placeholder {
     color: var(--_muted);
-  }
-  .send {
-    height: 40px;
   }
   .status-line {
     display: flex;
@@ -438,10 +473,22 @@ export default css`
     color: var(--_danger);
   }
   @container (max-width: 360px) {
-    .label,
-    .rtt,
-    .header .user {
-      display: none;
+    .header,
+    .rename,
+    .composer {
+      --_target: 44px;
+    }
+    .chip {
+      padding-inline: 8px;
+    }
+    /* Only the dot shows; screen readers still hear the state. */
+    .label {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
   }
 `;

@@ -68,7 +68,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @csspart back - The "back to room" button of the private chat view.
  * @csspart online - The online-count button that toggles the member list.
  * @csspart status - The connection state (dot and text).
- * @csspart rtt - The round-trip time of the heartbeat, in the connection state.
+ * @csspart rtt - The round-trip time of the heartbeat, in the connection state: hidden unless the page shows it (`chat-room::part(rtt) { display: inline; }`).
  * @csspart user - Your name in the header (click to rename).
  * @csspart rename - The inline rename form.
  * @csspart members - The member list panel.
@@ -97,7 +97,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @csspart composer-status - Why the composer cannot send, or the last error.
  *
  * @cssprop [--chat-room-accent=#2563eb] - Accent: buttons, own bubbles, links, focus ring.
- * @cssprop [--chat-room-accent-text=#ffffff] - Text on the accent color.
+ * @cssprop [--chat-room-accent-text=#ffffff] - Text on the accent color (`#16181c` in the dark theme).
  * @cssprop [--chat-room-background=#ffffff] - Background of the widget.
  * @cssprop [--chat-room-surface=#f1f3f5] - Raised surfaces: other people's bubbles, day separators, hover.
  * @cssprop [--chat-room-text=#1f2328] - Main text color.

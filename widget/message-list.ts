@@ -18,8 +18,8 @@ export type TimelineItem =
 const GROUP_MS = 5 * 60_000;
 
 /**
- * Merges stored messages (by seq), live notices (after the message they
- * followed) and pending sends (last) into one list with day separators, and a
+ * Merges stored messages (by seq), live notices (by time: a notice can arrive
+ * before the page of history it follows) and pending sends (last) into one list with day separators, and a
  * "new messages" divider before the first message of others after `readSeq`
  * (none when `readSeq` is null). The last own stored message is marked, to
  * show it as sent.
@@ -45,8 +45,8 @@ export function buildTimeline(
     items.push(item);
   };
   let n = 0;
-  const flushNotices = (beforeSeq: number) => {
-    for (; n < notices.length && notices[n]!.afterSeq < beforeSeq; n++) {
+  const flushNotices = (before: number) => {
+    for (; n < notices.length && notices[n]!.notice.at < before; n++) {
       const { id, notice } = notices[n]!;
       push(notice.at, { kind: 'notice', key: `n:${id}`, notice });
       prev = null;
@@ -55,7 +55,7 @@ export function buildTimeline(
   let divider = readSeq !== null;
   let lastOwn: TimelineItem | undefined;
   for (const m of messages) {
-    flushNotices(m.seq);
+    flushNotices(m.at);
     const own = m.from.id === me;
     const unreadFirst = divider && !own && m.seq > readSeq!;
     if (unreadFirst) divider = false;

@@ -17,11 +17,10 @@ export type RoomSessionEvents = ConversationEvents & {
   notice: (notice: RoomNotice) => void;
 };
 
-/** A notice placed in the timeline after the message with `afterSeq`. */
+/** A notice as the timeline keeps it: placed among the messages by its time (`notice.at`). */
 export interface TimelineNotice {
   id: number;
   notice: RoomNotice;
-  afterSeq: number;
 }
 
 /** Notices kept per room (they are not stored by the server). */
@@ -58,8 +57,10 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
       }),
       conn.on('notice', (n) => {
         if (n.room !== this.room) return;
-        this.notices = [...this.notices.slice(1 - MAX_NOTICES), { id: ++noticeIds, notice: n, afterSeq: this.log.lastSeq }];
         if (n.kind === 'leave') this.#clearTyping(n.user.id);
+        // The room announces every joining, the visitor's own too (before the join's answer): that one is no news to them.
+        if (n.kind === 'join' && n.user.id === conn.user?.id) return;
+        this.notices = [...this.notices.slice(1 - MAX_NOTICES), { id: ++noticeIds, notice: n }];
         this.emit('notice', n);
         this.changed();
       }),
