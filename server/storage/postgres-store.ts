@@ -84,6 +84,9 @@ TYPES.setTypeParser(pg.types.builtins.JSONB, String);
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** Everything stored under a site id but the site itself: the shared tables and the seq counters. */
+const SITE_ROWS = [...SITE_TABLES, 'room_seqs'].map(deleteSiteRows);
+
 export class PostgresStore implements ChatStore {
   private readonly pool: pg.Pool;
 
@@ -145,9 +148,8 @@ export class PostgresStore implements ChatStore {
     });
   }
 
-  /** Everything stored under a site id but the site itself. */
   private async deleteSiteRows(client: pg.PoolClient, id: string): Promise<void> {
-    for (const table of [...SITE_TABLES, 'room_seqs']) await run(client, deleteSiteRows(table), { site: id });
+    for (const statement of SITE_ROWS) await run(client, statement, { site: id });
   }
 
   async getUser(site: string, id: string): Promise<UserInfo | undefined> {
@@ -185,7 +187,7 @@ export class PostgresStore implements ChatStore {
       return await this.transaction(async (client) => {
         const existing = await byClientId(client, site, draft);
         if (existing) return { message: existing, duplicate: true };
-        const [{ seq }] = (await query(client, POSTGRES_ONLY.nextSeq, { site, room: draft.room })).rows as [{ seq: number }];
+        const { seq } = (await query(client, POSTGRES_ONLY.nextSeq, { site, room: draft.room })).rows[0]!;
         const message: ChatMessage = { id: randomUUID(), seq, ...draft };
         await run(client, messageStatements.insert, newMessageRow(site, message));
         return { message, duplicate: false };

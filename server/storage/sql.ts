@@ -5,7 +5,8 @@
  * object as written; PostgreSQL wants `$1..$n` and an array, so the names are
  * numbered in order of first use. `COLLATE BINARY` (byte order, SQLite's
  * default) becomes `COLLATE "C"`, so PostgreSQL sorts text as SQLite does
- * whatever the database's locale.
+ * whatever the database's locale. Pass values as parameters, never as string
+ * literals with a `:word` in them (it would be taken for a placeholder).
  */
 
 /** A statement compiled for PostgreSQL: `$n` stands for `names[n - 1]`. */
