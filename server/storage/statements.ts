@@ -25,7 +25,7 @@ const SITE_COLUMNS = [
 /** Set when the site is added, never by an update. */
 const SITE_FIXED: readonly string[] = ['id', 'created', 'id_key'] satisfies (typeof SITE_COLUMNS)[number][];
 const USER_COLUMNS = ['site', 'id', 'name', 'name_key', 'kind', 'avatar', 'skeleton', 'created'] as const;
-export const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
+const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
 const NEW_MESSAGE_COLUMNS = ['id', 'site', 'room', 'seq', 'client_id', 'sender_id', 'sender_name', 'sender_kind', 'recipient', 'text', 'at'];
 const BAN_COLUMNS = 'id, kind, user_id, ip, until, reason, created';
 const NEW_BAN_COLUMNS = ['id', 'site', 'kind', 'user_id', 'ip', 'until', 'reason', 'created'];
