@@ -160,7 +160,7 @@ export const ANONYMISED = `text = '', deleted = TRUE, sender_id = :erasedId, sen
 
 /**
  * The steps of `eraseUser` both drivers run, in this order, after tombstoning
- * the user's room messages (each driver's own way) and before deleting the profile.
+ * the user's room messages (each driver its own way, with `ANONYMISED`).
  */
 export const eraseStatements = {
   /** Answers how many private messages were removed. */
