@@ -1,18 +1,33 @@
 /**
  * The default store: one SQLite file (better-sqlite3, WAL) in the data
- * directory. Statements are prepared once; seq assignment and dedupe happen in
- * one immediate transaction, so seqs are gapless and a retry never stores twice;
- * the appends of one event-loop turn share that transaction (group commit).
+ * directory. Statements (shared ones from `statements.ts`) are prepared once;
+ * seq assignment and dedupe happen in one immediate transaction, so seqs are
+ * gapless and a retry never stores twice; the appends of one event-loop turn
+ * share that transaction (group commit).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DIRECT_ROOM_PREFIX, ERASED_AUTHOR } from '../../protocol/index.js';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { MESSAGE_COLUMNS, SITE_COLUMNS, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
-import type { BanRow, MessageRow, UserRow } from './rows.js';
+import { newBanRow, newMessageRow, newUserRow, siteRow, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
+import type { MessageRow } from './rows.js';
+import { sql } from './sql.js';
+import type { Statement } from './sql.js';
+import {
+  ANONYMISED,
+  banStatements,
+  cursorStatements,
+  deleteSiteRows,
+  erasedParams,
+  eraseStatements,
+  messageStatements,
+  siteStatements,
+  SITE_TABLES,
+  userStatements,
+} from './statements.js';
+import type { ErasedParams } from './statements.js';
 import type {
   AppendResult,
   BanDraft,
@@ -26,28 +41,29 @@ import type {
   UnreadCount,
 } from './store.js';
 
-interface SiteRow {
-  id: string;
-  name: string;
-  origins: string;
-  allow_no_origin: number;
-  secret: string;
-  room_policy: string;
-  rooms: string;
-  read_only_rooms: string;
-  retention_days: number | null;
-  created: number;
-  rate_limit_scale: number | null;
-  id_key: string;
+export const SQLITE_FILE_NAME = 'chat-room.sqlite';
+
+/** What only SQLite runs: the check-first name lookup (one writer, so nothing slips in between) and erase's two-step tombstoning. */
+const SQLITE_ONLY = {
+  nameKeyHolder: sql<{ site: string; name_key: string }, { id: string }>(
+    'SELECT id FROM users WHERE site = :site AND name_key = :name_key',
+  ),
+  liveRoomMessagesOf: sql<ErasedParams, MessageDeleted>(
+    `SELECT room, id, seq FROM messages
+     WHERE site = :site AND sender_id = :userId AND recipient IS NULL AND deleted = 0 ORDER BY at, room, seq`,
+  ),
+  anonymise: sql<ErasedParams>(`UPDATE messages SET ${ANONYMISED} WHERE site = :site AND sender_id = :userId AND recipient IS NULL`),
+};
+
+/** A statement prepared once, bound from its named parameters. */
+interface Prepared<P extends object, R> {
+  get(params: P): R | undefined;
+  all(params: P): R[];
+  run(params: P): Database.RunResult;
 }
 
-
-
-
-const SITE_PARAMS =
-  '@id, @name, @origins, @allowNoOrigin, @secret, @roomPolicy, @rooms, @readOnlyRooms, @retentionDays, @created, @rateLimitScale, @idKey';
-
-export const SQLITE_FILE_NAME = 'chat-room.sqlite';
+/** Prepares every statement of a group of them. */
+type PreparedGroup<G> = { [K in keyof G]: G[K] extends Statement<infer P, infer R> ? Prepared<P, R> : never };
 
 interface QueuedAppend {
   site: string;
@@ -58,7 +74,13 @@ interface QueuedAppend {
 
 export class SqliteStore implements ChatStore {
   private readonly db: Database.Database;
-  private readonly stmt;
+  private readonly sites;
+  private readonly users;
+  private readonly messages;
+  private readonly cursors;
+  private readonly bans;
+  private readonly erase;
+  private readonly only;
   private readonly appendTx: (site: string, draft: MessageDraft) => AppendResult;
   private readonly appendManyTx: (items: readonly QueuedAppend[]) => AppendResult[];
   /** Appends waiting for the next group commit. */
@@ -81,156 +103,45 @@ export class SqliteStore implements ChatStore {
     db.pragma('busy_timeout = 5000');
     migrate(db);
 
-    this.stmt = {
-      getSite: db.prepare<[string], SiteRow>(`SELECT ${SITE_COLUMNS} FROM sites WHERE id = ?`),
-      listSites: db.prepare<[], SiteRow>(`SELECT ${SITE_COLUMNS} FROM sites ORDER BY id`),
-      addSite: db.prepare(`INSERT OR IGNORE INTO sites (${SITE_COLUMNS}) VALUES (${SITE_PARAMS})`),
-      updateSite: db.prepare(
-        `UPDATE sites SET name = @name, origins = @origins, allow_no_origin = @allowNoOrigin, secret = @secret,
-           room_policy = @roomPolicy, rooms = @rooms, read_only_rooms = @readOnlyRooms, retention_days = @retentionDays,
-           rate_limit_scale = @rateLimitScale
-         WHERE id = @id`,
-      ),
-      removeSiteRows: [
-        'DELETE FROM bans WHERE site = ?',
-        'DELETE FROM cursors WHERE site = ?',
-        'DELETE FROM messages WHERE site = ?',
-        'DELETE FROM users WHERE site = ?',
-      ].map((sql) => db.prepare<[string]>(sql)),
-      removeSite: db.prepare<[string]>('DELETE FROM sites WHERE id = ?'),
-      getUser: db.prepare<[string, string], UserRow>('SELECT id, name, kind, avatar FROM users WHERE site = ? AND id = ?'),
-      userIdExists: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM users WHERE site = ? AND id = ?'),
-      nameKeyExists: db.prepare<[string, string], { one: number }>(
-        'SELECT 1 AS one FROM users WHERE site = ? AND name_key = ?',
-      ),
-      insertUser: db.prepare(
-        `INSERT INTO users (site, id, name, name_key, kind, avatar, skeleton, created)
-         VALUES (@site, @id, @name, @nameKey, @kind, @avatar, @skeleton, @created)`,
-      ),
-      renameUser: db.prepare(
-        'UPDATE users SET name = @name, name_key = @nameKey, skeleton = @skeleton WHERE site = @site AND id = @id',
-      ),
-      saveIdentifiedUser: db.prepare(
-        `INSERT INTO users (site, id, name, name_key, kind, avatar, skeleton, created)
-         VALUES (@site, @id, @name, @nameKey, @kind, @avatar, @skeleton, @created)
-         ON CONFLICT (site, id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
-           avatar = excluded.avatar, skeleton = excluded.skeleton`,
-      ),
-      identifiedBySkeleton: db.prepare<[string, string, string], { id: string }>(
-        "SELECT id FROM users WHERE site = ? AND skeleton = ? AND kind = 'user' AND id <> ? LIMIT 1",
-      ),
-      getCursor: db.prepare<[string, string, string], { seq: number }>(
-        'SELECT seq FROM cursors WHERE site = ? AND user_id = ? AND room = ?',
-      ),
-      advanceCursor: db.prepare(
-        `INSERT INTO cursors (site, user_id, room, seq, updated) VALUES (@site, @userId, @room, @seq, @now)
-         ON CONFLICT (site, user_id, room) DO UPDATE SET seq = excluded.seq, updated = excluded.updated
-         WHERE excluded.seq > cursors.seq`,
-      ),
-      // The LIMIT bounds the index range read, whoever sent the messages in it.
-      countUnread: db.prepare<{ site: string; room: string; afterSeq: number; reader: string; window: number }, { seen: number; n: number }>(
-        `SELECT COUNT(*) AS seen, COALESCE(SUM(sender_id <> @reader AND deleted = 0), 0) AS n
-         FROM (SELECT sender_id, deleted FROM messages WHERE site = @site AND room = @room AND seq > @afterSeq ORDER BY seq LIMIT @window)`,
-      ),
-      nameKeyHolder: db.prepare<[string, string], { id: string }>('SELECT id FROM users WHERE site = ? AND name_key = ?'),
-      byClientId: db.prepare<[string, string, string], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND sender_id = ? AND client_id = ?`,
-      ),
-      lastSeq: db.prepare<[string, string], { seq: number }>(
-        'SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE site = ? AND room = ?',
-      ),
-      insertMessage: db.prepare(
-        `INSERT INTO messages (id, site, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at)
-         VALUES (@id, @site, @room, @seq, @clientId, @senderId, @senderName, @senderKind, @recipient, @text, @at)`,
-      ),
-      // Each page reads one row more than asked to learn whether more exist.
-      newest: db.prepare<[string, string, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND room = ? ORDER BY seq DESC LIMIT ?`,
-      ),
-      before: db.prepare<[string, string, number, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-      ),
-      after: db.prepare<[string, string, number, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND room = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
-      ),
-      getMessage: db.prepare<[string, string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND id = ?`),
-      tombstone: db.prepare<[string, string]>("UPDATE messages SET text = '', deleted = 1 WHERE site = ? AND id = ?"),
-      prune: db.prepare<[string, number]>('DELETE FROM messages WHERE site = ? AND at < ?'),
-      messagesBy: db.prepare<[string, string], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = ? AND sender_id = ? ORDER BY at, room, seq`,
-      ),
-      // eraseUser's steps, in order; see `eraseTx`.
-      erase: {
-        liveRoomMessages: db.prepare<ErasedParams, MessageDeleted>(
-          `SELECT room, id, seq FROM messages
-           WHERE site = @site AND sender_id = @userId AND recipient IS NULL AND deleted = 0 ORDER BY at, room, seq`,
-        ),
-        steps: [
-          `UPDATE messages SET text = '', deleted = 1, sender_id = @erasedId, sender_name = @erasedName,
-             sender_kind = @erasedKind, client_id = id
-           WHERE site = @site AND sender_id = @userId AND recipient IS NULL`,
-          // By pattern too: cursors of conversations whose messages retention already removed.
-          `DELETE FROM cursors WHERE site = @site AND (user_id = @userId OR (
-             substr(room, 1, length(@dmPrefix)) = @dmPrefix AND
-             (substr(room, 1, length(@dmFirst)) = @dmFirst OR substr(room, -length(@dmLast)) = @dmLast)))`,
-          'DELETE FROM bans WHERE site = @site AND user_id = @userId AND ip IS NULL',
-          'UPDATE bans SET user_id = @erasedId, reason = NULL WHERE site = @site AND user_id = @userId',
-        ].map((sql) => db.prepare<ErasedParams>(sql)),
-        privateMessages: db.prepare<ErasedParams>(
-          'DELETE FROM messages WHERE site = @site AND recipient IS NOT NULL AND (sender_id = @userId OR recipient = @userId)',
-        ),
-        profile: db.prepare<ErasedParams>('DELETE FROM users WHERE site = @site AND id = @userId'),
-      },
-      insertBan: db.prepare(
-        `INSERT INTO bans (id, site, kind, user_id, ip, until, reason, created)
-         VALUES (@id, @site, @kind, @userId, @ip, @until, @reason, @created)`,
-      ),
-      removeBan: db.prepare<[string, string]>('DELETE FROM bans WHERE site = ? AND id = ?'),
-      activeBans: db.prepare<[string, number], BanRow>(
-        'SELECT id, kind, user_id, ip, until, reason, created FROM bans WHERE site = ? AND until > ? ORDER BY created',
-      ),
-    };
+    this.sites = prepareAll(db, siteStatements);
+    const siteRows = SITE_TABLES.map((table) => prepare(db, deleteSiteRows(table)));
+    this.users = prepareAll(db, userStatements);
+    this.messages = prepareAll(db, messageStatements);
+    this.cursors = prepareAll(db, cursorStatements);
+    this.bans = prepareAll(db, banStatements);
+    this.erase = prepareAll(db, eraseStatements);
+    this.only = prepareAll(db, SQLITE_ONLY);
 
     this.addSiteTx = db.transaction((site: Site): boolean => {
-      if (this.stmt.addSite.run(siteParams(site)).changes === 0) return false;
-      for (const stmt of this.stmt.removeSiteRows) stmt.run(site.id);
+      if (this.sites.add.run(siteRow(site)).changes === 0) return false;
+      for (const stmt of siteRows) stmt.run({ site: site.id });
       return true;
     });
 
     this.removeSiteTx = db.transaction((id: string): boolean => {
-      for (const stmt of this.stmt.removeSiteRows) stmt.run(id);
-      return this.stmt.removeSite.run(id).changes > 0;
+      for (const stmt of siteRows) stmt.run({ site: id });
+      return this.sites.remove.run({ site: id }).changes > 0;
     });
 
-    // The one erase routine: a table added later that names a user joins it here (and in PostgresStore.eraseUser).
+    // The one erase routine: a table added later that names a user joins `eraseStatements` (or both drivers' erase).
     this.eraseTx = db.transaction((site: string, userId: string): ErasedUser => {
       const params = erasedParams(site, userId);
-      const { erase } = this.stmt;
-      const tombstoned = erase.liveRoomMessages.all(params);
-      for (const step of erase.steps) step.run(params);
-      const privateRemoved = erase.privateMessages.run(params).changes;
-      const profile = erase.profile.run(params).changes > 0;
+      const tombstoned = this.only.liveRoomMessagesOf.all(params);
+      this.only.anonymise.run(params);
+      const privateRemoved = this.erase.privateMessages.run(params).changes;
+      this.erase.cursors.run(params);
+      this.erase.bansOnUserAlone.run(params);
+      this.erase.bansWithAddress.run(params);
+      const profile = this.erase.profile.run(params).changes > 0;
       return { tombstoned, privateRemoved, profile };
     });
 
     const appendOne = (site: string, draft: MessageDraft): AppendResult => {
-      const existing = this.stmt.byClientId.get(site, draft.from.id, draft.clientId);
+      const existing = this.messages.byClientId.get({ site, sender_id: draft.from.id, client_id: draft.clientId });
       if (existing) return { message: toMessage(existing), duplicate: true };
-      const seq = this.stmt.lastSeq.get(site, draft.room)!.seq + 1;
+      const seq = this.messages.lastSeq.get({ site, room: draft.room })!.seq + 1;
       const message: ChatMessage = { id: randomUUID(), seq, ...draft };
-      this.stmt.insertMessage.run({
-        id: message.id,
-        site,
-        room: draft.room,
-        seq,
-        clientId: draft.clientId,
-        senderId: draft.from.id,
-        senderName: draft.from.name,
-        senderKind: draft.from.kind,
-        recipient: draft.to ?? null,
-        text: draft.text,
-        at: draft.at,
-      });
+      this.messages.insert.run(newMessageRow(site, message));
       return { message, duplicate: false };
     };
     this.appendTx = db.transaction(appendOne).immediate;
@@ -238,12 +149,12 @@ export class SqliteStore implements ChatStore {
   }
 
   async getSite(id: string): Promise<Site | undefined> {
-    const row = this.stmt.getSite.get(id);
-    return row && decodeSite(row);
+    const row = this.sites.get.get({ id });
+    return row && toSite(row);
   }
 
   async listSites(): Promise<Site[]> {
-    return this.stmt.listSites.all().map(decodeSite);
+    return this.sites.list.all({}).map(toSite);
   }
 
   async addSite(site: Site): Promise<boolean> {
@@ -251,7 +162,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async updateSite(site: Site): Promise<boolean> {
-    return this.stmt.updateSite.run(siteParams(site)).changes > 0;
+    return this.sites.update.run(siteRow(site)).changes > 0;
   }
 
   async removeSite(id: string): Promise<boolean> {
@@ -259,31 +170,31 @@ export class SqliteStore implements ChatStore {
   }
 
   async getUser(site: string, id: string): Promise<UserInfo | undefined> {
-    const row = this.stmt.getUser.get(site, id);
+    const row = this.users.get.get({ site, id });
     return row && toUser(row);
   }
 
   async saveIdentifiedUser(site: string, user: NewUser): Promise<void> {
-    this.stmt.saveIdentifiedUser.run({ site, ...userParams(user), created: Date.now() });
+    this.users.saveIdentified.run(newUserRow(site, user, Date.now()));
   }
 
   async identifiedUserBySkeleton(site: string, skeleton: string, exceptId: string): Promise<string | undefined> {
-    return this.stmt.identifiedBySkeleton.get(site, skeleton, exceptId)?.id;
+    return this.users.identifiedBySkeleton.get({ site, skeleton, exceptId })?.id;
   }
 
   async createUser(site: string, user: NewUser): Promise<CreateUserResult> {
     // Checked first so the outcome does not depend on parsing constraint errors;
     // SQLite has one writer, so nothing can slip in between.
-    if (this.stmt.userIdExists.get(site, user.id)) return 'id_taken';
-    if (this.stmt.nameKeyExists.get(site, user.nameKey)) return 'name_taken';
-    this.stmt.insertUser.run({ site, ...userParams(user), created: Date.now() });
+    if (this.users.idExists.get({ site, id: user.id })) return 'id_taken';
+    if (this.only.nameKeyHolder.get({ site, name_key: user.nameKey })) return 'name_taken';
+    this.users.insert.run(newUserRow(site, user, Date.now()));
     return 'created';
   }
 
   async renameUser(site: string, id: string, name: string, nameKey: string, skeleton: string): Promise<boolean> {
-    const holder = this.stmt.nameKeyHolder.get(site, nameKey);
+    const holder = this.only.nameKeyHolder.get({ site, name_key: nameKey });
     if (holder && holder.id !== id) return false;
-    this.stmt.renameUser.run({ site, id, name, nameKey, skeleton });
+    this.users.rename.run({ site, id, name, name_key: nameKey, skeleton });
     return true;
   }
 
@@ -324,31 +235,31 @@ export class SqliteStore implements ChatStore {
     const take = query.limit + 1;
     let rows: MessageRow[];
     if (query.afterSeq !== undefined) {
-      rows = this.stmt.after.all(site, room, query.afterSeq, take);
+      rows = this.messages.after.all({ site, room, seq: query.afterSeq, take });
     } else if (query.beforeSeq !== undefined) {
-      rows = this.stmt.before.all(site, room, query.beforeSeq, take).reverse();
+      rows = this.messages.before.all({ site, room, seq: query.beforeSeq, take }).reverse();
     } else {
-      rows = this.stmt.newest.all(site, room, take).reverse();
+      rows = this.messages.newest.all({ site, room, take }).reverse();
     }
     return toPage(rows, query);
   }
 
   async lastSeq(site: string, room: string): Promise<number> {
-    return this.stmt.lastSeq.get(site, room)!.seq;
+    return this.messages.lastSeq.get({ site, room })!.seq;
   }
 
   async getMessage(site: string, id: string): Promise<ChatMessage | undefined> {
-    const row = this.stmt.getMessage.get(site, id);
+    const row = this.messages.get.get({ site, id });
     return row && toMessage(row);
   }
 
   async deleteMessage(site: string, id: string): Promise<ChatMessage | undefined> {
-    if (this.stmt.tombstone.run(site, id).changes === 0) return undefined;
-    return this.getMessage(site, id);
+    const row = this.messages.tombstone.get({ site, id });
+    return row && toMessage(row);
   }
 
   async messagesBy(site: string, userId: string): Promise<ChatMessage[]> {
-    return this.stmt.messagesBy.all(site, userId).map(toMessage);
+    return this.messages.by.all({ site, sender_id: userId }).map(toMessage);
   }
 
   async eraseUser(site: string, userId: string): Promise<ErasedUser> {
@@ -356,44 +267,35 @@ export class SqliteStore implements ChatStore {
   }
 
   async pruneMessages(site: string, before: number): Promise<number> {
-    return this.stmt.prune.run(site, before).changes;
+    return this.messages.prune.run({ site, before }).changes;
   }
 
   async getCursor(site: string, userId: string, room: string): Promise<number> {
-    return this.stmt.getCursor.get(site, userId, room)?.seq ?? 0;
+    return this.cursors.get.get({ site, user_id: userId, room })?.seq ?? 0;
   }
 
   async advanceCursor(site: string, userId: string, room: string, seq: number): Promise<number> {
-    this.stmt.advanceCursor.run({ site, userId, room, seq, now: Date.now() });
+    this.cursors.advance.run({ site, user_id: userId, room, seq, updated: Date.now() });
     return this.getCursor(site, userId, room);
   }
 
   async countUnread(site: string, room: string, afterSeq: number, reader: string, cap: number): Promise<UnreadCount> {
-    const { seen, n } = this.stmt.countUnread.get({ site, room, afterSeq, reader, window: cap + 1 })!;
+    const { seen, n } = this.cursors.countUnread.get({ site, room, afterSeq, reader, window: cap + 1 })!;
     return { count: Math.min(n, cap), capped: seen > cap };
   }
 
   async addBan(site: string, draft: BanDraft): Promise<BanInfo> {
     const ban: BanInfo = { id: randomUUID(), ...draft };
-    this.stmt.insertBan.run({
-      id: ban.id,
-      site,
-      kind: ban.kind,
-      userId: ban.userId ?? null,
-      ip: ban.ip ?? null,
-      until: ban.until,
-      reason: ban.reason ?? null,
-      created: ban.created,
-    });
+    this.bans.insert.run(newBanRow(site, ban.id, draft));
     return ban;
   }
 
   async removeBan(site: string, id: string): Promise<boolean> {
-    return this.stmt.removeBan.run(site, id).changes > 0;
+    return this.bans.remove.run({ site, id }).changes > 0;
   }
 
   async activeBans(site: string, now: number): Promise<BanInfo[]> {
-    return this.stmt.activeBans.all(site, now).map(toBan);
+    return this.bans.active.all({ site, now }).map(toBan);
   }
 
   async close(): Promise<void> {
@@ -403,65 +305,29 @@ export class SqliteStore implements ChatStore {
   }
 }
 
-function siteParams(site: Site): Record<string, string | number | null> {
+function prepare<P extends object, R>(db: Database.Database, statement: Statement<P, R>): Prepared<P, R> {
+  const stmt = db.prepare<[Record<string, unknown>], R>(statement.text);
   return {
-    id: site.id,
-    name: site.name,
-    origins: JSON.stringify(site.origins),
-    allowNoOrigin: site.allowNoOrigin ? 1 : 0,
-    secret: site.secret,
-    roomPolicy: site.roomPolicy,
-    rooms: JSON.stringify(site.rooms),
-    readOnlyRooms: JSON.stringify(site.readOnlyRooms),
-    retentionDays: site.retentionDays ?? null,
-    rateLimitScale: site.rateLimitScale ?? null,
-    created: site.created,
-    idKey: site.idKey,
+    get: (params) => stmt.get(bindable(params)),
+    all: (params) => stmt.all(bindable(params)),
+    run: (params) => stmt.run(bindable(params)),
   };
 }
 
-/** SQLite keeps the site's lists as JSON text and its flag as 0/1. */
-function decodeSite(row: SiteRow): Site {
-  return toSite({
-    ...row,
-    origins: JSON.parse(row.origins) as string[],
-    allow_no_origin: row.allow_no_origin === 1,
-    rooms: JSON.parse(row.rooms) as string[],
-    read_only_rooms: JSON.parse(row.read_only_rooms) as string[],
-  });
+function prepareAll<G extends Record<string, Statement>>(db: Database.Database, group: G): PreparedGroup<G> {
+  const prepared: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(group)) {
+    prepared[key] = prepare(db, value as Statement);
+  }
+  return prepared as PreparedGroup<G>;
 }
 
-type ErasedParams = ReturnType<typeof erasedParams>;
-
-/**
- * The named parameters of every erase step. `dmFirst` / `dmLast` match the
- * conversation names `dm:<id>:<other>` / `dm:<other>:<id>` of the user.
- */
-function erasedParams(site: string, userId: string) {
-  return {
-    site,
-    userId,
-    erasedId: ERASED_AUTHOR.id,
-    erasedName: ERASED_AUTHOR.name,
-    erasedKind: ERASED_AUTHOR.kind,
-    dmPrefix: DIRECT_ROOM_PREFIX,
-    dmFirst: `${DIRECT_ROOM_PREFIX}${userId}:`,
-    dmLast: `:${userId}`,
-  };
+/** SQLite binds no booleans: they are stored as 0/1. */
+function bindable(params: object): Record<string, unknown> {
+  const bound: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) bound[key] = typeof value === 'boolean' ? Number(value) : value;
+  return bound;
 }
-
-function userParams(user: NewUser): Record<string, string | null> {
-  return {
-    id: user.id,
-    name: user.name,
-    nameKey: user.nameKey,
-    kind: user.kind,
-    avatar: user.avatar ?? null,
-    skeleton: user.skeleton,
-  };
-}
-
-
 
 function migrate(db: Database.Database): void {
   db.exec(
@@ -480,4 +346,3 @@ function migrate(db: Database.Database): void {
     }
   }).immediate();
 }
-

@@ -130,8 +130,8 @@ export interface ChatStore {
    * they end). Afterwards no row of the site holds their
    * id or name. Every table added later that stores a user id, a name or a
    * user's content (reactions, mentions, quotes, images, ...) joins this
-   * routine in both drivers, and the contract test's scan of every table
-   * proves it.
+   * routine (`eraseStatements` in statements.ts, which both drivers run), and
+   * the contract test's scan of every table proves it.
    */
   eraseUser(site: string, userId: UserId): Promise<ErasedUser>;
   /** Deletes the site's messages (rooms and private) older than `before` (ms); answers how many. Seqs of the rest stay as they were. */
