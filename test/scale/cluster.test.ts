@@ -7,13 +7,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { io } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import type { Socket } from 'socket.io-client';
 import { PAGE_ORIGIN, assertComplete, roomClient, sendPaced, sleep, uniqueRoom, until } from '../delivery/clients.js';
 import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
+import { isolatedClusterArgs } from '../support/isolated-cluster.js';
 import { TcpBalancer } from '../support/tcp-balancer.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
@@ -29,22 +28,7 @@ interface Cluster {
 }
 
 /** Server flags for a fresh PostgreSQL schema and Redis key prefix of this test's own, both removed when it ends. */
-function isolatedCluster(t: TestContext): string[] {
-  const id = randomBytes(4).toString('hex');
-  const schema = `chat_scale_${id}`;
-  const prefix = `chat-scale-${id}:`;
-  t.after(async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-    const redis = new Redis(REDIS_URL!);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  });
-  return ['--database-url', DATABASE_URL!, '--db-schema', schema, '--redis-url', REDIS_URL!, '--redis-prefix', prefix];
-}
+const isolatedCluster = (t: TestContext): string[] => isolatedClusterArgs(t, DATABASE_URL!, REDIS_URL!);
 
 /** Three nodes sharing one isolated schema and key prefix, behind a balancer. */
 async function startCluster(t: TestContext, extraArgs: string[] = []): Promise<Cluster> {

@@ -7,13 +7,12 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { ChatError, ClientToServerEvents, ServerToClientEvents } from '../../protocol/index.js';
 import { PAGE_ORIGIN, sleep } from '../delivery/clients.js';
 import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
+import { isolatedClusterArgs } from '../support/isolated-cluster.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
 const ADMIN_TOKEN = 'scale-admin-token-0123456789';
@@ -21,20 +20,7 @@ const ADMIN_TOKEN = 'scale-admin-token-0123456789';
 type RawSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 async function startNodes(t: TestContext, count: number): Promise<ServerProcess[]> {
-  const id = randomBytes(4).toString('hex');
-  const schema = `chat_creds_${id}`;
-  const prefix = `chat-creds-${id}:`;
-  t.after(async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-    const redis = new Redis(REDIS_URL!);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  });
-  const args = ['--database-url', DATABASE_URL!, '--db-schema', schema, '--redis-url', REDIS_URL!, '--redis-prefix', prefix, '--admin-token', ADMIN_TOKEN];
+  const args = [...isolatedClusterArgs(t, DATABASE_URL!, REDIS_URL!), '--admin-token', ADMIN_TOKEN];
   const nodes: ServerProcess[] = [];
   // One after the other: the first creates the schema.
   for (let i = 0; i < count; i++) {
