@@ -46,7 +46,7 @@ function unreadLabel({ unread, unreadCapped }: Conversation): string {
 }
 
 /** Why the composer cannot send now; with `queue`, what is written is kept and sent once it can. */
-type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean };
+type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean; retry?: boolean };
 
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
@@ -718,6 +718,7 @@ export class ChatRoom extends LitElement {
     const hint = ` ${t(lang, 'queueHint')}`;
     if (conn.state !== 'connected' && !this.online) return { text: t(lang, 'reasonOffline') + hint, queue: true };
     if (conn.state === 'connecting') {
+      if (conn.unreachable) return { text: t(lang, 'unreachable') + hint, queue: true, retry: true };
       return conn.wasConnected ? { text: t(lang, 'reconnecting') + hint, queue: true } : { text: t(lang, 'connecting'), queue: true };
     }
     if (conn.state === 'disconnected') return { text: t(lang, 'disconnected'), connect: true };
@@ -732,9 +733,16 @@ export class ChatRoom extends LitElement {
     const user = this.user;
     const totalUnread = [...this.dmUnread.values()].reduce((a, b) => a + b, 0);
     const rtt = this.rtt;
+    const unreachable = state === 'connecting' && !!this.#conn?.unreachable;
     const stateText = t(
       lang,
-      state === 'connected' ? 'online' : state !== 'connecting' ? 'disconnected' : this.#conn?.wasConnected ? 'reconnecting' : 'connecting',
+      state === 'connected'
+        ? 'online'
+        : state !== 'connecting' || unreachable
+          ? 'disconnected'
+          : this.#conn?.wasConnected
+            ? 'reconnecting'
+            : 'connecting',
     );
     return html`<header part="header" class="header">
       ${this.dmPeer
@@ -761,7 +769,7 @@ export class ChatRoom extends LitElement {
         ${t(lang, 'onlineCount', { count: this.onlineCount })}
         ${totalUnread ? html`<span class="badge">${totalUnread}</span>` : nothing}
       </button>
-      <div part="status" class="chip status" data-state=${state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
+      <div part="status" class="chip status" data-state=${unreachable ? 'unreachable' : state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
         <span class="dot" aria-hidden="true"></span><span class="label" role="status">${stateText}</span>
         ${rtt === null ? nothing : html`<span part="rtt" class="rtt" aria-hidden="true">${rtt} ms</span>`}
       </div>
@@ -948,7 +956,11 @@ export class ChatRoom extends LitElement {
         </div>
         <div part="composer-status" id="composer-status" class="status-line ${status?.error ? 'error' : ''}" role="status" ?hidden=${!status}>
           ${status?.text}
-          ${status?.connect ? html`<button type="button" @click=${() => this.connect()}>${t(lang, 'connect')}</button>` : nothing}
+          ${status?.connect || status?.retry
+            ? html`<button type="button" @click=${() => (status.retry ? this.#conn?.wake() : this.connect())}>
+                ${t(lang, status.retry ? 'retry' : 'connect')}
+              </button>`
+            : nothing}
         </div>
       </div>`;
   }

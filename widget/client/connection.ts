@@ -65,6 +65,9 @@ export type ResultOf<K extends RequestEvent> =
 /** How long before the session's end `expiring` is emitted (or halfway there, for a shorter token). */
 export const RENEW_LEAD_MS = 120_000;
 
+/** How long connecting (or reconnecting) may take before the server counts as unreachable. */
+export const UNREACHABLE_AFTER_MS = 8_000;
+
 /** How long a request waits for its ack before it counts as `timeout`. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -82,6 +85,8 @@ export interface ConnectionOptions {
   reconnectionDelayMax?: number;
   /** How long a request waits for its ack. Default `REQUEST_TIMEOUT_MS`. */
   requestTimeoutMs?: number;
+  /** How long connecting may take before `unreachable` turns true. Default `UNREACHABLE_AFTER_MS`. */
+  unreachableAfterMs?: number;
   heartbeat?: HeartbeatOptions;
   /** Passed to socket.io-client as they are (a Node client sets `extraHeaders: { origin }`). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -111,6 +116,8 @@ export class Connection extends Emitter<ConnectionEvents> {
   wasConnected = false;
   /** Preferred nickname sent with the next handshake. */
   nickname: string | undefined;
+  /** Connecting has taken too long: the server cannot be reached (Socket.IO keeps trying, with backoff). */
+  unreachable = false;
   /** Round-trip time of the last heartbeat, in ms; null until one came back on this connection. */
   rtt: number | null = null;
   /** Delivery acks of the rooms this connection follows. */
@@ -126,6 +133,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   /** This page's clock minus the server's, from `session:ready`. */
   #clockOffset = 0;
   #expiring: ReturnType<typeof setTimeout> | undefined;
+  #unreachableTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ConnectionOptions) {
     super();
@@ -288,6 +296,16 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.state = state;
     this.error = error;
     if (state === 'connected') this.wasConnected = true;
+    if (state !== 'connecting') {
+      clearTimeout(this.#unreachableTimer);
+      this.#unreachableTimer = undefined;
+      this.unreachable = false;
+    } else if (!this.#unreachableTimer && !this.unreachable) {
+      this.#unreachableTimer = setTimeout(() => {
+        this.unreachable = true;
+        this.emit('state', this.state, this.error);
+      }, this.#options.unreachableAfterMs ?? UNREACHABLE_AFTER_MS);
+    }
     this.emit('state', state, error);
   }
 
