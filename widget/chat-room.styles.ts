@@ -188,6 +188,16 @@ export default css`
   [data-state='connecting'] .dot {
     background: var(--_warning);
   }
+  /* Presence seen before the connection dropped: kept, but marked as not current. */
+  [data-stale='true'] {
+    font-style: italic;
+  }
+  .online[data-stale='true'] {
+    outline: 1px dashed var(--_border);
+  }
+  .panel[data-stale='true'] .member {
+    color: var(--_muted);
+  }
   .rtt {
     font-variant-numeric: tabular-nums;
     opacity: 0.75;

@@ -744,6 +744,7 @@ export class ChatRoom extends LitElement {
             ? 'reconnecting'
             : 'connecting',
     );
+    const stale = this.#presenceStale;
     return html`<header part="header" class="header">
       ${this.dmPeer
         ? html`<button
@@ -764,9 +765,11 @@ export class ChatRoom extends LitElement {
         type="button"
         aria-expanded=${this.membersOpen ? 'true' : 'false'}
         aria-controls="members"
+        data-stale=${stale ? 'true' : 'false'}
+        title=${stale ? t(lang, 'lastKnown') : nothing}
         @click=${this.#toggleMembers}
       >
-        ${t(lang, 'onlineCount', { count: this.onlineCount })}
+        ${t(lang, 'onlineCount', { count: this.onlineCount })}${stale ? html`<span class="sr-only">, ${t(lang, 'lastKnown')}</span>` : nothing}
         ${totalUnread ? html`<span class="badge">${totalUnread}</span>` : nothing}
       </button>
       <div part="status" class="chip status" data-state=${unreachable ? 'unreachable' : state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
@@ -808,6 +811,11 @@ export class ChatRoom extends LitElement {
     </form>`;
   }
 
+  /** The count and members shown are the last ones seen before the connection dropped, not current. */
+  get #presenceStale(): boolean {
+    return !!this.#session?.presence && !this.#session.presenceLive;
+  }
+
   /** Moderators (by their token's role) see delete, mute and ban. */
   get #moderator(): boolean {
     return this.#conn?.session?.role === 'moderator';
@@ -833,8 +841,9 @@ export class ChatRoom extends LitElement {
     if (!this.membersOpen) return nothing;
     const me = this.user?.id;
     const label = t(lang, 'members', { room: this.roomName });
-    return html`<section part="members" id="members" class="panel" aria-label=${label} @keydown=${this.#handlePanelKeydown}>
-      <h2>${label} (${this.onlineCount})</h2>
+    const stale = this.#presenceStale;
+    return html`<section part="members" id="members" class="panel" aria-label=${label} data-stale=${stale ? 'true' : 'false'} @keydown=${this.#handlePanelKeydown}>
+      <h2>${label} (${this.onlineCount}${stale ? `, ${t(lang, 'lastKnown')}` : ''})</h2>
       <ul>
         ${this.members.map((m) => {
           const unread = this.dmUnread.get(m.id) ?? 0;

@@ -29,6 +29,8 @@ let noticeIds = 0;
 
 export class RoomSession extends Conversation<RoomSessionEvents> {
   presence: PresenceUpdate | null = null;
+  /** False while `presence` is only the last picture seen before the connection dropped. */
+  presenceLive = false;
   #presenceVersion = 0;
   notices: TimelineNotice[] = [];
   readonly #typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
@@ -71,6 +73,7 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
         if (state === 'connected') return;
         for (const id of [...this.#typingUsers.keys()]) this.#clearTyping(id);
         this.#presenceVersion = 0;
+        this.presenceLive = false;
       }),
     );
     super.start();
@@ -143,6 +146,7 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     if (p.version < this.#presenceVersion) return;
     this.#presenceVersion = p.version;
     this.presence = p;
+    this.presenceLive = true;
     this.emit('presence', p);
     this.changed();
   }
