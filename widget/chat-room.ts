@@ -7,16 +7,10 @@ import {
   type UserId,
   type UserInfo,
 } from '../protocol/index.js';
-import {
-  acquireConnection,
-  normalizeServer,
-  releaseConnection,
-  type Connection,
-  type ConnectionState,
-  type RequestEvent,
-  type RequestOf,
-  type ResultOf,
-} from './client/connection.js';
+import type { Channel } from './client/channel.js';
+import { normalizeServer, type Connection } from './client/connection.js';
+import type { ConnectionState, RequestEvent, RequestOf, ResultOf } from './client/link.js';
+import { acquireChannel, releaseChannel } from './client/registry.js';
 import type { Conversation } from './client/conversation.js';
 import { DirectSession } from './client/direct-session.js';
 import { ChatRoomError, checkMessageText, codePointLength, type ClientError } from './client/errors.js';
@@ -182,7 +176,7 @@ export class ChatRoom extends LitElement {
   private online = navigator.onLine;
   private prefersDark = darkQuery?.matches ?? false;
 
-  #conn: Connection | null = null;
+  #channel: Channel | null = null;
   #session: RoomSession | null = null;
   /** A token of the signed-in user that `session:renew` is swapping in. */
   #renewing: string | undefined;
@@ -204,6 +198,10 @@ export class ChatRoom extends LitElement {
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
+  }
+
+  get #conn(): Connection | null {
+    return this.#channel?.conn ?? null;
   }
 
   get #base(): HTMLElement | null {
@@ -340,9 +338,10 @@ export class ChatRoom extends LitElement {
 
   /** Opens the private conversation with a user of the site. */
   openDirect(peer: UserInfo): void {
-    if (!this.#conn || peer.id === this.#conn.user?.id) return;
+    const channel = this.#channel;
+    if (!channel || peer.id === channel.conn.user?.id) return;
     this.closeDirect(false);
-    const dm = (this.#dm = new DirectSession(this.#conn, peer));
+    const dm = (this.#dm = new DirectSession(channel, peer));
     this.#dmOffs = [dm.on('change', () => this.requestUpdate()), dm.on('error', (e) => this.#reportError(e))];
     dm.start();
     this.dmPeer = peer;
@@ -480,8 +479,8 @@ export class ChatRoom extends LitElement {
     if (this.#conn && (this.#conn.server !== server || this.#conn.site !== this.site || (this.#conn.token !== token && (!token || token !== this.#renewing)))) {
       this.#detach();
     }
-    if (!this.#conn) {
-      const conn = (this.#conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname, token }));
+    if (!this.#channel) {
+      const { conn } = (this.#channel = acquireChannel({ server, site: this.site, storage, nickname: this.nickname, token }));
       this.#connOffs = [
         conn.on('state', (state, error) => {
           this.#emitEvent('chat-room-connection', { state, error });
@@ -502,14 +501,15 @@ export class ChatRoom extends LitElement {
         if (conn.user) this.#emitEvent('chat-room-user', { user: conn.user });
       });
     } else if (changed.has('nickname') && this.nickname) {
-      if (this.#conn.connected && this.nickname !== this.#conn.user?.name) {
+      const conn = this.#channel.conn;
+      if (conn.connected && this.nickname !== conn.user?.name) {
         this.rename(this.nickname).catch((e: ChatRoomError) => this.#reportError(e));
-      } else this.#conn.nickname = this.nickname;
+      } else conn.nickname = this.nickname;
     }
     const room = this.roomName;
     if (this.#session?.room !== room) {
       this.#stopSession();
-      const s = (this.#session = new RoomSession(this.#conn, room));
+      const s = (this.#session = new RoomSession(this.#channel, room));
       this.#sessionOffs = [
         s.on('change', () => this.requestUpdate()),
         s.on('message', (message) =>
@@ -534,8 +534,8 @@ export class ChatRoom extends LitElement {
     this.closeDirect(false);
     this.#stopSession();
     for (const off of this.#connOffs.splice(0)) off();
-    if (this.#conn) releaseConnection(this.#conn);
-    this.#conn = null;
+    if (this.#channel) releaseChannel(this.#channel);
+    this.#channel = null;
     this.#renderedKey = '';
   }
 

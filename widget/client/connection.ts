@@ -1,13 +1,12 @@
 /**
- * One Socket.IO connection to one site of one server, shared by every
- * `<chat-room>` on the page that talks to that (server, site): see
- * `acquireConnection` / `releaseConnection`. Plain TypeScript, no DOM.
+ * One Socket.IO connection to one site of one server (shared by every
+ * `<chat-room>` on the page that talks to that server and site: see
+ * registry.ts). Plain TypeScript, no DOM.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   siteNamespace,
   type ErrorCode,
-  type AckCallback,
   type MessageDeleted,
   type ChatMessage,
   type ClientToServerEvents,
@@ -20,24 +19,16 @@ import {
   type TypingUpdate,
   type UserInfo,
 } from '../../protocol/index.js';
-import { CursorAcks } from './cursor-acks.js';
 import { Emitter } from './emitter.js';
 import type { ClientAck, ClientError } from './errors.js';
-import { loadGuestKey } from './guest-key.js';
 import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import * as jsonParser from './json-parser.js';
-import { Outbox } from './outbox.js';
-import { PendingStore, pendingStorageKey } from './pending-store.js';
-import type { KeyValueStorage } from './storage.js';
+import type { ConnectionState, Link, LinkEvents, RequestEvent, RequestOf, ResultOf } from './link.js';
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'error';
+export type { ConnectionState, RequestEvent, RequestOf, ResultOf } from './link.js';
 
-export type ConnectionEvents = {
-  /** The state changed; `error` says why it is `error` (or why the last attempt failed while `connecting`). */
-  state: (state: ConnectionState, error: ClientError | null) => void;
+export type ConnectionEvents = LinkEvents & {
   session: (session: Session) => void;
-  /** The user's own identity changed (session start or a rename from any tab). */
-  user: (user: UserInfo) => void;
   message: (message: ChatMessage) => void;
   presence: (presence: PresenceUpdate) => void;
   notice: (notice: RoomNotice) => void;
@@ -52,15 +43,6 @@ export type ConnectionEvents = {
 };
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-type EventName = keyof ClientToServerEvents;
-/** Client events that take an ack. */
-export type RequestEvent = {
-  [K in EventName]: Parameters<ClientToServerEvents[K]> extends [unknown, AckCallback<infer _>] ? K : never;
-}[EventName];
-export type RequestOf<K extends RequestEvent> = Parameters<ClientToServerEvents[K]>[0];
-export type ResultOf<K extends RequestEvent> =
-  Parameters<ClientToServerEvents[K]>[1] extends AckCallback<infer T> ? T : never;
 
 /** How long before the session's end `expiring` is emitted (or halfway there, for a shorter token). */
 export const RENEW_LEAD_MS = 120_000;
@@ -79,8 +61,6 @@ export interface ConnectionOptions {
   nickname?: string | undefined;
   /** An identity token signed by the site's backend: the connection is then that user, not a guest. */
   token?: string | undefined;
-  /** Where pending sends are kept across reloads (localStorage in the widget); without it they live as long as the object. */
-  storage?: KeyValueStorage;
   /** Longest wait between reconnection attempts. Default 10 s. */
   reconnectionDelayMax?: number;
   /** How long a request waits for its ack. Default `REQUEST_TIMEOUT_MS`. */
@@ -90,6 +70,11 @@ export interface ConnectionOptions {
   heartbeat?: HeartbeatOptions;
   /** Passed to socket.io-client as they are (a Node client sets `extraHeaders: { origin }`). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/** Normalises a server URL to its origin-like form without a trailing slash. */
+export function normalizeServer(server: string): string {
+  return server.trim().replace(/\/+$/, '');
 }
 
 /** Maps a Socket.IO `connect_error` to a protocol error code. */
@@ -102,11 +87,9 @@ export function connectErrorToClientError(err: Error & { data?: unknown }): Clie
   return { code: 'not_connected', message: err.message || 'Cannot reach the chat server.' };
 }
 
-export class Connection extends Emitter<ConnectionEvents> {
+export class Connection extends Emitter<ConnectionEvents> implements Link {
   readonly server: string;
   readonly site: string;
-  /** Sends not yet acknowledged by the server, shared by every view of this connection. */
-  readonly outbox: Outbox;
   state: ConnectionState = 'disconnected';
   error: ClientError | null = null;
   /** The signed-in user, known after `session:ready`. */
@@ -120,8 +103,6 @@ export class Connection extends Emitter<ConnectionEvents> {
   unreachable = false;
   /** Round-trip time of the last heartbeat, in ms; null until one came back on this connection. */
   rtt: number | null = null;
-  /** Delivery acks of the rooms this connection follows. */
-  readonly acks: CursorAcks;
 
   #socket: ChatSocket | null = null;
   readonly #guestKey: string;
@@ -142,7 +123,6 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.site = options.site;
     this.#guestKey = options.guestKey;
     this.nickname = options.nickname;
-    this.acks = new CursorAcks(this);
     this.#heartbeat = new Heartbeat(
       {
         ping: async (timeoutMs) => {
@@ -157,8 +137,6 @@ export class Connection extends Emitter<ConnectionEvents> {
       },
       options.heartbeat ?? DEFAULT_HEARTBEAT,
     );
-    const store = options.storage && new PendingStore(options.storage, pendingStorageKey(this.server, this.site));
-    this.outbox = new Outbox(this, store ?? null);
   }
 
   /** The identity token this connection signs in with, if any. */
@@ -236,11 +214,6 @@ export class Connection extends Emitter<ConnectionEvents> {
   async renew(token: string): Promise<ClientAck<Renewal>> {
     const ack = await this.request('session:renew', { token });
     if (ack.ok && this.session) {
-      const entry = registry.get(registryKey(this.server, this.site, this.token));
-      if (entry?.conn === this) {
-        registry.delete(registryKey(this.server, this.site, this.token));
-        registry.set(registryKey(this.server, this.site, token), entry);
-      }
       this.#options.token = token;
       this.session = { ...this.session, ...ack.data };
       this.#setUser(ack.data.user);
@@ -363,78 +336,4 @@ export class Connection extends Emitter<ConnectionEvents> {
     socket.on('dm:new', (m) => this.emit('dm', m));
     return socket;
   }
-}
-
-// ---- registry: one connection per (server, site, identity), ref-counted ----
-
-interface Entry {
-  conn: Connection;
-  refs: number;
-  closeTimer: ReturnType<typeof setTimeout> | undefined;
-}
-
-const registry = new Map<string, Entry>();
-
-/** Normalises a server URL to its origin-like form without a trailing slash. */
-export function normalizeServer(server: string): string {
-  return server.trim().replace(/\/+$/, '');
-}
-
-export interface AcquireOptions {
-  server: string;
-  site: string;
-  storage: KeyValueStorage;
-  nickname?: string | undefined;
-  token?: string | undefined;
-}
-
-function registryKey(server: string, site: string, token: string | undefined): string {
-  return `${server}|${site}|${token ?? ''}`;
-}
-
-/** Returns the shared connection for (server, site, token), creating and opening it on first use. */
-export function acquireConnection(options: AcquireOptions): Connection {
-  const server = normalizeServer(options.server);
-  const key = registryKey(server, options.site, options.token);
-  let entry = registry.get(key);
-  if (!entry) {
-    const conn = new Connection({
-      server,
-      site: options.site,
-      guestKey: loadGuestKey(options.storage, server, options.site),
-      nickname: options.nickname,
-      token: options.token,
-      storage: options.storage,
-    });
-    entry = { conn, refs: 0, closeTimer: undefined };
-    registry.set(key, entry);
-  }
-  clearTimeout(entry.closeTimer);
-  entry.closeTimer = undefined;
-  entry.refs++;
-  entry.conn.connect();
-  return entry.conn;
-}
-
-/**
- * Releases one use of a connection; the last release closes it after a short
- * delay, so moving an element in the DOM does not drop the socket.
- */
-export function releaseConnection(conn: Connection): void {
-  const key = registryKey(conn.server, conn.site, conn.token);
-  const entry = registry.get(key);
-  if (!entry || entry.conn !== conn) return;
-  entry.refs = Math.max(0, entry.refs - 1);
-  if (entry.refs === 0 && !entry.closeTimer) {
-    entry.closeTimer = setTimeout(() => {
-      if (entry.refs > 0) return;
-      registry.delete(key);
-      conn.disconnect();
-    }, 100);
-  }
-}
-
-/** Open connections held by this page (for diagnostics and tests). */
-export function openConnections(): Connection[] {
-  return [...registry.values()].filter((e) => e.refs > 0).map((e) => e.conn);
 }

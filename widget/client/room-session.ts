@@ -7,8 +7,9 @@ import {
   type UserId,
   type UserInfo,
 } from '../../protocol/index.js';
-import type { Connection } from './connection.js';
+import type { Channel } from './channel.js';
 import { Conversation, type ConversationEvents, type HistoryQuery, type OpenResult } from './conversation.js';
+import type { CursorAcks } from './cursor-acks.js';
 import type { ClientAck } from './errors.js';
 
 export type RoomSessionEvents = ConversationEvents & {
@@ -36,12 +37,14 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
   readonly #typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
   #typingSentAt = 0;
   #retained = false;
+  readonly #acks: CursorAcks;
 
   constructor(
-    conn: Connection,
+    channel: Channel,
     readonly room: string,
   ) {
-    super(conn, `room:${room}`, { room });
+    super(channel, { room });
+    this.#acks = channel.acks;
   }
 
   override start(): void {
@@ -84,7 +87,7 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     for (const { timer } of this.#typingUsers.values()) clearTimeout(timer);
     this.#typingUsers.clear();
     if (this.#retained && this.conn.releaseRoom(this.room)) {
-      this.conn.outbox.setRoomReady(this.room, false);
+      this.outbox.setRoomReady(this.room, false);
       if (this.conn.connected) void this.conn.request('room:leave', { room: this.room });
     }
     this.#retained = false;
@@ -126,11 +129,11 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
   }
 
   protected override setReady(ready: boolean): void {
-    if (!this.stopped) this.conn.outbox.setRoomReady(this.room, ready);
+    if (!this.stopped) this.outbox.setRoomReady(this.room, ready);
   }
 
   protected override delivered(seq: number): void {
-    this.conn.acks.received(this.room, seq);
+    this.#acks.received(this.room, seq);
   }
 
   protected fetchHistory(query: HistoryQuery) {
