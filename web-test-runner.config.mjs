@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -12,6 +13,8 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 
 const servers = [];
+/** Switchable TCP proxies to the test server, by port (tests take the server away and bring it back). */
+const proxies = new Map();
 const dataDirs = [];
 /** The admin API's token on the test server (tests mute users through it). */
 const adminToken = `wtr-${randomBytes(24).toString('base64url')}`;
@@ -58,8 +61,53 @@ function startServer(extraArgs) {
   });
 }
 
+/**
+ * `chat-proxy`: `{ action: 'open' }` answers the URL of a new proxy to the
+ * test server, closed (nothing listens on its port); `up` makes it listen,
+ * `down` closes it and cuts every connection through it.
+ */
+async function proxyCommand({ action, port }) {
+  if (action === 'open') {
+    const proxy = { port: 0, server: null, sockets: new Set() };
+    const probe = createServer();
+    await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    proxy.port = probe.address().port;
+    await new Promise((resolve) => probe.close(resolve));
+    proxies.set(proxy.port, proxy);
+    return { url: `http://127.0.0.1:${proxy.port}`, port: proxy.port };
+  }
+  const proxy = proxies.get(port);
+  if (!proxy) throw new Error(`no proxy on port ${port}`);
+  if (action === 'up' && !proxy.server) {
+    const target = new URL(serverUrl);
+    proxy.server = createServer((client) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      for (const s of [client, upstream]) {
+        proxy.sockets.add(s);
+        s.on('close', () => proxy.sockets.delete(s));
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise((resolve, reject) => proxy.server.once('error', reject).listen(proxy.port, '127.0.0.1', resolve));
+  } else if (action === 'down' && proxy.server) {
+    const server = proxy.server;
+    proxy.server = null;
+    for (const s of proxy.sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return { url: `http://127.0.0.1:${proxy.port}`, port: proxy.port };
+}
+
 /** Graceful stop: SIGTERM, then an exit with code 0 within 5 s, or the run fails with the server's output. */
 async function stopServer() {
+  for (const proxy of proxies.values()) {
+    for (const s of proxy.sockets) s.destroy();
+    proxy.server?.close();
+  }
   const failures = [];
   await Promise.all(
     servers.map(async (server) => {
@@ -143,6 +191,12 @@ export default {
     // Tests read Chromium's accessibility tree (what a screen reader is given).
     a11ySnapshotPlugin(),
     { name: 'chat-server', serverStop: stopServer },
+    {
+      name: 'chat-proxy',
+      executeCommand({ command, payload }) {
+        return command === 'chat-proxy' ? proxyCommand(payload) : undefined;
+      },
+    },
     {
       // The admin API is not for browsers (no CORS): tests reach it through the runner, as a site's backend would.
       name: 'chat-admin',

@@ -223,6 +223,16 @@ export default css`
   [data-state='connecting'] .dot {
     background: var(--_warning);
   }
+  /* Presence seen before the connection dropped: kept, but marked as not current. */
+  [data-stale='true'] {
+    font-style: italic;
+  }
+  .online[data-stale='true'] {
+    outline: 1px dashed var(--_border);
+  }
+  .panel[data-stale='true'] .member {
+    color: var(--_muted);
+  }
   /* Developer information: a page shows it with chat-room::part(rtt) { display: inline }. */
   .rtt {
     display: none;

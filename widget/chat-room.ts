@@ -7,16 +7,10 @@ import {
   type UserId,
   type UserInfo,
 } from '../protocol/index.js';
-import {
-  acquireConnection,
-  normalizeServer,
-  releaseConnection,
-  type Connection,
-  type ConnectionState,
-  type RequestEvent,
-  type RequestOf,
-  type ResultOf,
-} from './client/connection.js';
+import type { Channel } from './client/channel.js';
+import { normalizeServer, type Connection } from './client/connection.js';
+import type { ConnectionState, RequestEvent, RequestOf, ResultOf } from './client/link.js';
+import { acquireChannel, releaseChannel } from './client/registry.js';
 import type { Conversation } from './client/conversation.js';
 import { DirectSession } from './client/direct-session.js';
 import { ChatRoomError, checkMessageText, codePointLength, type ClientError } from './client/errors.js';
@@ -46,7 +40,7 @@ function unreadLabel({ unread, unreadCapped }: Conversation): string {
 }
 
 /** Why the composer cannot send now; with `queue`, what is written is kept and sent once it can. */
-type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean };
+type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean; retry?: boolean };
 
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
@@ -182,7 +176,7 @@ export class ChatRoom extends LitElement {
   private online = navigator.onLine;
   private prefersDark = darkQuery?.matches ?? false;
 
-  #conn: Connection | null = null;
+  #channel: Channel | null = null;
   #session: RoomSession | null = null;
   /** A token of the signed-in user that `session:renew` is swapping in. */
   #renewing: string | undefined;
@@ -204,6 +198,10 @@ export class ChatRoom extends LitElement {
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
+  }
+
+  get #conn(): Connection | null {
+    return this.#channel?.conn ?? null;
   }
 
   get #base(): HTMLElement | null {
@@ -340,9 +338,10 @@ export class ChatRoom extends LitElement {
 
   /** Opens the private conversation with a user of the site. */
   openDirect(peer: UserInfo): void {
-    if (!this.#conn || peer.id === this.#conn.user?.id) return;
+    const channel = this.#channel;
+    if (!channel || peer.id === channel.conn.user?.id) return;
     this.closeDirect(false);
-    const dm = (this.#dm = new DirectSession(this.#conn, peer));
+    const dm = (this.#dm = new DirectSession(channel, peer));
     this.#dmOffs = [dm.on('change', () => this.requestUpdate()), dm.on('error', (e) => this.#reportError(e))];
     dm.start();
     this.dmPeer = peer;
@@ -480,8 +479,8 @@ export class ChatRoom extends LitElement {
     if (this.#conn && (this.#conn.server !== server || this.#conn.site !== this.site || (this.#conn.token !== token && (!token || token !== this.#renewing)))) {
       this.#detach();
     }
-    if (!this.#conn) {
-      const conn = (this.#conn = acquireConnection({ server, site: this.site, storage, nickname: this.nickname, lang: this.#lang_, token }));
+    if (!this.#channel) {
+      const { conn } = (this.#channel = acquireChannel({ server, site: this.site, storage, nickname: this.nickname, lang: this.#lang_, token }));
       this.#connOffs = [
         conn.on('state', (state, error) => {
           this.#emitEvent('chat-room-connection', { state, error });
@@ -502,14 +501,15 @@ export class ChatRoom extends LitElement {
         if (conn.user) this.#emitEvent('chat-room-user', { user: conn.user });
       });
     } else if (changed.has('nickname') && this.nickname) {
-      if (this.#conn.connected && this.nickname !== this.#conn.user?.name) {
+      const conn = this.#channel.conn;
+      if (conn.connected && this.nickname !== conn.user?.name) {
         this.rename(this.nickname).catch((e: ChatRoomError) => this.#reportError(e));
-      } else this.#conn.nickname = this.nickname;
+      } else conn.nickname = this.nickname;
     }
     const room = this.roomName;
     if (this.#session?.room !== room) {
       this.#stopSession();
-      const s = (this.#session = new RoomSession(this.#conn, room));
+      const s = (this.#session = new RoomSession(this.#channel, room));
       this.#sessionOffs = [
         s.on('change', () => this.requestUpdate()),
         s.on('message', (message) =>
@@ -534,8 +534,8 @@ export class ChatRoom extends LitElement {
     this.closeDirect(false);
     this.#stopSession();
     for (const off of this.#connOffs.splice(0)) off();
-    if (this.#conn) releaseConnection(this.#conn);
-    this.#conn = null;
+    if (this.#channel) releaseChannel(this.#channel);
+    this.#channel = null;
     this.#renderedKey = '';
   }
 
@@ -718,6 +718,7 @@ export class ChatRoom extends LitElement {
     const hint = ` ${t(lang, 'queueHint')}`;
     if (conn.state !== 'connected' && !this.online) return { text: t(lang, 'reasonOffline') + hint, queue: true };
     if (conn.state === 'connecting') {
+      if (conn.unreachable) return { text: t(lang, 'unreachable') + hint, queue: true, retry: true };
       return conn.wasConnected ? { text: t(lang, 'reconnecting') + hint, queue: true } : { text: t(lang, 'connecting'), queue: true };
     }
     if (conn.state === 'disconnected') return { text: t(lang, 'disconnected'), connect: true };
@@ -734,9 +735,20 @@ export class ChatRoom extends LitElement {
     const rtt = this.rtt;
     // A refused join is not "online": the header says why instead.
     const refused = state === 'connected' && this.#session?.status === 'error' ? this.#session.error : null;
+    const unreachable = state === 'connecting' && !!this.#conn?.unreachable;
     const stateText = refused
       ? this.#errorText(refused)
-      : t(lang, state === 'connected' ? 'online' : state !== 'connecting' ? 'disconnected' : this.#conn?.wasConnected ? 'reconnecting' : 'connecting');
+      : t(
+          lang,
+          state === 'connected'
+            ? 'online'
+            : state !== 'connecting' || unreachable
+              ? 'disconnected'
+              : this.#conn?.wasConnected
+                ? 'reconnecting'
+                : 'connecting',
+        );
+    const stale = this.#presenceStale;
     return html`<header part="header" class="header">
       ${this.dmPeer
         ? html`<button
@@ -757,12 +769,14 @@ export class ChatRoom extends LitElement {
         type="button"
         aria-expanded=${this.membersOpen ? 'true' : 'false'}
         aria-controls="members"
+        data-stale=${stale ? 'true' : 'false'}
+        title=${stale ? t(lang, 'lastKnown') : nothing}
         @click=${this.#toggleMembers}
       >
-        ${t(lang, 'onlineCount', { count: this.onlineCount })}
+        ${t(lang, 'onlineCount', { count: this.onlineCount })}${stale ? html`<span class="sr-only">, ${t(lang, 'lastKnown')}</span>` : nothing}
         ${totalUnread ? html`<span class="badge">${totalUnread}</span>` : nothing}
       </button>
-      <div part="status" class="chip status" data-state=${refused ? 'error' : state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
+      <div part="status" class="chip status" data-state=${refused ? 'error' : unreachable ? 'unreachable' : state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
         <span class="dot" aria-hidden="true"></span><span class="label" role="status">${stateText}</span>
         ${rtt === null ? nothing : html`<span part="rtt" class="rtt" aria-hidden="true">${rtt} ms</span>`}
       </div>
@@ -801,6 +815,11 @@ export class ChatRoom extends LitElement {
     </form>`;
   }
 
+  /** The count and members shown are the last ones seen before the connection dropped, not current. */
+  get #presenceStale(): boolean {
+    return !!this.#session?.presence && !this.#session.presenceLive;
+  }
+
   /** Moderators (by their token's role) see delete, mute and ban. */
   get #moderator(): boolean {
     return this.#conn?.session?.role === 'moderator';
@@ -826,8 +845,9 @@ export class ChatRoom extends LitElement {
     if (!this.membersOpen) return nothing;
     const me = this.user?.id;
     const label = t(lang, 'members', { room: this.roomName });
-    return html`<section part="members" id="members" class="panel" aria-label=${label} @keydown=${this.#handlePanelKeydown}>
-      <h2>${label} (${this.onlineCount})</h2>
+    const stale = this.#presenceStale;
+    return html`<section part="members" id="members" class="panel" aria-label=${label} data-stale=${stale ? 'true' : 'false'} @keydown=${this.#handlePanelKeydown}>
+      <h2>${label} (${this.onlineCount}${stale ? `, ${t(lang, 'lastKnown')}` : ''})</h2>
       <ul>
         ${this.members.map((m) => {
           const unread = this.dmUnread.get(m.id) ?? 0;
@@ -949,7 +969,11 @@ export class ChatRoom extends LitElement {
         </div>
         <div part="composer-status" id="composer-status" class="status-line ${status?.error ? 'error' : ''}" role="status" ?hidden=${!status}>
           ${status?.text}
-          ${status?.connect ? html`<button type="button" @click=${() => this.connect()}>${t(lang, 'connect')}</button>` : nothing}
+          ${status?.connect || status?.retry
+            ? html`<button type="button" @click=${() => (status.retry ? this.#conn?.wake() : this.connect())}>
+                ${t(lang, status.retry ? 'retry' : 'connect')}
+              </button>`
+            : nothing}
         </div>
       </div>`;
   }

@@ -4,7 +4,9 @@
  */
 import type { TestContext } from 'node:test';
 import type { ChatMessage } from '../../protocol/index.js';
-import { Connection, type ConnectionOptions } from '../../widget/client/connection.js';
+import { createChannel, type ChannelOptions } from '../../widget/client/channel.js';
+import type { Connection } from '../../widget/client/connection.js';
+import type { Outbox } from '../../widget/client/outbox.js';
 import { createGuestKey } from '../../widget/client/guest-key.js';
 import type { HeartbeatOptions } from '../../widget/client/heartbeat.js';
 import { RoomSession } from '../../widget/client/room-session.js';
@@ -23,6 +25,7 @@ export interface ClientOptions {
 
 export interface TestClient {
   conn: Connection;
+  outbox: Outbox;
   session: RoomSession;
   guestKey: string;
   storage: KeyValueStorage;
@@ -33,7 +36,7 @@ export interface TestClient {
 export function roomClient(t: TestContext, server: string, room: string, options: ClientOptions = {}): TestClient {
   const guestKey = options.guestKey ?? createGuestKey();
   const storage = options.storage ?? memoryStorage();
-  const connOptions: ConnectionOptions = {
+  const connOptions: ChannelOptions = {
     server,
     site: 'demo',
     guestKey,
@@ -44,8 +47,9 @@ export function roomClient(t: TestContext, server: string, room: string, options
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
   };
-  const conn = new Connection(connOptions);
-  const session = new RoomSession(conn, room);
+  const channel = createChannel(connOptions);
+  const { conn, outbox } = channel;
+  const session = new RoomSession(channel, room);
   session.start();
   conn.connect();
   let stopped = false;
@@ -56,7 +60,7 @@ export function roomClient(t: TestContext, server: string, room: string, options
     conn.disconnect();
   };
   t.after(stop);
-  return { conn, session, guestKey, storage, stop };
+  return { conn, outbox, session, guestKey, storage, stop };
 }
 
 export function uniqueRoom(prefix = 'delivery'): string {

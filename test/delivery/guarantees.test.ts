@@ -154,7 +154,7 @@ test('3. acks delayed past the client timeout make clients retry, and nothing is
     },
     { requestTimeoutMs: 800 },
   );
-  const retries = clients.reduce((n, c) => n + c.conn.outbox.retries, 0);
+  const retries = clients.reduce((n, c) => n + c.outbox.retries, 0);
   assert.ok(retries > 0, 'no send was retried: the fault did not bite');
 });
 

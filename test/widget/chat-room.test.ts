@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import { openConnections } from '../../widget/client/connection.js';
+import { openConnections } from '../../widget/client/registry.js';
 import type { ChatRoom } from '../../widget/index.js';
 import {
   $,

@@ -1,9 +1,11 @@
 import { expect } from '@esm-bundle/chai';
 import { GUEST_KEY_PATTERN, ROOM_NAME_PATTERN, type ChatMessage } from '../../protocol/index.js';
-import { Connection, acquireConnection, openConnections, releaseConnection } from '../../widget/client/connection.js';
+import { createChannel } from '../../widget/client/channel.js';
+import { Connection } from '../../widget/client/connection.js';
 import { checkMessageText } from '../../widget/client/errors.js';
 import { guestKeyStorageKey, loadGuestKey } from '../../widget/client/guest-key.js';
 import { MessageLog } from '../../widget/client/message-log.js';
+import { acquireChannel, openConnections, releaseChannel } from '../../widget/client/registry.js';
 import { RoomSession } from '../../widget/client/room-session.js';
 import { memoryStorage } from '../../widget/client/storage.js';
 import { t, uiLanguage } from '../../widget/i18n.js';
@@ -99,20 +101,21 @@ describe('Connection (against the real server)', () => {
 
   it('shares one connection per server and site and closes it after the last release', async () => {
     const storage = memoryStorage();
-    const a = acquireConnection({ server: SERVER + '/', site: 'demo', storage });
-    const b = acquireConnection({ server: SERVER, site: 'demo', storage });
+    const a = acquireChannel({ server: SERVER + '/', site: 'demo', storage });
+    const b = acquireChannel({ server: SERVER, site: 'demo', storage });
     expect(a).to.equal(b);
-    releaseConnection(a);
-    expect(openConnections()).to.include(a);
-    releaseConnection(b);
-    expect(openConnections()).to.not.include(a);
-    await waitFor(() => a.state === 'disconnected', 'closed');
+    releaseChannel(a);
+    expect(openConnections()).to.include(a.conn);
+    releaseChannel(b);
+    expect(openConnections()).to.not.include(a.conn);
+    await waitFor(() => a.conn.state === 'disconnected', 'closed');
   });
 
   it('joins a room, replays what it missed while offline and keeps seq order', async () => {
     const room = uniqueRoom('replay');
-    const conn = new Connection({ server: SERVER, site: 'demo', guestKey: createGuestKey() });
-    const session = new RoomSession(conn, room);
+    const channel = createChannel({ server: SERVER, site: 'demo', guestKey: createGuestKey() });
+    const { conn } = channel;
+    const session = new RoomSession(channel, room);
     session.start();
     conn.connect();
     await waitFor(() => session.status === 'ready', 'joined');
@@ -132,8 +135,9 @@ describe('Connection (against the real server)', () => {
 
   it('queues a send made while offline and delivers it once on connect, with the same clientId', async () => {
     const room = uniqueRoom();
-    const conn = new Connection({ server: SERVER, site: 'demo', guestKey: createGuestKey() });
-    const session = new RoomSession(conn, room);
+    const channel = createChannel({ server: SERVER, site: 'demo', guestKey: createGuestKey() });
+    const { conn } = channel;
+    const session = new RoomSession(channel, room);
     session.start();
     const sent = session.send('offline hello');
     const [queued] = session.pending;

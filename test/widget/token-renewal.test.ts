@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { openConnections } from '../../widget/client/connection.js';
+import { openConnections } from '../../widget/client/registry.js';
 import type { ChatRoom } from '../../widget/index.js';
 import type { ChatRoomConnectionDetail, ChatRoomTokenExpiringDetail } from '../../widget/events.js';
 import { adminApi, cleanup, connected, messageTexts, mount, uniqueRoom, waitFor } from './helpers.js';

@@ -1,13 +1,12 @@
 /**
- * One Socket.IO connection to one site of one server, shared by every
- * `<chat-room>` on the page that talks to that (server, site): see
- * `acquireConnection` / `releaseConnection`. Plain TypeScript, no DOM.
+ * One Socket.IO connection to one site of one server (shared by every
+ * `<chat-room>` on the page that talks to that server and site: see
+ * registry.ts). Plain TypeScript, no DOM.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   siteNamespace,
   type ErrorCode,
-  type AckCallback,
   type MessageDeleted,
   type ChatMessage,
   type ClientToServerEvents,
@@ -20,24 +19,16 @@ import {
   type TypingUpdate,
   type UserInfo,
 } from '../../protocol/index.js';
-import { CursorAcks } from './cursor-acks.js';
 import { Emitter } from './emitter.js';
 import type { ClientAck, ClientError } from './errors.js';
-import { loadGuestKey } from './guest-key.js';
 import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import * as jsonParser from './json-parser.js';
-import { Outbox } from './outbox.js';
-import { PendingStore, pendingStorageKey } from './pending-store.js';
-import type { KeyValueStorage } from './storage.js';
+import type { ConnectionState, Link, LinkEvents, RequestEvent, RequestOf, ResultOf } from './link.js';
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'error';
+export type { ConnectionState, RequestEvent, RequestOf, ResultOf } from './link.js';
 
-export type ConnectionEvents = {
-  /** The state changed; `error` says why it is `error` (or why the last attempt failed while `connecting`). */
-  state: (state: ConnectionState, error: ClientError | null) => void;
+export type ConnectionEvents = LinkEvents & {
   session: (session: Session) => void;
-  /** The user's own identity changed (session start or a rename from any tab). */
-  user: (user: UserInfo) => void;
   message: (message: ChatMessage) => void;
   presence: (presence: PresenceUpdate) => void;
   notice: (notice: RoomNotice) => void;
@@ -53,17 +44,11 @@ export type ConnectionEvents = {
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-type EventName = keyof ClientToServerEvents;
-/** Client events that take an ack. */
-export type RequestEvent = {
-  [K in EventName]: Parameters<ClientToServerEvents[K]> extends [unknown, AckCallback<infer _>] ? K : never;
-}[EventName];
-export type RequestOf<K extends RequestEvent> = Parameters<ClientToServerEvents[K]>[0];
-export type ResultOf<K extends RequestEvent> =
-  Parameters<ClientToServerEvents[K]>[1] extends AckCallback<infer T> ? T : never;
-
 /** How long before the session's end `expiring` is emitted (or halfway there, for a shorter token). */
 export const RENEW_LEAD_MS = 120_000;
+
+/** How long connecting (or reconnecting) may take before the server counts as unreachable. */
+export const UNREACHABLE_AFTER_MS = 8_000;
 
 /** How long a request waits for its ack before it counts as `timeout`. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -78,15 +63,20 @@ export interface ConnectionOptions {
   lang?: string | undefined;
   /** An identity token signed by the site's backend: the connection is then that user, not a guest. */
   token?: string | undefined;
-  /** Where pending sends are kept across reloads (localStorage in the widget); without it they live as long as the object. */
-  storage?: KeyValueStorage;
   /** Longest wait between reconnection attempts. Default 10 s. */
   reconnectionDelayMax?: number;
   /** How long a request waits for its ack. Default `REQUEST_TIMEOUT_MS`. */
   requestTimeoutMs?: number;
+  /** How long connecting may take before `unreachable` turns true. Default `UNREACHABLE_AFTER_MS`. */
+  unreachableAfterMs?: number;
   heartbeat?: HeartbeatOptions;
   /** Passed to socket.io-client as they are (a Node client sets `extraHeaders: { origin }`). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/** Normalises a server URL to its origin-like form without a trailing slash. */
+export function normalizeServer(server: string): string {
+  return server.trim().replace(/\/+$/, '');
 }
 
 /** Maps a Socket.IO `connect_error` to a protocol error code. */
@@ -99,11 +89,9 @@ export function connectErrorToClientError(err: Error & { data?: unknown }): Clie
   return { code: 'not_connected', message: err.message || 'Cannot reach the chat server.' };
 }
 
-export class Connection extends Emitter<ConnectionEvents> {
+export class Connection extends Emitter<ConnectionEvents> implements Link {
   readonly server: string;
   readonly site: string;
-  /** Sends not yet acknowledged by the server, shared by every view of this connection. */
-  readonly outbox: Outbox;
   state: ConnectionState = 'disconnected';
   error: ClientError | null = null;
   /** The signed-in user, known after `session:ready`. */
@@ -113,10 +101,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   wasConnected = false;
   /** Preferred nickname sent with the next handshake. */
   nickname: string | undefined;
+  /** Connecting has taken too long: the server cannot be reached (Socket.IO keeps trying, with backoff). */
+  unreachable = false;
   /** Round-trip time of the last heartbeat, in ms; null until one came back on this connection. */
   rtt: number | null = null;
-  /** Delivery acks of the rooms this connection follows. */
-  readonly acks: CursorAcks;
 
   #socket: ChatSocket | null = null;
   readonly #guestKey: string;
@@ -128,6 +116,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   /** This page's clock minus the server's, from `session:ready`. */
   #clockOffset = 0;
   #expiring: ReturnType<typeof setTimeout> | undefined;
+  #unreachableTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ConnectionOptions) {
     super();
@@ -136,7 +125,6 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.site = options.site;
     this.#guestKey = options.guestKey;
     this.nickname = options.nickname;
-    this.acks = new CursorAcks(this);
     this.#heartbeat = new Heartbeat(
       {
         ping: async (timeoutMs) => {
@@ -151,8 +139,6 @@ export class Connection extends Emitter<ConnectionEvents> {
       },
       options.heartbeat ?? DEFAULT_HEARTBEAT,
     );
-    const store = options.storage && new PendingStore(options.storage, pendingStorageKey(this.server, this.site));
-    this.outbox = new Outbox(this, store ?? null);
   }
 
   /** The identity token this connection signs in with, if any. */
@@ -230,11 +216,6 @@ export class Connection extends Emitter<ConnectionEvents> {
   async renew(token: string): Promise<ClientAck<Renewal>> {
     const ack = await this.request('session:renew', { token });
     if (ack.ok && this.session) {
-      const entry = registry.get(registryKey(this.server, this.site, this.token));
-      if (entry?.conn === this) {
-        registry.delete(registryKey(this.server, this.site, this.token));
-        registry.set(registryKey(this.server, this.site, token), entry);
-      }
       this.#options.token = token;
       this.session = { ...this.session, ...ack.data };
       this.#setUser(ack.data.user);
@@ -290,6 +271,16 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.state = state;
     this.error = error;
     if (state === 'connected') this.wasConnected = true;
+    if (state !== 'connecting') {
+      clearTimeout(this.#unreachableTimer);
+      this.#unreachableTimer = undefined;
+      this.unreachable = false;
+    } else if (!this.#unreachableTimer && !this.unreachable) {
+      this.#unreachableTimer = setTimeout(() => {
+        this.unreachable = true;
+        this.emit('state', this.state, this.error);
+      }, this.#options.unreachableAfterMs ?? UNREACHABLE_AFTER_MS);
+    }
     this.emit('state', state, error);
   }
 
@@ -348,80 +339,4 @@ export class Connection extends Emitter<ConnectionEvents> {
     socket.on('dm:new', (m) => this.emit('dm', m));
     return socket;
   }
-}
-
-// ---- registry: one connection per (server, site, identity), ref-counted ----
-
-interface Entry {
-  conn: Connection;
-  refs: number;
-  closeTimer: ReturnType<typeof setTimeout> | undefined;
-}
-
-const registry = new Map<string, Entry>();
-
-/** Normalises a server URL to its origin-like form without a trailing slash. */
-export function normalizeServer(server: string): string {
-  return server.trim().replace(/\/+$/, '');
-}
-
-export interface AcquireOptions {
-  server: string;
-  site: string;
-  storage: KeyValueStorage;
-  nickname?: string | undefined;
-  lang?: string | undefined;
-  token?: string | undefined;
-}
-
-function registryKey(server: string, site: string, token: string | undefined): string {
-  return `${server}|${site}|${token ?? ''}`;
-}
-
-/** Returns the shared connection for (server, site, token), creating and opening it on first use. */
-export function acquireConnection(options: AcquireOptions): Connection {
-  const server = normalizeServer(options.server);
-  const key = registryKey(server, options.site, options.token);
-  let entry = registry.get(key);
-  if (!entry) {
-    const conn = new Connection({
-      server,
-      site: options.site,
-      guestKey: loadGuestKey(options.storage, server, options.site),
-      nickname: options.nickname,
-      lang: options.lang,
-      token: options.token,
-      storage: options.storage,
-    });
-    entry = { conn, refs: 0, closeTimer: undefined };
-    registry.set(key, entry);
-  }
-  clearTimeout(entry.closeTimer);
-  entry.closeTimer = undefined;
-  entry.refs++;
-  entry.conn.connect();
-  return entry.conn;
-}
-
-/**
- * Releases one use of a connection; the last release closes it after a short
- * delay, so moving an element in the DOM does not drop the socket.
- */
-export function releaseConnection(conn: Connection): void {
-  const key = registryKey(conn.server, conn.site, conn.token);
-  const entry = registry.get(key);
-  if (!entry || entry.conn !== conn) return;
-  entry.refs = Math.max(0, entry.refs - 1);
-  if (entry.refs === 0 && !entry.closeTimer) {
-    entry.closeTimer = setTimeout(() => {
-      if (entry.refs > 0) return;
-      registry.delete(key);
-      conn.disconnect();
-    }, 100);
-  }
-}
-
-/** Open connections held by this page (for diagnostics and tests). */
-export function openConnections(): Connection[] {
-  return [...registry.values()].filter((e) => e.refs > 0).map((e) => e.conn);
 }

@@ -4,11 +4,13 @@
  * seen in the live stream, pages backwards, and sends through the outbox.
  */
 import { HISTORY_MAX_LIMIT, HISTORY_PAGE_SIZE, type ChatMessage, type HistoryPage } from '../../protocol/index.js';
+import type { Channel } from './channel.js';
 import type { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
 import type { ClientAck, ClientError } from './errors.js';
 import { MessageLog } from './message-log.js';
-import type { PendingSend, SendTarget } from './outbox.js';
+import type { Outbox, PendingSend } from './outbox.js';
+import { targetKey, type SendTarget } from './pending-store.js';
 
 export type ConversationStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -61,12 +63,19 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   #filling = false;
   #refill = false;
 
+  readonly conn: Connection;
+  protected readonly outbox: Outbox;
+  /** `room:<name>` or `dm:<userId>`. */
+  readonly key: string;
+
   constructor(
-    readonly conn: Connection,
-    readonly key: string,
+    { conn, outbox }: Channel,
     readonly target: SendTarget,
   ) {
     super();
+    this.conn = conn;
+    this.outbox = outbox;
+    this.key = targetKey(target);
   }
 
   /** Starts following the conversation: loads it now if connected and again on every reconnect. */
@@ -78,10 +87,10 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
         else if (this.status === 'loading' || this.status === 'ready') this.setStatus('idle');
         this.changed();
       }),
-      conn.outbox.on('sent', (key, message) => {
+      this.outbox.on('sent', (key, message) => {
         if (key === this.key) this.receive([message], this.loaded);
       }),
-      conn.outbox.on('change', (key) => {
+      this.outbox.on('change', (key) => {
         if (key === this.key) this.changed();
       }),
       conn.on('deleted', ({ room, id, from }) => {
@@ -101,20 +110,20 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   }
 
   get pending(): PendingSend[] {
-    return this.conn.outbox.pending(this.key);
+    return this.outbox.pending(this.key);
   }
 
   /** Sends text (validated against the shared limits); resolves with the stored message once the server has it. */
   send(text: string): Promise<ChatMessage> {
-    return this.conn.outbox.send(this.target, text);
+    return this.outbox.send(this.target, text);
   }
 
   retry(clientId: string): Promise<ChatMessage> {
-    return this.conn.outbox.retry(clientId);
+    return this.outbox.retry(clientId);
   }
 
   discard(clientId: string): void {
-    this.conn.outbox.discard(clientId);
+    this.outbox.discard(clientId);
   }
 
   /** The user has seen everything up to now (ignored until the first load is complete: nothing was shown yet). */
@@ -228,7 +237,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   protected receive(messages: readonly ChatMessage[], fresh: boolean): void {
     const before = this.log.lastSeq;
     const added = this.log.add(messages);
-    for (const m of messages) this.conn.outbox.settle(m);
+    for (const m of messages) this.outbox.settle(m);
     if (!added.length) return;
     const me = this.conn.user?.id;
     if (fresh) this.unread += added.filter((m) => m.from.id !== me).length;

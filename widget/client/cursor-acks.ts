@@ -4,16 +4,16 @@
  * waits for the next one; the cursor only ever moves forward on the server.
  */
 import { CURSOR_ACK_DELAY_MS } from '../../protocol/index.js';
-import type { Connection } from './connection.js';
+import type { Link } from './link.js';
 
 export class CursorAcks {
   readonly #due = new Map<string, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  readonly #conn: Connection;
+  readonly #conn: Link;
   readonly #delayMs;
 
-  constructor(conn: Connection, delayMs = CURSOR_ACK_DELAY_MS) {
+  constructor(conn: Link, delayMs = CURSOR_ACK_DELAY_MS) {
     this.#conn = conn;
     this.#delayMs = delayMs;
   }

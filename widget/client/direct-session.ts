@@ -1,15 +1,15 @@
 /** A private conversation with one other user of the site. */
 import { directConversation, type HistoryPage, type UserInfo } from '../../protocol/index.js';
-import type { Connection } from './connection.js';
+import type { Channel } from './channel.js';
 import { Conversation, type HistoryQuery } from './conversation.js';
 import type { ClientAck } from './errors.js';
 
 export class DirectSession extends Conversation {
   constructor(
-    conn: Connection,
+    channel: Channel,
     readonly peer: UserInfo,
   ) {
-    super(conn, `dm:${peer.id}`, { to: peer.id });
+    super(channel, { to: peer.id });
   }
 
   protected get roomId(): string {

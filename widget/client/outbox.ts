@@ -9,10 +9,10 @@
  * retry or discard. Pending sends are kept in storage and survive a reload.
  */
 import type { ChatMessage, UserId } from '../../protocol/index.js';
-import type { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
 import { ChatRoomError, checkMessageText, type AnyErrorCode, type ClientError } from './errors.js';
-import { PendingStore, type SendTarget, type StoredSend } from './pending-store.js';
+import type { Link } from './link.js';
+import { targetKey, type PendingStore, type SendTarget, type StoredSend } from './pending-store.js';
 import { uuid } from './uuid.js';
 
 export type { SendTarget } from './pending-store.js';
@@ -63,11 +63,6 @@ export function retryDelay(attempt: number, random: () => number = Math.random):
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
-/** The conversation key of a send target. */
-export function targetKey(target: SendTarget): string {
-  return 'room' in target ? `room:${target.room}` : `dm:${target.to}`;
-}
-
 interface Waiter {
   resolve(message: ChatMessage): void;
   reject(error: ChatRoomError): void;
@@ -86,10 +81,10 @@ export class Outbox extends Emitter<OutboxEvents> {
   #pumping = false;
   #wake: ReturnType<typeof setTimeout> | undefined;
 
-  readonly #conn: Connection;
+  readonly #conn: Link;
   readonly #store: PendingStore | null;
 
-  constructor(conn: Connection, store: PendingStore | null) {
+  constructor(conn: Link, store: PendingStore | null) {
     super();
     this.#conn = conn;
     this.#store = store;

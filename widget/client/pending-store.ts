@@ -9,6 +9,11 @@ import type { KeyValueStorage } from './storage.js';
 
 export type SendTarget = { room: string } | { to: UserId };
 
+/** The key of a conversation (`room:<name>`, `dm:<userId>`): the one place it is built. */
+export function targetKey(target: SendTarget): string {
+  return 'room' in target ? `room:${target.room}` : `dm:${target.to}`;
+}
+
 /** What survives a reload of one pending send. */
 export interface StoredSend {
   clientId: string;

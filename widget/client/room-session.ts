@@ -7,8 +7,9 @@ import {
   type UserId,
   type UserInfo,
 } from '../../protocol/index.js';
-import type { Connection } from './connection.js';
+import type { Channel } from './channel.js';
 import { Conversation, type ConversationEvents, type HistoryQuery, type OpenResult } from './conversation.js';
+import type { CursorAcks } from './cursor-acks.js';
 import { ChatRoomError, type ClientAck, type ClientError } from './errors.js';
 import { isTransient } from './outbox.js';
 
@@ -29,17 +30,21 @@ let noticeIds = 0;
 
 export class RoomSession extends Conversation<RoomSessionEvents> {
   presence: PresenceUpdate | null = null;
+  /** False while `presence` is only the last picture seen before the connection dropped. */
+  presenceLive = false;
   #presenceVersion = 0;
   notices: TimelineNotice[] = [];
   readonly #typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
   #typingSentAt = 0;
   #retained = false;
+  readonly #acks: CursorAcks;
 
   constructor(
-    conn: Connection,
+    channel: Channel,
     readonly room: string,
   ) {
-    super(conn, `room:${room}`, { room });
+    super(channel, { room });
+    this.#acks = channel.acks;
   }
 
   override start(): void {
@@ -73,6 +78,7 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
         if (state === 'connected') return;
         for (const id of [...this.#typingUsers.keys()]) this.#clearTyping(id);
         this.#presenceVersion = 0;
+        this.presenceLive = false;
       }),
     );
     super.start();
@@ -83,7 +89,7 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     for (const { timer } of this.#typingUsers.values()) clearTimeout(timer);
     this.#typingUsers.clear();
     if (this.#retained && this.conn.releaseRoom(this.room)) {
-      this.conn.outbox.setRoomReady(this.room, false);
+      this.outbox.setRoomReady(this.room, false);
       if (this.conn.connected) void this.conn.request('room:leave', { room: this.room });
     }
     this.#retained = false;
@@ -138,16 +144,16 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
   }
 
   protected override setReady(ready: boolean): void {
-    if (!this.stopped) this.conn.outbox.setRoomReady(this.room, ready);
+    if (!this.stopped) this.outbox.setRoomReady(this.room, ready);
   }
 
   /** A refused join fails the sends waiting for it: they would wait forever. */
   protected override refused(error: ClientError): void {
-    if (!isTransient(error)) this.conn.outbox.refuseRoom(this.room, error);
+    if (!isTransient(error)) this.outbox.refuseRoom(this.room, error);
   }
 
   protected override delivered(seq: number): void {
-    this.conn.acks.received(this.room, seq);
+    this.#acks.received(this.room, seq);
   }
 
   protected fetchHistory(query: HistoryQuery) {
@@ -163,6 +169,7 @@ export class RoomSession extends Conversation<RoomSessionEvents> {
     if (p.version < this.#presenceVersion) return;
     this.#presenceVersion = p.version;
     this.presence = p;
+    this.presenceLive = true;
     this.emit('presence', p);
     this.changed();
   }
