@@ -15,7 +15,7 @@ import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js'
 import { isolatedClusterArgs } from '../support/isolated-cluster.js';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
-const ADMIN_TOKEN = 'scale-admin-token-0123456789';
+const ADMIN_TOKEN = 'scale-admin-token-0123456789abcdefghij';
 
 type RawSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
