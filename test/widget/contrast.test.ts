@@ -7,7 +7,7 @@ import { expect } from '@esm-bundle/chai';
 import type { ChatRoom } from '../../widget/index.js';
 import { normalizeServer } from '../../widget/client/connection.js';
 import { pendingStorageKey } from '../../widget/client/pending-store.js';
-import { $, $$, STRICT_SERVER, cleanup, connected, messageTexts, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
+import { $, $$, STRICT_SERVER, cleanup, connected, freshGuest, messageTexts, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
 
 type Rgba = [number, number, number, number];
 
@@ -142,6 +142,7 @@ describe('<chat-room> readable text', () => {
 
   it('keeps messages held back for sending readable in both themes', async () => {
     // The default limit is 10 messages per 10 s per socket, with a burst of 5 more: the rest wait.
+    freshGuest(STRICT_SERVER);
     const el = await mount({ server: STRICT_SERVER, room: uniqueRoom(), theme: 'light' });
     try {
       await connected(el);

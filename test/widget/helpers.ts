@@ -8,7 +8,8 @@ import {
   type ServerToClientEvents,
 } from '../../protocol/index.js';
 import { ChatRoom } from '../../widget/index.js';
-import { createGuestKey } from '../../widget/client/guest-key.js';
+import { createGuestKey, guestKeyStorageKey } from '../../widget/client/guest-key.js';
+import { normalizeServer } from '../../widget/client/connection.js';
 
 declare global {
   interface Window {
@@ -33,6 +34,20 @@ export async function adminApi(method: string, path: string, body?: unknown): Pr
 }
 
 if (!customElements.get('chat-room')) customElements.define('chat-room', ChatRoom);
+
+/**
+ * Makes the next element on `server` a new guest: the page keeps one guest key
+ * per server and site, and a test that spends a guest's rate limits must not
+ * leave them spent for the next test.
+ */
+export function freshGuest(server: string, site = 'demo'): void {
+  localStorage.removeItem(guestKeyStorageKey(normalizeServer(server), site));
+}
+
+/** A nickname no other test uses (stored names are unique per site by how they look). */
+export function uniqueName(prefix: string): string {
+  return `${prefix} ${Math.random().toString(36).slice(2, 7)}`;
+}
 
 /** A room name no other test uses. */
 export function uniqueRoom(prefix = 'test'): string {

@@ -4,7 +4,7 @@ import { pendingStorageKey } from '../../widget/client/pending-store.js';
 import type { UserExport } from '../../protocol/index.js';
 import type { ChatRoom } from '../../widget/index.js';
 import type { ChatRoomErrorDetail } from '../../widget/events.js';
-import { $, $$, STRICT_SERVER, adminApi, afterFailedImageLoad, cleanup, connected, messageTexts, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
+import { $, $$, STRICT_SERVER, adminApi, afterFailedImageLoad, cleanup, connected, freshGuest, messageTexts, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
 
 /** A site of its own for these tests, so its secret is known and signs tokens. */
 let site: { id: string; secret: string };
@@ -141,6 +141,7 @@ describe('<chat-room> identity and moderation', () => {
 
   it('shows rate limiting on the messages it holds back, and keeps them to send later', async () => {
     // The default limit is 10 messages per 10 s per socket, with a burst of 5 more.
+    freshGuest(STRICT_SERVER);
     const el = await mount({ server: STRICT_SERVER, room: uniqueRoom() });
     await connected(el);
     for (let i = 1; i <= 18; i++) void el.send(`burst ${i}`).catch(() => undefined);

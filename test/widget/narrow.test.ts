@@ -6,7 +6,7 @@
 import { expect } from '@esm-bundle/chai';
 import { a11ySnapshot, findAccessibilityNode } from '@web/test-runner-commands';
 import type { ChatRoom } from '../../widget/index.js';
-import { $, cleanup, connected, mount, rawClient, rawJoin, waitFor } from './helpers.js';
+import { $, cleanup, connected, mount, rawClient, rawJoin, uniqueName, waitFor } from './helpers.js';
 
 interface AxNode {
   role: string;
@@ -47,13 +47,14 @@ describe('<chat-room> 360 px wide', () => {
   it('shows the whole private chat title', async () => {
     const room = longRoom();
     const el = await mountNarrow(room);
-    const peer = await rawClient('Alexandra Ivanova');
+    const name = uniqueName('Alexandra Ivanova');
+    const peer = await rawClient(name);
     await rawJoin(peer, room);
-    await waitFor(() => el.members.some((m) => m.name === 'Alexandra Ivanova'), 'peer listed');
-    el.openDirect(el.members.find((m) => m.name === 'Alexandra Ivanova')!);
+    await waitFor(() => el.members.some((m) => m.name === name), 'peer listed');
+    el.openDirect(el.members.find((m) => m.name === name)!);
     await el.updateComplete;
     const title = $(el, '[part="title"]')!;
-    expect(title.textContent!.trim()).to.equal('Private chat with Alexandra Ivanova');
+    expect(title.textContent!.trim()).to.equal(`Private chat with ${name}`);
     expect(truncated(title), `title cut to ${title.clientWidth}px of ${title.scrollWidth}px`).to.equal(false);
     expect($(el, '[part="user"]')!.checkVisibility()).to.equal(true);
   });

@@ -1,7 +1,7 @@
 /** Notices sit in time order among the messages, and a visitor is never told about their own joining. */
 import { expect } from '@esm-bundle/chai';
 import type { ChatRoom } from '../../widget/index.js';
-import { $$, cleanup, connected, messageTexts, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
+import { $$, cleanup, connected, messageTexts, mount, rawClient, rawJoin, rawSend, uniqueName, uniqueRoom, waitFor } from './helpers.js';
 
 /** The timeline as the reader sees it, top to bottom: message texts and notice texts. */
 function timeline(el: ChatRoom): string[] {
@@ -15,7 +15,7 @@ describe('<chat-room> notices in a room with history', () => {
 
   it('shows no notice of your own joining, and places later notices after the history', async () => {
     const room = uniqueRoom('notices');
-    const author = await rawClient('History Author');
+    const author = await rawClient(uniqueName('History Author'));
     await rawJoin(author, room);
     await rawSend(author, room, 'old one', 'old two');
 
@@ -23,12 +23,13 @@ describe('<chat-room> notices in a room with history', () => {
     await connected(el);
     await waitFor(() => messageTexts(el).length === 2, 'history loaded');
 
-    const visitor = await rawClient('Late Visitor');
+    const visitorName = uniqueName('Late Visitor');
+    const visitor = await rawClient(visitorName);
     await rawJoin(visitor, room);
     await rawSend(author, room, 'after the visitor');
     await waitFor(() => messageTexts(el).includes('after the visitor'), 'the later message');
 
-    expect(timeline(el)).to.deep.equal(['old one', 'old two', 'notice: Late Visitor joined', 'after the visitor']);
+    expect(timeline(el)).to.deep.equal(['old one', 'old two', `notice: ${visitorName} joined`, 'after the visitor']);
     expect(timeline(el).join('\n'), 'nothing about yourself').to.not.contain(el.user!.name);
   });
 });
