@@ -196,7 +196,10 @@ export class ChatRoom extends LitElement {
   #renderedKey = '';
   #snapshot = { top: 0, height: 0, firstSeq: 0, lastKey: '' };
   #liveFrame = 0;
-  #focusAfterUpdate = '';
+  /** A selector or an element to focus once rendered; '' for none, null for an unknown opener (the composer). */
+  #focusAfterUpdate: string | HTMLElement | null = '';
+  /** The control that opened the member list, rename form or private chat: Escape returns focus there. */
+  #opener: HTMLElement | null = null;
   /** The conversation whose first full load was scrolled into place. */
   #positionedKey = '';
   #lastUnread = 0;
@@ -345,6 +348,7 @@ export class ChatRoom extends LitElement {
     const dm = (this.#dm = new DirectSession(this.#conn, peer));
     this.#dmOffs = [dm.on('change', () => this.requestUpdate()), dm.on('error', (e) => this.#reportError(e))];
     dm.start();
+    this.#setOpener();
     this.dmPeer = peer;
     this.membersOpen = false;
     this.renaming = false;
@@ -440,8 +444,10 @@ export class ChatRoom extends LitElement {
         });
       }
     }
-    if (this.#focusAfterUpdate) {
-      (this.renderRoot.querySelector(this.#focusAfterUpdate) as HTMLElement | null)?.focus();
+    const focus = this.#focusAfterUpdate;
+    if (focus !== '') {
+      // An opener gone meanwhile (or none: opened from code) hands focus to the composer.
+      (typeof focus === 'string' ? this.renderRoot.querySelector<HTMLElement>(focus) : focus?.isConnected ? focus : this.#input)?.focus();
       this.#focusAfterUpdate = '';
     }
     const unread = this.unread;
@@ -670,12 +676,21 @@ export class ChatRoom extends LitElement {
     this.#focusAfterUpdate = '.input';
   };
 
+  /** Remembers the focused control as the opener; a member button leaves with its list, whose opener stays. */
+  #setOpener(): void {
+    const at = this.shadowRoot!.activeElement as HTMLElement | null;
+    if (!at?.closest('.panel')) this.#opener = at;
+  }
+
   #toggleMembers(): void {
+    this.#setOpener();
     this.membersOpen = !this.membersOpen;
     this.renaming = false;
+    this.#focusAfterUpdate = this.membersOpen ? '[part="member"]' : '';
   }
 
   #openRename(): void {
+    this.#setOpener();
     this.renaming = true;
     this.renameError = '';
     this.membersOpen = false;
@@ -684,7 +699,7 @@ export class ChatRoom extends LitElement {
 
   #closeRename(): void {
     this.renaming = false;
-    this.#focusAfterUpdate = '[part~="user"]';
+    this.#focusAfterUpdate = this.#opener;
   }
 
   async #handleRenameSubmit(e: SubmitEvent): Promise<void> {
@@ -698,13 +713,17 @@ export class ChatRoom extends LitElement {
     }
   }
 
-  #handlePanelKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape') return;
-    if (this.renaming) this.#closeRename();
-    else if (this.membersOpen) {
-      this.membersOpen = false;
-      this.#focusAfterUpdate = '[part~="online"]';
-    }
+  /** Escape, anywhere in the widget, closes the top layer (rename form or member list, then a private chat). */
+  #handleEscape(e: KeyboardEvent): void {
+    if (e.key !== 'Escape' || e.isComposing) return;
+    if (this.renaming) this.renaming = false;
+    else if (this.membersOpen) this.membersOpen = false;
+    else if (this.dmPeer) this.closeDirect(false);
+    else return;
+    // Handled: a dialog around the widget stays open.
+    e.preventDefault();
+    e.stopPropagation();
+    this.#focusAfterUpdate = this.#opener;
   }
 
   // ---- rendering ----
@@ -782,7 +801,7 @@ export class ChatRoom extends LitElement {
 
   #renderRename(lang: string) {
     if (!this.renaming) return nothing;
-    return html`<form part="rename" class="rename" @submit=${this.#handleRenameSubmit} @keydown=${this.#handlePanelKeydown}>
+    return html`<form part="rename" class="rename" @submit=${this.#handleRenameSubmit}>
       <label class="sr-only" for="rename-input">${t(lang, 'rename')}</label>
       <input
         id="rename-input"
@@ -825,7 +844,7 @@ export class ChatRoom extends LitElement {
     if (!this.membersOpen) return nothing;
     const me = this.user?.id;
     const label = t(lang, 'members', { room: this.roomName });
-    return html`<section part="members" id="members" class="panel" aria-label=${label} @keydown=${this.#handlePanelKeydown}>
+    return html`<section part="members" id="members" class="panel" aria-label=${label}>
       <h2>${label} (${this.onlineCount})</h2>
       <ul>
         ${this.members.map((m) => {
@@ -883,6 +902,7 @@ export class ChatRoom extends LitElement {
       aria-label=${label}
       aria-live=${this.liveRegion ? 'polite' : 'off'}
       aria-busy=${busy ? 'true' : 'false'}
+      ?inert=${this.membersOpen}
       @scroll=${this.#handleScroll}
     >
       ${top}
@@ -956,11 +976,11 @@ export class ChatRoom extends LitElement {
   protected override render() {
     const lang = this.#lang_;
     const dark = this.theme === 'dark' || (this.theme !== 'light' && this.prefersDark);
-    return html`<div part="base" class="base ${dark ? 'dark' : ''}" lang=${lang}>
+    return html`<div part="base" class="base ${dark ? 'dark' : ''}" lang=${lang} @keydown=${this.#handleEscape}>
       ${this.#renderHeader(lang)} ${this.#renderRename(lang)}
       <div class="body">
         ${this.#renderMessages(lang)}
-        ${this.jumpVisible
+        ${this.jumpVisible && !this.membersOpen
           ? html`<button part="jump" class="jump" type="button" @click=${this.#handleJump}>
               ${this.#current?.unread ? t(lang, 'newCount', { count: unreadLabel(this.#current) }) : t(lang, 'newMessages')} ↓
             </button>`
