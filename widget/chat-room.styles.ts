@@ -276,7 +276,8 @@ export default css`
     align-items: flex-end;
   }
   .meta,
-  .delivery {
+  .delivery,
+  .more {
     display: flex;
     gap: var(--_spacing);
     align-items: baseline;
@@ -294,6 +295,11 @@ export default css`
     background: var(--_other-background);
     color: var(--_other-text);
     white-space: pre-wrap;
+  }
+  /* A long text shows its first lines (6 lines plus padding); part "more" unfolds it. */
+  .folded {
+    max-height: calc(8.4em + 14px);
+    overflow: hidden;
   }
   .own .text {
     background: var(--_own-background);
@@ -323,7 +329,8 @@ export default css`
     color: var(--_danger);
   }
   .delivery button,
-  .status-line button {
+  .status-line button,
+  .more {
     color: var(--_accent);
     text-decoration: underline;
   }

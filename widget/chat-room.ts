@@ -84,6 +84,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @csspart signed-in - The ✓ badge after the name of a signed-in user (not a guest), in messages and the member list.
  * @csspart time - A message's time.
  * @csspart text - A message's text bubble (a deleted message's also has `deleted`).
+ * @csspart more - The "Show more" / "Show less" button under a long message, folded to its first lines.
  * @csspart delete - Moderators only: deletes a message.
  * @csspart unread-divider - "New messages": where the unread ones start.
  * @csspart delivery - The sending / failed line of an own message.
@@ -204,6 +205,18 @@ export class ChatRoom extends LitElement {
   #positionedKey = '';
   #lastUnread = 0;
   #lastCapped = false;
+  /** Long texts: measured (overflowing or not) and unfolded by the reader; see `TimelineContext`. */
+  #overflows = new Map<string, boolean>();
+  #unfolded = new Set<string>();
+  #foldWidth = 0;
+  /** A new width changes what fits: texts are measured again (a widget hidden at first measures once shown). */
+  #resize = new ResizeObserver(([entry]) => {
+    const width = entry!.contentRect.width;
+    if (width === this.#foldWidth) return;
+    this.#foldWidth = width;
+    this.#overflows.clear();
+    this.requestUpdate();
+  });
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
@@ -388,6 +401,8 @@ export class ChatRoom extends LitElement {
     darkQuery?.removeEventListener('change', this.#handleScheme);
     cancelAnimationFrame(this.#liveFrame);
     this.#liveFrame = 0;
+    this.#resize.disconnect();
+    this.#foldWidth = 0;
     this.#detach();
   }
 
@@ -411,9 +426,12 @@ export class ChatRoom extends LitElement {
     const list = this.#list;
     const conv = this.#current;
     if (list && conv) {
+      this.#resize.observe(list);
       const snap = this.#snapshot;
       if (conv.key !== this.#renderedKey) {
         this.#renderedKey = conv.key;
+        this.#unfolded.clear();
+        this.#overflows.clear();
         list.scrollTop = list.scrollHeight;
         this.#atBottom = true;
         this.jumpVisible = false;
@@ -428,6 +446,7 @@ export class ChatRoom extends LitElement {
         this.jumpVisible = true;
       }
       this.#stickToBottom = false;
+      this.#measureFolds(list);
       if (conv.loaded && this.#positionedKey !== conv.key) {
         this.#positionedKey = conv.key;
         this.#showFirstUnread(list);
@@ -457,6 +476,13 @@ export class ChatRoom extends LitElement {
       this.#lastCapped = capped;
       this.#emitEvent('chat-room-unread', { room: this.#session.room, count: unread, capped });
     }
+  }
+
+  /** Texts rendered folded before anyone knew their height: the button shows on those that overflow. */
+  #measureFolds(list: HTMLElement): void {
+    const texts = list.clientHeight ? list.querySelectorAll<HTMLElement>('[data-fold]') : [];
+    for (const text of texts) this.#overflows.set(text.dataset.fold!, text.scrollHeight > text.clientHeight);
+    if (texts.length) this.requestUpdate();
   }
 
   /** On arrival with unread messages, the first of them goes to the top instead of scrolling past them. */
@@ -669,6 +695,18 @@ export class ChatRoom extends LitElement {
   #handleRetry = (clientId: string): void => {
     this.#stickToBottom = true;
     this.#current?.retry(clientId).catch((e: ChatRoomError) => this.#reportError(e));
+  };
+
+  #toggleFold = (key: string, button: HTMLElement): void => {
+    if (this.#unfolded.delete(key)) {
+      // Folding pulls the button up, maybe out of view.
+      void this.updateComplete.then(() => button.scrollIntoView({ block: 'nearest' }));
+    } else {
+      this.#unfolded.add(key);
+      // Stay where the reader is: the text grows downwards.
+      this.#atBottom = false;
+    }
+    this.requestUpdate();
   };
 
   #handleDiscard = (clientId: string): void => {
@@ -912,6 +950,9 @@ export class ChatRoom extends LitElement {
         remove: this.#moderator && !this.dmPeer ? this.#remove : null,
         retry: this.#handleRetry,
         discard: this.#handleDiscard,
+        overflows: this.#overflows,
+        unfolded: this.#unfolded,
+        toggleFold: this.#toggleFold,
       })}
     </div>`;
   }
