@@ -698,15 +698,15 @@ export class ChatRoom extends LitElement {
   };
 
   #toggleFold = (key: string, button: HTMLElement): void => {
-    if (this.#unfolded.delete(key)) {
-      // Folding pulls the button up, maybe out of view.
-      void this.updateComplete.then(() => button.scrollIntoView({ block: 'nearest' }));
-    } else {
+    const folding = this.#unfolded.delete(key);
+    if (!folding) {
       this.#unfolded.add(key);
       // Stay where the reader is: the text grows downwards.
       this.#atBottom = false;
     }
     this.requestUpdate();
+    // Folding pulls the button up, maybe out of view.
+    if (folding) void this.updateComplete.then(() => button.scrollIntoView({ block: 'nearest' }));
   };
 
   #handleDiscard = (clientId: string): void => {

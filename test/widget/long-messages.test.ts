@@ -111,6 +111,37 @@ describe('long messages', () => {
     await waitFor(() => $(el, '[part="more"]'), 'folded when narrow');
   });
 
+  it('unfolds downwards: the text stays where the reader is, even at the end of the list', async () => {
+    const el = await roomWith(['before', LONG_LINES]);
+    const list = $(el, '[part="messages"]')!;
+    await waitFor(() => list.scrollHeight - list.scrollTop - list.clientHeight < 2, 'at the end');
+    const text = message(el, 'line 1').querySelector('[part~="text"]')!;
+    const top = text.getBoundingClientRect().top;
+    $(el, '[part="more"]')!.click();
+    await el.updateComplete;
+    await new Promise(requestAnimationFrame);
+    expect(text.getBoundingClientRect().top).to.be.closeTo(top, 1);
+  });
+
+  it('keeps "Show less" in view when folding a text read to its end', async () => {
+    const rows = Array.from({ length: 80 }, (_, i) => `row ${i + 1}`).join('\n');
+    const el = await roomWith([rows, ...Array.from({ length: 12 }, (_, i) => `after ${i + 1}`)]);
+    const button = $(el, '[part="more"]')!;
+    button.click();
+    await el.updateComplete;
+    const list = $(el, '[part="messages"]')!;
+    // The reader is at the end of the unfolded text, with more messages below it.
+    button.scrollIntoView({ block: 'end' });
+    await new Promise(requestAnimationFrame);
+    expect(list.scrollHeight - list.scrollTop - list.clientHeight, 'messages below').to.be.above(100);
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    await new Promise(requestAnimationFrame);
+    const [b, l] = [button.getBoundingClientRect(), list.getBoundingClientRect()];
+    expect(b.top >= l.top - 1 && b.bottom <= l.bottom + 1, `button at ${b.top}–${b.bottom}, list ${l.top}–${l.bottom}`).to.equal(true);
+  });
+
   it('collapses your own long message too', async () => {
     const el = await mount({ room: uniqueRoom('long') });
     await connected(el);
