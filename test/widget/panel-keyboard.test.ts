@@ -76,6 +76,24 @@ describe('keyboard in panels', () => {
     expect(focusName(el)).to.equal('online');
   });
 
+  it('keeps an Escape it used from the page, and passes on one it did not', async () => {
+    const el = await roomWithPeer();
+    let seen = 0;
+    const count = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && !e.defaultPrevented) seen++;
+    };
+    document.addEventListener('keydown', count);
+    try {
+      await openMembers(el);
+      await press(el, 'Escape');
+      expect(seen, 'Escape that closed the list reached the page').to.equal(0);
+      await press(el, 'Escape');
+      expect(seen, 'Escape with nothing open reached the page').to.equal(1);
+    } finally {
+      document.removeEventListener('keydown', count);
+    }
+  });
+
   it('closes the rename form with Escape from anywhere and returns focus to your name', async () => {
     const el = await roomWithPeer();
     const chip = await waitFor(() => $(el, '[part="user"]'), 'user chip');
