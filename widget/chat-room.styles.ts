@@ -328,7 +328,8 @@ export default css`
     align-items: flex-end;
   }
   .meta,
-  .delivery {
+  .delivery,
+  .more {
     display: flex;
     gap: var(--_spacing);
     align-items: baseline;
@@ -346,6 +347,11 @@ export default css`
     background: var(--_other-background);
     color: var(--_other-text);
     white-space: pre-wrap;
+  }
+  /* A long text shows its first lines (6 lines plus padding); part "more" unfolds it. */
+  .folded {
+    max-height: calc(8.4em + 14px);
+    overflow: hidden;
   }
   .own .text {
     background: var(--_own-background);
@@ -372,7 +378,8 @@ export default css`
     color: var(--_danger);
   }
   .delivery button,
-  .status-line button {
+  .status-line button,
+  .more {
     color: var(--_accent);
     text-decoration: underline;
   }

@@ -78,6 +78,7 @@ type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolea
  * @csspart signed-in - The ✓ badge after the name of a signed-in user (not a guest), in messages and the member list.
  * @csspart time - A message's time.
  * @csspart text - A message's text bubble (a deleted message's also has `deleted`).
+ * @csspart more - The "Show more" / "Show less" button under a long message, folded to its first lines.
  * @csspart delete - Moderators only: deletes a message.
  * @csspart unread-divider - "New messages": where the unread ones start.
  * @csspart delivery - The sending / failed line of an own message.
@@ -190,11 +191,26 @@ export class ChatRoom extends LitElement {
   #renderedKey = '';
   #snapshot = { top: 0, height: 0, firstSeq: 0, lastKey: '' };
   #liveFrame = 0;
-  #focusAfterUpdate = '';
+  /** A selector or an element to focus once rendered; '' for none, null for an unknown opener (the composer). */
+  #focusAfterUpdate: string | HTMLElement | null = '';
+  /** The control that opened the member list, rename form or private chat: Escape returns focus there. */
+  #opener: HTMLElement | null = null;
   /** The conversation whose first full load was scrolled into place. */
   #positionedKey = '';
   #lastUnread = 0;
   #lastCapped = false;
+  /** Long texts: measured (overflowing or not) and unfolded by the reader; see `TimelineContext`. */
+  #overflows = new Map<string, boolean>();
+  #unfolded = new Set<string>();
+  #foldWidth = 0;
+  /** A new width changes what fits: texts are measured again (a widget hidden at first measures once shown). */
+  #resize = new ResizeObserver(([entry]) => {
+    const width = entry!.contentRect.width;
+    if (width === this.#foldWidth) return;
+    this.#foldWidth = width;
+    this.#overflows.clear();
+    this.requestUpdate();
+  });
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
@@ -344,6 +360,7 @@ export class ChatRoom extends LitElement {
     const dm = (this.#dm = new DirectSession(channel, peer));
     this.#dmOffs = [dm.on('change', () => this.requestUpdate()), dm.on('error', (e) => this.#reportError(e))];
     dm.start();
+    this.#setOpener();
     this.dmPeer = peer;
     this.membersOpen = false;
     this.renaming = false;
@@ -383,6 +400,8 @@ export class ChatRoom extends LitElement {
     darkQuery?.removeEventListener('change', this.#handleScheme);
     cancelAnimationFrame(this.#liveFrame);
     this.#liveFrame = 0;
+    this.#resize.disconnect();
+    this.#foldWidth = 0;
     this.#detach();
   }
 
@@ -406,9 +425,12 @@ export class ChatRoom extends LitElement {
     const list = this.#list;
     const conv = this.#current;
     if (list && conv) {
+      this.#resize.observe(list);
       const snap = this.#snapshot;
       if (conv.key !== this.#renderedKey) {
         this.#renderedKey = conv.key;
+        this.#unfolded.clear();
+        this.#overflows.clear();
         list.scrollTop = list.scrollHeight;
         this.#atBottom = true;
         this.jumpVisible = false;
@@ -423,6 +445,7 @@ export class ChatRoom extends LitElement {
         this.jumpVisible = true;
       }
       this.#stickToBottom = false;
+      this.#measureFolds(list);
       if (conv.loaded && this.#positionedKey !== conv.key) {
         this.#positionedKey = conv.key;
         this.#showFirstUnread(list);
@@ -439,8 +462,10 @@ export class ChatRoom extends LitElement {
         });
       }
     }
-    if (this.#focusAfterUpdate) {
-      (this.renderRoot.querySelector(this.#focusAfterUpdate) as HTMLElement | null)?.focus();
+    const focus = this.#focusAfterUpdate;
+    if (focus !== '') {
+      // An opener gone meanwhile (or none: opened from code) hands focus to the composer.
+      (typeof focus === 'string' ? this.renderRoot.querySelector<HTMLElement>(focus) : focus?.isConnected ? focus : this.#input)?.focus();
       this.#focusAfterUpdate = '';
     }
     const unread = this.unread;
@@ -450,6 +475,13 @@ export class ChatRoom extends LitElement {
       this.#lastCapped = capped;
       this.#emitEvent('chat-room-unread', { room: this.#session.room, count: unread, capped });
     }
+  }
+
+  /** Texts rendered folded before anyone knew their height: the button shows on those that overflow. */
+  #measureFolds(list: HTMLElement): void {
+    const texts = list.clientHeight ? list.querySelectorAll<HTMLElement>('[data-fold]') : [];
+    for (const text of texts) this.#overflows.set(text.dataset.fold!, text.scrollHeight > text.clientHeight);
+    if (texts.length) this.requestUpdate();
   }
 
   /** On arrival with unread messages, the first of them goes to the top instead of scrolling past them. */
@@ -665,17 +697,38 @@ export class ChatRoom extends LitElement {
     this.#current?.retry(clientId).catch((e: ChatRoomError) => this.#reportError(e));
   };
 
+  #toggleFold = (key: string, button: HTMLElement): void => {
+    const folding = this.#unfolded.delete(key);
+    if (!folding) {
+      this.#unfolded.add(key);
+      // Stay where the reader is: the text grows downwards.
+      this.#atBottom = false;
+    }
+    this.requestUpdate();
+    // Folding pulls the button up, maybe out of view.
+    if (folding) void this.updateComplete.then(() => button.scrollIntoView({ block: 'nearest' }));
+  };
+
   #handleDiscard = (clientId: string): void => {
     this.#current?.discard(clientId);
     this.#focusAfterUpdate = '.input';
   };
 
+  /** Remembers the focused control as the opener; a member button leaves with its list, whose opener stays. */
+  #setOpener(): void {
+    const at = this.shadowRoot!.activeElement as HTMLElement | null;
+    if (!at?.closest('.panel')) this.#opener = at;
+  }
+
   #toggleMembers(): void {
+    this.#setOpener();
     this.membersOpen = !this.membersOpen;
     this.renaming = false;
+    this.#focusAfterUpdate = this.membersOpen ? '[part="member"]' : '';
   }
 
   #openRename(): void {
+    this.#setOpener();
     this.renaming = true;
     this.renameError = '';
     this.membersOpen = false;
@@ -684,7 +737,7 @@ export class ChatRoom extends LitElement {
 
   #closeRename(): void {
     this.renaming = false;
-    this.#focusAfterUpdate = '[part~="user"]';
+    this.#focusAfterUpdate = this.#opener;
   }
 
   async #handleRenameSubmit(e: SubmitEvent): Promise<void> {
@@ -698,13 +751,17 @@ export class ChatRoom extends LitElement {
     }
   }
 
-  #handlePanelKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape') return;
-    if (this.renaming) this.#closeRename();
-    else if (this.membersOpen) {
-      this.membersOpen = false;
-      this.#focusAfterUpdate = '[part~="online"]';
-    }
+  /** Escape, anywhere in the widget, closes the top layer (rename form or member list, then a private chat). */
+  #handleEscape(e: KeyboardEvent): void {
+    if (e.key !== 'Escape' || e.isComposing) return;
+    if (this.renaming) this.renaming = false;
+    else if (this.membersOpen) this.membersOpen = false;
+    else if (this.dmPeer) this.closeDirect(false);
+    else return;
+    // Handled: a dialog around the widget stays open.
+    e.preventDefault();
+    e.stopPropagation();
+    this.#focusAfterUpdate = this.#opener;
   }
 
   // ---- rendering ----
@@ -797,7 +854,7 @@ export class ChatRoom extends LitElement {
 
   #renderRename(lang: string) {
     if (!this.renaming) return nothing;
-    return html`<form part="rename" class="rename" @submit=${this.#handleRenameSubmit} @keydown=${this.#handlePanelKeydown}>
+    return html`<form part="rename" class="rename" @submit=${this.#handleRenameSubmit}>
       <label class="sr-only" for="rename-input">${t(lang, 'rename')}</label>
       <input
         id="rename-input"
@@ -846,7 +903,7 @@ export class ChatRoom extends LitElement {
     const me = this.user?.id;
     const label = t(lang, 'members', { room: this.roomName });
     const stale = this.#presenceStale;
-    return html`<section part="members" id="members" class="panel" aria-label=${label} data-stale=${stale ? 'true' : 'false'} @keydown=${this.#handlePanelKeydown}>
+    return html`<section part="members" id="members" class="panel" aria-label=${label} data-stale=${stale ? 'true' : 'false'}>
       <h2>${label} (${this.onlineCount}${stale ? `, ${t(lang, 'lastKnown')}` : ''})</h2>
       <ul>
         ${this.members.map((m) => {
@@ -904,6 +961,7 @@ export class ChatRoom extends LitElement {
       aria-label=${label}
       aria-live=${this.liveRegion ? 'polite' : 'off'}
       aria-busy=${busy ? 'true' : 'false'}
+      ?inert=${this.membersOpen}
       @scroll=${this.#handleScroll}
     >
       ${top}
@@ -913,6 +971,9 @@ export class ChatRoom extends LitElement {
         remove: this.#moderator && !this.dmPeer ? this.#remove : null,
         retry: this.#handleRetry,
         discard: this.#handleDiscard,
+        overflows: this.#overflows,
+        unfolded: this.#unfolded,
+        toggleFold: this.#toggleFold,
       })}
     </div>`;
   }
@@ -981,11 +1042,11 @@ export class ChatRoom extends LitElement {
   protected override render() {
     const lang = this.#lang_;
     const dark = this.theme === 'dark' || (this.theme !== 'light' && this.prefersDark);
-    return html`<div part="base" class="base ${dark ? 'dark' : ''}" lang=${lang}>
+    return html`<div part="base" class="base ${dark ? 'dark' : ''}" lang=${lang} @keydown=${this.#handleEscape}>
       ${this.#renderHeader(lang)} ${this.#renderRename(lang)}
       <div class="body">
         ${this.#renderMessages(lang)}
-        ${this.jumpVisible
+        ${this.jumpVisible && !this.membersOpen
           ? html`<button part="jump" class="jump" type="button" @click=${this.#handleJump}>
               ${this.#current?.unread ? t(lang, 'newCount', { count: unreadLabel(this.#current) }) : t(lang, 'newMessages')} ↓
             </button>`

@@ -80,12 +80,39 @@ export interface TimelineContext {
   remove: ((messageId: string) => void) | null;
   retry(clientId: string): void;
   discard(clientId: string): void;
+  /**
+   * Long texts, by message id (pending: clientId): true when the text overflows its few folded lines,
+   * false when it fits; not there yet, it renders folded with `data-fold` for the element to measure.
+   */
+  overflows: ReadonlyMap<string, boolean>;
+  /** Texts the reader unfolded. */
+  unfolded: ReadonlySet<string>;
+  toggleFold(key: string, button: HTMLElement): void;
 }
 
 export function renderText(text: string): (TemplateResult | string)[] {
   return linkify(text).map((s) =>
     s.kind === 'link' ? html`<a href=${s.href} target="_blank" rel="noopener noreferrer nofollow">${s.text}</a>` : s.text,
   );
+}
+
+/** A text bubble, folded to a few lines when it is longer, with a "Show more" / "Show less" button. */
+function renderBubble(key: string, text: string, ctx: TimelineContext) {
+  const open = ctx.unfolded.has(key);
+  const over = ctx.overflows.get(key);
+  const fold = over === undefined ? key : nothing;
+  return html`<div part="text" class="text ${open || over === false ? '' : 'folded'}" data-fold=${fold}>${renderText(text)}</div>
+    ${open || over
+      ? html`<button
+          part="more"
+          class="more"
+          type="button"
+          aria-expanded=${open ? 'true' : 'false'}
+          @click=${(e: Event) => ctx.toggleFold(key, e.currentTarget as HTMLElement)}
+        >
+          ${t(ctx.lang, open ? 'showLess' : 'showMore')}
+        </button>`
+      : nothing}`;
 }
 
 function renderTime(at: number, lang: string) {
@@ -135,7 +162,7 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
             </div>`}
         ${m.deleted
           ? html`<div part="text deleted" class="text deleted">${t(lang, 'deleted')}</div>`
-          : html`<div part="text" class="text">${renderText(m.text)}</div>`}
+          : renderBubble(m.id, m.text, ctx)}
         ${ctx.remove && !m.deleted
           ? html`<button part="delete" class="mod" type="button" @click=${() => ctx.remove!(m.id)}>${t(lang, 'delete')}</button>`
           : nothing}
@@ -152,7 +179,7 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
         data-client-id=${p.clientId}
         data-state=${p.state}
       >
-        <div part="text" class="text">${renderText(p.text)}</div>
+        ${renderBubble(p.clientId, p.text, ctx)}
         <div part="delivery" class="delivery" role=${failed ? 'alert' : nothing}>
           ${failed
             ? html`<span title=${reason}>${t(lang, 'failed')}</span>
