@@ -348,10 +348,15 @@ export default css`
     color: var(--_other-text);
     white-space: pre-wrap;
   }
-  /* A long text shows its first lines (6 lines plus padding); part "more" unfolds it. */
+  /* A long text shows its first 6 lines, whole lines whatever the line height a page gives ::part(text); part "more" unfolds it. */
   .folded {
-    max-height: calc(8.4em + 14px);
-    overflow: hidden;
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 6;
+    line-clamp: 6;
+    /* Clipped at the content box: the seventh line does not peek through the bottom padding. */
+    overflow: clip;
+    overflow-clip-margin: content-box;
   }
   .own .text {
     background: var(--_own-background);

@@ -149,4 +149,19 @@ describe('long messages', () => {
     const button = await waitFor(() => $(el, '[part~="message-own"] [part="more"]'), 'show more on own message');
     expect(button.getAttribute('aria-expanded')).to.equal('false');
   });
+  it('folds to whole lines whatever line height the page gives the text', async () => {
+    const style = document.createElement('style');
+    style.textContent = 'chat-room::part(text) { line-height: 31px; }';
+    document.head.append(style);
+    try {
+      const el = await roomWith([LONG_LINES]);
+      const text = message(el, 'line 1').querySelector<HTMLElement>('[part~="text"]')!;
+      await waitFor(() => message(el, 'line 1').querySelector('[part="more"]'), 'show more');
+      const box = getComputedStyle(text);
+      const content = text.clientHeight - parseFloat(box.paddingTop) - parseFloat(box.paddingBottom);
+      expect(content, 'six whole lines, no part of a seventh').to.be.closeTo(6 * 31, 1);
+    } finally {
+      style.remove();
+    }
+  });
 });
