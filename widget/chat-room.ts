@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import {
-  MESSAGE_MAX_LENGTH,
   UNREAD_CAP,
   type ChatMessage,
   type EraseResult,
@@ -13,14 +12,17 @@ import type { ConnectionState, RequestEvent, RequestOf, ResultOf } from './clien
 import { acquireChannel, releaseChannel } from './client/registry.js';
 import type { Conversation } from './client/conversation.js';
 import { DirectSession } from './client/direct-session.js';
-import { ChatRoomError, checkMessageText, codePointLength, type ClientError } from './client/errors.js';
+import { ChatRoomError, checkMessageText, type ClientError } from './client/errors.js';
 import { RoomSession } from './client/room-session.js';
 import { safeStorage } from './client/storage.js';
 import styles from './chat-room.styles.js';
 import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
 import { hasMessage, resolveLang, t, type MessageKey } from './i18n.js';
-import { buildTimeline, renderTimeline, signedInMark } from './message-list.js';
+import { renderComposer, renderTyping, type Reason } from './views/composer.js';
+import { renderHeader, renderRename } from './views/header.js';
+import { renderMembers } from './views/members-panel.js';
+import { buildTimeline, renderMessageList } from './views/message-list.js';
 import { resolveRoom } from './room-name.js';
 
 const storage = safeStorage(() => globalThis.localStorage);
@@ -38,9 +40,6 @@ const TOP_SLACK = 48;
 function unreadLabel({ unread, unreadCapped }: Conversation): string {
   return unreadCapped ? `${Math.min(unread, UNREAD_CAP)}+` : String(unread);
 }
-
-/** Why the composer cannot send now; with `queue`, what is written is kept and sent once it can. */
-type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean; retry?: boolean };
 
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
@@ -785,93 +784,6 @@ export class ChatRoom extends LitElement {
     return null;
   }
 
-  #renderHeader(lang: string) {
-    const state = this.connectionState;
-    const user = this.user;
-    const totalUnread = [...this.dmUnread.values()].reduce((a, b) => a + b, 0);
-    const rtt = this.rtt;
-    // A refused join is not "online": the header says why instead.
-    const refused = state === 'connected' && this.#session?.status === 'error' ? this.#session.error : null;
-    const unreachable = state === 'connecting' && !!this.#conn?.unreachable;
-    const stateText = refused
-      ? this.#errorText(refused)
-      : t(
-          lang,
-          state === 'connected'
-            ? 'online'
-            : state !== 'connecting' || unreachable
-              ? 'disconnected'
-              : this.#conn?.wasConnected
-                ? 'reconnecting'
-                : 'connecting',
-        );
-    const stale = this.#presenceStale;
-    return html`<header part="header" class="header">
-      ${this.dmPeer
-        ? html`<button
-              part="back"
-              class="back"
-              type="button"
-              aria-label=${t(lang, 'back', { room: this.roomName })}
-              title=${t(lang, 'back', { room: this.roomName })}
-              @click=${() => this.closeDirect()}
-            >
-              ←
-            </button>
-            <h2 part="title" class="title">${t(lang, 'dmTitle', { name: this.dmPeer.name })}</h2>`
-        : html`<h2 part="title" class="title" title=${this.roomName}>${this.roomName}</h2>`}
-      <button
-        part="online"
-        class="chip online"
-        type="button"
-        aria-expanded=${this.membersOpen ? 'true' : 'false'}
-        aria-controls="members"
-        data-stale=${stale ? 'true' : 'false'}
-        title=${stale ? t(lang, 'lastKnown') : nothing}
-        @click=${this.#toggleMembers}
-      >
-        ${t(lang, 'onlineCount', { count: this.onlineCount })}${stale ? html`<span class="sr-only">, ${t(lang, 'lastKnown')}</span>` : nothing}
-        ${totalUnread ? html`<span class="badge">${totalUnread}</span>` : nothing}
-      </button>
-      <div part="status" class="chip status" data-state=${refused ? 'error' : unreachable ? 'unreachable' : state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
-        <span class="dot" aria-hidden="true"></span><span class="label" role="status">${stateText}</span>
-        ${rtt === null ? nothing : html`<span part="rtt" class="rtt" aria-hidden="true">${rtt} ms</span>`}
-      </div>
-      ${user
-        ? html`<button
-            part="user"
-            class="chip user"
-            type="button"
-            title=${t(lang, 'rename')}
-            aria-label=${`${user.name}: ${t(lang, 'rename')}`}
-            @click=${this.#openRename}
-          >
-            ${user.name}
-          </button>`
-        : nothing}
-    </header>`;
-  }
-
-  #renderRename(lang: string) {
-    if (!this.renaming) return nothing;
-    return html`<form part="rename" class="rename" @submit=${this.#handleRenameSubmit}>
-      <label class="sr-only" for="rename-input">${t(lang, 'rename')}</label>
-      <input
-        id="rename-input"
-        name="name"
-        .value=${this.user?.name ?? ''}
-        maxlength="32"
-        autocomplete="nickname"
-        enterkeyhint="done"
-        aria-invalid=${this.renameError ? 'true' : 'false'}
-        aria-describedby="rename-error"
-      />
-      <button class="button" type="submit">${t(lang, 'save')}</button>
-      <button class="button plain" type="button" @click=${this.#closeRename}>${t(lang, 'cancel')}</button>
-      <div id="rename-error" class="error" role="alert" ?hidden=${!this.renameError}>${this.renameError}</div>
-    </form>`;
-  }
-
   /** The count and members shown are the last ones seen before the connection dropped, not current. */
   get #presenceStale(): boolean {
     return !!this.#session?.presence && !this.#session.presenceLive;
@@ -898,162 +810,101 @@ export class ChatRoom extends LitElement {
     this.#call('mod:delete', { room: this.roomName, messageId }).catch((e: ChatRoomError) => this.#reportError(e));
   };
 
-  #renderMembers(lang: string) {
-    if (!this.membersOpen) return nothing;
-    const me = this.user?.id;
-    const label = t(lang, 'members', { room: this.roomName });
-    const stale = this.#presenceStale;
-    return html`<section part="members" id="members" class="panel" aria-label=${label} data-stale=${stale ? 'true' : 'false'}>
-      <h2>${label} (${this.onlineCount}${stale ? `, ${t(lang, 'lastKnown')}` : ''})</h2>
-      <ul>
-        ${this.members.map((m) => {
-          const unread = this.dmUnread.get(m.id) ?? 0;
-          return html`<li>
-            <button
-              part="member"
-              class="member"
-              type="button"
-              data-user-id=${m.id}
-              title=${m.id === me ? t(lang, 'rename') : t(lang, 'dmTitle', { name: m.name })}
-              @click=${() => (m.id === me ? this.#openRename() : this.openDirect(m))}
-            >
-              <span>${m.name}</span>${signedInMark(m, lang)}
-              ${m.id === me ? html`<b class="you">✎</b>` : nothing}
-              ${unread ? html`<b class="badge">${unread}</b>` : nothing}
-            </button>
-            ${this.#moderator && m.id !== me
-              ? html`<button part="mute" class="mod" type="button" @click=${() => this.#ban(m, 'mute')}>${t(lang, 'mute')}</button
-                  ><button part="ban" class="mod" type="button" @click=${() => this.#ban(m, 'ban')}>${t(lang, 'ban')}</button>`
-              : nothing}
-          </li>`;
-        })}
-      </ul>
-    </section>`;
-  }
-
-  #renderMessages(lang: string) {
-    const conv = this.#current;
-    const label = this.dmPeer ? t(lang, 'dmTitle', { name: this.dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName });
-    const items = conv
-      ? buildTimeline(
-          conv.messages,
-          this.#dm ? [] : (this.#session?.notices ?? []),
-          conv.pending,
-          this.user?.id,
-          conv.unread ? conv.readSeq : null,
-        )
-      : [];
-    const busy = !!conv && (conv.status === 'loading' || conv.loadingOlder);
-    const top = !conv
-      ? nothing
-      : conv.log.hasMore
-        ? html`<button part="load-older" class="hint" type="button" ?disabled=${conv.loadingOlder} @click=${() => void conv.loadOlder()}>
-            ${t(lang, 'loadOlder')}
-          </button>`
-        : conv.loaded && !items.length
-          ? html`<div class="hint">${t(lang, 'empty')}</div>`
-          : nothing;
-    return html`<div
-      part="messages"
-      class="messages"
-      role="log"
-      tabindex="0"
-      aria-label=${label}
-      aria-live=${this.liveRegion ? 'polite' : 'off'}
-      aria-busy=${busy ? 'true' : 'false'}
-      ?inert=${this.membersOpen}
-      @scroll=${this.#handleScroll}
-    >
-      ${top}
-      ${renderTimeline(items, {
-        lang,
-        online: this.connectionState === 'connected',
-        remove: this.#moderator && !this.dmPeer ? this.#remove : null,
-        retry: this.#handleRetry,
-        discard: this.#handleDiscard,
-        overflows: this.#overflows,
-        unfolded: this.#unfolded,
-        toggleFold: this.#toggleFold,
-      })}
-    </div>`;
-  }
-
-  #renderTyping(lang: string) {
-    const users = this.#dm ? [] : (this.#session?.typing ?? []);
-    const [a, b] = users;
-    const text = !a
-      ? ''
-      : !b
-        ? t(lang, 'typing1', { a: a.name })
-        : users.length === 2
-          ? t(lang, 'typing2', { a: a.name, b: b.name })
-          : t(lang, 'typingMany');
-    return html`<div part="typing" class="typing" aria-hidden=${text ? 'false' : 'true'}>${text}</div>`;
-  }
-
-  #renderComposer(lang: string) {
-    const reason = this.#reason();
-    const length = codePointLength(this.draft.trim());
-    const tooLong = length > MESSAGE_MAX_LENGTH;
-    const status: Reason | null =
-      reason ??
-      (tooLong
-        ? { text: t(lang, 'tooLong', { length, max: MESSAGE_MAX_LENGTH }), error: true }
-        : this.composerError
-          ? { text: this.composerError, error: true }
-          : null);
-    const placeholder = this.dmPeer ? t(lang, 'dmTitle', { name: this.dmPeer.name }) : t(lang, 'placeholder');
-    return html`<div part="composer" data-can-send=${reason ? 'false' : 'true'}>
-        <div class="composer">
-          <textarea
-            part="input"
-            class="input"
-            rows="1"
-            aria-label=${placeholder}
-            aria-describedby="composer-status"
-            aria-invalid=${tooLong ? 'true' : 'false'}
-            placeholder=${placeholder}
-            enterkeyhint="send"
-            ?disabled=${!!reason?.fatal}
-            @input=${this.#handleInput}
-            @keydown=${this.#handleKeydown}
-          ></textarea>
-          <button
-            part="send"
-            class="send"
-            type="button"
-            ?disabled=${(!!reason && !reason.queue) || tooLong || !this.draft.trim()}
-            @click=${this.#handleSend}
-          >
-            ${t(lang, 'send')}
-          </button>
-        </div>
-        <div part="composer-status" id="composer-status" class="status-line ${status?.error ? 'error' : ''}" role="status" ?hidden=${!status}>
-          ${status?.text}
-          ${status?.connect || status?.retry
-            ? html`<button type="button" @click=${() => (status.retry ? this.#conn?.wake() : this.connect())}>
-                ${t(lang, status.retry ? 'retry' : 'connect')}
-              </button>`
-            : nothing}
-        </div>
-      </div>`;
-  }
-
   protected override render() {
     const lang = this.#lang_;
     const dark = this.theme === 'dark' || (this.theme !== 'light' && this.prefersDark);
+    const conn = this.#conn;
+    const session = this.#session;
+    const conv = this.#current;
+    const state = this.connectionState;
+    const user = this.user;
+    const stale = this.#presenceStale;
+    const dmPeer = this.dmPeer;
     return html`<div part="base" class="base ${dark ? 'dark' : ''}" lang=${lang} @keydown=${this.#handleEscape}>
-      ${this.#renderHeader(lang)} ${this.#renderRename(lang)}
+      ${renderHeader({
+        lang,
+        roomName: this.roomName,
+        dmPeer,
+        state,
+        // A refused join is not "online": the header says why instead.
+        refused: state === 'connected' && session?.status === 'error' && session.error ? this.#errorText(session.error) : null,
+        unreachable: state === 'connecting' && !!conn?.unreachable,
+        wasConnected: !!conn?.wasConnected,
+        rtt: this.rtt,
+        onlineCount: this.onlineCount,
+        stale,
+        membersOpen: this.membersOpen,
+        dmUnread: [...this.dmUnread.values()].reduce((a, b) => a + b, 0),
+        user,
+        back: () => this.closeDirect(),
+        toggleMembers: () => this.#toggleMembers(),
+        openRename: () => this.#openRename(),
+      })}
+      ${this.renaming
+        ? renderRename({
+            lang,
+            name: user?.name ?? '',
+            error: this.renameError,
+            submit: (e) => void this.#handleRenameSubmit(e),
+            cancel: () => this.#closeRename(),
+          })
+        : nothing}
       <div class="body">
-        ${this.#renderMessages(lang)}
+        ${renderMessageList({
+          lang,
+          conv,
+          items: conv
+            ? buildTimeline(conv.messages, this.#dm ? [] : (session?.notices ?? []), conv.pending, user?.id, conv.unread ? conv.readSeq : null)
+            : [],
+          label: dmPeer ? t(lang, 'dmTitle', { name: dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName }),
+          live: this.liveRegion,
+          inert: this.membersOpen,
+          scroll: () => this.#handleScroll(),
+          timeline: {
+            lang,
+            online: state === 'connected',
+            remove: this.#moderator && !dmPeer ? this.#remove : null,
+            retry: this.#handleRetry,
+            discard: this.#handleDiscard,
+            overflows: this.#overflows,
+            unfolded: this.#unfolded,
+            toggleFold: this.#toggleFold,
+          },
+        })}
         ${this.jumpVisible && !this.membersOpen
           ? html`<button part="jump" class="jump" type="button" @click=${this.#handleJump}>
-              ${this.#current?.unread ? t(lang, 'newCount', { count: unreadLabel(this.#current) }) : t(lang, 'newMessages')} ↓
+              ${conv?.unread ? t(lang, 'newCount', { count: unreadLabel(conv) }) : t(lang, 'newMessages')} ↓
             </button>`
           : nothing}
-        ${this.#renderMembers(lang)}
+        ${this.membersOpen
+          ? renderMembers({
+              lang,
+              roomName: this.roomName,
+              members: this.members,
+              count: this.onlineCount,
+              stale,
+              me: user?.id,
+              dmUnread: this.dmUnread,
+              moderator: this.#moderator,
+              openRename: () => this.#openRename(),
+              openDirect: (peer) => this.openDirect(peer),
+              ban: (u, kind) => this.#ban(u, kind),
+            })
+          : nothing}
       </div>
-      ${this.#renderTyping(lang)} ${this.#renderComposer(lang)}
+      ${renderTyping(lang, this.#dm ? [] : (session?.typing ?? []))}
+      ${renderComposer({
+        lang,
+        reason: this.#reason(),
+        draft: this.draft,
+        error: this.composerError,
+        dmPeer,
+        input: (e) => this.#handleInput(e),
+        keydown: (e) => this.#handleKeydown(e),
+        send: () => this.#handleSend(),
+        connect: () => this.connect(),
+        retry: () => this.#conn?.wake(),
+      })}
     </div>`;
   }
 }
