@@ -396,7 +396,7 @@ export class ChatRoom extends LitElement {
 
   protected override render() {
     const lang = this.#lang;
-        const { conn, room: session, current: conv, dmPeer } = this.#connection;
+        const { conn, room, current: conv, dmPeer } = this.#connection;
     const panels = this.#panels;
     const composer = this.#composer;
     const state = this.connectionState;
@@ -409,7 +409,7 @@ export class ChatRoom extends LitElement {
         dmPeer,
         state,
         // A refused join is not "online": the header says why instead.
-        refused: state === 'connected' && session?.status === 'error' && session.error ? this.#errorText(session.error) : null,
+        refused: state === 'connected' && room?.status === 'error' && room.error ? this.#errorText(room.error) : null,
         unreachable: state === 'connecting' && !!conn?.unreachable,
         wasConnected: !!conn?.wasConnected,
         rtt: this.rtt,
@@ -436,7 +436,7 @@ export class ChatRoom extends LitElement {
           lang,
           conv,
           items: conv
-            ? buildTimeline(conv.messages, this.#connection.dm ? [] : (session?.notices ?? []), conv.pending, user?.id, conv.unread ? conv.readSeq : null)
+            ? buildTimeline(conv.messages, this.#connection.dm ? [] : (room?.notices ?? []), conv.pending, user?.id, conv.unread ? conv.readSeq : null)
             : [],
           label: dmPeer ? t(lang, 'dmTitle', { name: dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName }),
           live: this.#live.live,
@@ -470,7 +470,7 @@ export class ChatRoom extends LitElement {
             })
           : nothing}
       </div>
-      ${renderTyping(lang, this.#connection.dm ? [] : (session?.typing ?? []))}
+      ${renderTyping(lang, this.#connection.dm ? [] : (room?.typing ?? []))}
       ${renderComposer({
         lang,
         reason: this.#reason(),

@@ -8,11 +8,11 @@ import type { ChatMessage, UserInfo } from '../../protocol/index.js';
 import type { Channel } from '../client/channel.js';
 import { normalizeServer, type Connection } from '../client/connection.js';
 import type { Conversation } from '../client/conversation.js';
-import { DirectSession } from '../client/direct-session.js';
+import { DirectConversation } from '../client/direct-conversation.js';
 import { ChatRoomError, type ClientError } from '../client/errors.js';
 import type { RequestEvent, RequestOf, ResultOf } from '../client/link.js';
 import { acquireChannel, releaseChannel } from '../client/registry.js';
-import { RoomSession } from '../client/room-session.js';
+import { RoomConversation } from '../client/room-conversation.js';
 import { safeStorage } from '../client/storage.js';
 import { defaultServer } from '../defaults.js';
 import { t } from '../i18n.js';
@@ -58,8 +58,8 @@ export class ConnectionController implements ReactiveController {
   readonly #settings: ConnectionSettings;
   readonly #hooks: ConnectionHooks;
   #channel: Channel | null = null;
-  #room: RoomSession | null = null;
-  #dm: DirectSession | null = null;
+  #room: RoomConversation | null = null;
+  #dm: DirectConversation | null = null;
   /** A token of the signed-in user that `session:renew` is swapping in. */
   #renewing: string | undefined;
   #nickname: string | undefined;
@@ -81,12 +81,12 @@ export class ConnectionController implements ReactiveController {
   }
 
   /** The room's conversation. */
-  get room(): RoomSession | null {
+  get room(): RoomConversation | null {
     return this.#room;
   }
 
   /** The private conversation on screen, or null. */
-  get dm(): DirectSession | null {
+  get dm(): DirectConversation | null {
     return this.#dm;
   }
 
@@ -146,7 +146,7 @@ export class ConnectionController implements ReactiveController {
     const channel = this.#channel;
     if (!channel || peer.id === channel.conn.user?.id) return false;
     this.closeDirect();
-    const dm = (this.#dm = new DirectSession(channel, peer));
+    const dm = (this.#dm = new DirectConversation(channel, peer));
     this.#dmOffs = [dm.on('change', () => this.#host.requestUpdate()), dm.on('error', (e) => this.reportError(e))];
     dm.start();
     this.dmPeer = peer;
@@ -234,7 +234,7 @@ export class ConnectionController implements ReactiveController {
     }
     if (this.#room?.room !== roomName) {
       this.#stopRoom();
-      const room = (this.#room = new RoomSession(this.#channel, roomName));
+      const room = (this.#room = new RoomConversation(this.#channel, roomName));
       this.#roomOffs = [
         room.on('change', () => this.#host.requestUpdate()),
         room.on('message', (message) => emit(this.#host, 'chat-room-message', { message, own: message.from.id === this.conn?.user?.id })),

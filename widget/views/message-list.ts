@@ -3,7 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { UNREAD_CAP, type ChatMessage, type RoomNotice, type UserId, type UserInfo } from '../../protocol/index.js';
 import type { PendingSend } from '../client/outbox.js';
 import type { Conversation } from '../client/conversation.js';
-import type { TimelineNotice } from '../client/room-session.js';
+import type { TimelineNotice } from '../client/room-conversation.js';
 import { dayKey, dayLabel, formatTime } from '../format.js';
 import { hasMessage, t } from '../i18n.js';
 import { linkify } from '../linkify.js';
