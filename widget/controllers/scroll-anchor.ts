@@ -53,10 +53,6 @@ export class ScrollAnchorController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  get atBottom(): boolean {
-    return this.#atBottom;
-  }
-
   /** The key of the conversation last rendered into the list ('' after the connection was let go). */
   get renderedKey(): string {
     return this.#renderedKey;

@@ -62,7 +62,7 @@ export function renderComposer(p: ComposerProps) {
         @input=${p.input}
         @keydown=${p.keydown}
       ></textarea>
-      <button part="send" class="send" type="button" ?disabled=${(!!reason && !reason.queue) || tooLong || !draft.trim()} @click=${() => p.send()}>
+      <button part="send" class="send" type="button" ?disabled=${(!!reason && !reason.queue) || tooLong || !draft.trim()} @click=${p.send}>
         ${t(lang, 'send')}
       </button>
     </div>

@@ -47,7 +47,7 @@ export function renderHeader(p: HeaderProps) {
             type="button"
             aria-label=${t(lang, 'back', { room: roomName })}
             title=${t(lang, 'back', { room: roomName })}
-            @click=${() => p.back()}
+            @click=${p.back}
           >
             ←
           </button>
@@ -61,7 +61,7 @@ export function renderHeader(p: HeaderProps) {
       aria-controls="members"
       data-stale=${stale ? 'true' : 'false'}
       title=${stale ? t(lang, 'lastKnown') : nothing}
-      @click=${() => p.toggleMembers()}
+      @click=${p.toggleMembers}
     >
       ${t(lang, 'onlineCount', { count: p.onlineCount })}${stale ? html`<span class="sr-only">, ${t(lang, 'lastKnown')}</span>` : nothing}
       ${p.dmUnread ? html`<span class="badge">${p.dmUnread}</span>` : nothing}
@@ -82,7 +82,7 @@ export function renderHeader(p: HeaderProps) {
           type="button"
           title=${t(lang, 'rename')}
           aria-label=${`${user.name}: ${t(lang, 'rename')}`}
-          @click=${() => p.openRename()}
+          @click=${p.openRename}
         >
           ${user.name}
         </button>`
@@ -112,7 +112,7 @@ export function renderRename({ lang, name, error, submit, cancel }: RenameProps)
       aria-describedby="rename-error"
     />
     <button class="button" type="submit">${t(lang, 'save')}</button>
-    <button class="button plain" type="button" @click=${() => cancel()}>${t(lang, 'cancel')}</button>
+    <button class="button plain" type="button" @click=${cancel}>${t(lang, 'cancel')}</button>
     <div id="rename-error" class="error" role="alert" ?hidden=${!error}>${error}</div>
   </form>`;
 }

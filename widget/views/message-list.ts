@@ -238,7 +238,7 @@ export function renderMessageList({ lang, conv, items, label, live, inert, scrol
     aria-live=${live ? 'polite' : 'off'}
     aria-busy=${busy ? 'true' : 'false'}
     ?inert=${inert}
-    @scroll=${() => scroll()}
+    @scroll=${scroll}
   >
     ${top} ${renderTimeline(items, timeline)}
   </div>`;
@@ -251,7 +251,7 @@ function unreadLabel({ unread, unreadCapped }: Conversation): string {
 
 /** The "new messages" button shown while the list is scrolled up and something arrived. */
 export function renderJump(lang: string, conv: Conversation | null, jump: () => void) {
-  return html`<button part="jump" class="jump" type="button" @click=${() => jump()}>
+  return html`<button part="jump" class="jump" type="button" @click=${jump}>
     ${conv?.unread ? t(lang, 'newCount', { count: unreadLabel(conv) }) : t(lang, 'newMessages')} ↓
   </button>`;
 }
