@@ -396,7 +396,7 @@ export class ChatRoom extends LitElement {
 
   protected override render() {
     const lang = this.#lang;
-        const { conn, room, current: conv, dmPeer } = this.#connection;
+    const { conn, room, current: conv, dmPeer } = this.#connection;
     const panels = this.#panels;
     const composer = this.#composer;
     const state = this.connectionState;
