@@ -129,7 +129,7 @@ export class ConnectionController implements ReactiveController {
     }
   }
 
-  /** Swaps a newer token of the signed-in user in on the live connection; false when it needs a new connection. */
+  /** A signed-in user's new token is tried on the live connection first (the next `userToken` then keeps it). */
   renew(token: string): void {
     const conn = this.conn;
     if (!(conn?.token && conn.connected && conn.token !== token)) return;
