@@ -4,7 +4,8 @@
 // Storybook and docs tools pick up through package.json "customElements".
 export default {
   globs: ['widget/**/*.ts'],
-  exclude: ['widget/client/**', 'widget/**/*.test.ts', 'widget/**/*.d.ts'],
+  // Internal: controllers and views are parts of the element, not API.
+  exclude: ['widget/client/**', 'widget/controllers/**', 'widget/views/**', 'widget/**/*.test.ts', 'widget/**/*.d.ts'],
   outdir: '.',
   litelement: true,
   dev: false,

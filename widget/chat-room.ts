@@ -1,46 +1,26 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import {
-  MESSAGE_MAX_LENGTH,
-  UNREAD_CAP,
-  type ChatMessage,
-  type EraseResult,
-  type UserId,
-  type UserInfo,
-} from '../protocol/index.js';
-import type { Channel } from './client/channel.js';
-import { normalizeServer, type Connection } from './client/connection.js';
-import type { ConnectionState, RequestEvent, RequestOf, ResultOf } from './client/link.js';
-import { acquireChannel, releaseChannel } from './client/registry.js';
-import type { Conversation } from './client/conversation.js';
-import { DirectSession } from './client/direct-session.js';
-import { ChatRoomError, checkMessageText, codePointLength, type ClientError } from './client/errors.js';
-import { RoomSession } from './client/room-session.js';
-import { safeStorage } from './client/storage.js';
+import { LitElement, html, nothing } from 'lit';
+import type { ChatMessage, EraseResult, UserId, UserInfo } from '../protocol/index.js';
+import type { ConnectionState } from './client/link.js';
+import { ChatRoomError, type ClientError } from './client/errors.js';
 import styles from './chat-room.styles.js';
+import { ColorSchemeController } from './controllers/color-scheme.js';
+import { ComposerController } from './controllers/composer.js';
+import { ConnectionController } from './controllers/connection.js';
+import { FoldController } from './controllers/folds.js';
+import { emit } from './controllers/host.js';
+import { LiveRegionController } from './controllers/live-region.js';
+import { PanelController } from './controllers/panels.js';
+import { ScrollAnchorController } from './controllers/scroll-anchor.js';
 import { defaultServer } from './defaults.js';
-import type { ChatRoomEventMap } from './events.js';
 import { hasMessage, resolveLang, t, type MessageKey } from './i18n.js';
-import { buildTimeline, renderTimeline, signedInMark } from './message-list.js';
 import { resolveRoom } from './room-name.js';
-
-const storage = safeStorage(() => globalThis.localStorage);
-const darkQuery = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
+import { renderComposer, renderTyping, type Reason } from './views/composer.js';
+import { renderHeader, renderRename } from './views/header.js';
+import { renderMembers } from './views/members-panel.js';
+import { buildTimeline, renderJump, renderMessageList } from './views/message-list.js';
 
 /** How long the member list's Mute and Ban buttons silence or shut out a user. */
 const MOD_DURATION_MS = { mute: 15 * 60_000, ban: 24 * 3600_000 };
-
-/** Distance from the bottom (px) within which the list counts as "at the bottom". */
-const BOTTOM_SLACK = 32;
-/** Distance from the top (px) at which older history is fetched. */
-const TOP_SLACK = 48;
-
-/** "12"; "99+" (or "40+") when the count is a lower bound, the server having stopped counting. */
-function unreadLabel({ unread, unreadCapped }: Conversation): string {
-  return unreadCapped ? `${Math.min(unread, UNREAD_CAP)}+` : String(unread);
-}
-
-/** Why the composer cannot send now; with `queue`, what is written is kept and sent once it can. */
-type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean; retry?: boolean };
 
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
@@ -130,18 +110,41 @@ export class ChatRoom extends LitElement {
     // Not reflected: a token set as a property stays out of the DOM.
     userToken: { attribute: 'user-token' },
     theme: { reflect: true },
-    dmPeer: { state: true },
-    membersOpen: { state: true },
-    renaming: { state: true },
-    renameError: { state: true },
-    draft: { state: true },
-    composerError: { state: true },
-    dmUnread: { state: true },
-    jumpVisible: { state: true },
-    liveRegion: { state: true },
-    online: { state: true },
-    prefersDark: { state: true },
   };
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  // Controllers run in this order: the connection first (it settles which conversation is on screen),
+  // the scroll position before fold measuring, the live region and focus, after all of them `updated()`.
+  readonly #connection = new ConnectionController(this, this, {
+    lang: () => this.#lang,
+    roomStopped: () => this.#scroll.forgetPosition(),
+    roomStarted: () => (this.#scroll.jumpVisible = false),
+    detached: () => this.#scroll.forgetRendered(),
+    rename: (name) => this.rename(name),
+  });
+  readonly #scroll: ScrollAnchorController = new ScrollAnchorController(this, () => this.#connection.current, () => this.#folds.reset());
+  readonly #folds: FoldController = new FoldController(this, () => this.#scroll.list);
+  readonly #live = new LiveRegionController(this, () => this.#connection.current, () => this.#scroll.renderedKey);
+  readonly #panels = new PanelController(this, () => {
+    if (!this.#connection.dmPeer) return false;
+    this.closeDirect(false);
+    return true;
+  });
+  readonly #composer = new ComposerController(this, {
+    target: () => this.#connection.current,
+    reason: () => this.#reason(),
+    typing: (active) => {
+      if (!this.#connection.dm) this.#connection.room?.setTyping(active);
+    },
+    sending: () => this.#scroll.stick(),
+    resized: () => this.#scroll.keepEnd(),
+    errorText: (e) => this.#errorText(e),
+    reportError: (e) => this.#connection.reportError(e),
+  });
+  readonly #scheme = new ColorSchemeController(this);
 
   /** Origin of the chat server. Defaults to the origin `chat-room.js` was loaded from, else the page's. */
   server: string = defaultServer();
@@ -165,88 +168,21 @@ export class ChatRoom extends LitElement {
   /** Color theme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
   theme: 'light' | 'dark' | 'auto' = 'auto';
 
-  private dmPeer: UserInfo | null = null;
-  private membersOpen = false;
-  private renaming = false;
-  private renameError = '';
-  private draft = '';
-  private composerError = '';
-  private dmUnread: ReadonlyMap<string, number> = new Map();
-  private jumpVisible = false;
-  private liveRegion = false;
-  private online = navigator.onLine;
-  private prefersDark = darkQuery?.matches ?? false;
-
-  #channel: Channel | null = null;
-  #session: RoomSession | null = null;
-  /** A token of the signed-in user that `session:renew` is swapping in. */
-  #renewing: string | undefined;
-  #dm: DirectSession | null = null;
-  #connOffs: (() => void)[] = [];
-  #sessionOffs: (() => void)[] = [];
-  #dmOffs: (() => void)[] = [];
-  #manualOffline = false;
-  #atBottom = true;
-  #stickToBottom = false;
-  #renderedKey = '';
-  #snapshot = { top: 0, height: 0, firstSeq: 0, lastKey: '' };
-  #liveFrame = 0;
-  /** A selector or an element to focus once rendered; '' for none, null for an unknown opener (the composer). */
-  #focusAfterUpdate: string | HTMLElement | null = '';
-  /** The control that opened the member list, rename form or private chat: Escape returns focus there. */
-  #opener: HTMLElement | null = null;
-  /** The conversation whose first full load was scrolled into place. */
-  #positionedKey = '';
-  #lastUnread = 0;
-  #lastCapped = false;
-  /** Long texts: measured (overflowing or not) and unfolded by the reader; see `TimelineContext`. */
-  #overflows = new Map<string, boolean>();
-  #unfolded = new Set<string>();
-  #foldWidth = 0;
-  /** A new width changes what fits: texts are measured again (a widget hidden at first measures once shown). */
-  #resize = new ResizeObserver(([entry]) => {
-    const width = entry!.contentRect.width;
-    if (width === this.#foldWidth) return;
-    this.#foldWidth = width;
-    this.#overflows.clear();
-    this.requestUpdate();
-  });
-
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  get #conn(): Connection | null {
-    return this.#channel?.conn ?? null;
-  }
-
-  get #base(): HTMLElement | null {
-    return this.renderRoot.querySelector('.base');
-  }
-
-  get #list(): HTMLElement | null {
-    return this.renderRoot.querySelector('.messages');
-  }
-
-  get #input(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('.input');
-  }
-
   // ---- public read-only state ----
 
   /** `connecting`, `connected`, `disconnected` or `error`. */
   get connectionState(): ConnectionState {
-    return this.#conn?.state ?? 'disconnected';
+    return this.#connection.conn?.state ?? 'disconnected';
   }
 
   /** Why the connection is in `error` (e.g. `{ code: 'unknown_site' }`), else null. */
   get connectionError(): ClientError | null {
-    return this.#conn?.error ?? null;
+    return this.#connection.conn?.error ?? null;
   }
 
   /** You, once the server has said who you are. */
   get user(): UserInfo | null {
-    return this.#conn?.user ?? null;
+    return this.#connection.conn?.user ?? null;
   }
 
   /** The room actually joined (resolves `auto`). */
@@ -256,12 +192,12 @@ export class ChatRoom extends LitElement {
 
   /** People in the room right now. */
   get onlineCount(): number {
-    return this.#session?.presence?.count ?? 0;
+    return this.#connection.room?.presence?.count ?? 0;
   }
 
   /** Members of the room (up to `PRESENCE_LIST_MAX`, sorted by name). */
   get members(): UserInfo[] {
-    return this.#session?.presence?.members ?? [];
+    return this.#connection.room?.presence?.members ?? [];
   }
 
   /**
@@ -270,44 +206,46 @@ export class ChatRoom extends LitElement {
    * scrolled up. Back to 0 once the end of the list is on screen.
    */
   get unread(): number {
-    return this.#session?.unread ?? 0;
+    return this.#connection.room?.unread ?? 0;
   }
 
   /** True when more than `UNREAD_CAP` (99) were missed: `unread` is then a lower bound, shown as "99+". */
   get unreadCapped(): boolean {
-    return this.#session?.unreadCapped ?? false;
+    return this.#connection.room?.unreadCapped ?? false;
   }
 
   /** Round-trip time of the last heartbeat in ms (null while not connected). */
   get rtt(): number | null {
-    return this.#conn?.state === 'connected' ? this.#conn.rtt : null;
+    const conn = this.#connection.conn;
+    return conn?.state === 'connected' ? conn.rtt : null;
   }
 
   /** Messages of the room loaded so far, oldest first. */
   get messages(): ChatMessage[] {
-    return this.#session?.messages ?? [];
+    return this.#connection.room?.messages ?? [];
   }
 
   // ---- public methods ----
 
   /** Sends a message to the room. Rejects with an `Error` whose `code` is a protocol error code. */
   send(text: string): Promise<ChatMessage> {
-    if (!this.#session) return Promise.reject(this.#clientError('not_connected'));
-    this.#stickToBottom = true;
-    return this.#session.send(text);
+    const room = this.#connection.room;
+    if (!room) return Promise.reject(this.#connection.notConnected());
+    this.#scroll.stick();
+    return room.send(text);
   }
 
   /** (Re)connects after `disconnect()`. */
   connect(): void {
-    this.#manualOffline = false;
+    this.#connection.manualOffline = false;
     this.requestUpdate();
   }
 
   /** Leaves the room and lets go of the connection (closed when no other element uses it). */
   disconnect(): void {
-    this.#manualOffline = true;
-    this.#detach();
-    this.#emitEvent('chat-room-connection', { state: 'disconnected', error: null });
+    this.#connection.manualOffline = true;
+    this.#connection.detach();
+    emit(this, 'chat-room-connection', { state: 'disconnected', error: null });
     this.requestUpdate();
   }
 
@@ -317,7 +255,7 @@ export class ChatRoom extends LitElement {
    * a user's data is the site owner's, through the admin API.
    */
   async eraseUser(userId: UserId): Promise<EraseResult> {
-    return (await this.#call('mod:erase', { userId })).erased;
+    return (await this.#connection.call('mod:erase', { userId })).erased;
   }
 
   /**
@@ -327,15 +265,7 @@ export class ChatRoom extends LitElement {
    * and pending sends leave the view.
    */
   identify(token: string): void {
-    const conn = this.#conn;
-    if (conn?.token && conn.connected && conn.token !== token) {
-      // Kept on this connection while the server checks it; refused (another user), it reconnects.
-      this.#renewing = token;
-      void conn.renew(token).then(() => {
-        this.#renewing = undefined;
-        this.requestUpdate();
-      });
-    }
+    this.#connection.renew(token);
     this.userToken = token;
   }
 
@@ -345,64 +275,37 @@ export class ChatRoom extends LitElement {
     this.removeAttribute('user-token');
   }
 
+  /**
+   * Changes your name for the whole site. Resolves with you as the server now knows you; rejects with an `Error`
+   * whose `code` is `invalid_nickname`, `nickname_taken`, `forbidden` (signed-in users), `rate_limited` or `not_connected`.
+   */
   async rename(name: string): Promise<UserInfo> {
-    if (!this.#conn) throw this.#clientError('not_connected');
-    const ack = await this.#conn.rename(name.trim());
+    const conn = this.#connection.conn;
+    if (!conn) throw this.#connection.notConnected();
+    const ack = await conn.rename(name.trim());
     if (!ack.ok) throw new ChatRoomError(ack.error);
     return ack.data.user;
   }
 
   /** Opens the private conversation with a user of the site. */
   openDirect(peer: UserInfo): void {
-    const channel = this.#channel;
-    if (!channel || peer.id === channel.conn.user?.id) return;
-    this.closeDirect(false);
-    const dm = (this.#dm = new DirectSession(channel, peer));
-    this.#dmOffs = [dm.on('change', () => this.requestUpdate()), dm.on('error', (e) => this.#reportError(e))];
-    dm.start();
-    this.#setOpener();
-    this.dmPeer = peer;
-    this.membersOpen = false;
-    this.renaming = false;
-    const dmUnread = new Map(this.dmUnread);
-    dmUnread.delete(peer.id);
-    this.dmUnread = dmUnread;
-    this.#focusAfterUpdate = '.input';
+    if (!this.#connection.openDirect(peer)) return;
+    this.#panels.setOpener();
+    this.#panels.closeAll();
+    this.#panels.focusAfterUpdate('.input');
   }
 
   /** Goes back from a private conversation to the room. */
   closeDirect(focus = true): void {
-    for (const off of this.#dmOffs.splice(0)) off();
-    this.#dm?.stop();
-    this.#dm = null;
-    this.dmPeer = null;
-    if (focus) this.#focusAfterUpdate = '.input';
+    this.#connection.closeDirect();
+    if (focus) this.#panels.focusAfterUpdate('.input');
   }
 
   // ---- lifecycle ----
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener('online', this.#handleOnline);
-    addEventListener('offline', this.#handleOnline);
-    document.addEventListener('visibilitychange', this.#handleVisibility);
-    globalThis.visualViewport?.addEventListener('resize', this.#handleViewport);
-    darkQuery?.addEventListener('change', this.#handleScheme);
     this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    removeEventListener('online', this.#handleOnline);
-    removeEventListener('offline', this.#handleOnline);
-    document.removeEventListener('visibilitychange', this.#handleVisibility);
-    globalThis.visualViewport?.removeEventListener('resize', this.#handleViewport);
-    darkQuery?.removeEventListener('change', this.#handleScheme);
-    cancelAnimationFrame(this.#liveFrame);
-    this.#liveFrame = 0;
-    this.#resize.disconnect();
-    this.#foldWidth = 0;
-    this.#detach();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -410,334 +313,72 @@ export class ChatRoom extends LitElement {
     if (name === 'lang') this.requestUpdate();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#sync(changed);
-    const conv = this.#current;
-    if (!conv?.loaded || conv.loadingOlder || conv.key !== this.#renderedKey) this.liveRegion = false;
-    const list = this.#list;
-    if (list) {
-      this.#snapshot.top = list.scrollTop;
-      this.#snapshot.height = list.scrollHeight;
-    }
-  }
-
   protected override updated(): void {
-    const list = this.#list;
-    const conv = this.#current;
-    if (list && conv) {
-      this.#resize.observe(list);
-      const snap = this.#snapshot;
-      if (conv.key !== this.#renderedKey) {
-        this.#renderedKey = conv.key;
-        this.#unfolded.clear();
-        this.#overflows.clear();
-        list.scrollTop = list.scrollHeight;
-        this.#atBottom = true;
-        this.jumpVisible = false;
-      } else if (snap.firstSeq && conv.log.firstSeq < snap.firstSeq) {
-        // Older history was prepended: keep what the reader was looking at in place.
-        list.scrollTop = list.scrollHeight - (snap.height - snap.top);
-      } else if (this.#atBottom || this.#stickToBottom) {
-        list.scrollTop = list.scrollHeight;
-        this.#atBottom = true;
-        this.jumpVisible = false;
-      } else if (this.#lastItemKey(conv) !== snap.lastKey) {
-        this.jumpVisible = true;
-      }
-      this.#stickToBottom = false;
-      this.#measureFolds(list);
-      if (conv.loaded && this.#positionedKey !== conv.key) {
-        this.#positionedKey = conv.key;
-        this.#showFirstUnread(list);
-      }
-      if (this.#atBottom && document.visibilityState === 'visible') conv.markRead();
-      snap.firstSeq = conv.log.firstSeq;
-      snap.lastKey = this.#lastItemKey(conv);
-      if (!this.liveRegion && conv.loaded && !conv.loadingOlder && !this.#liveFrame) {
-        // Turn the live region on only after the history is in the DOM, so it is not announced.
-        this.#liveFrame = requestAnimationFrame(() => {
-          this.#liveFrame = 0;
-          const c = this.#current;
-          if (c?.loaded && !c.loadingOlder) this.liveRegion = true;
-        });
-      }
-    }
-    const focus = this.#focusAfterUpdate;
-    if (focus !== '') {
-      // An opener gone meanwhile (or none: opened from code) hands focus to the composer.
-      (typeof focus === 'string' ? this.renderRoot.querySelector<HTMLElement>(focus) : focus?.isConnected ? focus : this.#input)?.focus();
-      this.#focusAfterUpdate = '';
-    }
-    const unread = this.unread;
-    const capped = this.unreadCapped;
-    if ((unread !== this.#lastUnread || capped !== this.#lastCapped) && this.#session) {
-      this.#lastUnread = unread;
-      this.#lastCapped = capped;
-      this.#emitEvent('chat-room-unread', { room: this.#session.room, count: unread, capped });
-    }
+    this.#connection.announceUnread();
   }
 
-  /** Texts rendered folded before anyone knew their height: the button shows on those that overflow. */
-  #measureFolds(list: HTMLElement): void {
-    const texts = list.clientHeight ? list.querySelectorAll<HTMLElement>('[data-fold]') : [];
-    for (const text of texts) this.#overflows.set(text.dataset.fold!, text.scrollHeight > text.clientHeight);
-    if (texts.length) this.requestUpdate();
-  }
+  // ---- helpers ----
 
-  /** On arrival with unread messages, the first of them goes to the top instead of scrolling past them. */
-  #showFirstUnread(list: HTMLElement): void {
-    const divider = list.querySelector('.unread-divider');
-    if (!divider) return;
-    list.scrollTop += divider.getBoundingClientRect().top - list.getBoundingClientRect().top - 4;
-    this.#atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK;
-    this.jumpVisible = !this.#atBottom;
-  }
-
-  // ---- connection wiring ----
-
-  get #current(): Conversation | null {
-    return this.#dm ?? this.#session;
-  }
-
-  get #lang_(): string {
+  get #lang(): string {
     return resolveLang(this);
-  }
-
-  /** Makes the connection and room session match the attributes. */
-  #sync(changed: PropertyValues<this>): void {
-    if (!this.isConnected || this.#manualOffline) return this.#detach();
-    const server = normalizeServer(this.server || defaultServer());
-    const token = this.userToken || undefined;
-    if (this.#conn && (this.#conn.server !== server || this.#conn.site !== this.site || (this.#conn.token !== token && (!token || token !== this.#renewing)))) {
-      this.#detach();
-    }
-    if (!this.#channel) {
-      const { conn } = (this.#channel = acquireChannel({ server, site: this.site, storage, nickname: this.nickname, lang: this.#lang_, token }));
-      this.#connOffs = [
-        conn.on('state', (state, error) => {
-          this.#emitEvent('chat-room-connection', { state, error });
-          if (state === 'error' && error) this.#emitEvent('chat-room-error', { code: error.code, message: error.message });
-          this.requestUpdate();
-        }),
-        conn.on('user', (user) => {
-          this.#emitEvent('chat-room-user', { user });
-          this.requestUpdate();
-        }),
-        conn.on('dm', (m) => this.#handleDirect(m)),
-        conn.on('rtt', () => this.requestUpdate()),
-        conn.on('expiring', (expiresAt) => this.#emitEvent('chat-room-token-expiring', { expiresAt })),
-      ];
-      queueMicrotask(() => {
-        if (this.#conn !== conn) return;
-        this.#emitEvent('chat-room-connection', { state: conn.state, error: conn.error });
-        if (conn.user) this.#emitEvent('chat-room-user', { user: conn.user });
-      });
-    } else if (changed.has('nickname') && this.nickname) {
-      const conn = this.#channel.conn;
-      if (conn.connected && this.nickname !== conn.user?.name) {
-        this.rename(this.nickname).catch((e: ChatRoomError) => this.#reportError(e));
-      } else conn.nickname = this.nickname;
-    }
-    const room = this.roomName;
-    if (this.#session?.room !== room) {
-      this.#stopSession();
-      const s = (this.#session = new RoomSession(this.#channel, room));
-      this.#sessionOffs = [
-        s.on('change', () => this.requestUpdate()),
-        s.on('message', (message) =>
-          this.#emitEvent('chat-room-message', { message, own: message.from.id === this.#conn?.user?.id }),
-        ),
-        s.on('presence', (p) => this.#emitEvent('chat-room-presence', { room: p.room, count: p.count, members: p.members })),
-        s.on('error', (e) => this.#reportError(e)),
-      ];
-      s.start();
-      this.jumpVisible = false;
-    }
-  }
-
-  #stopSession(): void {
-    this.#positionedKey = '';
-    for (const off of this.#sessionOffs.splice(0)) off();
-    this.#session?.stop();
-    this.#session = null;
-  }
-
-  #detach(): void {
-    this.closeDirect(false);
-    this.#stopSession();
-    for (const off of this.#connOffs.splice(0)) off();
-    if (this.#channel) releaseChannel(this.#channel);
-    this.#channel = null;
-    this.#renderedKey = '';
-  }
-
-  #emitEvent<K extends keyof ChatRoomEventMap>(type: K, detail: ChatRoomEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-  }
-
-  #clientError(code: 'not_connected'): ChatRoomError {
-    return new ChatRoomError({ code, message: t(this.#lang_, code) });
-  }
-
-  #reportError(error: ClientError): void {
-    this.#emitEvent('chat-room-error', { code: error.code, message: error.message });
   }
 
   /** The localised text of an error code. */
   #errorText(error: ClientError): string {
-    return hasMessage(error.code)
-      ? t(this.#lang_, error.code as MessageKey, { site: this.site, room: this.roomName })
-      : error.message;
+    return hasMessage(error.code) ? t(this.#lang, error.code as MessageKey, { site: this.site, room: this.roomName }) : error.message;
   }
 
-  #lastItemKey(conv: Conversation | null): string {
-    if (!conv) return '';
-    const pending = conv.pending;
-    return pending.length ? pending[pending.length - 1]!.clientId : (conv.messages[conv.messages.length - 1]?.id ?? '');
+  /** The count and members shown are the last ones seen before the connection dropped, not current. */
+  get #presenceStale(): boolean {
+    const room = this.#connection.room;
+    return !!room?.presence && !room.presenceLive;
+  }
+
+  /** Why the composer cannot send right now, or null. */
+  #reason(): Reason | null {
+    const lang = this.#lang;
+    const { conn, room, current: conv } = this.#connection;
+    if (!conn) return { text: t(lang, 'disconnected'), connect: true };
+    if (conn.state === 'error' && conn.error) return { text: this.#errorText(conn.error), error: true, fatal: true };
+    const hint = ` ${t(lang, 'queueHint')}`;
+    if (conn.state !== 'connected' && !this.#connection.online) return { text: t(lang, 'reasonOffline') + hint, queue: true };
+    if (conn.state === 'connecting') {
+      if (conn.unreachable) return { text: t(lang, 'unreachable') + hint, queue: true, retry: true };
+      return conn.wasConnected ? { text: t(lang, 'reconnecting') + hint, queue: true } : { text: t(lang, 'connecting'), queue: true };
+    }
+    if (conn.state === 'disconnected') return { text: t(lang, 'disconnected'), connect: true };
+    if (conv?.status === 'error' && conv.error) return { text: this.#errorText(conv.error), error: true, fatal: !!room && conv === room };
+    if (conv?.status !== 'ready') return { text: t(lang, 'connecting'), queue: true };
+    return null;
   }
 
   // ---- handlers ----
 
-  #handleOnline = (): void => {
-    this.online = navigator.onLine;
-    if (this.online) this.#conn?.wake();
+  #handleModeration(user: UserInfo, kind: 'mute' | 'ban'): void {
+    this.#connection.call('mod:ban', { userId: user.id, kind, durationMs: MOD_DURATION_MS[kind] }).catch((e: ChatRoomError) => this.#connection.reportError(e));
+  }
+
+  #handleDelete = (messageId: string): void => {
+    this.#connection.call('mod:delete', { room: this.roomName, messageId }).catch((e: ChatRoomError) => this.#connection.reportError(e));
   };
-
-  /** A tab coming back to the foreground checks its connection at once (it may have slept on a dead one). */
-  #handleVisibility = (): void => {
-    if (document.visibilityState !== 'visible') return;
-    this.#conn?.wake();
-    this.requestUpdate();
-  };
-
-  #handleScheme = (): void => {
-    this.prefersDark = !!darkQuery?.matches;
-  };
-
-  /** Keeps the composer above the on-screen keyboard when the visual viewport shrinks. */
-  #handleViewport = (): void => {
-    const vv = globalThis.visualViewport;
-    const base = this.#base;
-    if (!vv || !base) return;
-    const typing = this.shadowRoot?.activeElement === this.#input;
-    if (typing && vv.height < innerHeight - 80) {
-      const available = vv.offsetTop + vv.height - this.getBoundingClientRect().top;
-      base.style.maxHeight = `${Math.max(160, Math.round(available))}px`;
-    } else base.style.removeProperty('max-height');
-    if (this.#atBottom && this.#list) this.#list.scrollTop = this.#list.scrollHeight;
-  };
-
-  #handleDirect(m: ChatMessage): void {
-    const me = this.#conn?.user?.id;
-    if (m.from.id === me) return;
-    this.#emitEvent('chat-room-dm', { message: m });
-    if (this.dmPeer?.id === m.from.id) return;
-    this.dmUnread = new Map(this.dmUnread).set(m.from.id, (this.dmUnread.get(m.from.id) ?? 0) + 1);
-  }
-
-  #handleScroll(): void {
-    const list = this.#list;
-    if (!list) return;
-    this.#atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK;
-    if (this.#atBottom) {
-      this.jumpVisible = false;
-      if (document.visibilityState === 'visible') this.#current?.markRead();
-    }
-    if (list.scrollTop < TOP_SLACK) void this.#current?.loadOlder();
-  }
-
-  #handleJump(): void {
-    this.#stickToBottom = true;
-    this.jumpVisible = false;
-    this.#focusAfterUpdate = '.input';
-    this.requestUpdate();
-  }
-
-  #handleInput(e: InputEvent): void {
-    const input = e.target as HTMLTextAreaElement;
-    this.draft = input.value;
-    this.composerError = '';
-    if (!this.#dm) this.#session?.setTyping(input.value.trim() !== '');
-    if (!CSS.supports('field-sizing', 'content')) {
-      input.style.height = 'auto';
-      input.style.height = `${input.scrollHeight + 2}px`;
-    }
-  }
-
-  #handleKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
-    e.preventDefault();
-    this.#handleSend();
-  }
-
-  #handleSend(): void {
-    const conv = this.#current;
-    const reason = this.#reason();
-    if (!conv || (reason && !reason.queue)) return;
-    const invalid = checkMessageText(this.draft);
-    if (invalid) {
-      if (invalid.code !== 'message_empty') this.composerError = this.#errorText(invalid);
-      return;
-    }
-    const text = this.draft;
-    this.draft = '';
-    if (this.#input) {
-      this.#input.value = '';
-      this.#input.style.removeProperty('height');
-    }
-    this.#stickToBottom = true;
-    conv.send(text).catch((e: ChatRoomError) => {
-      this.composerError = this.#errorText(e);
-      this.#reportError(e);
-    });
-  }
 
   #handleRetry = (clientId: string): void => {
-    this.#stickToBottom = true;
-    this.#current?.retry(clientId).catch((e: ChatRoomError) => this.#reportError(e));
-  };
-
-  #toggleFold = (key: string, button: HTMLElement): void => {
-    const folding = this.#unfolded.delete(key);
-    if (!folding) {
-      this.#unfolded.add(key);
-      // Stay where the reader is: the text grows downwards.
-      this.#atBottom = false;
-    }
-    this.requestUpdate();
-    // Folding pulls the button up, maybe out of view.
-    if (folding) void this.updateComplete.then(() => button.scrollIntoView({ block: 'nearest' }));
+    this.#scroll.stick();
+    this.#connection.current?.retry(clientId).catch((e: ChatRoomError) => this.#connection.reportError(e));
   };
 
   #handleDiscard = (clientId: string): void => {
-    this.#current?.discard(clientId);
-    this.#focusAfterUpdate = '.input';
+    this.#connection.current?.discard(clientId);
+    this.#panels.focusAfterUpdate('.input');
   };
 
-  /** Remembers the focused control as the opener; a member button leaves with its list, whose opener stays. */
-  #setOpener(): void {
-    const at = this.shadowRoot!.activeElement as HTMLElement | null;
-    if (!at?.closest('.panel')) this.#opener = at;
-  }
+  #handleFold = (key: string, button: HTMLElement): void => {
+    if (this.#folds.toggle(key, button)) this.#scroll.hold();
+  };
 
-  #toggleMembers(): void {
-    this.#setOpener();
-    this.membersOpen = !this.membersOpen;
-    this.renaming = false;
-    this.#focusAfterUpdate = this.membersOpen ? '[part="member"]' : '';
-  }
-
-  #openRename(): void {
-    this.#setOpener();
-    this.renaming = true;
-    this.renameError = '';
-    this.membersOpen = false;
-    this.#focusAfterUpdate = '.rename input';
-  }
-
-  #closeRename(): void {
-    this.renaming = false;
-    this.#focusAfterUpdate = this.#opener;
+  #handleJump(): void {
+    this.#scroll.jump();
+    this.#panels.focusAfterUpdate('.input');
   }
 
   async #handleRenameSubmit(e: SubmitEvent): Promise<void> {
@@ -745,315 +386,103 @@ export class ChatRoom extends LitElement {
     const input = (e.target as HTMLFormElement).querySelector('input')!;
     try {
       await this.rename(input.value);
-      this.#closeRename();
+      this.#panels.closeRename();
     } catch (err) {
-      this.renameError = this.#errorText(err as ChatRoomError);
+      this.#panels.renameError = this.#errorText(err as ChatRoomError);
     }
-  }
-
-  /** Escape, anywhere in the widget, closes the top layer (rename form or member list, then a private chat). */
-  #handleEscape(e: KeyboardEvent): void {
-    if (e.key !== 'Escape' || e.isComposing) return;
-    if (this.renaming) this.renaming = false;
-    else if (this.membersOpen) this.membersOpen = false;
-    else if (this.dmPeer) this.closeDirect(false);
-    else return;
-    // Handled: a dialog around the widget stays open.
-    e.preventDefault();
-    e.stopPropagation();
-    this.#focusAfterUpdate = this.#opener;
   }
 
   // ---- rendering ----
 
-  /** Why the composer cannot send right now, or null. */
-  #reason(): Reason | null {
-    const lang = this.#lang_;
-    const conn = this.#conn;
-    if (!conn) return { text: t(lang, 'disconnected'), connect: true };
-    if (conn.state === 'error' && conn.error) return { text: this.#errorText(conn.error), error: true, fatal: true };
-    const hint = ` ${t(lang, 'queueHint')}`;
-    if (conn.state !== 'connected' && !this.online) return { text: t(lang, 'reasonOffline') + hint, queue: true };
-    if (conn.state === 'connecting') {
-      if (conn.unreachable) return { text: t(lang, 'unreachable') + hint, queue: true, retry: true };
-      return conn.wasConnected ? { text: t(lang, 'reconnecting') + hint, queue: true } : { text: t(lang, 'connecting'), queue: true };
-    }
-    if (conn.state === 'disconnected') return { text: t(lang, 'disconnected'), connect: true };
-    const conv = this.#current;
-    if (conv?.status === 'error' && conv.error) return { text: this.#errorText(conv.error), error: true, fatal: !!this.#session && conv === this.#session };
-    if (conv?.status !== 'ready') return { text: t(lang, 'connecting'), queue: true };
-    return null;
-  }
-
-  #renderHeader(lang: string) {
+  protected override render() {
+    const lang = this.#lang;
+    const { conn, room, current: conv, dmPeer } = this.#connection;
+    const panels = this.#panels;
+    const composer = this.#composer;
     const state = this.connectionState;
     const user = this.user;
-    const totalUnread = [...this.dmUnread.values()].reduce((a, b) => a + b, 0);
-    const rtt = this.rtt;
-    // A refused join is not "online": the header says why instead.
-    const refused = state === 'connected' && this.#session?.status === 'error' ? this.#session.error : null;
-    const unreachable = state === 'connecting' && !!this.#conn?.unreachable;
-    const stateText = refused
-      ? this.#errorText(refused)
-      : t(
-          lang,
-          state === 'connected'
-            ? 'online'
-            : state !== 'connecting' || unreachable
-              ? 'disconnected'
-              : this.#conn?.wasConnected
-                ? 'reconnecting'
-                : 'connecting',
-        );
     const stale = this.#presenceStale;
-    return html`<header part="header" class="header">
-      ${this.dmPeer
-        ? html`<button
-              part="back"
-              class="back"
-              type="button"
-              aria-label=${t(lang, 'back', { room: this.roomName })}
-              title=${t(lang, 'back', { room: this.roomName })}
-              @click=${() => this.closeDirect()}
-            >
-              ←
-            </button>
-            <h2 part="title" class="title">${t(lang, 'dmTitle', { name: this.dmPeer.name })}</h2>`
-        : html`<h2 part="title" class="title" title=${this.roomName}>${this.roomName}</h2>`}
-      <button
-        part="online"
-        class="chip online"
-        type="button"
-        aria-expanded=${this.membersOpen ? 'true' : 'false'}
-        aria-controls="members"
-        data-stale=${stale ? 'true' : 'false'}
-        title=${stale ? t(lang, 'lastKnown') : nothing}
-        @click=${this.#toggleMembers}
-      >
-        ${t(lang, 'onlineCount', { count: this.onlineCount })}${stale ? html`<span class="sr-only">, ${t(lang, 'lastKnown')}</span>` : nothing}
-        ${totalUnread ? html`<span class="badge">${totalUnread}</span>` : nothing}
-      </button>
-      <div part="status" class="chip status" data-state=${refused ? 'error' : unreachable ? 'unreachable' : state} title=${rtt === null ? stateText : t(lang, 'rtt', { ms: rtt })}>
-        <span class="dot" aria-hidden="true"></span><span class="label" role="status">${stateText}</span>
-        ${rtt === null ? nothing : html`<span part="rtt" class="rtt" aria-hidden="true">${rtt} ms</span>`}
-      </div>
-      ${user
-        ? html`<button
-            part="user"
-            class="chip user"
-            type="button"
-            title=${t(lang, 'rename')}
-            aria-label=${`${user.name}: ${t(lang, 'rename')}`}
-            @click=${this.#openRename}
-          >
-            ${user.name}
-          </button>`
-        : nothing}
-    </header>`;
-  }
-
-  #renderRename(lang: string) {
-    if (!this.renaming) return nothing;
-    return html`<form part="rename" class="rename" @submit=${this.#handleRenameSubmit}>
-      <label class="sr-only" for="rename-input">${t(lang, 'rename')}</label>
-      <input
-        id="rename-input"
-        name="name"
-        .value=${this.user?.name ?? ''}
-        maxlength="32"
-        autocomplete="nickname"
-        enterkeyhint="done"
-        aria-invalid=${this.renameError ? 'true' : 'false'}
-        aria-describedby="rename-error"
-      />
-      <button class="button" type="submit">${t(lang, 'save')}</button>
-      <button class="button plain" type="button" @click=${this.#closeRename}>${t(lang, 'cancel')}</button>
-      <div id="rename-error" class="error" role="alert" ?hidden=${!this.renameError}>${this.renameError}</div>
-    </form>`;
-  }
-
-  /** The count and members shown are the last ones seen before the connection dropped, not current. */
-  get #presenceStale(): boolean {
-    return !!this.#session?.presence && !this.#session.presenceLive;
-  }
-
-  /** Moderators (by their token's role) see delete, mute and ban. */
-  get #moderator(): boolean {
-    return this.#conn?.session?.role === 'moderator';
-  }
-
-  /** A request that answers its data, or throws a `ChatRoomError`. */
-  async #call<K extends RequestEvent>(event: K, payload: RequestOf<K>): Promise<ResultOf<K>> {
-    const ack = this.#conn ? await this.#conn.request(event, payload) : null;
-    if (!ack) throw this.#clientError('not_connected');
-    if (!ack.ok) throw new ChatRoomError(ack.error);
-    return ack.data;
-  }
-
-  #ban(user: UserInfo, kind: 'mute' | 'ban'): void {
-    this.#call('mod:ban', { userId: user.id, kind, durationMs: MOD_DURATION_MS[kind] }).catch((e: ChatRoomError) => this.#reportError(e));
-  }
-
-  #remove = (messageId: string): void => {
-    this.#call('mod:delete', { room: this.roomName, messageId }).catch((e: ChatRoomError) => this.#reportError(e));
-  };
-
-  #renderMembers(lang: string) {
-    if (!this.membersOpen) return nothing;
-    const me = this.user?.id;
-    const label = t(lang, 'members', { room: this.roomName });
-    const stale = this.#presenceStale;
-    return html`<section part="members" id="members" class="panel" aria-label=${label} data-stale=${stale ? 'true' : 'false'}>
-      <h2>${label} (${this.onlineCount}${stale ? `, ${t(lang, 'lastKnown')}` : ''})</h2>
-      <ul>
-        ${this.members.map((m) => {
-          const unread = this.dmUnread.get(m.id) ?? 0;
-          return html`<li>
-            <button
-              part="member"
-              class="member"
-              type="button"
-              data-user-id=${m.id}
-              title=${m.id === me ? t(lang, 'rename') : t(lang, 'dmTitle', { name: m.name })}
-              @click=${() => (m.id === me ? this.#openRename() : this.openDirect(m))}
-            >
-              <span>${m.name}</span>${signedInMark(m, lang)}
-              ${m.id === me ? html`<b class="you">✎</b>` : nothing}
-              ${unread ? html`<b class="badge">${unread}</b>` : nothing}
-            </button>
-            ${this.#moderator && m.id !== me
-              ? html`<button part="mute" class="mod" type="button" @click=${() => this.#ban(m, 'mute')}>${t(lang, 'mute')}</button
-                  ><button part="ban" class="mod" type="button" @click=${() => this.#ban(m, 'ban')}>${t(lang, 'ban')}</button>`
-              : nothing}
-          </li>`;
-        })}
-      </ul>
-    </section>`;
-  }
-
-  #renderMessages(lang: string) {
-    const conv = this.#current;
-    const label = this.dmPeer ? t(lang, 'dmTitle', { name: this.dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName });
-    const items = conv
-      ? buildTimeline(
-          conv.messages,
-          this.#dm ? [] : (this.#session?.notices ?? []),
-          conv.pending,
-          this.user?.id,
-          conv.unread ? conv.readSeq : null,
-        )
-      : [];
-    const busy = !!conv && (conv.status === 'loading' || conv.loadingOlder);
-    const top = !conv
-      ? nothing
-      : conv.log.hasMore
-        ? html`<button part="load-older" class="hint" type="button" ?disabled=${conv.loadingOlder} @click=${() => void conv.loadOlder()}>
-            ${t(lang, 'loadOlder')}
-          </button>`
-        : conv.loaded && !items.length
-          ? html`<div class="hint">${t(lang, 'empty')}</div>`
-          : nothing;
-    return html`<div
-      part="messages"
-      class="messages"
-      role="log"
-      tabindex="0"
-      aria-label=${label}
-      aria-live=${this.liveRegion ? 'polite' : 'off'}
-      aria-busy=${busy ? 'true' : 'false'}
-      ?inert=${this.membersOpen}
-      @scroll=${this.#handleScroll}
-    >
-      ${top}
-      ${renderTimeline(items, {
+    return html`<div part="base" class="base ${this.#scheme.dark ? 'dark' : ''}" lang=${lang} @keydown=${(e: KeyboardEvent) => panels.handleEscape(e)}>
+      ${renderHeader({
         lang,
-        online: this.connectionState === 'connected',
-        remove: this.#moderator && !this.dmPeer ? this.#remove : null,
-        retry: this.#handleRetry,
-        discard: this.#handleDiscard,
-        overflows: this.#overflows,
-        unfolded: this.#unfolded,
-        toggleFold: this.#toggleFold,
+        roomName: this.roomName,
+        dmPeer,
+        state,
+        // A refused join is not "online": the header says why instead.
+        refused: state === 'connected' && room?.status === 'error' && room.error ? this.#errorText(room.error) : null,
+        unreachable: state === 'connecting' && !!conn?.unreachable,
+        wasConnected: !!conn?.wasConnected,
+        rtt: this.rtt,
+        onlineCount: this.onlineCount,
+        stale,
+        membersOpen: panels.membersOpen,
+        dmUnread: [...this.#connection.dmUnread.values()].reduce((a, b) => a + b, 0),
+        user,
+        back: () => this.closeDirect(),
+        toggleMembers: () => panels.toggleMembers(),
+        openRename: () => panels.openRename(),
       })}
-    </div>`;
-  }
-
-  #renderTyping(lang: string) {
-    const users = this.#dm ? [] : (this.#session?.typing ?? []);
-    const [a, b] = users;
-    const text = !a
-      ? ''
-      : !b
-        ? t(lang, 'typing1', { a: a.name })
-        : users.length === 2
-          ? t(lang, 'typing2', { a: a.name, b: b.name })
-          : t(lang, 'typingMany');
-    return html`<div part="typing" class="typing" aria-hidden=${text ? 'false' : 'true'}>${text}</div>`;
-  }
-
-  #renderComposer(lang: string) {
-    const reason = this.#reason();
-    const length = codePointLength(this.draft.trim());
-    const tooLong = length > MESSAGE_MAX_LENGTH;
-    const status: Reason | null =
-      reason ??
-      (tooLong
-        ? { text: t(lang, 'tooLong', { length, max: MESSAGE_MAX_LENGTH }), error: true }
-        : this.composerError
-          ? { text: this.composerError, error: true }
-          : null);
-    const placeholder = this.dmPeer ? t(lang, 'dmTitle', { name: this.dmPeer.name }) : t(lang, 'placeholder');
-    return html`<div part="composer" data-can-send=${reason ? 'false' : 'true'}>
-        <div class="composer">
-          <textarea
-            part="input"
-            class="input"
-            rows="1"
-            aria-label=${placeholder}
-            aria-describedby="composer-status"
-            aria-invalid=${tooLong ? 'true' : 'false'}
-            placeholder=${placeholder}
-            enterkeyhint="send"
-            ?disabled=${!!reason?.fatal}
-            @input=${this.#handleInput}
-            @keydown=${this.#handleKeydown}
-          ></textarea>
-          <button
-            part="send"
-            class="send"
-            type="button"
-            ?disabled=${(!!reason && !reason.queue) || tooLong || !this.draft.trim()}
-            @click=${this.#handleSend}
-          >
-            ${t(lang, 'send')}
-          </button>
-        </div>
-        <div part="composer-status" id="composer-status" class="status-line ${status?.error ? 'error' : ''}" role="status" ?hidden=${!status}>
-          ${status?.text}
-          ${status?.connect || status?.retry
-            ? html`<button type="button" @click=${() => (status.retry ? this.#conn?.wake() : this.connect())}>
-                ${t(lang, status.retry ? 'retry' : 'connect')}
-              </button>`
-            : nothing}
-        </div>
-      </div>`;
-  }
-
-  protected override render() {
-    const lang = this.#lang_;
-    const dark = this.theme === 'dark' || (this.theme !== 'light' && this.prefersDark);
-    return html`<div part="base" class="base ${dark ? 'dark' : ''}" lang=${lang} @keydown=${this.#handleEscape}>
-      ${this.#renderHeader(lang)} ${this.#renderRename(lang)}
+      ${panels.renaming
+        ? renderRename({
+            lang,
+            name: user?.name ?? '',
+            error: panels.renameError,
+            submit: (e) => void this.#handleRenameSubmit(e),
+            cancel: () => panels.closeRename(),
+          })
+        : nothing}
       <div class="body">
-        ${this.#renderMessages(lang)}
-        ${this.jumpVisible && !this.membersOpen
-          ? html`<button part="jump" class="jump" type="button" @click=${this.#handleJump}>
-              ${this.#current?.unread ? t(lang, 'newCount', { count: unreadLabel(this.#current) }) : t(lang, 'newMessages')} ↓
-            </button>`
+        ${renderMessageList({
+          lang,
+          conv,
+          items: conv
+            ? buildTimeline(conv.messages, this.#connection.dm ? [] : (room?.notices ?? []), conv.pending, user?.id, conv.unread ? conv.readSeq : null)
+            : [],
+          label: dmPeer ? t(lang, 'dmTitle', { name: dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName }),
+          live: this.#live.live,
+          inert: panels.membersOpen,
+          scroll: () => this.#scroll.handleScroll(),
+          timeline: {
+            lang,
+            online: state === 'connected',
+            remove: this.#connection.moderator && !dmPeer ? this.#handleDelete : null,
+            retry: this.#handleRetry,
+            discard: this.#handleDiscard,
+            overflows: this.#folds.overflows,
+            unfolded: this.#folds.unfolded,
+            toggleFold: this.#handleFold,
+          },
+        })}
+        ${this.#scroll.jumpVisible && !panels.membersOpen ? renderJump(lang, conv, () => this.#handleJump()) : nothing}
+        ${panels.membersOpen
+          ? renderMembers({
+              lang,
+              roomName: this.roomName,
+              members: this.members,
+              count: this.onlineCount,
+              stale,
+              me: user?.id,
+              dmUnread: this.#connection.dmUnread,
+              moderator: this.#connection.moderator,
+              openRename: () => panels.openRename(),
+              openDirect: (peer) => this.openDirect(peer),
+              ban: (u, kind) => this.#handleModeration(u, kind),
+            })
           : nothing}
-        ${this.#renderMembers(lang)}
       </div>
-      ${this.#renderTyping(lang)} ${this.#renderComposer(lang)}
+      ${renderTyping(lang, this.#connection.dm ? [] : (room?.typing ?? []))}
+      ${renderComposer({
+        lang,
+        reason: this.#reason(),
+        draft: composer.draft,
+        error: composer.error,
+        dmPeer,
+        input: composer.handleInput,
+        keydown: composer.handleKeydown,
+        send: composer.send,
+        connect: () => this.connect(),
+        retry: () => conn?.wake(),
+      })}
     </div>`;
   }
 }

@@ -9,7 +9,7 @@ import type { Connection } from '../../widget/client/connection.js';
 import type { Outbox } from '../../widget/client/outbox.js';
 import { createGuestKey } from '../../widget/client/guest-key.js';
 import type { HeartbeatOptions } from '../../widget/client/heartbeat.js';
-import { RoomSession } from '../../widget/client/room-session.js';
+import { RoomConversation } from '../../widget/client/room-conversation.js';
 import { memoryStorage, type KeyValueStorage } from '../../widget/client/storage.js';
 
 /** The demo site accepts localhost pages; a Node client says it is one. */
@@ -26,7 +26,7 @@ export interface ClientOptions {
 export interface TestClient {
   conn: Connection;
   outbox: Outbox;
-  session: RoomSession;
+  conversation: RoomConversation;
   guestKey: string;
   storage: KeyValueStorage;
   stop(): void;
@@ -49,18 +49,18 @@ export function roomClient(t: TestContext, server: string, room: string, options
   };
   const channel = createChannel(connOptions);
   const { conn, outbox } = channel;
-  const session = new RoomSession(channel, room);
-  session.start();
+  const conversation = new RoomConversation(channel, room);
+  conversation.start();
   conn.connect();
   let stopped = false;
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
-    session.stop();
+    conversation.stop();
     conn.disconnect();
   };
   t.after(stop);
-  return { conn, outbox, session, guestKey, storage, stop };
+  return { conn, outbox, conversation, guestKey, storage, stop };
 }
 
 export function uniqueRoom(prefix = 'delivery'): string {
@@ -93,7 +93,7 @@ export function assertComplete(messages: readonly ChatMessage[], n: number): str
 export async function sendPaced(client: TestClient, label: string, count: number, everyMs: number): Promise<Promise<ChatMessage>[]> {
   const sends: Promise<ChatMessage>[] = [];
   for (let i = 1; i <= count; i++) {
-    sends.push(client.session.send(`${label}-${i}`));
+    sends.push(client.conversation.send(`${label}-${i}`));
     await sleep(everyMs);
   }
   return sends;

@@ -23,7 +23,7 @@ test('SIGTERM with clients connected: exit 0 in time, database closed, clients r
   stopAtEnd(t, server);
   const room = uniqueRoom('sigterm');
   const clients = [roomClient(t, server.url, room), roomClient(t, server.url, room)];
-  await until('both joined', () => clients.every((c) => c.session.status === 'ready'), 10_000);
+  await until('both joined', () => clients.every((c) => c.conversation.status === 'ready'), 10_000);
   const states: ConnectionState[][] = clients.map((c) => {
     const seen: ConnectionState[] = [];
     c.conn.on('state', (state) => seen.push(state));
@@ -31,7 +31,7 @@ test('SIGTERM with clients connected: exit 0 in time, database closed, clients r
   });
 
   // Sends in flight when the signal arrives: acked or not, each must end up stored once.
-  const sends = Array.from({ length: SENDS }, (_, i) => clients[i % 2]!.session.send(`m-${i + 1}`));
+  const sends = Array.from({ length: SENDS }, (_, i) => clients[i % 2]!.conversation.send(`m-${i + 1}`));
   // Exit code 0 within 5 s, or this rejects with the server's output.
   await server.terminate();
   const output = server.output();
@@ -53,16 +53,16 @@ test('SIGTERM with clients connected: exit 0 in time, database closed, clients r
   }
 
   await server.restart();
-  await until('both clients back', () => clients.every((c) => c.conn.state === 'connected' && c.session.status === 'ready'), 15_000);
+  await until('both clients back', () => clients.every((c) => c.conn.state === 'connected' && c.conversation.status === 'ready'), 15_000);
   const acked = await Promise.all(sends);
   await until(
     'every message at both clients',
-    () => clients.every((c) => c.session.messages.length >= SENDS),
+    () => clients.every((c) => c.conversation.messages.length >= SENDS),
     15_000,
-    () => clients.map((c) => c.session.messages.length).join(', '),
+    () => clients.map((c) => c.conversation.messages.length).join(', '),
   );
-  for (const c of clients) assert.equal(assertComplete(c.session.messages, SENDS), null);
-  assert.deepEqual(new Set(acked.map((m) => m.id)), new Set(clients[0]!.session.messages.map((m) => m.id)));
+  for (const c of clients) assert.equal(assertComplete(c.conversation.messages, SENDS), null);
+  assert.deepEqual(new Set(acked.map((m) => m.id)), new Set(clients[0]!.conversation.messages.map((m) => m.id)));
 });
 
 test('SIGTERM at once after the listening line is a graceful stop too (handlers are installed before it is printed)', { timeout: 60_000 }, async () => {
@@ -79,7 +79,7 @@ test('SIGTERM with a half-open client still exits in time (its WebSocket is cut,
   const proxy = await TcpProxy.start({ port: server.port });
   t.after(() => proxy.close());
   const client = roomClient(t, proxy.url, uniqueRoom('half-open'));
-  await until('joined', () => client.session.status === 'ready', 10_000);
+  await until('joined', () => client.conversation.status === 'ready', 10_000);
   // The client's side goes silent: no data, no FIN, no RST reaches either end.
   proxy.blackhole();
   await server.terminate();

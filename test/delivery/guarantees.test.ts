@@ -73,7 +73,7 @@ async function sendThroughFault(
 ): Promise<TestClient[]> {
   const room = uniqueRoom();
   const clients = [0, 1, 2].map((i) => roomClient(t, url(i), room, clientOptions));
-  await until('all joined', () => clients.every((c) => c.session.status === 'ready'), 10_000);
+  await until('all joined', () => clients.every((c) => c.conversation.status === 'ready'), 10_000);
   const sending = Promise.all(
     clients.map(async (c, i) => Promise.all(await sendPaced(c, `c${i}`, PER_CLIENT, 8))),
   );
@@ -82,23 +82,23 @@ async function sendThroughFault(
   const total = clients.length * PER_CLIENT;
   await until(
     'every client to hold the whole room',
-    () => clients.every((c) => c.session.messages.length >= total && c.session.log.gapAfter(0) === null),
+    () => clients.every((c) => c.conversation.messages.length >= total && c.conversation.log.gapAfter(0) === null),
     60_000,
-    () => clients.map((c) => `${c.session.messages.length}/${total} (${c.conn.state})`).join(', '),
+    () => clients.map((c) => `${c.conversation.messages.length}/${total} (${c.conn.state})`).join(', '),
   );
 
-  const reference = clients[0]!.session.messages.map((m) => m.id);
+  const reference = clients[0]!.conversation.messages.map((m) => m.id);
   for (const [i, c] of clients.entries()) {
-    const problem = assertComplete(c.session.messages, total);
+    const problem = assertComplete(c.conversation.messages, total);
     assert.equal(problem, null, `client ${i}: ${problem}`);
-    assert.deepEqual(c.session.messages.map((m) => m.id), reference, `client ${i} holds another order`);
-    const own = c.session.messages.filter((m) => m.text.startsWith(`c${i}-`)).map((m) => m.text);
+    assert.deepEqual(c.conversation.messages.map((m) => m.id), reference, `client ${i} holds another order`);
+    const own = c.conversation.messages.filter((m) => m.text.startsWith(`c${i}-`)).map((m) => m.text);
     assert.deepEqual(own, Array.from({ length: PER_CLIENT }, (_, n) => `c${i}-${n + 1}`), `client ${i}'s messages out of order`);
-    assert.equal(c.session.pending.length, 0, `client ${i} still has pending sends`);
+    assert.equal(c.conversation.pending.length, 0, `client ${i} still has pending sends`);
   }
   // Each acknowledged send is the stored message, and the store holds each once.
   assert.deepEqual(new Set(acked.flat().map((m) => m.id)), new Set(reference));
-  const stored = await storedRoom(t, directUrl, clients[0]!.session.room);
+  const stored = await storedRoom(t, directUrl, clients[0]!.conversation.room);
   assert.equal(assertComplete(stored, total), null);
   assert.deepEqual(stored.map((m) => m.id), reference);
   return clients;
@@ -164,7 +164,7 @@ test('4. a blackholed (half-open) connection is reported lost and re-established
   const server = await startServer(t);
   const proxy = await startProxy(t, server);
   const client = roomClient(t, proxy.url, uniqueRoom());
-  await until('joined', () => client.session.status === 'ready', 10_000);
+  await until('joined', () => client.conversation.status === 'ready', 10_000);
   await sleep(500);
   const states: Array<[string, number]> = [];
   client.conn.on('state', (state) => states.push([state, Date.now()]));
@@ -172,13 +172,13 @@ test('4. a blackholed (half-open) connection is reported lost and re-established
   proxy.blackhole();
   await until('reported lost', () => client.conn.state !== 'connected', 10_000);
   const lostAfter = Date.now() - start;
-  await until('connected again', () => client.conn.state === 'connected' && client.session.status === 'ready', 10_000);
+  await until('connected again', () => client.conn.state === 'connected' && client.conversation.status === 'ready', 10_000);
   const backAfter = Date.now() - start;
   assert.ok(lostAfter <= bound + 500, `lost reported after ${lostAfter} ms (bound ${bound} ms)`);
   assert.ok(backAfter <= 10_000, `reconnected after ${backAfter} ms`);
   assert.equal(client.conn.error, null);
   // And it works: a message goes through the new connection.
-  const message = await client.session.send('after the blackhole');
+  const message = await client.conversation.send('after the blackhole');
   assert.equal(message.text, 'after the blackhole');
   t.diagnostic(`lost after ${lostAfter} ms, back after ${backAfter} ms; states ${states.map(([s, at]) => `${s}@${at - start}`).join(' ')}`);
 });
@@ -192,10 +192,10 @@ test('6. a member offline while 100 messages were sent gets all of them in order
   const offline = roomClient(t, proxy.url, room);
   const closer = roomClient(t, server.url, room);
   const members = [offline, closer];
-  await until('joined', () => [sender, ...members].every((c) => c.session.status === 'ready'), 10_000);
+  await until('joined', () => [sender, ...members].every((c) => c.conversation.status === 'ready'), 10_000);
   await Promise.all(await sendPaced(sender, 'before', 5, 0));
-  await until('members have the first 5', () => members.every((c) => c.session.messages.length === 5), 5000);
-  for (const c of members) c.session.markRead();
+  await until('members have the first 5', () => members.every((c) => c.conversation.messages.length === 5), 5000);
+  for (const c of members) c.conversation.markRead();
   // Delivery acks are batched: let them reach the server before going away.
   await until('cursors stored', () => false, 1500).catch(() => undefined);
 
@@ -206,20 +206,20 @@ test('6. a member offline while 100 messages were sent gets all of them in order
   const away = Array.from({ length: 100 }, (_, i) => `away-${i + 1}`);
 
   proxy.online();
-  await until('member caught up', () => offline.session.messages.length === 105, 15_000, () => `${offline.session.messages.length}`);
-  assert.equal(assertComplete(offline.session.messages, 105), null);
-  assert.deepEqual(offline.session.messages.slice(5).map((m) => m.text), away);
-  assert.equal(offline.session.unread, 100);
+  await until('member caught up', () => offline.conversation.messages.length === 105, 15_000, () => `${offline.conversation.messages.length}`);
+  assert.equal(assertComplete(offline.conversation.messages, 105), null);
+  assert.deepEqual(offline.conversation.messages.slice(5).map((m) => m.text), away);
+  assert.equal(offline.conversation.unread, 100);
 
   // Nothing in memory after a reload: the server's cursor (seq 5) drives the replay, beyond one history page.
   const reopened = roomClient(t, server.url, room, { guestKey: closer.guestKey });
-  await until('reopened member loaded', () => reopened.session.loaded, 10_000);
-  const missed = reopened.session.messages.filter((m) => m.seq > 5);
+  await until('reopened member loaded', () => reopened.conversation.loaded, 10_000);
+  const missed = reopened.conversation.messages.filter((m) => m.seq > 5);
   assert.deepEqual(missed.map((m) => m.text), away);
   assert.deepEqual(missed.map((m) => m.seq), Array.from({ length: 100 }, (_, i) => i + 6));
   // A join counts at most UNREAD_CAP (99) of them: 100 missed is "99+".
-  assert.deepEqual([reopened.session.unread, reopened.session.unreadCapped], [UNREAD_CAP, true]);
-  assert.equal(reopened.session.log.gapAfter(0), null);
+  assert.deepEqual([reopened.conversation.unread, reopened.conversation.unreadCapped], [UNREAD_CAP, true]);
+  assert.equal(reopened.conversation.log.gapAfter(0), null);
 });
 
 test('a client that dies silently leaves presence after the server heartbeat and the grace period', async (t) => {
@@ -230,9 +230,9 @@ test('a client that dies silently leaves presence after the server heartbeat and
   const room = uniqueRoom();
   const observer = roomClient(t, server.url, room);
   const doomed = roomClient(t, proxy.url, room);
-  await until('both present', () => observer.session.presence?.count === 2 && doomed.session.status === 'ready', 10_000);
+  await until('both present', () => observer.conversation.presence?.count === 2 && doomed.conversation.status === 'ready', 10_000);
   const left: number[] = [];
-  observer.session.on('notice', (n) => {
+  observer.conversation.on('notice', (n) => {
     if (n.kind === 'leave' && n.user.id === doomed.conn.user?.id) left.push(Date.now());
   });
   const start = Date.now();
@@ -242,6 +242,6 @@ test('a client that dies silently leaves presence after the server heartbeat and
   await until('the leave notice', () => left.length > 0, bound + 5000);
   const after = left[0]! - start;
   assert.ok(after <= bound + 1000, `left after ${after} ms (bound ${bound} ms)`);
-  assert.equal(observer.session.presence?.count, 1);
+  assert.equal(observer.conversation.presence?.count, 1);
   t.diagnostic(`left presence after ${after} ms`);
 });

@@ -16,11 +16,11 @@ test('retention deletes what is older than the site keeps, and an away client re
   await server.store.updateSite({ ...demo, retentionDays: 7 });
   const room = uniqueRoom('retention');
   const member = roomClient(t, url, room);
-  await until('joined', () => member.session.status === 'ready', 10_000);
+  await until('joined', () => member.conversation.status === 'ready', 10_000);
   const author = { id: 'g_author', name: 'Author', kind: 'guest' as const };
   const append = (i: number, at: number) => server.store.appendMessage('demo', { room, clientId: `m-${i}-xxxx`, from: author, text: `m${i}`, at });
-  for (let i = 1; i <= 3; i++) await member.session.send(`m${i}`);
-  await until('the first three held', () => member.session.messages.length === 3, 5000);
+  for (let i = 1; i <= 3; i++) await member.conversation.send(`m${i}`);
+  await until('the first three held', () => member.conversation.messages.length === 3, 5000);
 
   member.conn.disconnect();
   // While away: 27 messages that retention will remove, then 73 it keeps.
@@ -30,9 +30,9 @@ test('retention deletes what is older than the site keeps, and an away client re
   await sleep(100);
 
   member.conn.connect();
-  await until('caught up to 103', () => member.session.messages.at(-1)?.seq === 103, 10_000);
+  await until('caught up to 103', () => member.conversation.messages.at(-1)?.seq === 103, 10_000);
   await sleep(200);
-  const held = member.session.messages.map((m) => m.seq);
+  const held = member.conversation.messages.map((m) => m.seq);
   assert.deepEqual(held.join(','), [1, 2, 3, ...Array.from({ length: 73 }, (_, i) => i + 31)].join(','));
 
   // Settled: the client does not keep asking for the removed range.

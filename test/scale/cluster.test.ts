@@ -87,13 +87,13 @@ if (!DATABASE_URL || !REDIS_URL) {
     assert.ok((await stranded.emitWithAck('room:join', { room })).ok);
     await until(
       'one cluster-wide presence of 7 at every client',
-      () => clients.every((c) => c.session.status === 'ready' && c.session.presence?.count === 7),
+      () => clients.every((c) => c.conversation.status === 'ready' && c.conversation.presence?.count === 7),
       15_000,
-      () => clients.map((c) => c.session.presence?.count).join(','),
+      () => clients.map((c) => c.conversation.presence?.count).join(','),
     );
 
     const left: number[] = [];
-    clients[0]!.session.on('notice', (n) => {
+    clients[0]!.conversation.on('notice', (n) => {
       if (n.kind === 'leave' && n.user.id === strandedId) left.push(Date.now());
     });
     const sending = Promise.all(clients.map(async (c, i) => Promise.all(await sendPaced(c, `n${i}`, 50, 10))));
@@ -105,20 +105,20 @@ if (!DATABASE_URL || !REDIS_URL) {
     const total = 6 * 50;
     await until(
       'every client to hold the whole room',
-      () => clients.every((c) => c.session.messages.length >= total && c.session.log.gapAfter(0) === null),
+      () => clients.every((c) => c.conversation.messages.length >= total && c.conversation.log.gapAfter(0) === null),
       30_000,
-      () => clients.map((c) => `${c.session.messages.length} (${c.conn.state})`).join(', '),
+      () => clients.map((c) => `${c.conversation.messages.length} (${c.conn.state})`).join(', '),
     );
-    const order = clients[0]!.session.messages.map((m) => m.id);
+    const order = clients[0]!.conversation.messages.map((m) => m.id);
     for (const [i, c] of clients.entries()) {
-      assert.equal(assertComplete(c.session.messages, total), null, `client ${i}`);
-      assert.deepEqual(c.session.messages.map((m) => m.id), order, `client ${i} order`);
+      assert.equal(assertComplete(c.conversation.messages, total), null, `client ${i}`);
+      assert.deepEqual(c.conversation.messages.map((m) => m.id), order, `client ${i} order`);
     }
 
     await until('the stranded member to leave presence', () => left.length > 0, DEAD_NODE_LEAVE_BOUND_MS + 5000);
     const after = left[0]! - killedAt;
     assert.ok(after <= DEAD_NODE_LEAVE_BOUND_MS, `left ${after} ms after the kill`);
-    await until('presence of the six', () => clients.every((c) => c.session.presence?.count === 6), 5000);
+    await until('presence of the six', () => clients.every((c) => c.conversation.presence?.count === 6), 5000);
     t.diagnostic(`the dead node's member left presence ${after} ms after the kill`);
   });
 
@@ -203,9 +203,9 @@ if (DATABASE_URL && REDIS_URL) {
     const room = uniqueRoom('workers');
     // The primary hands connections to the workers in turn: these four land on both.
     const clients = Array.from({ length: 4 }, () => roomClient(t, server.url, room));
-    await until('presence of four everywhere', () => clients.every((c) => c.session.presence?.count === 4), 15_000);
+    await until('presence of four everywhere', () => clients.every((c) => c.conversation.presence?.count === 4), 15_000);
     await Promise.all(clients.map(async (c, i) => Promise.all(await sendPaced(c, `w${i}`, 10, 5))));
-    await until('every message at every client', () => clients.every((c) => c.session.messages.length === 40), 10_000);
-    for (const c of clients) assert.equal(assertComplete(c.session.messages, 40), null);
+    await until('every message at every client', () => clients.every((c) => c.conversation.messages.length === 40), 10_000);
+    for (const c of clients) assert.equal(assertComplete(c.conversation.messages, 40), null);
   });
 }

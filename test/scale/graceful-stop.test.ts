@@ -33,7 +33,7 @@ if (!DATABASE_URL || !REDIS_URL) {
     const room = uniqueRoom('rolling');
     // Round robin: half of them on each node.
     const clients = Array.from({ length: CLIENTS }, () => roomClient(t, balancer.url, room));
-    await until('presence of all everywhere', () => clients.every((c) => c.session.presence?.count === CLIENTS), 15_000);
+    await until('presence of all everywhere', () => clients.every((c) => c.conversation.presence?.count === CLIENTS), 15_000);
     const reconnects = clients.map(() => 0);
     clients.forEach((c, i) =>
       c.conn.on('state', (state) => {
@@ -42,14 +42,14 @@ if (!DATABASE_URL || !REDIS_URL) {
     );
 
     const sending = Promise.all(clients.map(async (c, i) => Promise.all(await sendPaced(c, `c${i}`, PER_CLIENT, 10))));
-    await until('sending under way', () => clients.every((c) => c.session.messages.length >= 8), 10_000);
+    await until('sending under way', () => clients.every((c) => c.conversation.messages.length >= 8), 10_000);
     const stoppedAt = Date.now();
     // Exit code 0 within 5 s, or this rejects with the node's output.
     await nodes[0]!.terminate();
     assert.match(nodes[0]!.output(), /"msg":"stopped"/);
 
     // The stopped node's clients were told (disconnected), not left to find out by a missed ping.
-    await until('the moved clients back', () => clients.every((c) => c.conn.state === 'connected' && c.session.status === 'ready'), 10_000);
+    await until('the moved clients back', () => clients.every((c) => c.conn.state === 'connected' && c.conversation.status === 'ready'), 10_000);
     assert.ok(Date.now() - stoppedAt < PING_INTERVAL_MS, `clients took ${Date.now() - stoppedAt} ms to come back`);
     assert.equal(reconnects.filter((n) => n > 0).length, CLIENTS / 2, `reconnects per client: ${reconnects.join(',')}`);
 
@@ -57,10 +57,10 @@ if (!DATABASE_URL || !REDIS_URL) {
     const total = CLIENTS * PER_CLIENT;
     await until(
       'every message at every client',
-      () => clients.every((c) => c.session.messages.length >= total),
+      () => clients.every((c) => c.conversation.messages.length >= total),
       20_000,
-      () => clients.map((c) => c.session.messages.length).join(', '),
+      () => clients.map((c) => c.conversation.messages.length).join(', '),
     );
-    for (const c of clients) assert.equal(assertComplete(c.session.messages, total), null);
+    for (const c of clients) assert.equal(assertComplete(c.conversation.messages, total), null);
   });
 }

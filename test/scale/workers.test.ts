@@ -51,7 +51,7 @@ if (!DATABASE_URL || !REDIS_URL) {
     assert.equal(pids.length, WORKERS, server.output());
     const room = uniqueRoom('workers-stop');
     const clients = Array.from({ length: 4 }, () => roomClient(t, server.url, room));
-    await until('all joined', () => clients.every((c) => c.session.status === 'ready'), 15_000);
+    await until('all joined', () => clients.every((c) => c.conversation.status === 'ready'), 15_000);
 
     // Exit code 0 within 5 s, or this rejects with the output.
     await server.terminate();
@@ -70,7 +70,7 @@ if (!DATABASE_URL || !REDIS_URL) {
     const room = uniqueRoom('workers-replace');
     // The primary hands connections to the workers in turn: these land on both.
     const clients = Array.from({ length: 4 }, () => roomClient(t, server.url, room));
-    await until('presence of four', () => clients.every((c) => c.session.presence?.count === 4), 15_000);
+    await until('presence of four', () => clients.every((c) => c.conversation.presence?.count === 4), 15_000);
 
     process.kill(doomed!, 'SIGKILL');
     await until('a worker started in its place', () => workerPids(server).length === WORKERS + 1, 10_000, () => server.output());
@@ -80,8 +80,8 @@ if (!DATABASE_URL || !REDIS_URL) {
     assert.ok(alive(replacement) && alive(survivor!));
 
     await Promise.all(clients.map(async (c, i) => Promise.all(await sendPaced(c, `w${i}`, 10, 5))));
-    await until('every message at every client', () => clients.every((c) => c.session.messages.length === 40), 15_000);
-    for (const c of clients) assert.equal(assertComplete(c.session.messages, 40), null);
+    await until('every message at every client', () => clients.every((c) => c.conversation.messages.length === 40), 15_000);
+    for (const c of clients) assert.equal(assertComplete(c.conversation.messages, 40), null);
     // t.after stops it: gracefully, the replacement included, or the test fails.
   });
 }

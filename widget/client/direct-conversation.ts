@@ -4,7 +4,7 @@ import type { Channel } from './channel.js';
 import { Conversation, type HistoryQuery } from './conversation.js';
 import type { ClientAck } from './errors.js';
 
-export class DirectSession extends Conversation {
+export class DirectConversation extends Conversation {
   constructor(
     channel: Channel,
     readonly peer: UserInfo,

@@ -13,7 +13,7 @@ import type { CursorAcks } from './cursor-acks.js';
 import { ChatRoomError, type ClientAck, type ClientError } from './errors.js';
 import { isTransient } from './outbox.js';
 
-export type RoomSessionEvents = ConversationEvents & {
+export type RoomConversationEvents = ConversationEvents & {
   presence: (presence: PresenceUpdate) => void;
   notice: (notice: RoomNotice) => void;
 };
@@ -28,7 +28,7 @@ export interface TimelineNotice {
 const MAX_NOTICES = 200;
 let noticeIds = 0;
 
-export class RoomSession extends Conversation<RoomSessionEvents> {
+export class RoomConversation extends Conversation<RoomConversationEvents> {
   presence: PresenceUpdate | null = null;
   /** False while `presence` is only the last picture seen before the connection dropped. */
   presenceLive = false;

@@ -1,11 +1,12 @@
 /** The timeline of a conversation as data, and its Lit templates. */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ChatMessage, RoomNotice, UserId, UserInfo } from '../protocol/index.js';
-import type { PendingSend } from './client/outbox.js';
-import type { TimelineNotice } from './client/room-session.js';
-import { dayKey, dayLabel, formatTime } from './format.js';
-import { hasMessage, t } from './i18n.js';
-import { linkify } from './linkify.js';
+import { UNREAD_CAP, type ChatMessage, type RoomNotice, type UserId, type UserInfo } from '../../protocol/index.js';
+import type { PendingSend } from '../client/outbox.js';
+import type { Conversation } from '../client/conversation.js';
+import type { TimelineNotice } from '../client/room-conversation.js';
+import { dayKey, dayLabel, formatTime } from '../format.js';
+import { hasMessage, t } from '../i18n.js';
+import { linkify } from '../linkify.js';
 
 export type TimelineItem =
   | { kind: 'day'; key: string; at: number }
@@ -200,4 +201,57 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
  */
 export function renderTimeline(items: readonly TimelineItem[], ctx: TimelineContext) {
   return items.map((item) => renderItem(item, ctx));
+}
+
+export interface MessageListProps {
+  lang: string;
+  /** The conversation on screen, or null before there is one. */
+  conv: Conversation | null;
+  items: readonly TimelineItem[];
+  label: string;
+  /** New messages are announced (off while history lands). */
+  live: boolean;
+  /** A panel covers the list. */
+  inert: boolean;
+  scroll(): void;
+  timeline: TimelineContext;
+}
+
+/** The scrolling list (`role="log"`): "load earlier messages" (or "no messages yet") above the timeline. */
+export function renderMessageList({ lang, conv, items, label, live, inert, scroll, timeline }: MessageListProps) {
+  const busy = !!conv && (conv.status === 'loading' || conv.loadingOlder);
+  const top = !conv
+    ? nothing
+    : conv.log.hasMore
+      ? html`<button part="load-older" class="hint" type="button" ?disabled=${conv.loadingOlder} @click=${() => void conv.loadOlder()}>
+          ${t(lang, 'loadOlder')}
+        </button>`
+      : conv.loaded && !items.length
+        ? html`<div class="hint">${t(lang, 'empty')}</div>`
+        : nothing;
+  return html`<div
+    part="messages"
+    class="messages"
+    role="log"
+    tabindex="0"
+    aria-label=${label}
+    aria-live=${live ? 'polite' : 'off'}
+    aria-busy=${busy ? 'true' : 'false'}
+    ?inert=${inert}
+    @scroll=${scroll}
+  >
+    ${top} ${renderTimeline(items, timeline)}
+  </div>`;
+}
+
+/** "12"; "99+" (or "40+") when the count is a lower bound, the server having stopped counting. */
+function unreadLabel({ unread, unreadCapped }: Conversation): string {
+  return unreadCapped ? `${Math.min(unread, UNREAD_CAP)}+` : String(unread);
+}
+
+/** The "new messages" button shown while the list is scrolled up and something arrived. */
+export function renderJump(lang: string, conv: Conversation | null, jump: () => void) {
+  return html`<button part="jump" class="jump" type="button" @click=${jump}>
+    ${conv?.unread ? t(lang, 'newCount', { count: unreadLabel(conv) }) : t(lang, 'newMessages')} ↓
+  </button>`;
 }

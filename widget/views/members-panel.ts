@@ -1,0 +1,52 @@
+/** The member list panel: one button per member (private chat, or rename for yourself), Mute and Ban for moderators. */
+import { html, nothing } from 'lit';
+import type { UserId, UserInfo } from '../../protocol/index.js';
+import { t } from '../i18n.js';
+import { signedInMark } from './message-list.js';
+
+export interface MembersProps {
+  lang: string;
+  roomName: string;
+  members: readonly UserInfo[];
+  count: number;
+  /** The members shown are the last ones seen before the connection dropped. */
+  stale: boolean;
+  me: UserId | undefined;
+  /** Unread private messages by sender. */
+  dmUnread: ReadonlyMap<string, number>;
+  moderator: boolean;
+  openRename(): void;
+  openDirect(peer: UserInfo): void;
+  ban(user: UserInfo, kind: 'mute' | 'ban'): void;
+}
+
+export function renderMembers(p: MembersProps) {
+  const { lang, me, stale } = p;
+  const label = t(lang, 'members', { room: p.roomName });
+  return html`<section part="members" id="members" class="panel" aria-label=${label} data-stale=${stale ? 'true' : 'false'}>
+    <h2>${label} (${p.count}${stale ? `, ${t(lang, 'lastKnown')}` : ''})</h2>
+    <ul>
+      ${p.members.map((m) => {
+        const unread = p.dmUnread.get(m.id) ?? 0;
+        return html`<li>
+          <button
+            part="member"
+            class="member"
+            type="button"
+            data-user-id=${m.id}
+            title=${m.id === me ? t(lang, 'rename') : t(lang, 'dmTitle', { name: m.name })}
+            @click=${() => (m.id === me ? p.openRename() : p.openDirect(m))}
+          >
+            <span>${m.name}</span>${signedInMark(m, lang)}
+            ${m.id === me ? html`<b class="you">✎</b>` : nothing}
+            ${unread ? html`<b class="badge">${unread}</b>` : nothing}
+          </button>
+          ${p.moderator && m.id !== me
+            ? html`<button part="mute" class="mod" type="button" @click=${() => p.ban(m, 'mute')}>${t(lang, 'mute')}</button
+                ><button part="ban" class="mod" type="button" @click=${() => p.ban(m, 'ban')}>${t(lang, 'ban')}</button>`
+            : nothing}
+        </li>`;
+      })}
+    </ul>
+  </section>`;
+}
