@@ -1,7 +1,10 @@
 /** Real servers and real socket.io clients for the server tests. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
@@ -291,4 +294,17 @@ export function websocketHandshake(
     req.once('error', reject);
     req.end();
   });
+}
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `chat-room-server site …` (the site CLI, another process writing the database) on `dataDir`. */
+export async function runSiteCli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'site', ...args, '--data-dir', dataDir], { cwd: PACKAGE_ROOT });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number];
+  return { code, out, err };
 }

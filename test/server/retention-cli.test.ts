@@ -7,25 +7,18 @@
  * SQLite file, as only a clock could otherwise make them.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../server/storage/sqlite-store.js';
 import { until } from '../delivery/clients.js';
 import { ServerProcess, stopAtEnd } from '../../bench/support/server-process.js';
-import { ALLOWED_ORIGIN, connect, tempDir } from './helpers.js';
+import { ALLOWED_ORIGIN, connect, runSiteCli, tempDir } from './helpers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DAY_MS = 24 * 3600 * 1000;
 const AUTHOR = { id: 'g_author', name: 'Author', kind: 'guest' as const };
 
 async function siteCli(dataDir: string, ...args: string[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'site', ...args, '--data-dir', dataDir], { cwd: ROOT });
-  let err = '';
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number];
-  assert.equal(code, 0, err);
+  const { code, err } = await runSiteCli(dataDir, ...args);
+  assert.equal(code, 0, `site ${args.join(' ')}: ${err}`);
 }
 
 /** Appends messages dated `ageDays` ago through a second connection to the server's SQLite file. */

@@ -4,16 +4,12 @@
  * end the sessions they admitted; `session:renew` swaps a token in place.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { TOKEN_CLOCK_SKEW_MS } from '../../server/security/token.js';
-import { ALLOWED_ORIGIN, api, clientId, connect, createSite, guestKey, nowSeconds, signToken, startServer, waitFor } from './helpers.js';
+import { ALLOWED_ORIGIN, api, clientId, connect, createSite, guestKey, nowSeconds, runSiteCli, signToken, startServer, waitFor } from './helpers.js';
 import type { Client } from './helpers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A token that the server accepts for `validMs` more (its `exp` is already inside the clock-skew allowance). */
 function shortToken(secret: string, site: string, claims: Record<string, unknown>, validMs: number): string {
@@ -33,9 +29,8 @@ async function siteWithSocket(t: TestContext, url: string) {
 }
 
 async function siteCli(dataDir: string, ...args: string[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'site', ...args, '--data-dir', dataDir], { cwd: ROOT });
-  const [code] = (await once(child, 'exit')) as [number];
-  assert.equal(code, 0, `site ${args.join(' ')}`);
+  const { code, err } = await runSiteCli(dataDir, ...args);
+  assert.equal(code, 0, `site ${args.join(' ')}: ${err}`);
 }
 
 function ended(socket: Client, timeoutMs = 2000) {

@@ -1,22 +1,9 @@
 /** `chat-room-server site add --room` takes rooms in any script, stored in NFC (issue 10, defect 7). */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { tempDir } from './helpers.js';
+import { runSiteCli, tempDir } from './helpers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-async function site(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'site', ...args, '--data-dir', dataDir], { cwd: ROOT });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number];
-  return { code, out, err };
-}
+const site = runSiteCli;
 
 test('site add stores Unicode rooms in NFC and refuses invisible characters with exit code 2', async (t) => {
   const dataDir = await tempDir(t);
