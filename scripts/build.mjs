@@ -5,12 +5,13 @@
 //   2. rollup -c rollup.config.mjs    lib/widget -> dist/chat-room.js (script tag)
 //                                                  dist/chat-room.esm.js (bundlers)
 //   3. cem analyze                    widget JSDoc -> custom-elements.json
-//   4. size summary of dist/chat-room.js; fails above the gzip budget.
+//   4. dist/chat-room.js.gz and .br, which the server sends to browsers that
+//      accept them; size summary; fails above the gzip budget.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,13 +83,19 @@ run('cem analyze', [
 checkManifest(JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8')));
 done(t);
 
-// 4. size summary -----------------------------------------------------------
+// 4. precompress + size summary ---------------------------------------------
+// The server's own settings (lib/, compiled in step 1), so build and server compress alike.
+const { GZIP_OPTIONS, brotliOptions } = await import(pathToFileURL(join(root, 'lib/server/http/content-coding.js')).href);
 const bundle = readFileSync(join(root, 'dist/chat-room.js'));
 checkBundle(bundle.toString('utf8'));
 const esm = readFileSync(join(root, 'dist/chat-room.esm.js'));
-const gzip = gzipSync(bundle, { level: 9 }).length;
-console.log('\nsize');
-console.log(`  dist/chat-room.js      ${String(bundle.length).padStart(7)} B raw  ${String(gzip).padStart(6)} B gzip (${kb(gzip)}; budget ${kb(GZIP_BUDGET)}, ${kb(GZIP_BUDGET - gzip)} left)`);
+const gzipped = gzipSync(bundle, GZIP_OPTIONS);
+const brotli = brotliCompressSync(bundle, brotliOptions(bundle.length));
+writeFileSync(join(root, 'dist/chat-room.js.gz'), gzipped);
+writeFileSync(join(root, 'dist/chat-room.js.br'), brotli);
+const gzip = gzipped.length;
+console.log('\nsize (.gz and .br written next to the file; the server sends the best one a browser accepts)');
+console.log(`  dist/chat-room.js      ${String(bundle.length).padStart(7)} B raw  ${String(gzip).padStart(6)} B gzip  ${String(brotli.length).padStart(6)} B brotli (gzip ${kb(gzip)}; budget ${kb(GZIP_BUDGET)}, ${kb(GZIP_BUDGET - gzip)} left)`);
 console.log(`  dist/chat-room.esm.js  ${String(esm.length).padStart(7)} B raw  (lit, socket.io-client external)`);
 console.log(`\nbuilt in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (gzip > GZIP_BUDGET) {
