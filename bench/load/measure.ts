@@ -2,8 +2,10 @@
  * One cold load: a fresh browser context (empty cache, no open connections),
  * the page, and the Network domain of CDP counting what the measured server
  * sent (encoded body bytes: what came over the wire, compressed or not) until
- * the page reports connected.
+ * the page reports connected, and what the same bodies weigh gzipped (the
+ * targets are in gzip bytes, whichever encoding the server chose).
  */
+import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { LOAD } from '../config.js';
 import type { PageFigures } from './pages.js';
@@ -13,11 +15,14 @@ export interface LoadSample extends PageFigures {
   encodedBytes: number;
   /** The same bodies decoded. */
   decodedBytes: number;
-  /** Their paths, with the Content-Encoding each came with. */
+  /** The same bodies, each gzipped at level 9. */
+  gzipBytes: number;
+  /** Their paths, with the Content-Encoding each came with and both sizes. */
   responses: string[];
 }
 
 interface Response {
+  requestId: string;
   url: string;
   encoding: string;
   headerBytes: number;
@@ -43,7 +48,7 @@ export async function loadOnce(browser: Browser, pageUrl: string, serverUrl: str
     cdp.on('Network.responseReceived', (e) => {
       if (!e.response.url.startsWith(serverUrl + '/')) return;
       const encoding = Object.entries(e.response.headers).find(([k]) => k.toLowerCase() === 'content-encoding')?.[1] ?? 'identity';
-      responses.set(e.requestId, { url: e.response.url, encoding, headerBytes: e.response.encodedDataLength, decodedBytes: 0 });
+      responses.set(e.requestId, { requestId: e.requestId, url: e.response.url, encoding, headerBytes: e.response.encodedDataLength, decodedBytes: 0 });
     });
     cdp.on('Network.dataReceived', (e) => {
       const r = responses.get(e.requestId);
@@ -68,11 +73,20 @@ export async function loadOnce(browser: Browser, pageUrl: string, serverUrl: str
     const before = [...responses.values()].filter(
       (r) => r.finishedAt !== undefined && r.finishedAt * 1000 + monotonicToEpochMs! <= result.connectedAt,
     );
+    const sizes = await Promise.all(
+      before.map(async (r) => {
+        const { body, base64Encoded } = await cdp.send('Network.getResponseBody', { requestId: r.requestId });
+        const gzip = gzipSync(Buffer.from(body, base64Encoded ? 'base64' : 'utf8'), { level: 9 }).length;
+        const sent = r.totalBytes! - r.headerBytes;
+        return { sent, gzip, line: `${new URL(r.url).pathname} (${r.encoding}, ${sent} B sent, ${gzip} B gzip -9)` };
+      }),
+    );
     return {
       ...result,
-      encodedBytes: before.reduce((sum, r) => sum + (r.totalBytes! - r.headerBytes), 0),
+      encodedBytes: sizes.reduce((sum, x) => sum + x.sent, 0),
       decodedBytes: before.reduce((sum, r) => sum + r.decodedBytes, 0),
-      responses: before.map((r) => `${new URL(r.url).pathname} (${r.encoding})`),
+      gzipBytes: sizes.reduce((sum, x) => sum + x.gzip, 0),
+      responses: sizes.map((x) => x.line),
     };
   } finally {
     await context.close();

@@ -11,7 +11,7 @@ export function loadSection(r: LoadResult): string {
   const bare = r.pages.find((p) => p.server === 'bare');
   const rows = r.pages.map((p) => [
     p.page,
-    `${kb(p.encodedBytes.p50)} (${kb(p.decodedBytes.p50)} decoded)`,
+    `${kb(p.encodedBytes.p50)} (${kb(p.gzipBytes.p50)} gzip -9, ${kb(p.decodedBytes.p50)} decoded)`,
     ms(p.scriptMs),
     ms(p.renderedMs),
     ms(p.connectedMs),
@@ -20,9 +20,8 @@ export function loadSection(r: LoadResult): string {
   return [
     `Page load: ${r.pages[0]?.loads ?? 0} cold loads per page (fresh browser context, cache disabled), pages taking turns; ` +
       'times from a mark just before the script tag, median / p90',
-    table(['page', 'downloaded before connected (median)', 'script run ms', 'rendered ms', 'connected ms', 'connected vs bare'], rows),
+    table(['page', 'sent before connected (median)', 'script run ms', 'rendered ms', 'connected ms', 'connected vs bare'], rows),
     ...r.pages.map((p) => `  ${p.page}: ${p.responses.join(', ') || 'nothing'}`),
-    `  dist/chat-room.js is ${kb(r.bundleGzipBytes)} gzip -9 (${num(r.bundleGzipBytes)} B)`,
   ].join('\n');
 }
 
@@ -32,7 +31,7 @@ export function loadTargets(r: LoadResult): TargetOutcome[] {
   if (!inline || !bare) return [];
   const out: TargetOutcome[] = [
     { target: `loader ≤ ${kb(TARGETS.loaderGzipBytes)} gzip`, measured: 'no loader yet: the whole widget is one script', pass: null },
-    inlineBytes(inline, r.bundleGzipBytes),
+    inlineBytes(inline),
   ];
   const rendered = inline.renderedMs!.p50;
   out.push({
@@ -49,13 +48,12 @@ export function loadTargets(r: LoadResult): TargetOutcome[] {
   return out;
 }
 
-/** Judged on what was downloaded; while that is uncompressed, the gzip size of the bundle is shown beside it. */
-function inlineBytes(inline: PageResult, bundleGzip: number): TargetOutcome {
-  const bytes = inline.encodedBytes.p50;
-  const compressed = bytes < inline.decodedBytes.p50;
+/** In gzip -9 bytes of what was downloaded (the target's unit), with what was actually sent beside it. */
+function inlineBytes(inline: PageResult): TargetOutcome {
+  const gzip = inline.gzipBytes.p50;
   return {
     target: `inline ≤ ${kb(TARGETS.inlineGzipBytesBeforeConnected)} gzip downloaded before connected`,
-    measured: compressed ? kb(bytes) : `${kb(bytes)} sent uncompressed (the bundle is ${kb(bundleGzip)} gzip)`,
-    pass: bytes <= TARGETS.inlineGzipBytesBeforeConnected,
+    measured: `${kb(gzip)} gzip -9 of what came (${kb(inline.encodedBytes.p50)} as sent)`,
+    pass: gzip <= TARGETS.inlineGzipBytesBeforeConnected,
   };
 }

@@ -4,9 +4,8 @@
  * turns so background load falls on all alike. Needs the built widget
  * (`npm run build`): the project server serves dist/chat-room.js.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { LOAD } from '../config.js';
 import { startBenchServer, type BenchServer } from '../server-process.js';
 import { launchBrowser } from '../support/browser.js';
@@ -28,6 +27,8 @@ export interface PageResult {
   /** Encoded (as downloaded) and decoded body bytes from the page's server before connected. */
   encodedBytes: Spread;
   decodedBytes: Spread;
+  /** The same bodies gzipped at level 9: the unit of the targets. */
+  gzipBytes: Spread;
   /** What those downloads were (the first measured load's). */
   responses: string[];
   scriptMs: Spread;
@@ -37,8 +38,6 @@ export interface PageResult {
 
 export interface LoadResult {
   pages: PageResult[];
-  /** gzip -9 of dist/chat-room.js as built: the figure the targets name, whatever the server sends today. */
-  bundleGzipBytes: number;
 }
 
 /** The pages measured: the baseline and the inline widget; launcher pages go here when launcher mode exists. */
@@ -73,7 +72,6 @@ export async function loadScenario(log: (line: string) => void): Promise<LoadRes
         }
       }
       return {
-        bundleGzipBytes: gzipSync(readFileSync(bundle), { level: 9 }).length,
         pages: VARIANTS.map((variant) => {
           const s = samples.get(variant)!;
           return {
@@ -82,6 +80,7 @@ export async function loadScenario(log: (line: string) => void): Promise<LoadRes
             loads: s.length,
             encodedBytes: spread(s.map((x) => x.encodedBytes)),
             decodedBytes: spread(s.map((x) => x.decodedBytes)),
+            gzipBytes: spread(s.map((x) => x.gzipBytes)),
             responses: s[0]!.responses,
             scriptMs: spread(s.map((x) => x.scriptMs)),
             ...(variant.rendered ? { renderedMs: spread(s.map((x) => x.renderedMs!)) } : {}),
