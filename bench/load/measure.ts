@@ -60,15 +60,21 @@ export async function loadOnce(browser: Browser, pageUrl: string, serverUrl: str
     });
 
     await page.goto(pageUrl);
-    const figures = await page.waitForFunction(
-      () => {
-        const out = (window as unknown as { __load?: Partial<PageFigures> }).__load;
-        return out?.connectedAt !== undefined ? out : undefined;
-      },
-      undefined,
-      { timeout: LOAD.loadTimeoutMs, polling: 50 },
-    );
+    const figures = await page
+      .waitForFunction(
+        () => {
+          const out = (window as unknown as { __load?: Partial<PageFigures> }).__load;
+          return out?.connectedAt !== undefined || out?.error !== undefined ? out : undefined;
+        },
+        undefined,
+        { timeout: LOAD.loadTimeoutMs, polling: 50 },
+      )
+      .catch(async (error: unknown) => {
+        const state = await page.evaluate(() => JSON.stringify((window as unknown as { __load?: unknown }).__load));
+        throw new Error(`load: ${pageUrl} not connected within ${LOAD.loadTimeoutMs / 1000} s (the probe says ${state}): ${String(error)}`);
+      });
     const result = (await figures.jsonValue()) as PageFigures;
+    if (result.error !== undefined) throw new Error(`load: ${pageUrl} did not connect: ${result.error}`);
     if (monotonicToEpochMs === undefined) throw new Error('load: no Network.requestWillBeSent seen');
     const before = [...responses.values()].filter(
       (r) => r.finishedAt !== undefined && r.finishedAt * 1000 + monotonicToEpochMs! <= result.connectedAt,

@@ -22,6 +22,10 @@ export interface PageVariant {
 
 /** What the probe leaves in `window.__load`, in ms since the mark before the script tag. */
 export interface PageFigures {
+  /** Set instead of `connectedAt` when the connection failed for good: the error's code or message. */
+  error?: string;
+  /** The widget's last connection state (and error code). */
+  state?: string;
   /** The script tag's script fetched and run (a mark placed just after it). */
   scriptMs: number;
   renderedMs?: number;
@@ -36,7 +40,10 @@ const MARK_AFTER = '<script>performance.mark("script-run")</script>';
 const START = `const t0 = performance.getEntriesByName('script-tag')[0].startTime;
   const out = (window.__load = { scriptMs: performance.getEntriesByName('script-run')[0].startTime - t0 });`;
 
-/** Watches the element's shadow root (a MutationObserver fires in the same task as the render) and its connection event. */
+/** The widget's frame: its shadow root's outermost element. */
+const FRAME = '[part="base"]';
+
+/** Watches the element's shadow root (a MutationObserver's callback runs right after the update that rendered) and its connection events. */
 const widgetProbe = (selector: string): string => `<script>
 (() => {
   ${START}
@@ -57,18 +64,23 @@ const widgetProbe = (selector: string): string => `<script>
     out.connectedMs = performance.now() - t0;
   };
   if (el.connectionState === 'connected') connected();
-  el.addEventListener('chat-room-connection', (e) => e.detail.state === 'connected' && out.connectedMs === undefined && connected());
+  el.addEventListener('chat-room-connection', (e) => {
+    if (e.detail.state === 'connected' && out.connectedMs === undefined) connected();
+    // The last state and error, for the message when a page never connects (a refusal may be retried).
+    out.state = e.detail.state + (e.detail.error ? ' ' + e.detail.error.code : '');
+    if (e.detail.state === 'error') out.error = e.detail.error?.code ?? 'error';
+  });
 })();
 </script>`;
 
 export const INLINE: PageVariant = {
   name: 'inline',
   server: 'project',
-  rendered: '[part="base"]',
+  rendered: FRAME,
   body: (url) =>
     `${MARK}<script src="${url}/chat-room.js"></script>${MARK_AFTER}\n` +
     `<chat-room server="${url}" site="${LOAD.site}" room="${LOAD.room}" style="height: 480px"></chat-room>\n` +
-    widgetProbe('[part="base"]'),
+    widgetProbe(FRAME),
 };
 
 /** The baseline: the bare socket.io-client bundle from the bare server, connecting as the widget does (WebSocket only). */
@@ -79,10 +91,12 @@ export const BARE: PageVariant = {
     `${MARK}<script src="${url}/socket.io/socket.io.min.js"></script>${MARK_AFTER}\n<script>
 (() => {
   ${START}
-  io(${JSON.stringify(url)} + '/s/${LOAD.site}', { transports: ['websocket'], forceNew: true }).once('connect', () => {
+  const socket = io(${JSON.stringify(url)} + '/s/${LOAD.site}', { transports: ['websocket'], forceNew: true });
+  socket.once('connect', () => {
     out.connectedAt = performance.timeOrigin + performance.now();
     out.connectedMs = performance.now() - t0;
   });
+  socket.once('connect_error', (e) => (out.error = e.message));
 })();
 </script>`,
 };
