@@ -40,7 +40,12 @@ export interface LoadResult {
   pages: PageResult[];
 }
 
-/** The pages measured: the baseline and the inline widget; launcher pages go here when launcher mode exists. */
+/**
+ * The pages measured: the baseline and the inline widget. Launcher pages go
+ * here when launcher mode exists; `PageVariant` then grows what they need: an
+ * end point other than connected before the first open (idle, or the badge's
+ * connection) and, after open, the click that opens it.
+ */
 const VARIANTS: readonly PageVariant[] = [BARE, INLINE];
 
 function spread(values: number[]): Spread {
