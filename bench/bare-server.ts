@@ -3,7 +3,9 @@
  * room-broadcast server. Same `socket.io` package and engine settings as
  * server/attach.ts, same event names and ack shapes, but no persistence, no
  * validation, no identity, no presence, no rate limits: per-room seqs live in
- * memory and are lost when the process dies.
+ * memory and are lost when the process dies. It also serves the
+ * socket.io-client bundle (Socket.IO's own `serveClient`, compressed on the
+ * fly) for the load benchmark's baseline page.
  *
  *   node --import tsx bench/bare-server.ts --port 0
  *
@@ -35,7 +37,8 @@ const io = new Server(http, {
   maxHttpBufferSize: MAX_PAYLOAD_BYTES,
   pingInterval: ENGINE_PING_INTERVAL_MS,
   pingTimeout: ENGINE_PING_TIMEOUT_MS,
-  serveClient: false,
+  // The load benchmark's baseline page loads the client from here (/socket.io/socket.io.min.js).
+  serveClient: true,
 });
 
 const seqs = new Map<string, number>();

@@ -82,6 +82,15 @@ export const JOIN = {
   rejoins: 1_000,
 };
 
+export const LOAD = {
+  site: SITE,
+  room: 'bench-load',
+  /** Measured loads per page, the pages taking turns; after `warmup` unmeasured loads of each (browser and server JIT). */
+  loads: 30,
+  warmup: 3,
+  loadTimeoutMs: 10_000,
+};
+
 /** Connections are opened this many at a time, each batch connected and joined before the next. */
 export const CONNECT_BATCH = 50;
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -103,4 +112,9 @@ export const TARGETS = {
   stormReplayedWithinMs: 10_000,
   /** Issue 9: a join of the biggest room costs at most this multiple of the smallest's (one page and UNREAD_CAP + 1 rows more). */
   joinCostRatio: 2,
+  /** Issue 11, page load (`--only load`): gzip bytes of the loader, and of an inline room before it is connected. */
+  loaderGzipBytes: 6 * 1024,
+  inlineGzipBytesBeforeConnected: 32 * 1024,
+  renderedWithinMs: 50,
+  connectedRatio: 1.3,
 };

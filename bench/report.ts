@@ -1,5 +1,6 @@
 /** The run's figures as terminal tables, and the targets with PASS/MISS. */
 import { FANOUT, INGEST, JOIN, TARGETS } from './config.js';
+import type { LoadResult } from './load/scenario.js';
 import type { Pair } from './target.js';
 import type { Machine } from './proc.js';
 import type { FanoutResult } from './scenarios/fanout.js';
@@ -21,6 +22,7 @@ export interface BenchResults {
   idle?: Pair<IdleResult>;
   storm?: Pair<StormResult>;
   join?: Pair<JoinCostResult>;
+  load?: LoadResult;
 }
 
 export interface TargetOutcome {

@@ -2,11 +2,13 @@
  * `npm run bench`: the same load driver against the project server and a bare
  * Socket.IO room-broadcast server (bench/bare-server.ts), on freshly started
  * servers: fan-out and ingest with both up, taking turns; idle and storm on
- * one at a time; join cost in a small and a big room (seeded beforehand). Prints a table per scenario with both servers side by side,
+ * one at a time; join cost in a small and a big room (seeded beforehand); and,
+ * only when asked for (`--only load`, `npm run bench:load`), page load in
+ * Chromium. Prints a table per scenario with both servers side by side,
  * then the issue's targets, and writes the figures to
  * bench/results/latest.json.
  *
- *   node --import tsx bench/run.ts [--only fanout,ingest,idle,storm,join] [--cpu-prof-dir <dir>]
+ *   node --import tsx bench/run.ts [--only fanout,ingest,idle,storm,join,load] [--cpu-prof-dir <dir>]
  *
  * `--cpu-prof-dir` writes V8 CPU profiles of the servers, one directory per
  * server and scenario (read them with bench/profile-summary.ts).
@@ -18,6 +20,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as config from './config.js';
+import { loadSection, loadTargets } from './load/report.js';
+import { loadScenario } from './load/scenario.js';
 import type { ScenarioResult } from './ipc.js';
 import { machine } from './proc.js';
 import { machineLine, sections, sustained, targetTable, targets, type BenchResults, type FanoutAtRate } from './report.js';
@@ -32,11 +36,16 @@ import type { Pair, ServerKind } from './target.js';
 import { num } from './table.js';
 import { killAllServers, type BenchServerOptions } from './server-process.js';
 
-const SCENARIOS = ['fanout', 'ingest', 'idle', 'storm', 'join'] as const;
+const SCENARIOS = ['fanout', 'ingest', 'idle', 'storm', 'join', 'load'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/**
+ * Page load is not in the default run: it needs a build and Chromium, and the
+ * server scenarios already fill most of the 5-minute budget (`npm run bench:load`).
+ */
+const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) => s !== 'load');
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } }, strict: true });
-const only = (values.only?.split(',') ?? [...SCENARIOS]) as Scenario[];
+const only = (values.only?.split(',') ?? [...DEFAULT_SCENARIOS]) as Scenario[];
 for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`--only: unknown scenario "${name}"`);
 const profileDir = values['cpu-prof-dir'] && resolve(values['cpu-prof-dir']);
 
@@ -129,14 +138,15 @@ try {
   if (only.includes('idle')) results.idle = await apart<IdleResult>('idle');
   if (only.includes('storm')) results.storm = await apart<StormResult>('storm');
   if (only.includes('join')) results.join = await joinCost();
+  if (only.includes('load')) results.load = await loadScenario(log);
 } catch (err) {
   abandon(err instanceof Error ? (err.stack ?? err.message) : String(err), 1);
 }
 
 const durationSec = (Date.now() - started) / 1000;
-const outcomes = targets(results);
+const outcomes = [...targets(results), ...(results.load ? loadTargets(results.load) : [])];
 console.log('');
-for (const section of sections(results)) console.log(section + '\n');
+for (const section of [...sections(results), ...(results.load ? [loadSection(results.load)] : [])]) console.log(section + '\n');
 console.log('Targets (figures, not tests):');
 console.log(targetTable(outcomes));
 console.log(`\nRun time: ${durationSec.toFixed(1)} s`);
@@ -144,7 +154,7 @@ console.log(`\nRun time: ${durationSec.toFixed(1)} s`);
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
 const file = resolve(resultsDir, 'latest.json');
-const { TARGETS, FANOUT, INGEST, IDLE, STORM, JOIN, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
+const { TARGETS, FANOUT, INGEST, IDLE, STORM, JOIN, LOAD, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
 writeFileSync(
   file,
   JSON.stringify(
@@ -156,7 +166,7 @@ writeFileSync(
       machine: host,
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
-      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, INGEST, IDLE, STORM, JOIN, TARGETS },
+      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, INGEST, IDLE, STORM, JOIN, LOAD, TARGETS },
       results,
       targets: outcomes,
     },

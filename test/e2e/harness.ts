@@ -8,8 +8,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { stopGracefully } from '../../bench/support/server-process.js';
+
+export { launchBrowser } from '../../bench/support/browser.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -84,23 +86,6 @@ export async function startServer(extraArgs: string[] = [], packageRoot = root):
       }
     },
   };
-}
-
-/** The system Chromium (Debian's /usr/bin/chromium unless CHROME_PATH says otherwise), headless. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-dev-shm-usage',
-    ],
-  });
 }
 
 /** Collects everything that went wrong on a page: console errors, uncaught exceptions, failed requests. */
