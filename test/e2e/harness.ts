@@ -4,7 +4,7 @@
  * driven by playwright-core. Run `npm run build` first (`npm test` does).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,4 +120,18 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A copy of the built package installed at `segments` under a fresh home
+ * directory (e.g. `.npm/_npx/x/node_modules/chat-room`), with this checkout's
+ * node_modules linked in: where npx and `~/.local` put it. `remove()` deletes it.
+ */
+export function installBuiltPackage(...segments: string[]): { installed: string; remove(): void } {
+  const home = mkdtempSync(join(tmpdir(), 'chat-room-home-'));
+  const installed = join(home, ...segments);
+  mkdirSync(installed, { recursive: true });
+  for (const part of ['package.json', 'bin', 'lib', 'dist', 'demo']) cpSync(join(root, part), join(installed, part), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'), 'dir');
+  return { installed, remove: () => rmSync(home, { recursive: true, force: true }) };
 }

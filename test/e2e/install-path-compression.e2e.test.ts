@@ -5,13 +5,12 @@
  * would quietly cost every visitor the uncompressed bundle (or the widget).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { root, startServer, type RunningServer } from './harness.js';
+import { installBuiltPackage, startServer, type RunningServer } from './harness.js';
 
 function get(url: string, acceptEncoding: string): Promise<{ status: number; coding?: string; vary?: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -34,22 +33,18 @@ function get(url: string, acceptEncoding: string): Promise<{ status: number; cod
 }
 
 describe('chat-room-server installed under a dot-directory sends compressed files', () => {
-  let home: string;
+  let remove: (() => void) | undefined;
   let installed: string;
   let server: RunningServer;
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), 'chat-room-home-'));
-    installed = join(home, '.local', 'lib', 'node_modules', 'chat-room');
-    mkdirSync(installed, { recursive: true });
-    for (const part of ['package.json', 'bin', 'lib', 'dist', 'demo']) cpSync(join(root, part), join(installed, part), { recursive: true });
-    symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'), 'dir');
+    ({ installed, remove } = installBuiltPackage('.local', 'lib', 'node_modules', 'chat-room'));
     server = await startServer([], installed);
   });
 
   after(async () => {
     await server?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
+    remove?.();
   });
 
   it('serves /chat-room.js as brotli and as gzip, each decoding to the installed bundle', async () => {

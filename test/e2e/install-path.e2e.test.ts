@@ -4,29 +4,24 @@
  * files from such paths unless told otherwise, which left pages with no chat.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { root, startServer, type RunningServer } from './harness.js';
+import { installBuiltPackage, startServer, type RunningServer } from './harness.js';
 
 describe('chat-room-server installed under a dot-directory', () => {
-  let home: string;
+  let remove: (() => void) | undefined;
   let installed: string;
   let server: RunningServer;
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), 'chat-room-home-'));
-    installed = join(home, '.npm', '_npx', 'a1b2c3', 'node_modules', 'chat-room');
-    mkdirSync(installed, { recursive: true });
-    for (const part of ['package.json', 'bin', 'lib', 'dist', 'demo']) cpSync(join(root, part), join(installed, part), { recursive: true });
-    symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'), 'dir');
+    ({ installed, remove } = installBuiltPackage('.npm', '_npx', 'a1b2c3', 'node_modules', 'chat-room'));
     server = await startServer([], installed);
   });
 
   after(async () => {
     await server?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
+    remove?.();
   });
 
   it('serves /chat-room.js from the installed copy', async () => {
