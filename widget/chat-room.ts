@@ -1,31 +1,34 @@
-import { LitElement, html, nothing } from 'lit';
 import type { ChatMessage, EraseResult, UserId, UserInfo } from '../protocol/index.js';
-import type { ConnectionState } from './client/link.js';
-import { ChatRoomError, type ClientError } from './client/errors.js';
-import styles from './chat-room.styles.js';
-import { ColorSchemeController } from './controllers/color-scheme.js';
-import { ComposerController } from './controllers/composer.js';
-import { ConnectionController } from './controllers/connection.js';
-import { FoldController } from './controllers/folds.js';
-import { emit } from './controllers/host.js';
-import { LiveRegionController } from './controllers/live-region.js';
-import { PanelController } from './controllers/panels.js';
-import { ScrollAnchorController } from './controllers/scroll-anchor.js';
+import type { ConnectionState } from './client/connection.js';
+import type { ClientError } from './client/errors.js';
+import { sheet } from './css.js';
 import { defaultServer } from './defaults.js';
-import { hasMessage, resolveLang, t, type MessageKey } from './i18n.js';
+import { loadUi } from './parts.js';
 import { resolveRoom } from './room-name.js';
-import { renderComposer, renderTyping, type Reason } from './views/composer.js';
-import { renderHeader, renderRename } from './views/header.js';
-import { renderMembers } from './views/members-panel.js';
-import { buildTimeline, renderJump, renderMessageList } from './views/message-list.js';
+import { frameCss } from './shell/frame.js';
+import type { ChatView } from './ui/chat-view.js';
 
-/** How long the member list's Mute and Ban buttons silence or shut out a user. */
-const MOD_DURATION_MS = { mute: 15 * 60_000, ban: 24 * 3600_000 };
+let frameSheet: CSSStyleSheet | undefined;
 
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
  *
+ * The element is defined by the small loader `chat-room.js`, which draws the
+ * frame at once and loads the chat itself from content-hashed chunks. Until
+ * they are in, the API already works: properties read as empty, `send()` and
+ * the other requests wait for the chat, events fire once there is something
+ * to say; `updateComplete` settles when the chat is rendered.
+ *
  * @summary Embeddable real-time chat room talking to a chat-room server over Socket.IO.
+ * @tag chat-room
+ *
+ * @attr server - Origin of the chat server (default: where `chat-room.js` came from).
+ * @attr site - Site id registered on the server (default `demo`).
+ * @attr room - Room name (default `lobby`); `auto` gives every page its own room.
+ * @attr nickname - Preferred nickname.
+ * @attr user-token - Identity token signed by the site's backend.
+ * @attr theme - `light`, `dark` or `auto` (default).
+ * @attr lang - UI language (else the nearest `lang` up the page, else the browser's).
  *
  * @fires chat-room-message - A new live message arrived in the room (not history). `detail: { message, own }`.
  * @fires chat-room-connection - The connection state changed. `detail: { state, error }`.
@@ -36,7 +39,7 @@ const MOD_DURATION_MS = { mute: 15 * 60_000, ban: 24 * 3600_000 };
  * @fires chat-room-unread - The number of unread messages in the room changed. `detail: { room, count, capped }` (`capped`: show "99+").
  * @fires chat-room-token-expiring - The identity token ends the session soon (2 minutes before, or halfway for a shorter token): answer with `identify(newToken)`. `detail: { expiresAt }`.
  *
- * @csspart base - The outer frame.
+ * @csspart base - The outer frame (drawn by the loader at once, then the chat's).
  * @csspart header - The header bar.
  * @csspart title - The room name (or private chat title).
  * @csspart back - The "back to room" button of the private chat view.
@@ -98,91 +101,86 @@ const MOD_DURATION_MS = { mute: 15 * 60_000, ban: 24 * 3600_000 };
  * @cssprop [--chat-room-height=480px] - Height of the element (or set `height` on the element).
  * @cssprop [--chat-room-min-height=240px] - Minimum height.
  */
-export class ChatRoom extends LitElement {
-  static override styles = styles;
-
-  // Declared without decorators: lit/decorators.js would cost ~0.6 KB gzip of the budget.
-  static override properties = {
-    server: { reflect: true },
-    site: { reflect: true },
-    room: { reflect: true },
-    nickname: { reflect: true },
-    // Not reflected: a token set as a property stays out of the DOM.
-    userToken: { attribute: 'user-token' },
-    theme: { reflect: true },
-  };
-
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
+export class ChatRoom extends HTMLElement {
+  static get observedAttributes(): string[] {
+    return ['server', 'site', 'room', 'nickname', 'user-token', 'theme', 'lang'];
   }
 
-  // Controllers run in this order: the connection first (it settles which conversation is on screen),
-  // the scroll position before fold measuring, the live region and focus, after all of them `updated()`.
-  readonly #connection = new ConnectionController(this, this, {
-    lang: () => this.#lang,
-    roomStopped: () => this.#scroll.forgetPosition(),
-    roomStarted: () => (this.#scroll.jumpVisible = false),
-    detached: () => this.#scroll.forgetRendered(),
-    rename: (name) => this.rename(name),
-  });
-  readonly #scroll: ScrollAnchorController = new ScrollAnchorController(this, () => this.#connection.current, () => this.#folds.reset());
-  readonly #folds: FoldController = new FoldController(this, () => this.#scroll.list);
-  readonly #live = new LiveRegionController(this, () => this.#connection.current, () => this.#scroll.renderedKey);
-  readonly #panels = new PanelController(this, () => {
-    if (!this.#connection.dmPeer) return false;
-    this.closeDirect(false);
-    return true;
-  });
-  readonly #composer = new ComposerController(this, {
-    target: () => this.#connection.current,
-    reason: () => this.#reason(),
-    typing: (active) => {
-      if (!this.#connection.dm) this.#connection.room?.setTyping(active);
-    },
-    sending: () => this.#scroll.stick(),
-    resized: () => this.#scroll.keepEnd(),
-    errorText: (e) => this.#errorText(e),
-    reportError: (e) => this.#connection.reportError(e),
-  });
-  readonly #scheme = new ColorSchemeController(this);
+  /** Not reflected: a token set as a property stays out of the DOM. */
+  #userToken: string | undefined;
+  #view: ChatView | null = null;
+  /** Settles once the chat view is mounted (null until it is asked for). */
+  #viewReady: Promise<ChatView> | null = null;
 
   /** Origin of the chat server. Defaults to the origin `chat-room.js` was loaded from, else the page's. */
-  server: string = defaultServer();
+  get server(): string {
+    return this.getAttribute('server') || defaultServer();
+  }
+  set server(value: string) {
+    this.setAttribute('server', value);
+  }
 
   /** Site id registered on the server. */
-  site = 'demo';
+  get site(): string {
+    return this.getAttribute('site') || 'demo';
+  }
+  set site(value: string) {
+    this.setAttribute('site', value);
+  }
 
   /** Room name; `auto` gives every page its own room from its path (`page:/blog/post-1`). */
-  room = 'lobby';
+  get room(): string {
+    return this.getAttribute('room') || 'lobby';
+  }
+  set room(value: string) {
+    this.setAttribute('room', value);
+  }
 
   /** Preferred nickname, sent when connecting; changing it renames you. */
-  nickname: string | undefined;
+  get nickname(): string | undefined {
+    return this.getAttribute('nickname') ?? undefined;
+  }
+  set nickname(value: string | undefined) {
+    this.#setOptional('nickname', value);
+  }
 
   /**
    * Identity token signed by the site's backend (see docs/SECURITY.md): you are
    * then that user, with their name and role, instead of a guest. Changing it
    * (or calling `identify()` / `logout()`) reconnects as the new user.
    */
-  userToken: string | undefined;
+  get userToken(): string | undefined {
+    return this.#userToken;
+  }
+  set userToken(value: string | undefined) {
+    this.#userToken = value || undefined;
+    this.#changed();
+  }
 
   /** Color theme: `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
-  theme: 'light' | 'dark' | 'auto' = 'auto';
+  get theme(): 'light' | 'dark' | 'auto' {
+    const value = this.getAttribute('theme');
+    return value === 'light' || value === 'dark' ? value : 'auto';
+  }
+  set theme(value: 'light' | 'dark' | 'auto') {
+    this.setAttribute('theme', value);
+  }
 
-  // ---- public read-only state ----
+  // ---- public read-only state (empty until the chat is loaded) ----
 
   /** `connecting`, `connected`, `disconnected` or `error`. */
   get connectionState(): ConnectionState {
-    return this.#connection.conn?.state ?? 'disconnected';
+    return this.#view?.connectionState ?? 'disconnected';
   }
 
   /** Why the connection is in `error` (e.g. `{ code: 'unknown_site' }`), else null. */
   get connectionError(): ClientError | null {
-    return this.#connection.conn?.error ?? null;
+    return this.#view?.connectionError ?? null;
   }
 
   /** You, once the server has said who you are. */
   get user(): UserInfo | null {
-    return this.#connection.conn?.user ?? null;
+    return this.#view?.user ?? null;
   }
 
   /** The room actually joined (resolves `auto`). */
@@ -192,12 +190,12 @@ export class ChatRoom extends LitElement {
 
   /** People in the room right now. */
   get onlineCount(): number {
-    return this.#connection.room?.presence?.count ?? 0;
+    return this.#view?.onlineCount ?? 0;
   }
 
   /** Members of the room (up to `PRESENCE_LIST_MAX`, sorted by name). */
   get members(): UserInfo[] {
-    return this.#connection.room?.presence?.members ?? [];
+    return this.#view?.members ?? [];
   }
 
   /**
@@ -206,47 +204,44 @@ export class ChatRoom extends LitElement {
    * scrolled up. Back to 0 once the end of the list is on screen.
    */
   get unread(): number {
-    return this.#connection.room?.unread ?? 0;
+    return this.#view?.unread ?? 0;
   }
 
   /** True when more than `UNREAD_CAP` (99) were missed: `unread` is then a lower bound, shown as "99+". */
   get unreadCapped(): boolean {
-    return this.#connection.room?.unreadCapped ?? false;
+    return this.#view?.unreadCapped ?? false;
   }
 
   /** Round-trip time of the last heartbeat in ms (null while not connected). */
   get rtt(): number | null {
-    const conn = this.#connection.conn;
-    return conn?.state === 'connected' ? conn.rtt : null;
+    return this.#view?.rtt ?? null;
   }
 
   /** Messages of the room loaded so far, oldest first. */
   get messages(): ChatMessage[] {
-    return this.#connection.room?.messages ?? [];
+    return this.#view?.messages ?? [];
   }
 
-  // ---- public methods ----
+  /** Settles once the chat is loaded and has rendered what was asked of it so far. */
+  get updateComplete(): Promise<boolean> {
+    return this.#viewReady ? this.#viewReady.then((view) => view.updateComplete) : Promise.resolve(true);
+  }
+
+  // ---- public methods (they wait for the chat to load) ----
 
   /** Sends a message to the room. Rejects with an `Error` whose `code` is a protocol error code. */
-  send(text: string): Promise<ChatMessage> {
-    const room = this.#connection.room;
-    if (!room) return Promise.reject(this.#connection.notConnected());
-    this.#scroll.stick();
-    return room.send(text);
+  async send(text: string): Promise<ChatMessage> {
+    return (await this.#ready()).send(text);
   }
 
   /** (Re)connects after `disconnect()`. */
   connect(): void {
-    this.#connection.manualOffline = false;
-    this.requestUpdate();
+    void this.#ready().then((view) => view.connect());
   }
 
   /** Leaves the room and lets go of the connection (closed when no other element uses it). */
   disconnect(): void {
-    this.#connection.manualOffline = true;
-    this.#connection.detach();
-    emit(this, 'chat-room-connection', { state: 'disconnected', error: null });
-    this.requestUpdate();
+    this.#view?.disconnect();
   }
 
   /**
@@ -255,7 +250,7 @@ export class ChatRoom extends LitElement {
    * a user's data is the site owner's, through the admin API.
    */
   async eraseUser(userId: UserId): Promise<EraseResult> {
-    return (await this.#connection.call('mod:erase', { userId })).erased;
+    return (await this.#ready()).eraseUser(userId);
   }
 
   /**
@@ -265,8 +260,8 @@ export class ChatRoom extends LitElement {
    * and pending sends leave the view.
    */
   identify(token: string): void {
-    this.#connection.renew(token);
-    this.userToken = token;
+    if (this.#view) this.#view.identify(token);
+    else this.userToken = token;
   }
 
   /** Back to being a guest: the signed-in user's messages and pending sends leave the view and are forgotten here. */
@@ -280,210 +275,83 @@ export class ChatRoom extends LitElement {
    * whose `code` is `invalid_nickname`, `nickname_taken`, `forbidden` (signed-in users), `rate_limited` or `not_connected`.
    */
   async rename(name: string): Promise<UserInfo> {
-    const conn = this.#connection.conn;
-    if (!conn) throw this.#connection.notConnected();
-    const ack = await conn.rename(name.trim());
-    if (!ack.ok) throw new ChatRoomError(ack.error);
-    return ack.data.user;
+    return (await this.#ready()).rename(name);
   }
 
   /** Opens the private conversation with a user of the site. */
   openDirect(peer: UserInfo): void {
-    if (!this.#connection.openDirect(peer)) return;
-    this.#panels.setOpener();
-    this.#panels.closeAll();
-    this.#panels.focusAfterUpdate('.input');
+    void this.#ready().then((view) => view.openDirect(peer));
   }
 
   /** Goes back from a private conversation to the room. */
-  closeDirect(focus = true): void {
-    this.#connection.closeDirect();
-    if (focus) this.#panels.focusAfterUpdate('.input');
+  closeDirect(): void {
+    this.#view?.closeDirect();
   }
 
   // ---- lifecycle ----
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.requestUpdate();
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
-  }
-
-  protected override updated(): void {
-    this.#connection.announceUnread();
-  }
-
-  // ---- helpers ----
-
-  get #lang(): string {
-    return resolveLang(this);
-  }
-
-  /** The localised text of an error code. */
-  #errorText(error: ClientError): string {
-    return hasMessage(error.code) ? t(this.#lang, error.code as MessageKey, { site: this.site, room: this.roomName }) : error.message;
-  }
-
-  /** The count and members shown are the last ones seen before the connection dropped, not current. */
-  get #presenceStale(): boolean {
-    const room = this.#connection.room;
-    return !!room?.presence && !room.presenceLive;
-  }
-
-  /** Why the composer cannot send right now, or null. */
-  #reason(): Reason | null {
-    const lang = this.#lang;
-    const { conn, room, current: conv } = this.#connection;
-    if (!conn) return { text: t(lang, 'disconnected'), connect: true };
-    if (conn.state === 'error' && conn.error) return { text: this.#errorText(conn.error), error: true, fatal: true };
-    const hint = ` ${t(lang, 'queueHint')}`;
-    if (conn.state !== 'connected' && !this.#connection.online) return { text: t(lang, 'reasonOffline') + hint, queue: true };
-    if (conn.state === 'connecting') {
-      if (conn.unreachable) return { text: t(lang, 'unreachable') + hint, queue: true, retry: true };
-      return conn.wasConnected ? { text: t(lang, 'reconnecting') + hint, queue: true } : { text: t(lang, 'connecting'), queue: true };
-    }
-    if (conn.state === 'disconnected') return { text: t(lang, 'disconnected'), connect: true };
-    if (conv?.status === 'error' && conv.error) return { text: this.#errorText(conv.error), error: true, fatal: !!room && conv === room };
-    if (conv?.status !== 'ready') return { text: t(lang, 'connecting'), queue: true };
-    return null;
-  }
-
-  // ---- handlers ----
-
-  #handleModeration(user: UserInfo, kind: 'mute' | 'ban'): void {
-    this.#connection.call('mod:ban', { userId: user.id, kind, durationMs: MOD_DURATION_MS[kind] }).catch((e: ChatRoomError) => this.#connection.reportError(e));
-  }
-
-  #handleDelete = (messageId: string): void => {
-    this.#connection.call('mod:delete', { room: this.roomName, messageId }).catch((e: ChatRoomError) => this.#connection.reportError(e));
-  };
-
-  #handleRetry = (clientId: string): void => {
-    this.#scroll.stick();
-    this.#connection.current?.retry(clientId).catch((e: ChatRoomError) => this.#connection.reportError(e));
-  };
-
-  #handleDiscard = (clientId: string): void => {
-    this.#connection.current?.discard(clientId);
-    this.#panels.focusAfterUpdate('.input');
-  };
-
-  #handleFold = (key: string, button: HTMLElement): void => {
-    if (this.#folds.toggle(key, button)) this.#scroll.hold();
-  };
-
-  #handleJump(): void {
-    this.#scroll.jump();
-    this.#panels.focusAfterUpdate('.input');
-  }
-
-  async #handleRenameSubmit(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const input = (e.target as HTMLFormElement).querySelector('input')!;
-    try {
-      await this.rename(input.value);
-      this.#panels.closeRename();
-    } catch (err) {
-      this.#panels.renameError = this.#errorText(err as ChatRoomError);
+  constructor() {
+    super();
+    // Properties set before the element was defined are own properties hiding the accessors: replay them.
+    const self = this as unknown as Record<string, unknown>;
+    for (const key of ['server', 'site', 'room', 'nickname', 'userToken', 'theme']) {
+      if (Object.hasOwn(self, key)) {
+        const value = self[key];
+        delete self[key];
+        self[key] = value;
+      }
     }
   }
 
-  // ---- rendering ----
+  connectedCallback(): void {
+    if (!this.shadowRoot) this.#drawFrame();
+    if (this.#view) this.#view.setConnected(true);
+    else void this.#ready();
+  }
 
-  protected override render() {
-    const lang = this.#lang;
-    const { conn, room, current: conv, dmPeer } = this.#connection;
-    const panels = this.#panels;
-    const composer = this.#composer;
-    const state = this.connectionState;
-    const user = this.user;
-    const stale = this.#presenceStale;
-    return html`<div part="base" class="base ${this.#scheme.dark ? 'dark' : ''}" lang=${lang} @keydown=${(e: KeyboardEvent) => panels.handleEscape(e)}>
-      ${renderHeader({
-        lang,
-        roomName: this.roomName,
-        dmPeer,
-        state,
-        // A refused join is not "online": the header says why instead.
-        refused: state === 'connected' && room?.status === 'error' && room.error ? this.#errorText(room.error) : null,
-        unreachable: state === 'connecting' && !!conn?.unreachable,
-        wasConnected: !!conn?.wasConnected,
-        rtt: this.rtt,
-        onlineCount: this.onlineCount,
-        stale,
-        membersOpen: panels.membersOpen,
-        dmUnread: [...this.#connection.dmUnread.values()].reduce((a, b) => a + b, 0),
-        user,
-        back: () => this.closeDirect(),
-        toggleMembers: () => panels.toggleMembers(),
-        openRename: () => panels.openRename(),
-      })}
-      ${panels.renaming
-        ? renderRename({
-            lang,
-            name: user?.name ?? '',
-            error: panels.renameError,
-            submit: (e) => void this.#handleRenameSubmit(e),
-            cancel: () => panels.closeRename(),
-          })
-        : nothing}
-      <div class="body">
-        ${renderMessageList({
-          lang,
-          conv,
-          items: conv
-            ? buildTimeline(conv.messages, this.#connection.dm ? [] : (room?.notices ?? []), conv.pending, user?.id, conv.unread ? conv.readSeq : null)
-            : [],
-          label: dmPeer ? t(lang, 'dmTitle', { name: dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName }),
-          live: this.#live.live,
-          inert: panels.membersOpen,
-          scroll: () => this.#scroll.handleScroll(),
-          timeline: {
-            lang,
-            online: state === 'connected',
-            remove: this.#connection.moderator && !dmPeer ? this.#handleDelete : null,
-            retry: this.#handleRetry,
-            discard: this.#handleDiscard,
-            overflows: this.#folds.overflows,
-            unfolded: this.#folds.unfolded,
-            toggleFold: this.#handleFold,
-          },
-        })}
-        ${this.#scroll.jumpVisible && !panels.membersOpen ? renderJump(lang, conv, () => this.#handleJump()) : nothing}
-        ${panels.membersOpen
-          ? renderMembers({
-              lang,
-              roomName: this.roomName,
-              members: this.members,
-              count: this.onlineCount,
-              stale,
-              me: user?.id,
-              dmUnread: this.#connection.dmUnread,
-              moderator: this.#connection.moderator,
-              openRename: () => panels.openRename(),
-              openDirect: (peer) => this.openDirect(peer),
-              ban: (u, kind) => this.#handleModeration(u, kind),
-            })
-          : nothing}
-      </div>
-      ${renderTyping(lang, this.#connection.dm ? [] : (room?.typing ?? []))}
-      ${renderComposer({
-        lang,
-        reason: this.#reason(),
-        draft: composer.draft,
-        error: composer.error,
-        dmPeer,
-        input: composer.handleInput,
-        keydown: composer.handleKeydown,
-        send: composer.send,
-        connect: () => this.connect(),
-        retry: () => conn?.wake(),
-      })}
-    </div>`;
+  disconnectedCallback(): void {
+    this.#view?.setConnected(false);
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (old === value) return;
+    if (name === 'user-token') this.#userToken = value || undefined;
+    this.#changed();
+  }
+
+  // ---- internals ----
+
+  /** The loader's frame at the chat's final size, so the page does not shift when the chat arrives. */
+  #drawFrame(): ShadowRoot {
+    const root = this.attachShadow({ mode: 'open' });
+    frameSheet ??= sheet(frameCss);
+    root.adoptedStyleSheets = [frameSheet];
+    const frame = document.createElement('div');
+    frame.className = 'frame';
+    frame.setAttribute('part', 'base');
+    frame.setAttribute('aria-busy', 'true');
+    root.append(frame);
+    return root;
+  }
+
+  /** The chat view, loading it on first use. */
+  #ready(): Promise<ChatView> {
+    this.#viewReady ??= loadUi().then(({ mountView }) => {
+      const root = this.shadowRoot ?? this.#drawFrame();
+      root.querySelector('.frame')?.remove();
+      this.#view = mountView(this, root);
+      return this.#view;
+    });
+    return this.#viewReady;
+  }
+
+  #changed(): void {
+    this.#view?.requestUpdate();
+  }
+
+  #setOptional(name: string, value: string | undefined): void {
+    if (value === undefined || value === null) this.removeAttribute(name);
+    else this.setAttribute(name, value);
   }
 }
 

@@ -4,6 +4,8 @@
  *
  *   import { ChatRoom } from 'chat-room';
  *   customElements.define('my-chat', ChatRoom);
+ *
+ * The chat itself is a dynamic import: bundlers split it into its own chunk.
  */
 export { ChatRoom } from './chat-room.js';
 export { setDefaultServer, defaultServer } from './defaults.js';

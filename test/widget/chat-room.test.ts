@@ -121,7 +121,7 @@ describe('<chat-room>', () => {
         liveWhenHistoryShown = $(el, '[part="messages"]')!.getAttribute('aria-live');
       }
     });
-    observer.observe(el.renderRoot, { childList: true, subtree: true });
+    observer.observe(el.shadowRoot!, { childList: true, subtree: true });
     await connected(el);
     await waitFor(() => messageTexts(el).length === 50, '50 latest');
     observer.disconnect();

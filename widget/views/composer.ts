@@ -1,5 +1,5 @@
 /** The typing line and the composer: textarea, Send, and the line that says why it cannot send. */
-import { html, nothing } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import { MESSAGE_MAX_LENGTH, type UserInfo } from '../../protocol/index.js';
 import { codePointLength } from '../client/errors.js';
 import { t } from '../i18n.js';

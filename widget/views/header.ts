@@ -1,5 +1,5 @@
 /** The header bar (title or private-chat title, online count, connection state, your name) and the rename form under it. */
-import { html, nothing } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import type { UserInfo } from '../../protocol/index.js';
 import type { ConnectionState } from '../client/link.js';
 import { t } from '../i18n.js';

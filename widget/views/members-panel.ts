@@ -1,5 +1,5 @@
 /** The member list panel: one button per member (private chat, or rename for yourself), Mute and Ban for moderators. */
-import { html, nothing } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import type { UserId, UserInfo } from '../../protocol/index.js';
 import { t } from '../i18n.js';
 import { signedInMark } from './message-list.js';

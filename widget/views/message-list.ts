@@ -1,5 +1,5 @@
 /** The timeline of a conversation as data, and its Lit templates. */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { UNREAD_CAP, type ChatMessage, type RoomNotice, type UserId, type UserInfo } from '../../protocol/index.js';
 import type { PendingSend } from '../client/outbox.js';
 import type { Conversation } from '../client/conversation.js';

@@ -1,4 +1,4 @@
-import { css, unsafeCSS } from 'lit';
+import { css } from '../css.js';
 
 /**
  * Theme tokens: `[name, light default, dark default]`. Each becomes an internal
@@ -32,25 +32,14 @@ const tokens: [string, string, string?][] = [
   ['font-size', '15px'],
 ];
 
-const vars = (dark: boolean) =>
-  unsafeCSS(
-    tokens
-      .filter((t) => !dark || t[2])
-      .map(([name, light, darkValue]) => `--_${name}:var(--chat-room-${name},${dark ? darkValue : light});`)
-      .join('') + `color-scheme:${dark ? 'dark' : 'light'};`,
-  );
+const vars = (dark: boolean): string =>
+  tokens
+    .filter((t) => !dark || t[2])
+    .map(([name, light, darkValue]) => `--_${name}:var(--chat-room-${name},${dark ? darkValue : light});`)
+    .join('') + `color-scheme:${dark ? 'dark' : 'light'};`;
 
+/** The chat view's styles; the element's own box (`:host`) is the loader's (widget/shell/frame.ts). */
 export default css`
-  :host {
-    display: block;
-    box-sizing: border-box;
-    position: relative;
-    width: var(--chat-room-width, auto);
-    max-width: 100%;
-    height: var(--chat-room-height, 480px);
-    min-height: var(--chat-room-min-height, 240px);
-  }
-  :host([hidden]),
   [hidden] {
     display: none !important;
   }

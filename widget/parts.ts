@@ -1,0 +1,7 @@
+/**
+ * The parts of the widget loaded on demand. Here (bundler users, tests) they
+ * are plain dynamic imports; the script-tag build replaces this module with
+ * one that imports the built, content-hashed chunks of each part from the
+ * chat server, all of a part's files at once (rollup.config.mjs, `lazyParts`).
+ */
+export const loadUi = (): Promise<typeof import('./ui/index.js')> => import('./ui/index.js');

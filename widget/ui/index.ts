@@ -1,0 +1,23 @@
+/**
+ * The UI chunk: the chat view (lit-html templates, reactive controllers) that
+ * the loader mounts into a `<chat-room>` once the chat is on screen.
+ */
+import { sheet } from '../css.js';
+import { ChatView } from './chat-view.js';
+import styles from './chat-view.styles.js';
+import type { ViewSettings } from './view-settings.js';
+
+export type { ChatView } from './chat-view.js';
+export type { ViewSettings } from './view-settings.js';
+
+let viewSheet: CSSStyleSheet | undefined;
+
+/** A view of `element`'s chat rendered into `container` (its shadow root or a region of it), connected. */
+export function mountView(element: ViewSettings, container: HTMLElement | DocumentFragment): ChatView {
+  const root = element.shadowRoot!;
+  viewSheet ??= sheet(styles);
+  if (!root.adoptedStyleSheets.includes(viewSheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, viewSheet];
+  const view = new ChatView(element, container);
+  view.setConnected(element.isConnected);
+  return view;
+}
