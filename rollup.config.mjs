@@ -1,14 +1,16 @@
 // Bundles the widget, compiled by `tsc -p tsconfig.build.json` into lib/, for
-// the two ways it is consumed (scripts/build.mjs runs tsc first, then this):
+// the `<script src=".../chat-room.js">` tag (scripts/build.mjs runs tsc, then
+// these two builds in order):
 //
-//  - dist/chat-room.js      one minified classic script for the
-//                           `<script src=".../chat-room.js">` tag: lit and the
-//                           browser build of socket.io-client inside, registers
-//                           <chat-room> if the name is free (widget/define.ts).
-//  - dist/chat-room.esm.js  ESM for bundler users: exports the ChatRoom class
-//                           without registering it (widget/index.ts); lit and
-//                           socket.io-client stay imports, so the app dedupes
-//                           them. Types: lib/widget/index.d.ts.
+//  - chunksConfig     the lazily loaded parts as ES modules with content-hashed
+//                     names, dist/chunks/<name>-<hash>.js: `ui` (the chat view,
+//                     lit-html, the connection layer) and what it splits off.
+//  - loaderConfig()   dist/chat-room.js, one small classic script: defines
+//                     <chat-room>, draws its frame, and imports a part's chunks
+//                     (all of them at once: no waterfall) when it is needed.
+//
+// Bundler users import lib/widget/index.js (tsc's output) instead: the parts
+// are dynamic imports there, which their bundler splits.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +39,8 @@ function minifyLitTemplates({ include = /[/\\]lib[/\\]widget[/\\]/ } = {}) {
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\s+/g, ' ')
       .replace(/ ?([{};]) ?/g, '$1')
-      .replace(/, /g, ',');
+      .replace(/, /g, ',')
+      .replace(/: /g, ':');
   const minifyHtml = (text) => text.replace(/\s*\n\s*/g, ' ');
   return {
     name: 'minify-lit-templates',
@@ -152,7 +155,7 @@ function textOnlyCodecs() {
   };
 }
 
-/** Unresolved imports in the classic script would become undefined globals: fail instead. */
+/** Unresolved imports would become undefined globals or broken chunks: fail instead. */
 function failOnWarnings(warning, warn) {
   // tsc's decorator helper reads `this && this.__decorate`; undefined in ESM is what it expects.
   if (warning.code === 'THIS_IS_UNDEFINED' && /[/\\]lib[/\\]/.test(warning.id ?? '')) return;
@@ -170,48 +173,87 @@ const resolve = () =>
     preferBuiltins: false,
   });
 
-const external = (id) =>
-  id === 'lit' ||
-  id.startsWith('lit/') ||
-  id.startsWith('@lit/') ||
-  id === 'socket.io-client';
+const compress = { passes: 3, toplevel: true };
 
-export default [
-  {
-    input: 'lib/widget/define.js',
-    output: {
-      file: 'dist/chat-room.js',
-      format: 'iife',
-      sourcemap: false,
+/** Where each part starts, `lib/widget/<part>/index.js`; `loadUi` etc. in widget/parts.ts import them. */
+export const PARTS = ['ui'];
+
+/** Dependencies shared by several parts get chunks of their own, named for what they hold. */
+function sharedChunk(id) {
+  if (/node_modules[/\\](socket\.io-client|engine\.io-client|@socket\.io[/\\]component-emitter)[/\\]/.test(id)) return 'client';
+  if (/[/\\]lib[/\\](widget[/\\]client|protocol)[/\\]/.test(id)) return 'client';
+  if (/node_modules[/\\](lit-html|lit|@lit)[/\\]/.test(id)) return 'lit';
+  // The view's own modules, which the lazily loaded regions import too (else they would make a chunk of their own).
+  if (/[/\\]lib[/\\]widget[/\\](ui|controllers)[/\\]|[/\\]lib[/\\]widget[/\\]views[/\\](header|composer|message-list)\.js$|[/\\]lib[/\\]widget[/\\](i18n|format|linkify|css)\.js$/.test(id)) return 'ui';
+  return undefined;
+}
+
+export const chunksConfig = {
+  input: Object.fromEntries(PARTS.map((part) => [part, `lib/widget/${part}/index.js`])),
+  // A part's entry chunk may also export what its lazily loaded regions import: no extra facade file.
+  preserveEntrySignatures: 'allow-extension',
+  output: {
+    dir: 'dist/chunks',
+    format: 'es',
+    entryFileNames: '[name]-[hash].js',
+    chunkFileNames: '[name]-[hash].js',
+    manualChunks: sharedChunk,
+    sourcemap: false,
+  },
+  onwarn: failOnWarnings,
+  plugins: [
+    nodeEnvProduction(),
+    minifyLitTemplates(),
+    websocketOnly(),
+    stripUnusedSocketMethods(),
+    textOnlyCodecs(),
+    resolve(),
+    terser({ ecma: 2022, module: true, compress, mangle: true, format: { comments: false } }),
+  ],
+};
+
+/**
+ * Replaces widget/parts.js in the loader: `loadUi()` etc. import every file of
+ * the part (its entry chunk and the chunks that one imports) in parallel from
+ * `chunks/` next to the script, and answer the entry's exports.
+ */
+function lazyParts(files) {
+  return {
+    name: 'lazy-parts',
+    load(id) {
+      if (!/[/\\]lib[/\\]widget[/\\]parts\.js$/.test(id)) return null;
+      const exports = Object.entries(files).map(
+        ([part, list]) => `export const load${part[0].toUpperCase()}${part.slice(1)} = () => load(${JSON.stringify(list)});`,
+      );
+      return [
+        // Read while the script runs: document.currentScript is only set then.
+        "const base = new URL('chunks/', document.currentScript?.src || location.href).href;",
+        'const load = (files) => Promise.all(files.map((f) => import(base + f))).then((m) => m[0]);',
+        ...exports,
+      ].join('\n');
     },
+  };
+}
+
+/** The loader, given each part's files (entry chunk first) from the chunks build. */
+export function loaderConfig(files) {
+  return {
+    input: 'lib/widget/define.js',
+    output: { file: 'dist/chat-room.js', format: 'iife', sourcemap: false },
     onwarn: failOnWarnings,
     plugins: [
-      nodeEnvProduction(),
+      lazyParts(files),
       minifyLitTemplates(),
-      websocketOnly(),
-      stripUnusedSocketMethods(),
-      textOnlyCodecs(),
       resolve(),
       terser({
         ecma: 2022,
         // Not `module: true`: that drops the IIFE's "use strict", and a
         // classic script would then run sloppy. Everything sits inside the
         // IIFE, so toplevel mangling already reaches every name.
-        compress: { passes: 3, toplevel: true },
+        compress,
         mangle: { toplevel: true },
         format: { comments: false },
       }),
     ],
-  },
-  {
-    input: 'lib/widget/index.js',
-    external,
-    output: {
-      file: 'dist/chat-room.esm.js',
-      format: 'es',
-      sourcemap: false,
-    },
-    onwarn: failOnWarnings,
-    plugins: [nodeEnvProduction(), resolve()],
-  },
-];
+  };
+}

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run build`: everything the package ships, from a clean slate.
 //
-//   1. tsc -p tsconfig.build.json     protocol/, widget/, server/ -> lib/ (JS + .d.ts)
-//   2. rollup -c rollup.config.mjs    lib/widget -> dist/chat-room.js (script tag)
-//                                                  dist/chat-room.esm.js (bundlers)
+//   1. tsc -p tsconfig.build.json     protocol/, widget/, server/ -> lib/ (JS + .d.ts;
+//                                     bundler users import lib/widget/index.js)
+//   2. rollup (rollup.config.mjs)     lib/widget -> dist/chunks/<name>-<hash>.js (lazy parts)
+//                                                   dist/chat-room.js (the loader)
 //   3. cem analyze                    widget JSDoc -> custom-elements.json
-//   4. dist/chat-room.js.gz and .br, which the server sends to browsers that
-//      accept them; size summary; fails above the gzip budget.
+//   4. .gz and .br next to every file of dist/, which the server sends to
+//      browsers that accept them; each file's gzip size; fails over a budget.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,7 +16,8 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const GZIP_BUDGET = 33 * 1024; // issues #9 and #10 may spend up to 33 KB gzip; the loader issue sets the final budgets
+/** Gzip budgets (issue #11): what the loader costs every page, what an inline room downloads before it connects. */
+const BUDGETS = { loader: 6 * 1024, inline: 32 * 1024 };
 const started = performance.now();
 
 function step(name) {
@@ -56,19 +58,33 @@ for (const entry of ['lib/widget/define.js', 'lib/widget/index.js', 'lib/server/
 }
 
 // 2. bundle -----------------------------------------------------------------
-t = step('rollup -c rollup.config.mjs');
-const { default: configs } = await import(pathToFileURL(join(root, 'rollup.config.mjs')).href);
+t = step('rollup: chunks, then the loader');
+const { chunksConfig, loaderConfig } = await import(pathToFileURL(join(root, 'rollup.config.mjs')).href);
 process.chdir(root);
-for (const config of configs) {
+
+async function bundle(config) {
   const { output, ...input } = config;
-  const bundle = await rollup(input);
+  const build = await rollup(input);
   try {
-    await bundle.write(output);
+    return (await build.write(output)).output;
   } finally {
-    await bundle.close();
+    await build.close();
   }
-  console.log(`  ${config.input} -> ${output.file} (${output.format})`);
 }
+
+const chunks = (await bundle(chunksConfig)).filter((c) => c.type === 'chunk');
+const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+/** A chunk and every chunk it imports statically: what `import()` of it fetches. */
+const closure = (fileName, seen = new Set()) => {
+  if (seen.has(fileName)) return seen;
+  seen.add(fileName);
+  for (const dep of byFile.get(fileName).imports) closure(dep, seen);
+  return seen;
+};
+const parts = Object.fromEntries(chunks.filter((c) => c.isEntry).map((c) => [c.name, [...closure(c.fileName)]]));
+for (const c of chunks) console.log(`  dist/chunks/${c.fileName}${c.isEntry ? ` (part "${c.name}")` : c.isDynamicEntry ? ' (loaded on first use)' : ''}`);
+await bundle(loaderConfig(parts));
+console.log('  dist/chat-room.js (loader)');
 done(t);
 
 // 3. custom-elements.json ---------------------------------------------------
@@ -86,21 +102,31 @@ done(t);
 // 4. precompress + size summary ---------------------------------------------
 // The server's own settings (lib/, compiled in step 1), so build and server compress alike.
 const { GZIP_OPTIONS, brotliOptions } = await import(pathToFileURL(join(root, 'lib/server/http/content-coding.js')).href);
-const bundle = readFileSync(join(root, 'dist/chat-room.js'));
-checkBundle(bundle.toString('utf8'));
-const esm = readFileSync(join(root, 'dist/chat-room.esm.js'));
-const gzipped = gzipSync(bundle, GZIP_OPTIONS);
-const brotli = brotliCompressSync(bundle, brotliOptions(bundle.length));
-writeFileSync(join(root, 'dist/chat-room.js.gz'), gzipped);
-writeFileSync(join(root, 'dist/chat-room.js.br'), brotli);
-const gzip = gzipped.length;
-console.log('\nsize (.gz and .br written next to the file; the server sends the best one a browser accepts)');
-console.log(`  dist/chat-room.js      ${String(bundle.length).padStart(7)} B raw  ${String(gzip).padStart(6)} B gzip  ${String(brotli.length).padStart(6)} B brotli (gzip ${kb(gzip)}; budget ${kb(GZIP_BUDGET)}, ${kb(GZIP_BUDGET - gzip)} left)`);
-console.log(`  dist/chat-room.esm.js  ${String(esm.length).padStart(7)} B raw  (lit, socket.io-client external)`);
-console.log(`\nbuilt in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-if (gzip > GZIP_BUDGET) {
-  fail(`dist/chat-room.js is ${gzip} B gzip, over the ${GZIP_BUDGET} B budget`);
+const sizes = new Map();
+for (const file of ['chat-room.js', ...chunks.map((c) => `chunks/${c.fileName}`)]) {
+  const body = readFileSync(join(root, 'dist', file));
+  const gzipped = gzipSync(body, GZIP_OPTIONS);
+  const brotli = brotliCompressSync(body, brotliOptions(body.length));
+  writeFileSync(join(root, 'dist', `${file}.gz`), gzipped);
+  writeFileSync(join(root, 'dist', `${file}.br`), brotli);
+  sizes.set(file, { raw: body.length, gzip: gzipped.length, br: brotli.length });
 }
+checkBundle(readFileSync(join(root, 'dist/chat-room.js'), 'utf8'));
+const gzipOf = (files) => files.reduce((sum, f) => sum + sizes.get(f).gzip, 0);
+const loaderGzip = sizes.get('chat-room.js').gzip;
+const inlineGzip = loaderGzip + gzipOf(parts.ui.map((f) => `chunks/${f}`));
+
+console.log('\nsize (.gz and .br written next to each file; the server sends the best one a browser accepts)');
+for (const [file, { raw, gzip, br }] of sizes) {
+  console.log(`  dist/${file.padEnd(28)} ${String(raw).padStart(7)} B raw  ${String(gzip).padStart(6)} B gzip  ${String(br).padStart(6)} B brotli`);
+}
+const line = (label, gzip, budget) =>
+  console.log(`  ${label.padEnd(34)} ${kb(gzip).padStart(8)} gzip (budget ${kb(budget)}, ${kb(budget - gzip)} left)`);
+line('loader (every page)', loaderGzip, BUDGETS.loader);
+line('inline room before connected', inlineGzip, BUDGETS.inline);
+console.log(`\nbuilt in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (loaderGzip > BUDGETS.loader) fail(`dist/chat-room.js (the loader) is ${loaderGzip} B gzip, over its ${BUDGETS.loader} B budget`);
+if (inlineGzip > BUDGETS.inline) fail(`an inline room loads ${inlineGzip} B gzip before it connects, over the ${BUDGETS.inline} B budget`);
 
 /** The manifest must describe <chat-room>: attributes, events, CSS properties and parts. */
 function checkManifest(manifest) {

@@ -336,11 +336,12 @@ export class ChatRoom extends HTMLElement {
 
   /** The chat view, loading it on first use. */
   #ready(): Promise<ChatView> {
-    this.#viewReady ??= loadUi().then(({ mountView }) => {
+    this.#viewReady ??= loadUi().then(async ({ mountView }) => {
       const root = this.shadowRoot ?? this.#drawFrame();
+      const view = await mountView(this, root);
       root.querySelector('.frame')?.remove();
-      this.#view = mountView(this, root);
-      return this.#view;
+      this.#view = view;
+      return view;
     });
     return this.#viewReady;
   }

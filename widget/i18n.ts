@@ -74,87 +74,42 @@ const en = {
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = {
-  online: '在线',
-  connecting: '正在连接…',
-  reconnecting: '正在重新连接…',
-  disconnected: '已断开',
-  onlineCount: '{count} 人在线',
-  members: '{room} 的成员',
-  rename: '修改昵称',
-  save: '保存',
-  cancel: '取消',
-  messagesLabel: '{room} 中的消息',
-  loadOlder: '加载更早的消息',
-  empty: '还没有消息，打个招呼吧！',
-  newMessages: '有新消息',
-  today: '今天',
-  yesterday: '昨天',
-  joined: '{name} 加入了',
-  left: '{name} 离开了',
-  renamed: '{old} 改名为 {name}',
-  typing1: '{a} 正在输入…',
-  typing2: '{a} 和 {b} 正在输入…',
-  typingMany: '多人正在输入…',
-  sending: '发送中…',
-  queued: '等待连接…',
-  sent: '已发送',
-  unreadDivider: '新消息',
-  rtt: '已连接，往返 {ms} 毫秒',
-  newCount: '{count} 条新消息',
-  queueHint: '现在写的消息会在连接恢复后发送。',
-  failed: '发送失败',
-  deleted: '消息已删除',
-  delete: '删除',
-  mute: '禁言 15 分钟',
-  ban: '封禁 1 天',
-  retry: '重试',
-  discard: '放弃',
-  showMore: '显示更多',
-  showLess: '收起',
-  placeholder: '输入消息…',
-  send: '发送',
-  connect: '连接',
-  dmTitle: '与 {name} 的私聊',
-  signedIn: '已登录',
-  back: '返回 {room}',
-  tooLong: '{length}/{max} 个字符：太长，无法发送',
-  reasonOffline: '你已离线。',
-  unreachable: '无法连接到聊天服务器。',
-  lastKnown: '最后已知',
-  unknown_site: '聊天未配置：未知站点“{site}”。',
-  origin_not_allowed: '此页面无权使用该聊天。',
-  invalid_room: '无效的房间名“{room}”。',
-  too_many_rooms: '此页面打开的聊天室过多。',
-  message_too_long: '消息太长。',
-  invalid_nickname: '昵称须为 2–32 个字母、数字或空格。',
-  nickname_taken: '该昵称已被使用。',
-  rate_limited: '发送太快了，请稍候。',
-  internal_error: '聊天服务器出错，请重试。',
-  not_connected: '未连接到聊天服务器。',
-  timeout: '聊天服务器未及时响应。',
-  muted: '你暂时被禁言。',
-  banned: '你已被禁止使用此聊天。',
-  read_only: '只有管理员可以在此房间发言。',
-  room_not_allowed: '你不能加入此房间。',
-  forbidden: '你无权执行此操作。',
-  token_invalid: '你的登录凭证在此无效。',
-  token_expired: '你的登录已过期，请刷新页面。',
-  token_wrong_site: '你的登录凭证属于其他站点。',
-  credentials_revoked: '你的登录凭证已失效，请刷新页面。',
-};
 
-const catalogs = { en, zh } as const;
-export type UiLanguage = keyof typeof catalogs;
+export type UiLanguage = 'en' | 'zh';
+export type Catalog = Record<MessageKey, string>;
+
+/** English is built in; other languages are chunks of their own, loaded by `loadLanguage()`. */
+const catalogs: Partial<Record<UiLanguage, Catalog>> = { en };
+const loading = new Map<UiLanguage, Promise<void>>();
 
 /** Maps a BCP 47 tag to a supported UI language (`zh`, `zh-CN`, `zh-Hans-SG` → `zh`; anything else → `en`). */
 export function uiLanguage(tag: string | null | undefined): UiLanguage {
   return /^zh\b/i.test(tag ?? '') ? 'zh' : 'en';
 }
 
+/** The catalogue of `lang` is in: `t()` answers in it. */
+export function hasLanguage(lang: string): boolean {
+  return !!catalogs[uiLanguage(lang)];
+}
+
+/** Settles once the catalogue of `lang` is in (at once for English); until then `t()` answers in English. */
+export function loadLanguage(lang: string): Promise<void> {
+  const ui = uiLanguage(lang);
+  if (hasLanguage(ui)) return Promise.resolve();
+  let pending = loading.get(ui);
+  if (!pending) {
+    pending = import('./i18n-zh.js').then(
+      (m) => void (catalogs[ui] = m.zh),
+      () => void loading.delete(ui),
+    );
+    loading.set(ui, pending);
+  }
+  return pending;
+}
+
 /** The string for `key`, with `{param}` placeholders filled. */
 export function t(lang: string, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogs[uiLanguage(lang)][key] ?? en[key];
+  const text = catalogs[uiLanguage(lang)]?.[key] ?? en[key];
   return params ? text.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m)) : text;
 }
 

@@ -101,7 +101,10 @@ export class PanelController implements ReactiveController {
     if (focus === '') return;
     // An opener gone meanwhile (or none: opened from code) hands focus to the composer.
     const root = this.#host.renderRoot;
-    (typeof focus === 'string' ? root.querySelector<HTMLElement>(focus) : focus?.isConnected ? focus : root.querySelector<HTMLElement>('.input'))?.focus();
+    const target = typeof focus === 'string' ? root.querySelector<HTMLElement>(focus) : focus?.isConnected ? focus : root.querySelector<HTMLElement>('.input');
+    // A panel whose module is still loading is not rendered yet: focus it once it is.
+    if (!target && typeof focus === 'string') return;
+    target?.focus();
     this.#focusAfterUpdate = '';
   }
 }

@@ -10,12 +10,12 @@ import { emit } from '../controllers/host.js';
 import { LiveRegionController } from '../controllers/live-region.js';
 import { PanelController } from '../controllers/panels.js';
 import { ScrollAnchorController } from '../controllers/scroll-anchor.js';
-import { hasMessage, resolveLang, t, type MessageKey } from '../i18n.js';
+import { hasLanguage, hasMessage, loadLanguage, resolveLang, t, type MessageKey } from '../i18n.js';
 import type { ViewSettings } from './view-settings.js';
+import { LazyPart } from './lazy-part.js';
 import { ViewHost } from './view-host.js';
 import { renderComposer, renderTyping, type Reason } from '../views/composer.js';
-import { renderHeader, renderRename } from '../views/header.js';
-import { renderMembers } from '../views/members-panel.js';
+import { renderHeader } from '../views/header.js';
 import { buildTimeline, renderJump, renderMessageList } from '../views/message-list.js';
 
 /** How long the member list's Mute and Ban buttons silence or shut out a user. */
@@ -56,6 +56,8 @@ export class ChatView extends ViewHost<ViewSettings> {
     reportError: (e) => this.#connection.reportError(e),
   });
   readonly #scheme = new ColorSchemeController(this);
+  readonly #memberList = new LazyPart(this, () => import('../views/members-panel.js'));
+  readonly #renameForm = new LazyPart(this, () => import('../views/rename-form.js'));
 
   /** The colour theme asked for (the colour-scheme controller reads it). */
   get theme(): ViewSettings['theme'] {
@@ -202,8 +204,11 @@ export class ChatView extends ViewHost<ViewSettings> {
 
   // ---- helpers ----
 
+  /** The UI language; one whose catalogue is not in yet renders again once it is. */
   get #lang(): string {
-    return resolveLang(this.element);
+    const lang = resolveLang(this.element);
+    if (!hasLanguage(lang)) void loadLanguage(lang).then(() => this.requestUpdate());
+    return lang;
   }
 
   /** The localised text of an error code. */
@@ -306,13 +311,13 @@ export class ChatView extends ViewHost<ViewSettings> {
         openRename: () => panels.openRename(),
       })}
       ${panels.renaming
-        ? renderRename({
+        ? (this.#renameForm.get()?.renderRename({
             lang,
             name: user?.name ?? '',
             error: panels.renameError,
             submit: (e) => void this.#handleRenameSubmit(e),
             cancel: () => panels.closeRename(),
-          })
+          }) ?? nothing)
         : nothing}
       <div class="body">
         ${renderMessageList({
@@ -338,7 +343,7 @@ export class ChatView extends ViewHost<ViewSettings> {
         })}
         ${this.#scroll.jumpVisible && !panels.membersOpen ? renderJump(lang, conv, () => this.#handleJump()) : nothing}
         ${panels.membersOpen
-          ? renderMembers({
+          ? (this.#memberList.get()?.renderMembers({
               lang,
               roomName: this.roomName,
               members: this.members,
@@ -350,7 +355,7 @@ export class ChatView extends ViewHost<ViewSettings> {
               openRename: () => panels.openRename(),
               openDirect: (peer) => this.openDirect(peer),
               ban: (u, kind) => this.#handleModeration(u, kind),
-            })
+            }) ?? nothing)
           : nothing}
       </div>
       ${renderTyping(lang, this.#connection.dm ? [] : (room?.typing ?? []))}

@@ -3,6 +3,7 @@
  * the loader mounts into a `<chat-room>` once the chat is on screen.
  */
 import { sheet } from '../css.js';
+import { loadLanguage, resolveLang } from '../i18n.js';
 import { ChatView } from './chat-view.js';
 import styles from './chat-view.styles.js';
 import type { ViewSettings } from './view-settings.js';
@@ -12,8 +13,13 @@ export type { ViewSettings } from './view-settings.js';
 
 let viewSheet: CSSStyleSheet | undefined;
 
-/** A view of `element`'s chat rendered into `container` (its shadow root or a region of it), connected. */
-export function mountView(element: ViewSettings, container: HTMLElement | DocumentFragment): ChatView {
+/**
+ * A view of `element`'s chat rendered into `container` (its shadow root or a
+ * region of it), connected; once its language is loaded, so it never shows
+ * English first.
+ */
+export async function mountView(element: ViewSettings, container: HTMLElement | DocumentFragment): Promise<ChatView> {
+  await loadLanguage(resolveLang(element));
   const root = element.shadowRoot!;
   viewSheet ??= sheet(styles);
   if (!root.adoptedStyleSheets.includes(viewSheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, viewSheet];
