@@ -9,6 +9,8 @@ import type { ChatRoomEventMap } from '../events.js';
 
 export interface ChatHost extends ReactiveControllerHost, Pick<HTMLElement, 'dispatchEvent' | 'isConnected' | 'getBoundingClientRect'> {
   readonly renderRoot: HTMLElement | DocumentFragment;
+  /** The chat is on screen: the page is visible and the chat is not folded away (a closed launcher). */
+  readonly shown: boolean;
 }
 
 /** Dispatches one of the element's events: they all bubble and cross the shadow boundary. */

@@ -112,7 +112,7 @@ export class ScrollAnchorController implements ReactiveController {
       this.#positionedKey = conv.key;
       this.#showFirstUnread(list);
     }
-    if (this.#atBottom && document.visibilityState === 'visible') conv.markRead();
+    if (this.#atBottom && this.#host.shown) conv.markRead();
     snap.firstSeq = conv.log.firstSeq;
     snap.lastKey = lastItemKey(conv);
   }
@@ -123,7 +123,7 @@ export class ScrollAnchorController implements ReactiveController {
     this.#atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK;
     if (this.#atBottom) {
       this.jumpVisible = false;
-      if (document.visibilityState === 'visible') this.#current()?.markRead();
+      if (this.#host.shown) this.#current()?.markRead();
     }
     if (list.scrollTop < TOP_SLACK) void this.#current()?.loadOlder();
   }

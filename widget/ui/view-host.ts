@@ -19,6 +19,7 @@ export abstract class ViewHost<E extends HTMLElement = HTMLElement> implements C
   readonly #options: RenderOptions;
   #pending: Promise<boolean> | null = null;
   #connected = false;
+  #folded = false;
 
   /** Renders into `container` (`element`'s shadow root or a region of it); events are dispatched on `element`. */
   constructor(element: E, container: HTMLElement | DocumentFragment) {
@@ -33,6 +34,16 @@ export abstract class ViewHost<E extends HTMLElement = HTMLElement> implements C
 
   get isConnected(): boolean {
     return this.#connected && this.element.isConnected;
+  }
+
+  get shown(): boolean {
+    return !this.#folded && document.visibilityState === 'visible';
+  }
+
+  /** The chat was folded away (a closed launcher panel: messages arriving are not read) or shown again. */
+  setFolded(folded: boolean): void {
+    this.#folded = folded;
+    this.requestUpdate();
   }
 
   dispatchEvent<K extends keyof ChatRoomEventMap>(event: ChatRoomEventMap[K] | Event): boolean {
