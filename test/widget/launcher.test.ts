@@ -24,6 +24,13 @@ const english: Record<LauncherLabel, (count?: string) => string> = {
   dialog: () => 'Chat',
 };
 
+const chinese: Record<LauncherLabel, (count?: string) => string> = {
+  open: () => '打开聊天',
+  close: () => '关闭聊天',
+  unread: (count) => `打开聊天，${count} 条未读`,
+  dialog: () => '聊天',
+};
+
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(launcherCss);
 
@@ -38,7 +45,7 @@ class TestShell extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [sheet];
     this.launcher = new Launcher(root, {
-      label: (key, count) => english[key](count),
+      label: (key, count) => (this.lang === 'zh' ? chinese : english)[key](count),
       onOpenChange: (open) => {
         this.changes.push(open);
         saveOpen(this.getAttribute('server')!, this.getAttribute('site')!, open);
@@ -198,7 +205,7 @@ describe('<chat-room mode="launcher"> launcher', () => {
     expect(getComputedStyle(base).borderTopWidth).to.equal('0px');
   });
 
-  it('shows the unread count on the badge and in the button label: hidden at 0, "99+" when capped', async () => {
+  it('shows the unread count on the badge and in the button label: hidden at 0 and while open, "99+" when capped', async () => {
     const shell = mountShell();
     const button = part(shell, 'launcher');
     const badge = part(shell, 'badge');
@@ -219,6 +226,12 @@ describe('<chat-room mode="launcher"> launcher', () => {
     const node = findAccessibilityNode<AxNode>(tree, (n) => n.role === 'button' && n.name === 'Open chat, 3 unread');
     expect(node, JSON.stringify(tree)).to.not.equal(null);
     expect(JSON.stringify(tree)).to.not.match(/"name":"3"/);
+
+    // While the panel is open the chat itself is in view: no badge.
+    await click(button);
+    expect(visible(badge)).to.equal(false);
+    await click(button);
+    expect(visible(badge)).to.equal(true);
 
     shell.launcher.setBadge(99, true);
     expect(badge.textContent).to.equal('99+');
@@ -394,6 +407,16 @@ describe('<chat-room mode="launcher"> launcher', () => {
     } finally {
       await emulateMedia({ reducedMotion: 'no-preference' });
     }
+  });
+
+  it('asks for its labels again after a change of language', () => {
+    const shell = mountShell();
+    shell.launcher.setBadge(2, false);
+    shell.lang = 'zh';
+    shell.launcher.relabel();
+    expect(part(shell, 'launcher').getAttribute('aria-label')).to.equal('打开聊天，2 条未读');
+    expect(part(shell, 'panel').getAttribute('aria-label')).to.equal('聊天');
+    expect(part(shell, 'close').getAttribute('aria-label')).to.equal('关闭聊天');
   });
 
   it('takes itself out of the page on destroy', () => {

@@ -29,15 +29,15 @@ button:focus-visible{outline:none;box-shadow:var(--chat-room-focus-ring,0 0 0 3p
 svg{width:24px;height:24px;fill:currentColor}
 .x{fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round}
 .launcher{bottom:var(--_bottom);width:var(--_size);height:var(--_size);border-radius:50%;background:var(--_accent);color:var(--chat-room-accent-text,#fff)}
-[aria-expanded=true]>.bubble,[aria-expanded=false]>.x{display:none}
+[aria-expanded=true]>:is(.bubble,.badge),[aria-expanded=false]>.x{display:none}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:4px 5px;box-sizing:border-box;border-radius:10px;background:var(--chat-room-danger,#cf222e);color:#fff;font-variant-numeric:tabular-nums}
 .panel{bottom:calc(var(--_bottom) + var(--_size) + 16px);width:var(--chat-room-panel-width,370px);height:var(--chat-room-panel-height,600px);
 max-width:calc(100vw - 32px);max-height:calc(100vh - var(--_bottom) - var(--_size) - 32px);
-display:flex;flex-direction:column;overflow:hidden;background:var(--_bg);border:1px solid var(--_border);border-radius:var(--chat-room-radius,12px);animation:chat-room-in .15s ease-out}
+display:flex;flex-direction:column;overflow:hidden;overscroll-behavior:contain;background:var(--_bg);border:1px solid var(--_border);border-radius:var(--chat-room-radius,12px);animation:chat-room-in .15s ease-out}
 .panel:focus{outline:none}
 .panel>:not(.bar){flex:1 1 auto;min-height:0;height:auto;width:auto}
 .panel>::part(base){border:0;border-radius:0;box-shadow:none}
-.bar{display:none;justify-content:flex-end;padding:4px;border-bottom:1px solid var(--_border)}
+.bar{display:none;justify-content:flex-end;padding:0 4px;border-bottom:1px solid var(--_border)}
 .close{width:44px;height:44px;border-radius:50%;background:none;color:inherit}
 @keyframes chat-room-in{from{opacity:0;transform:translateY(8px)}}
 @media (prefers-reduced-motion:reduce){.panel{animation:none}}

@@ -46,6 +46,7 @@ export class Launcher {
   readonly panel: HTMLElement;
   readonly #button: HTMLButtonElement;
   readonly #badge: HTMLElement;
+  readonly #close: HTMLButtonElement;
   readonly #root: ShadowRoot;
   readonly #options: LauncherOptions;
   #count = '';
@@ -56,7 +57,7 @@ export class Launcher {
     const button = (this.#button = element('button', 'launcher'));
     const badge = (this.#badge = element('span', 'badge'));
     const panel = (this.panel = element('div', 'panel'));
-    const close = element('button', 'close');
+    const close = (this.#close = element('button', 'close'));
     const bar = document.createElement('div');
     bar.className = 'bar';
     button.type = close.type = 'button';
@@ -65,9 +66,7 @@ export class Launcher {
     badge.setAttribute('aria-hidden', 'true');
     badge.hidden = panel.hidden = true;
     panel.setAttribute('role', 'dialog');
-    panel.setAttribute('aria-label', options.label('dialog'));
     panel.tabIndex = -1;
-    close.setAttribute('aria-label', options.label('close'));
     button.append(icon('bubble', BUBBLE), icon('x', CROSS), badge);
     close.append(icon('x', CROSS));
     bar.append(close);
@@ -104,6 +103,12 @@ export class Launcher {
     this.#update();
   }
 
+  /** Asks `label()` again for every text (after a change of language). */
+  relabel(): void {
+    this.#update();
+  }
+
+  /** Removes the button and the panel (with whatever the shell put in it): move the chat out first to keep it. */
   destroy(): void {
     this.open = false;
     this.#root.removeEventListener('keydown', this.#handleKeydown);
@@ -116,6 +121,8 @@ export class Launcher {
     const { label } = this.#options;
     this.#button.setAttribute('aria-expanded', String(open));
     this.#button.setAttribute('aria-label', open ? label('close') : this.#count ? label('unread', this.#count) : label('open'));
+    this.panel.setAttribute('aria-label', label('dialog'));
+    this.#close.setAttribute('aria-label', label('close'));
     this.#badge.textContent = this.#count;
     this.#badge.hidden = !this.#count;
   }
