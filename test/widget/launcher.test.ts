@@ -9,6 +9,7 @@ import { a11ySnapshot, emulateMedia, findAccessibilityNode, sendKeys, sendMouse,
 import { Launcher, type LauncherLabel } from '../../widget/shell/launcher.js';
 import { launcherCss } from '../../widget/shell/launcher.styles.js';
 import { loadOpen, saveOpen } from '../../widget/shell/launcher-state.js';
+import { $, cleanup, connected, mount, uniqueRoom, waitFor } from './helpers.js';
 
 interface AxNode {
   role: string;
@@ -129,6 +130,7 @@ async function axTree(): Promise<AxNode> {
 describe('<chat-room mode="launcher"> launcher', () => {
   before(() => setViewport({ width: 1280, height: 800 }));
   afterEach(async () => {
+    cleanup();
     for (const shell of shells.splice(0)) shell.remove();
     await sendMouse({ type: 'move', position: [0, 0] });
     await setViewport({ width: 1280, height: 800 });
@@ -191,6 +193,28 @@ describe('<chat-room mode="launcher"> launcher', () => {
     expect(shell.launcher.open).to.equal(false);
     expect(focusName(shell)).to.equal('launcher');
     expect(shell.changes).to.deep.equal([true, false]);
+  });
+
+  it('with the real chat inside, Escape first closes its member list, then the panel', async () => {
+    const shell = mountShell();
+    const chat = await mount({ room: uniqueRoom('launcher') }, shell.launcher.panel);
+    await connected(chat);
+    await click(part(shell, 'launcher'));
+    // The panel is its frame: it fills the panel and draws no border of its own.
+    expect(rect(chat)).to.deep.equal({ ...rect(part(shell, 'panel')), x: rect(part(shell, 'panel')).x + 1, y: rect(part(shell, 'panel')).y + 1, width: 368, height: 598 });
+    expect(getComputedStyle($(chat, '[part="base"]')!).borderTopWidth).to.equal('0px');
+    $(chat, '[part="online"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => $(chat, '[part="members"]'), 'member list');
+
+    await sendKeys({ press: 'Escape' });
+    await chat.updateComplete;
+    expect(!!$(chat, '[part="members"]'), 'member list open').to.equal(false);
+    expect(shell.launcher.open, 'the launcher panel stays open').to.equal(true);
+
+    await sendKeys({ press: 'Escape' });
+    expect(shell.launcher.open).to.equal(false);
+    expect(focusName(shell)).to.equal('launcher');
   });
 
   it('fills the panel with the chat, which loses its own frame', async () => {
