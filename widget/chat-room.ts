@@ -1,14 +1,29 @@
 import type { ChatMessage, EraseResult, UserId, UserInfo } from '../protocol/index.js';
 import type { ConnectionState } from './client/connection.js';
 import type { ClientError } from './client/errors.js';
+import type { RoomWatch } from './badge/index.js';
 import { sheet } from './css.js';
 import { defaultServer } from './defaults.js';
-import { loadUi } from './parts.js';
+import type { ChatRoomEventMap } from './events.js';
+import { resolveLang } from './lang.js';
+import { loadBadge, loadUi } from './parts.js';
 import { resolveRoom } from './room-name.js';
 import { frameCss } from './shell/frame.js';
+import { launcherLabel } from './shell/labels.js';
+import { Launcher } from './shell/launcher.js';
+import { loadOpen, saveOpen } from './shell/launcher-state.js';
+import { launcherCss } from './shell/launcher.styles.js';
 import type { ChatView } from './ui/chat-view.js';
 
 let frameSheet: CSSStyleSheet | undefined;
+let launcherSheet: CSSStyleSheet | undefined;
+
+/** Runs `task` once the page has loaded and the browser is idle: a closed launcher costs the page nothing before. */
+function whenIdle(task: () => void): void {
+  const idle = (): void => void ('requestIdleCallback' in globalThis ? requestIdleCallback(task, { timeout: 5000 }) : setTimeout(task, 1000));
+  if (document.readyState === 'complete') idle();
+  else addEventListener('load', idle, { once: true });
+}
 
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
@@ -103,7 +118,7 @@ let frameSheet: CSSStyleSheet | undefined;
  */
 export class ChatRoom extends HTMLElement {
   static get observedAttributes(): string[] {
-    return ['server', 'site', 'room', 'nickname', 'user-token', 'theme', 'lang'];
+    return ['server', 'site', 'room', 'nickname', 'user-token', 'theme', 'lang', 'open'];
   }
 
   /** Not reflected: a token set as a property stays out of the DOM. */
@@ -111,6 +126,43 @@ export class ChatRoom extends HTMLElement {
   #view: ChatView | null = null;
   /** Settles once the chat view is mounted (null until it is asked for). */
   #viewReady: Promise<ChatView> | null = null;
+  #launcher: Launcher | null = null;
+  /** The open state the launcher last showed (events fire on changes of it). */
+  #shownOpen = false;
+  /** A closed launcher's quiet follower of the room, for the badge, until the chat is first opened. */
+  #watch: RoomWatch | null = null;
+  #watchAsked = false;
+  #lastUnread = { count: 0, capped: false };
+
+  /**
+   * `inline` (default): the chat in the page, where the element is. `launcher`: a floating button with an unread
+   * badge that opens the chat in a panel (full-screen on phones). Read when the element is first connected.
+   */
+  get mode(): 'inline' | 'launcher' {
+    return this.getAttribute('mode') === 'launcher' ? 'launcher' : 'inline';
+  }
+  set mode(value: 'inline' | 'launcher') {
+    this.setAttribute('mode', value);
+  }
+
+  /** Launcher mode: the chat panel is open. Remembered per server and site across page loads. */
+  get open(): boolean {
+    return this.hasAttribute('open');
+  }
+  set open(value: boolean) {
+    this.toggleAttribute('open', !!value);
+  }
+
+  /**
+   * When a launcher connects: `load` (default; once the page is idle, to count unread messages for the badge,
+   * without appearing in the room) or `open` (not before the visitor first opens it: for sites that ask consent first).
+   */
+  get connectOn(): 'load' | 'open' {
+    return this.getAttribute('connect') === 'open' ? 'open' : 'load';
+  }
+  set connectOn(value: 'load' | 'open') {
+    this.setAttribute('connect', value);
+  }
 
   /** Origin of the chat server. Defaults to the origin `chat-room.js` was loaded from, else the page's. */
   get server(): string {
@@ -170,7 +222,7 @@ export class ChatRoom extends HTMLElement {
 
   /** `connecting`, `connected`, `disconnected` or `error`. */
   get connectionState(): ConnectionState {
-    return this.#view?.connectionState ?? 'disconnected';
+    return this.#view?.connectionState ?? this.#watch?.state ?? 'disconnected';
   }
 
   /** Why the connection is in `error` (e.g. `{ code: 'unknown_site' }`), else null. */
@@ -204,12 +256,12 @@ export class ChatRoom extends HTMLElement {
    * scrolled up. Back to 0 once the end of the list is on screen.
    */
   get unread(): number {
-    return this.#view?.unread ?? 0;
+    return this.#view?.unread ?? this.#watch?.unread ?? 0;
   }
 
   /** True when more than `UNREAD_CAP` (99) were missed: `unread` is then a lower bound, shown as "99+". */
   get unreadCapped(): boolean {
-    return this.#view?.unreadCapped ?? false;
+    return this.#view?.unreadCapped ?? this.#watch?.capped ?? false;
   }
 
   /** Round-trip time of the last heartbeat in ms (null while not connected). */
@@ -288,6 +340,21 @@ export class ChatRoom extends HTMLElement {
     this.#view?.closeDirect();
   }
 
+  /** Launcher mode: opens the chat panel (as `open = true`; `open` is the property, so opening is `show()`). */
+  show(): void {
+    this.open = true;
+  }
+
+  /** Launcher mode: closes the chat panel. */
+  close(): void {
+    this.open = false;
+  }
+
+  /** Launcher mode: opens the panel if closed, else closes it. */
+  toggle(): void {
+    this.open = !this.open;
+  }
+
   // ---- lifecycle ----
 
   constructor() {
@@ -304,27 +371,50 @@ export class ChatRoom extends HTMLElement {
   }
 
   connectedCallback(): void {
-    if (!this.shadowRoot) this.#drawFrame();
+    if (!this.shadowRoot) this.#draw();
     if (this.#view) this.#view.setConnected(true);
-    else void this.#ready();
+    else if (!this.#launcher) void this.#ready();
+    else if (!this.open && this.connectOn === 'load' && !this.#watchAsked) {
+      this.#watchAsked = true;
+      whenIdle(() => void this.#startWatch());
+    }
   }
 
   disconnectedCallback(): void {
     this.#view?.setConnected(false);
+    this.#stopWatch();
+    this.#watchAsked = false;
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return;
     if (name === 'user-token') this.#userToken = value || undefined;
+    if (name === 'open') this.#applyOpen(false);
+    else if (name === 'lang') this.#launcher?.relabel();
     this.#changed();
   }
 
   // ---- internals ----
 
-  /** The loader's frame at the chat's final size, so the page does not shift when the chat arrives. */
-  #drawFrame(): ShadowRoot {
+  /** At once: the frame at the chat's final size (the page does not shift when the chat arrives), or the launcher. */
+  #draw(): ShadowRoot {
     const root = this.attachShadow({ mode: 'open' });
     frameSheet ??= sheet(frameCss);
+    if (this.mode === 'launcher') {
+      launcherSheet ??= sheet(launcherCss);
+      root.adoptedStyleSheets = [frameSheet, launcherSheet];
+      this.#launcher = new Launcher(root, {
+        label: (key, count) => launcherLabel(resolveLang(this), key, count),
+        onOpenChange: (open) => {
+          this.open = open;
+          if (open) void this.#focusComposer();
+        },
+        onIntent: () => void loadUi(),
+      });
+      this.addEventListener('chat-room-unread', (e) => this.#launcher?.setBadge(e.detail.count, e.detail.capped));
+      if (!this.hasAttribute('open') && loadOpen(this.server, this.site)) this.#applyOpen(true);
+      return root;
+    }
     root.adoptedStyleSheets = [frameSheet];
     const frame = document.createElement('div');
     frame.className = 'frame';
@@ -334,16 +424,74 @@ export class ChatRoom extends HTMLElement {
     return root;
   }
 
-  /** The chat view, loading it on first use. */
+  /** The chat view, loading it on first use: in the page (inline) or in the launcher's panel. */
   #ready(): Promise<ChatView> {
     this.#viewReady ??= loadUi().then(async ({ mountView }) => {
-      const root = this.shadowRoot ?? this.#drawFrame();
-      const view = await mountView(this, root);
+      const root = this.shadowRoot ?? this.#draw();
+      const view = await mountView(this, this.#launcher?.panel ?? root);
       root.querySelector('.frame')?.remove();
       this.#view = view;
+      if (this.#launcher) view.setFolded(!this.open);
+      // The view follows the room itself now (and is in its presence): the quiet follower can go once it has.
+      void view.updateComplete.then(() => this.#stopWatch());
       return view;
     });
     return this.#viewReady;
+  }
+
+  /** Shows the launcher's open state (from the attribute, or `restored` from the last page load) and says so. */
+  #applyOpen(restored: boolean): void {
+    const launcher = this.#launcher;
+    if (!launcher) return;
+    if (restored) {
+      this.#shownOpen = true;
+      this.setAttribute('open', '');
+    }
+    const open = this.open;
+    launcher.open = open;
+    if (open) void this.#ready().then((view) => view.setFolded(!this.open));
+    else this.#view?.setFolded(true);
+    if (open === this.#shownOpen && !restored) return;
+    this.#shownOpen = open;
+    if (!restored) saveOpen(this.server, this.site, open);
+    this.#emit(open ? 'chat-room-open' : 'chat-room-close', { restored });
+  }
+
+  /** Focus into the composer once the chat is on screen (unless the visitor moved on meanwhile). */
+  async #focusComposer(): Promise<void> {
+    const view = await this.#ready();
+    await view.updateComplete;
+    const root = this.shadowRoot!;
+    const active = root.activeElement;
+    if (this.open && (!active || active === this.#launcher?.panel)) root.querySelector<HTMLElement>('.input')?.focus();
+  }
+
+  async #startWatch(): Promise<void> {
+    const { watchRoom } = await loadBadge();
+    if (this.#view || this.#watch || !this.isConnected || !this.#watchAsked) return;
+    this.#watch = watchRoom(
+      { server: this.server, site: this.site, room: this.roomName, nickname: this.nickname, token: this.userToken, lang: resolveLang(this) },
+      () => this.#watchChanged(),
+    );
+  }
+
+  #stopWatch(): void {
+    this.#watch?.stop();
+    this.#watch = null;
+  }
+
+  /** The quiet follower's count reaches the badge and the page as the view's would: `chat-room-unread`. */
+  #watchChanged(): void {
+    const watch = this.#watch;
+    if (!watch || this.#view) return;
+    const { unread: count, capped } = watch;
+    if (count === this.#lastUnread.count && capped === this.#lastUnread.capped) return;
+    this.#lastUnread = { count, capped };
+    this.#emit('chat-room-unread', { room: this.roomName, count, capped });
+  }
+
+  #emit<K extends keyof ChatRoomEventMap>(type: K, detail: ChatRoomEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   #changed(): void {

@@ -47,7 +47,14 @@ export interface ChatRoomTokenExpiringDetail {
   expiresAt: number;
 }
 
+export interface ChatRoomOpenDetail {
+  /** Opened because it was open when the visitor left the last page of this site (not by a click or by code). */
+  restored: boolean;
+}
+
 export interface ChatRoomEventMap {
+  'chat-room-open': CustomEvent<ChatRoomOpenDetail>;
+  'chat-room-close': CustomEvent<ChatRoomOpenDetail>;
   'chat-room-message': CustomEvent<ChatRoomMessageDetail>;
   'chat-room-connection': CustomEvent<ChatRoomConnectionDetail>;
   'chat-room-presence': CustomEvent<ChatRoomPresenceDetail>;

@@ -2,6 +2,10 @@
  * UI strings in English and Simplified Chinese. `t(lang, key, params)` picks
  * the closest language and fills `{name}` placeholders.
  */
+import { uiLanguage, type UiLanguage } from './lang.js';
+
+export { resolveLang, uiLanguage, type UiLanguage } from './lang.js';
+
 const en = {
   online: 'Online',
   connecting: 'Connecting…',
@@ -75,17 +79,12 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 
-export type UiLanguage = 'en' | 'zh';
 export type Catalog = Record<MessageKey, string>;
 
 /** English is built in; other languages are chunks of their own, loaded by `loadLanguage()`. */
 const catalogs: Partial<Record<UiLanguage, Catalog>> = { en };
 const loading = new Map<UiLanguage, Promise<void>>();
 
-/** Maps a BCP 47 tag to a supported UI language (`zh`, `zh-CN`, `zh-Hans-SG` → `zh`; anything else → `en`). */
-export function uiLanguage(tag: string | null | undefined): UiLanguage {
-  return /^zh\b/i.test(tag ?? '') ? 'zh' : 'en';
-}
 
 /** The catalogue of `lang` is in: `t()` answers in it. */
 export function hasLanguage(lang: string): boolean {
@@ -116,17 +115,4 @@ export function t(lang: string, key: MessageKey, params?: Record<string, string 
 /** True when a string is a known message key (used to translate error codes). */
 export function hasMessage(key: string): key is MessageKey {
   return key in en;
-}
-
-/**
- * The language of an element: its own `lang`, else the closest ancestor's
- * (crossing shadow roots), else `<html lang>`, else the browser's.
- */
-export function resolveLang(el: Element): string {
-  let node: Node | null = el;
-  while (node) {
-    if (node instanceof Element && node.getAttribute('lang')) return node.getAttribute('lang')!;
-    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
-  }
-  return navigator.language || 'en';
 }

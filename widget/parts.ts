@@ -5,3 +5,4 @@
  * chat server, all of a part's files at once (rollup.config.mjs, `lazyParts`).
  */
 export const loadUi = (): Promise<typeof import('./ui/index.js')> => import('./ui/index.js');
+export const loadBadge = (): Promise<typeof import('./badge/index.js')> => import('./badge/index.js');

@@ -36,7 +36,7 @@ max-width:calc(100vw - 32px);max-height:calc(100vh - var(--_bottom) - var(--_siz
 display:flex;flex-direction:column;overflow:hidden;overscroll-behavior:contain;background:var(--_bg);border:1px solid var(--_border);border-radius:var(--chat-room-radius,12px);animation:chat-room-in .15s ease-out}
 .panel:focus{outline:none}
 .panel>:not(.bar){flex:1 1 auto;min-height:0;height:auto;width:auto}
-.panel>::part(base){border:0;border-radius:0;box-shadow:none}
+.panel>.base{border:0;border-radius:0;box-shadow:none}
 .bar{display:none;justify-content:flex-end;padding:0 4px;border-bottom:1px solid var(--_border)}
 .close{width:44px;height:44px;border-radius:50%;background:none;color:inherit}
 @keyframes chat-room-in{from{opacity:0;transform:translateY(8px)}}
