@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { SqliteStore } from '../../server/storage/sqlite-store.js';
+import type { ChatStore } from '../../server/storage/store.js';
 import { chunkSource, decoded, rawGet, writeDist } from '../support/widget-dist.js';
 import type { RawResponse } from '../support/widget-dist.js';
 import { startServer, tempDir } from './helpers.js';
@@ -119,4 +121,39 @@ test('/chat-room.js: 5 minutes, and an ETag that changes with the file and answe
   assert.equal(revalidated.body.toString(), await readFile(widgetBundle, 'utf8'));
   assert.notEqual(revalidated.headers.etag, etag);
   assert.equal((await rawGet(loader, { 'if-none-match': revalidated.headers.etag! })).status, 304);
+});
+
+test('/chunks/: unknown names cost no query each: the archived names are in memory, reloaded at most every 2 s', async (t) => {
+  const dataDir = await tempDir(t);
+  const real = SqliteStore.open(dataDir);
+  await real.recordWidgetBuild('earlier', [{ name: 'ui-0ld0ld00.js', body: Buffer.from(chunkSource('old')) }], Date.now());
+  // The real store, with its archive reads counted.
+  const calls = { widgetChunkNames: 0, getWidgetChunk: 0 };
+  const store = new Proxy(real, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (key === 'widgetChunkNames' || key === 'getWidgetChunk') calls[key]++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as ChatStore;
+  const dir = await tempDir(t);
+  const { url, close } = await startServer(t, { store, widgetBundle: await writeDist(dir, { 'ui-3f9a1c2b.js': chunkSource('ui') }) });
+  // The caller's store outlives the server: close the server first.
+  t.after(async () => {
+    await close();
+    await real.close();
+  });
+  const namesAtStart = calls.widgetChunkNames;
+
+  const misses = await Promise.all(Array.from({ length: 200 }, (_, i) => rawGet(`${url}/chunks/ui-${String(i).padStart(8, '0')}.js`)));
+  assert.ok(misses.every((res) => res.status === 404));
+  assert.ok(calls.widgetChunkNames - namesAtStart <= 1, `names reloaded ${calls.widgetChunkNames - namesAtStart} times for 200 misses`);
+  assert.equal(calls.getWidgetChunk, 0, 'no body read for a name the archive does not hold');
+
+  // An archived chunk: read once, then from memory.
+  for (let i = 0; i < 5; i++) assert.equal(decoded(await rawGet(`${url}/chunks/ui-0ld0ld00.js`)).toString(), chunkSource('old'));
+  assert.equal(calls.getWidgetChunk, 1);
 });
