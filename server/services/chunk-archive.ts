@@ -59,7 +59,11 @@ export class ChunkArchive {
   /** Records the chunks of `dir` as the current build (none: nothing recorded), prunes, reloads the names. */
   async record(now = Date.now()): Promise<void> {
     const chunks = await readChunks(this.dir);
-    if (chunks.length > 0) await this.store.recordWidgetBuild(buildId(chunks), chunks, now);
+    if (chunks.length > 0) {
+      const build = buildId(chunks);
+      await this.store.recordWidgetBuild(build, chunks, now);
+      this.logger.debug('widget build recorded', { build, chunks: chunks.length });
+    }
     const pruned = await this.store.pruneWidgetBuilds(ARCHIVE_KEEP_BUILDS, now - ARCHIVE_KEEP_DAYS * DAY_MS);
     if (pruned > 0) this.logger.info('widget builds pruned', { pruned });
     await this.reload();

@@ -42,7 +42,7 @@ export const widgetChunkStatements = {
   get: sql<{ name: string }, WidgetChunkRow>('SELECT name, body, gzip, br FROM widget_chunks WHERE name = :name'),
   pruneBuilds: sql<{ keep: number; since: number }>(
     `DELETE FROM widget_builds WHERE seen < :since
-       OR id NOT IN (SELECT id FROM widget_builds ORDER BY seen DESC, id DESC LIMIT :keep)`,
+       OR id NOT IN (SELECT id FROM widget_builds ORDER BY seen DESC, id COLLATE BINARY DESC LIMIT :keep)`,
   ),
   pruneLinks: sql('DELETE FROM widget_build_chunks WHERE build NOT IN (SELECT id FROM widget_builds)'),
   pruneChunks: sql('DELETE FROM widget_chunks WHERE name NOT IN (SELECT chunk FROM widget_build_chunks)'),
