@@ -15,7 +15,7 @@ import { widgetRoutes } from './http/widget-routes.js';
 import { createLogger } from './logger.js';
 import type { LogLevel, Logger } from './logger.js';
 import { EdgeMetrics } from './metrics.js';
-import { DEFAULT_WIDGET_BUNDLE } from './paths.js';
+import { DEFAULT_WIDGET_BUNDLE, chunksDirOf } from './paths.js';
 import { MemoryPresence } from './presence/memory-presence.js';
 import type { PresenceStore } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
@@ -24,6 +24,7 @@ import { handshakeGuard } from './security/handshake-guard.js';
 import { RateLimits } from './security/rate-limits.js';
 import type { RateLimitOptions } from './security/rate-limits.js';
 import { BanService } from './services/bans.js';
+import { ChunkArchive } from './services/chunk-archive.js';
 import type { Services } from './services/index.js';
 import { MessageService } from './services/messages.js';
 import { ModerationService } from './services/moderation.js';
@@ -47,11 +48,17 @@ export interface AttachOptions {
   /** Default `info`. Ignored with `logger`. */
   logLevel?: LogLevel;
   logger?: Logger;
-  /** The widget bundle served at `/chat-room.js`. Default `<package>/dist/chat-room.js`. */
+  /** The widget bundle (the loader) served at `/chat-room.js`. Default `<package>/dist/chat-room.js`. */
   widgetBundle?: string;
+  /**
+   * The loader's content-hashed chunks, served at `/chunks/<file>` and recorded
+   * in the store at start, so pages of this build keep finding them after the
+   * next deploys. Default: `chunks` next to `widgetBundle` (`<package>/dist/chunks`).
+   */
+  widgetChunks?: string;
   /** How long a member whose last socket left stays listed before "left" is announced. Default `PRESENCE_GRACE_MS`. */
   presenceGraceMs?: number;
-  /** When given, the widget routes (`/healthz`, `/chat-room.js`) and the admin API (`/api/…`) are mounted on it. */
+  /** When given, the widget routes (`/healthz`, `/chat-room.js`, `/chunks/…`) and the admin API (`/api/…`) are mounted on it. */
   app?: Express;
   /** Overrides of `DEFAULT_RATE_LIMITS` (a benchmark raises them; tests lower them). */
   rateLimits?: Partial<RateLimitOptions>;
@@ -84,7 +91,7 @@ export interface ChatAttachment {
   io: ChatIo;
   store: ChatStore;
   sites: SiteRegistry;
-  /** `/healthz`, `/chat-room.js` and `/api/…`, to mount on any Express app (already mounted on `options.app`). */
+  /** `/healthz`, `/chat-room.js`, `/chunks/…` and `/api/…`, to mount on any Express app (already mounted on `options.app`). */
   routes: Router;
   logger: Logger;
   /** What the edge refused so far: unknown events, invalid payloads, rate-limited events, refused handshakes. */
@@ -132,7 +139,16 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   const proxyHops = toProxyHops(options.trustProxy);
   if (options.trustProxy !== undefined) options.app?.set('trust proxy', proxyHops);
   const demoSite = options.demoSite ?? process.env.NODE_ENV !== 'production';
-  const ready = Promise.all([demoSite ? sites.ensureDemoSite() : warnOfDemoSite(sites, logger), clusterPresence?.start()]).then(() => undefined);
+  const widgetBundle = options.widgetBundle ?? DEFAULT_WIDGET_BUNDLE;
+  const widgetChunks = options.widgetChunks ?? chunksDirOf(widgetBundle);
+  const chunkArchive = new ChunkArchive(store, widgetChunks, logger);
+  // Failing to archive is logged, not fatal: this build's chunks are still served from disk.
+  const archiving = chunkArchive.start();
+  const ready = Promise.all([
+    demoSite ? sites.ensureDemoSite() : warnOfDemoSite(sites, logger),
+    clusterPresence?.start(),
+    archiving.recorded,
+  ]).then(() => undefined);
   let stopRetention: (() => void) | undefined;
   void ready.then(() => (stopRetention = startRetention(store, logger, options.retentionIntervalMs)));
 
@@ -174,7 +190,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   };
   namespaces.serve({ services, limits, metrics, proxyHops });
 
-  const routes = widgetRoutes(options.widgetBundle ?? DEFAULT_WIDGET_BUNDLE);
+  const routes = widgetRoutes({ bundle: widgetBundle, chunks: widgetChunks, archive: chunkArchive });
   routes.use('/api', adminApi({ services, adminToken: options.adminToken, limits, proxyHops, logger }));
   options.app?.use(routes);
 
@@ -188,6 +204,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     ready,
     async close() {
       stopRetention?.();
+      archiving.stop();
       sessions.stop();
       services.presence.close();
       // Closing the engine drops every client of every namespace.

@@ -20,4 +20,8 @@ function findPackageRoot(start: string): string {
 
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 export const DEFAULT_WIDGET_BUNDLE = join(PACKAGE_ROOT, 'dist', 'chat-room.js');
+/** Where the build writes the loader's content-hashed chunks: next to the loader. */
+export function chunksDirOf(widgetBundle: string): string {
+  return join(dirname(widgetBundle), 'chunks');
+}
 export const DEFAULT_DEMO_DIR = join(PACKAGE_ROOT, 'demo');

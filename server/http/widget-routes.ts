@@ -1,18 +1,30 @@
 /**
- * The HTTP routes a host app needs next to the sockets: `/healthz` and the
- * widget bundle `/chat-room.js`, which every origin may load with a script tag.
+ * The HTTP routes a host app needs next to the sockets: `/healthz`, the
+ * widget's loader `/chat-room.js`, which every origin may load with a script
+ * tag, and the chunks it imports, `/chunks/…`.
  */
 import { Router } from 'express';
+import type { ChunkArchive } from '../services/chunk-archive.js';
+import { chunkRoute } from './chunk-route.js';
 import { sendPrecompressed } from './precompressed-file.js';
 
 /**
- * Browsers and CDNs may reuse the bundle this long, so a deploy reaches visitors
- * within minutes; the ETag makes revalidation cheap. (Content-hashed files will
- * pass `{ immutable: true }` with a year instead.)
+ * Browsers and CDNs may reuse the loader this long, so a deploy reaches visitors
+ * within minutes; the ETag makes revalidation cheap. (The content-hashed chunks
+ * are cached for a year instead: see chunk-route.ts.)
  */
 const BUNDLE_MAX_AGE_MS = 300_000;
 
-export function widgetRoutes(widgetBundle: string): Router {
+export interface WidgetFiles {
+  /** The loader, `dist/chat-room.js`. */
+  bundle: string;
+  /** The current build's chunks, `dist/chunks`. */
+  chunks: string;
+  /** Earlier builds' chunks. */
+  archive: ChunkArchive;
+}
+
+export function widgetRoutes({ bundle: widgetBundle, chunks, archive }: WidgetFiles): Router {
   const router = Router();
 
   router.get('/healthz', (_req, res) => {
@@ -33,6 +45,8 @@ export function widgetRoutes(widgetBundle: string): Router {
         .send('chat-room.js is not built yet: run `npm run build` and reload.\n');
     });
   });
+
+  router.use('/chunks', chunkRoute(chunks, archive));
 
   return router;
 }

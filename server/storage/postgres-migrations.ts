@@ -113,6 +113,28 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'private messages by recipient, for erasing a user',
     sql: `CREATE INDEX messages_recipient ON messages (site, recipient) WHERE recipient IS NOT NULL;`,
   },
+  {
+    version: 5,
+    name: 'widget chunks of recent builds',
+    sql: `
+      CREATE TABLE widget_builds (
+        id   TEXT PRIMARY KEY,
+        seen BIGINT NOT NULL -- last time a server had this build current
+      );
+      CREATE TABLE widget_chunks (
+        name TEXT PRIMARY KEY, -- content-hashed file name, e.g. ui-3f9a1c2b.js
+        body BYTEA NOT NULL,
+        gzip BYTEA,
+        br   BYTEA
+      );
+      CREATE TABLE widget_build_chunks (
+        build TEXT NOT NULL,
+        chunk TEXT NOT NULL,
+        PRIMARY KEY (build, chunk)
+      );
+      CREATE INDEX widget_build_chunks_chunk ON widget_build_chunks (chunk);
+    `,
+  },
 ];
 
 /** `?` placeholders numbered as PostgreSQL wants them. */

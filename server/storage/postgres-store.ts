@@ -27,6 +27,7 @@ import {
   userStatements,
 } from './statements.js';
 import type { ErasedParams } from './statements.js';
+import { toWidgetChunk, widgetChunkRow, widgetChunkStatements } from './widget-chunk-statements.js';
 import type {
   AppendResult,
   BanDraft,
@@ -38,6 +39,7 @@ import type {
   NewUser,
   Site,
   UnreadCount,
+  WidgetChunk,
 } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -74,6 +76,13 @@ const POSTGRES_ONLY = {
 };
 
 const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Held by a node recording or pruning widget builds until its transaction
+ * ends, so one node's prune cannot delete a chunk another node is linking to
+ * its build. Any constant other than the migration lock's.
+ */
+const WIDGET_BUILDS_LOCK_KEY = 7_220_150_414;
 
 // BIGINT (times, seqs, counts) arrives as a string by default; every value
 // stored here is far below 2^53, so a JS number is exact.
@@ -278,6 +287,36 @@ export class PostgresStore implements ChatStore {
 
   async activeBans(site: string, now: number): Promise<BanInfo[]> {
     return (await this.all(banStatements.active, { site, now })).map(toBan);
+  }
+
+  async recordWidgetBuild(build: string, chunks: readonly WidgetChunk[], seen: number): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WIDGET_BUILDS_LOCK_KEY]);
+      await run(client, widgetChunkStatements.recordBuild, { id: build, seen });
+      for (const chunk of chunks) {
+        await run(client, widgetChunkStatements.storeChunk, widgetChunkRow(chunk));
+        await run(client, widgetChunkStatements.linkChunk, { build, chunk: chunk.name });
+      }
+    });
+  }
+
+  async widgetChunkNames(): Promise<string[]> {
+    return (await this.all(widgetChunkStatements.names, {})).map((row) => row.name);
+  }
+
+  async getWidgetChunk(name: string): Promise<WidgetChunk | undefined> {
+    const row = await this.one(widgetChunkStatements.get, { name });
+    return row && toWidgetChunk(row);
+  }
+
+  async pruneWidgetBuilds(keep: number, since: number): Promise<number> {
+    return this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WIDGET_BUILDS_LOCK_KEY]);
+      const builds = await run(client, widgetChunkStatements.pruneBuilds, { keep, since });
+      await run(client, widgetChunkStatements.pruneLinks, {});
+      await run(client, widgetChunkStatements.pruneChunks, {});
+      return builds;
+    });
   }
 
   async close(): Promise<void> {

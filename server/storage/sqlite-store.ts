@@ -28,6 +28,7 @@ import {
   userStatements,
 } from './statements.js';
 import type { ErasedParams } from './statements.js';
+import { toWidgetChunk, widgetChunkRow, widgetChunkStatements } from './widget-chunk-statements.js';
 import type {
   AppendResult,
   BanDraft,
@@ -39,6 +40,7 @@ import type {
   NewUser,
   Site,
   UnreadCount,
+  WidgetChunk,
 } from './store.js';
 
 export const SQLITE_FILE_NAME = 'chat-room.sqlite';
@@ -88,6 +90,9 @@ export class SqliteStore implements ChatStore {
   private readonly removeSiteTx: (id: string) => boolean;
   private readonly addSiteTx: (site: Site) => boolean;
   private readonly eraseTx: (site: string, userId: string) => ErasedUser;
+  private readonly widget;
+  private readonly recordWidgetBuildTx: (build: string, chunks: readonly WidgetChunk[], seen: number) => void;
+  private readonly pruneWidgetBuildsTx: (keep: number, since: number) => number;
 
   /** Opens (creating when missing) `<dataDir>/chat-room.sqlite` and migrates it. */
   static open(dataDir: string): SqliteStore {
@@ -111,6 +116,22 @@ export class SqliteStore implements ChatStore {
     this.bans = prepareAll(db, banStatements);
     this.erase = prepareAll(db, eraseStatements);
     this.only = prepareAll(db, SQLITE_ONLY);
+    this.widget = prepareAll(db, widgetChunkStatements);
+
+    this.recordWidgetBuildTx = db.transaction((build: string, chunks: readonly WidgetChunk[], seen: number): void => {
+      this.widget.recordBuild.run({ id: build, seen });
+      for (const chunk of chunks) {
+        this.widget.storeChunk.run(widgetChunkRow(chunk));
+        this.widget.linkChunk.run({ build, chunk: chunk.name });
+      }
+    });
+
+    this.pruneWidgetBuildsTx = db.transaction((keep: number, since: number): number => {
+      const builds = this.widget.pruneBuilds.run({ keep, since }).changes;
+      this.widget.pruneLinks.run({});
+      this.widget.pruneChunks.run({});
+      return builds;
+    });
 
     this.addSiteTx = db.transaction((site: Site): boolean => {
       if (this.sites.add.run(siteRow(site)).changes === 0) return false;
@@ -296,6 +317,23 @@ export class SqliteStore implements ChatStore {
 
   async activeBans(site: string, now: number): Promise<BanInfo[]> {
     return this.bans.active.all({ site, now }).map(toBan);
+  }
+
+  async recordWidgetBuild(build: string, chunks: readonly WidgetChunk[], seen: number): Promise<void> {
+    this.recordWidgetBuildTx(build, chunks, seen);
+  }
+
+  async widgetChunkNames(): Promise<string[]> {
+    return this.widget.names.all({}).map((row) => row.name);
+  }
+
+  async getWidgetChunk(name: string): Promise<WidgetChunk | undefined> {
+    const row = this.widget.get.get({ name });
+    return row && toWidgetChunk(row);
+  }
+
+  async pruneWidgetBuilds(keep: number, since: number): Promise<number> {
+    return this.pruneWidgetBuildsTx(keep, since);
   }
 
   async close(): Promise<void> {

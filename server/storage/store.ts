@@ -83,6 +83,17 @@ export interface ErasedUser {
   profile: boolean;
 }
 
+/**
+ * A content-hashed widget chunk (`ui-3f9a1c2b.js`) kept for pages loaded
+ * before a deploy: its bytes, and the brotli and gzip copies the build wrote.
+ */
+export interface WidgetChunk {
+  name: string;
+  body: Buffer;
+  gzip?: Buffer;
+  br?: Buffer;
+}
+
 /** A ban or mute before the store gives it an id. */
 export type BanDraft = Omit<BanInfo, 'id'>;
 
@@ -155,6 +166,23 @@ export interface ChatStore {
   removeBan(site: string, id: string): Promise<boolean>;
   /** Bans and mutes of the site still in force at `now`. */
   activeBans(site: string, now: number): Promise<BanInfo[]>;
+
+  /**
+   * Records that the widget build `build` (an id naming its set of chunks) was
+   * current at `seen`: the build and its chunks are stored, and a build stored
+   * before gets the new `seen`. A chunk already stored under its name is kept
+   * as it is (names are content-hashed, so the bytes are the same).
+   */
+  recordWidgetBuild(build: string, chunks: readonly WidgetChunk[], seen: number): Promise<void>;
+  /** Names of every stored chunk, of every recorded build. */
+  widgetChunkNames(): Promise<string[]>;
+  getWidgetChunk(name: string): Promise<WidgetChunk | undefined>;
+  /**
+   * Keeps the `keep` most recently seen builds that were seen at `since` or
+   * later; deletes the other builds and every chunk no kept build has.
+   * Answers how many builds went.
+   */
+  pruneWidgetBuilds(keep: number, since: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import type { TestContext } from 'node:test';
 import { ERASED_AUTHOR, directConversation } from '../../protocol/index.js';
 import type { ChatMessage, UserInfo } from '../../protocol/index.js';
 import { identifiedNameKey } from '../../server/identity.js';
-import type { BanDraft, ChatStore, MessageDraft, NewUser, Site } from '../../server/storage/store.js';
+import type { BanDraft, ChatStore, MessageDraft, NewUser, Site, WidgetChunk } from '../../server/storage/store.js';
 
 export interface OpenedStore {
   store: ChatStore;
@@ -54,6 +54,12 @@ async function appendMany(store: ChatStore, siteId: string, room: string, from: 
     messages.push((await store.appendMessage(siteId, draft(room, from, `${room}-${i}`))).message);
   }
   return messages;
+}
+
+/** A chunk with bytes of its own (binary, not only text) and, unless `plain`, both compressed copies. */
+function chunk(name: string, plain = false): WidgetChunk {
+  const body = Buffer.concat([Buffer.from(`export const name = '${name}';\n`), Buffer.from([0, 255, 128])]);
+  return plain ? { name, body } : { name, body, gzip: Buffer.from(`gz:${name}`), br: Buffer.from(`br:${name}`) };
 }
 
 const seqs = (messages: ChatMessage[]) => messages.map((m) => m.seq);
@@ -490,5 +496,47 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     const keys = new Set(stored.messages.map((m) => `${m.from.id}/${m.clientId}`));
     assert.equal(keys.size, total, 'no clientId stored twice');
     assert.equal(await nodes[2]!.lastSeq('s', 'busy'), total);
+  });
+
+  it('archives widget builds: chunks stored once by name, byte for byte, readable from another node', async (store, opened) => {
+    assert.deepEqual(await store.widgetChunkNames(), []);
+    assert.equal(await store.getWidgetChunk('ui-aaaaaaaa.js'), undefined);
+    const shared = chunk('core-00000000.js');
+    await store.recordWidgetBuild('build-a', [shared, chunk('ui-aaaaaaaa.js', true)], 1_000);
+    await store.recordWidgetBuild('build-b', [shared, chunk('ui-bbbbbbbb.js')], 2_000);
+    // The same build again (another node, a restart): only its time moves.
+    await store.recordWidgetBuild('build-b', [{ ...shared, body: Buffer.from('other bytes') }, chunk('ui-bbbbbbbb.js')], 3_000);
+
+    const other = await opened.openAnother();
+    assert.deepEqual(await other.widgetChunkNames(), ['core-00000000.js', 'ui-aaaaaaaa.js', 'ui-bbbbbbbb.js']);
+    assert.deepEqual(await other.getWidgetChunk('core-00000000.js'), shared, 'a stored name keeps its first bytes');
+    assert.deepEqual(await other.getWidgetChunk('ui-aaaaaaaa.js'), chunk('ui-aaaaaaaa.js', true), 'no compressed copies');
+    assert.deepEqual(await other.getWidgetChunk('ui-bbbbbbbb.js'), chunk('ui-bbbbbbbb.js'));
+    assert.equal(await other.getWidgetChunk('missing-00000000.js'), undefined);
+  });
+
+  it('prunes widget builds beyond the newest `keep` or seen before `since`, with the chunks only they had', async (store) => {
+    const builds = ['b1', 'b2', 'b3', 'b4'];
+    for (const [i, build] of builds.entries()) {
+      await store.recordWidgetBuild(build, [chunk('core-00000000.js'), chunk(`ui-${build}xxxxxx.js`)], (i + 1) * 1_000);
+    }
+    assert.equal(await store.pruneWidgetBuilds(10, 0), 0, 'within both bounds');
+    assert.equal((await store.widgetChunkNames()).length, 5);
+
+    assert.equal(await store.pruneWidgetBuilds(3, 0), 1, 'the oldest of four, keeping three');
+    assert.deepEqual(await store.widgetChunkNames(), ['core-00000000.js', 'ui-b2xxxxxx.js', 'ui-b3xxxxxx.js', 'ui-b4xxxxxx.js']);
+    assert.equal(await store.getWidgetChunk('ui-b1xxxxxx.js'), undefined);
+
+    // b2 seen again later: it is now newer than b3, which the time bound then drops.
+    await store.recordWidgetBuild('b2', [chunk('core-00000000.js'), chunk('ui-b2xxxxxx.js')], 5_000);
+    assert.equal(await store.pruneWidgetBuilds(10, 4_000), 1, 'seen before 4000: b3 only');
+    assert.deepEqual(await store.widgetChunkNames(), ['core-00000000.js', 'ui-b2xxxxxx.js', 'ui-b4xxxxxx.js']);
+
+    assert.equal(await store.pruneWidgetBuilds(1, 0), 1, 'only the newest, b2');
+    assert.deepEqual(await store.widgetChunkNames(), ['core-00000000.js', 'ui-b2xxxxxx.js'], 'a chunk shared with a kept build stays');
+    assert.deepEqual(await store.getWidgetChunk('core-00000000.js'), chunk('core-00000000.js'));
+
+    assert.equal(await store.pruneWidgetBuilds(10, 6_000), 1, 'every build older than since');
+    assert.deepEqual(await store.widgetChunkNames(), []);
   });
 }
