@@ -44,6 +44,9 @@ function whenIdle(task: () => void): void {
  * @attr user-token - Identity token signed by the site's backend.
  * @attr theme - `light`, `dark` or `auto` (default).
  * @attr lang - UI language (else the nearest `lang` up the page, else the browser's).
+ * @attr mode - `inline` (default) or `launcher` (a floating button that opens the chat in a panel).
+ * @attr open - Launcher mode: the panel is open (remembered per site across page loads).
+ * @attr connect - Launcher mode: `load` (default; once the page is idle, for the badge) or `open` (not before the first open).
  *
  * @fires chat-room-message - A new live message arrived in the room (not history). `detail: { message, own }`.
  * @fires chat-room-connection - The connection state changed. `detail: { state, error }`.
@@ -52,6 +55,8 @@ function whenIdle(task: () => void): void {
  * @fires chat-room-dm - A private message to this user arrived. `detail: { message }`.
  * @fires chat-room-error - A request failed (send, join, rename, connect). `detail: { code, message }`.
  * @fires chat-room-unread - The number of unread messages in the room changed. `detail: { room, count, capped }` (`capped`: show "99+").
+ * @fires chat-room-open - Launcher mode: the panel opened. `detail: { restored }` (true: it was open on the last page load).
+ * @fires chat-room-close - Launcher mode: the panel closed. `detail: { restored }` (always false).
  * @fires chat-room-token-expiring - The identity token ends the session soon (2 minutes before, or halfway for a shorter token): answer with `identify(newToken)`. `detail: { expiresAt }`.
  *
  * @csspart base - The outer frame (drawn by the loader at once, then the chat's).
@@ -88,6 +93,10 @@ function whenIdle(task: () => void): void {
  * @csspart input - The message textarea.
  * @csspart send - The send button.
  * @csspart composer-status - Why the composer cannot send, or the last error.
+ * @csspart launcher - Launcher mode: the floating button.
+ * @csspart badge - Launcher mode: the unread count on the button.
+ * @csspart panel - Launcher mode: the dialog the chat opens in.
+ * @csspart close - Launcher mode: the panel's close button (phones).
  *
  * @cssprop [--chat-room-accent=#2563eb] - Accent: buttons, own bubbles, links, focus ring.
  * @cssprop [--chat-room-accent-text=#ffffff] - Text on the accent color (`#16181c` in the dark theme).
@@ -115,6 +124,13 @@ function whenIdle(task: () => void): void {
  * @cssprop [--chat-room-width=auto] - Width of the element.
  * @cssprop [--chat-room-height=480px] - Height of the element (or set `height` on the element).
  * @cssprop [--chat-room-min-height=240px] - Minimum height.
+ * @cssprop [--chat-room-launcher-right=20px] - Launcher mode: distance of the button and panel from the right edge.
+ * @cssprop [--chat-room-launcher-left=auto] - Launcher mode: distance from the left edge (set `--chat-room-launcher-right: auto` with it).
+ * @cssprop [--chat-room-launcher-bottom=20px] - Launcher mode: distance of the button from the bottom edge.
+ * @cssprop [--chat-room-launcher-size=56px] - Launcher mode: diameter of the button.
+ * @cssprop [--chat-room-launcher-z-index=2147483000] - Launcher mode: stacking order of the button and panel.
+ * @cssprop [--chat-room-panel-width=370px] - Launcher mode: width of the panel.
+ * @cssprop [--chat-room-panel-height=600px] - Launcher mode: height of the panel.
  */
 export class ChatRoom extends HTMLElement {
   static get observedAttributes(): string[] {
