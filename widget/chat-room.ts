@@ -487,7 +487,14 @@ export class ChatRoom extends HTMLElement {
     if (this.#view || this.#watch || !this.isConnected || !this.#watchAsked) return;
     this.#watch = watchRoom(
       { server: this.server, site: this.site, room: this.roomName, nickname: this.nickname, token: this.userToken, lang: resolveLang(this) },
-      () => this.#watchChanged(),
+      {
+        changed: () => this.#watchChanged(),
+        message: (message, own, direct) => {
+          if (direct) this.#emit('chat-room-dm', { message });
+          else this.#emit('chat-room-message', { message, own });
+        },
+        state: (state, error) => this.#emit('chat-room-connection', { state, error }),
+      },
     );
   }
 

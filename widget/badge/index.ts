@@ -4,7 +4,9 @@
  * visitor is not in the room's presence and nothing is stored for them until
  * they open the chat. Loaded when the browser is idle after the page loads.
  */
+import type { ChatMessage } from '../../protocol/index.js';
 import type { ConnectionState } from '../client/connection.js';
+import type { ClientError } from '../client/errors.js';
 import { acquireChannel, releaseChannel } from '../client/registry.js';
 import { RoomConversation } from '../client/room-conversation.js';
 import { safeStorage } from '../client/storage.js';
@@ -28,11 +30,28 @@ export interface RoomWatch {
 
 const storage = safeStorage(() => globalThis.localStorage);
 
-/** Follows `room` quietly; `changed` runs whenever the unread count or the connection state may have changed. */
-export function watchRoom(options: WatchOptions, changed: () => void): RoomWatch {
+/** What the element turns into its events while only the badge follows the room. */
+export interface WatchListener {
+  /** The unread count may have changed. */
+  changed(): void;
+  /** A live message in the room (not history), or a private message (`direct`). */
+  message(message: ChatMessage, own: boolean, direct: boolean): void;
+  state(state: ConnectionState, error: ClientError | null): void;
+}
+
+/** Follows `room` quietly, telling `listener` what happens. */
+export function watchRoom(options: WatchOptions, listener: WatchListener): RoomWatch {
   const channel = acquireChannel({ ...options, storage });
+  const { conn } = channel;
   const room = new RoomConversation(channel, options.room, { quiet: true });
-  const offs = [room.on('change', changed), channel.conn.on('state', changed)];
+  const offs = [
+    room.on('change', () => listener.changed()),
+    room.on('message', (m) => listener.message(m, m.from.id === conn.user?.id, false)),
+    conn.on('dm', (m) => {
+      if (m.from.id !== conn.user?.id) listener.message(m, false, true);
+    }),
+    conn.on('state', (state) => listener.state(state, conn.error)),
+  ];
   room.start();
   return {
     get unread() {
