@@ -70,6 +70,8 @@ const en = {
   token_expired: 'Your sign-in has expired. Please reload.',
   token_wrong_site: 'Your sign-in is for another site.',
   credentials_revoked: 'Your sign-in is no longer valid. Please reload.',
+  notifyRoom: '{name} in {room}',
+  notifyDirect: '{name} (private message)',
 };
 
 export type MessageKey = keyof typeof en;
@@ -142,6 +144,8 @@ const zh: Record<MessageKey, string> = {
   token_expired: '你的登录已过期，请刷新页面。',
   token_wrong_site: '你的登录凭证属于其他站点。',
   credentials_revoked: '你的登录凭证已失效，请刷新页面。',
+  notifyRoom: '{name}（{room}）',
+  notifyDirect: '{name}（私聊）',
 };
 
 const catalogs = { en, zh } as const;
