@@ -7,7 +7,7 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
-import type { ChatMessage } from '../../protocol/index.js';
+import { HISTORY_PAGE_SIZE, type ChatMessage } from '../../protocol/index.js';
 import { Notifier, type NotifierOptions } from '../../widget/notify/notifier.js';
 import type { ChatRoom } from '../../widget/index.js';
 import { normalizeServer } from '../../widget/client/connection.js';
@@ -33,11 +33,11 @@ function arrival(el: ChatRoom, text: string, event: 'chat-room-message' | 'chat-
   });
 }
 
-async function sendDirect(from: RawSocket, el: ChatRoom, text: string): Promise<void> {
+async function sendDirect(from: RawSocket, el: ChatRoom, text: string): Promise<ChatMessage> {
   const got = arrival(el, text, 'chat-room-dm');
   const ack = await from.emitWithAck('dm:send', { to: el.user!.id, text, clientId: crypto.randomUUID() });
   if (!ack.ok) throw new Error(ack.error.code);
-  await got;
+  return got;
 }
 
 async function sendRoom(from: RawSocket, el: ChatRoom, room: string, text: string): Promise<void> {
@@ -215,8 +215,10 @@ describe('notifications (title badge, sound, desktop)', function (this: { timeou
     await ownHidden;
     await proxy.down();
     await waitFor(() => el.connectionState !== 'connected', 'the outage noticed');
-    await rawSend(other, room, 'missed 1', 'missed 2');
-    const replayed = arrival(el, 'missed 2');
+    // More than a page: the reload replays the latest page at once, then fetches the older ones in the gap.
+    const missed = Array.from({ length: HISTORY_PAGE_SIZE + 10 }, (_, i) => `missed ${i + 1}`);
+    await rawSend(other, room, ...missed);
+    const replayed = Promise.all([arrival(el, missed[0]!), arrival(el, missed.at(-1)!)]);
     await proxy.up();
     await replayed;
     await el.updateComplete;
@@ -228,7 +230,13 @@ describe('notifications (title badge, sound, desktop)', function (this: { timeou
     expect(spied.oscillators).to.equal(1);
     expect(spied.running).to.deep.equal(['running']);
     expect(spied.shown.map((n) => n.options.body)).to.deep.equal(['before any interaction', 'live, hidden']);
-    await waitFor(() => document.title === `(3) ${TITLE}`, 'the badge (the replayed ones are unread too)');
+    await waitFor(() => document.title === `(${missed.length + 1}) ${TITLE}`, 'the badge (the replayed ones are unread too)');
+
+    // Switched on after the visitor interacted, the chime works at once.
+    notifier.update({ ...all, sound: false });
+    notifier.update(all);
+    await sendRoom(other, el, room, 'chime again');
+    expect(spied.oscillators).to.equal(2);
     await proxy.down();
   });
 
@@ -276,10 +284,10 @@ describe('notifications (title badge, sound, desktop)', function (this: { timeou
     const other = await rawClient('Notify Other');
     await rawJoin(other, room);
 
-    await sendDirect(other, el, 'a secret');
+    const secret = await sendDirect(other, el, 'a secret');
     expect(spied.shown).to.have.length(1);
     const dm = spied.shown[0]!;
-    expect([dm.title, dm.options.body, dm.options.tag]).to.deep.equal(['Notify Other (private message)', 'a secret', `chat-room-dm:${dm.options.tag!.split(':')[1]}`]);
+    expect([dm.title, dm.options.body, dm.options.tag]).to.deep.equal(['Notify Other (private message)', 'a secret', `chat-room-dm:${secret.from.id}`]);
     dm.onclick!(new Event('click'));
     expect(spied.focused).to.equal(1);
     expect(dm.closed).to.equal(true);

@@ -1,8 +1,9 @@
 /**
  * A short two-note chime, synthesised with Web Audio (no file, no request).
  * Browsers let a page play audio only after the visitor interacted with it, so
- * the audio context is made on the first pointerdown or keydown anywhere on
- * the page; until then `play()` is silent.
+ * the audio context is made then: at once if they already did, else on the
+ * first pointerdown or keydown anywhere on the page; until then `play()` is
+ * silent.
  */
 /** At most one chime in this long, however fast messages come. */
 const MIN_GAP_MS = 1000;
@@ -19,8 +20,11 @@ export class Chime {
       this.#unlock.abort();
       this.#context = new AudioContext();
     };
-    addEventListener('pointerdown', unlock, options);
-    addEventListener('keydown', unlock, options);
+    if (navigator.userActivation?.hasBeenActive) unlock();
+    else {
+      addEventListener('pointerdown', unlock, options);
+      addEventListener('keydown', unlock, options);
+    }
   }
 
   play(): void {
@@ -28,7 +32,7 @@ export class Chime {
     if (!context || Date.now() - this.#last < MIN_GAP_MS) return;
     this.#last = Date.now();
     // The browser may have suspended it (another app took the audio); resuming may need another interaction.
-    if (context.state === 'suspended') void context.resume();
+    if (context.state === 'suspended') context.resume().catch(() => {});
     const t = context.currentTime;
     const tone = context.createOscillator();
     const volume = context.createGain();
