@@ -176,7 +176,7 @@ const resolve = () =>
 const compress = { passes: 3, toplevel: true };
 
 /** Where each part starts, `lib/widget/<part>/index.js`; `loadUi` etc. in widget/parts.ts import them. */
-export const PARTS = ['ui', 'badge'];
+export const PARTS = ['ui', 'badge', 'notify'];
 
 /** Dependencies shared by several parts get chunks of their own, named for what they hold. */
 function sharedChunk(id) {

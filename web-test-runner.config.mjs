@@ -16,6 +16,8 @@ const servers = [];
 /** Switchable TCP proxies to the test server, by port (tests take the server away and bring it back). */
 const proxies = new Map();
 const dataDirs = [];
+/** Tabs put in front of a test's page to hide it, by page. */
+const covers = new Map();
 /** The admin API's token on the test server (tests mute users through it). */
 const adminToken = `wtr-${randomBytes(24).toString('base64url')}`;
 
@@ -195,6 +197,28 @@ export default {
       name: 'chat-proxy',
       executeCommand({ command, payload }) {
         return command === 'chat-proxy' ? proxyCommand(payload) : undefined;
+      },
+    },
+    {
+      // Tests hide their page for real (another tab in front) and set the notification permission as a visitor would.
+      name: 'page-state',
+      async executeCommand({ command, payload, session }) {
+        if (command !== 'page-state') return undefined;
+        const page = session.browser.getPage(session.id);
+        if (payload.permission) {
+          const origin = new URL(page.url()).origin;
+          await page.browserContext().setPermission(origin, { permission: { name: 'notifications' }, state: payload.permission });
+        }
+        if (payload.hidden === true && !covers.has(page)) {
+          const cover = await page.browserContext().newPage();
+          covers.set(page, cover);
+          await cover.bringToFront();
+        } else if (payload.hidden === false && covers.has(page)) {
+          await covers.get(page).close();
+          covers.delete(page);
+          await page.bringToFront();
+        }
+        return true;
       },
     },
     {

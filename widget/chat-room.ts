@@ -6,7 +6,8 @@ import { sheet } from './css.js';
 import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
 import { resolveLang } from './lang.js';
-import { loadBadge, loadUi } from './parts.js';
+import type { Notifier } from './notify/index.js';
+import { loadBadge, loadNotify, loadUi } from './parts.js';
 import { resolveRoom } from './room-name.js';
 import { frameCss } from './shell/frame.js';
 import { launcherLabel } from './shell/labels.js';
@@ -46,9 +47,12 @@ function whenIdle(task: () => void): void {
  * @attr lang - UI language (else the nearest `lang` up the page, else the browser's).
  * @attr mode - `inline` (default) or `launcher` (a floating button that opens the chat in a panel).
  * @attr open - Launcher mode: the panel is open (remembered per site across page loads).
+ * @attr title-badge - The unread count in the page title while the page is hidden.
+ * @attr sound - A chime for new messages while the page is hidden.
+ * @attr notify - Desktop notifications (permission asked on a click in the widget).
  * @attr connect - Launcher mode: `load` (default; once the page is idle, for the badge) or `open` (not before the first open).
  *
- * @fires chat-room-message - A new live message arrived in the room (not history). `detail: { message, own }`.
+ * @fires chat-room-message - A new message arrived in the room (not history). `detail: { message, own, replayed }` (`replayed`: missed while disconnected, filled in after the reconnect).
  * @fires chat-room-connection - The connection state changed. `detail: { state, error }`.
  * @fires chat-room-presence - The room's members changed. `detail: { room, count, members }`.
  * @fires chat-room-user - Your own identity is known or changed (session start, rename). `detail: { user }`.
@@ -134,7 +138,7 @@ function whenIdle(task: () => void): void {
  */
 export class ChatRoom extends HTMLElement {
   static get observedAttributes(): string[] {
-    return ['server', 'site', 'room', 'nickname', 'user-token', 'theme', 'lang', 'open'];
+    return ['server', 'site', 'room', 'nickname', 'user-token', 'theme', 'lang', 'open', 'title-badge', 'sound', 'notify'];
   }
 
   /** Not reflected: a token set as a property stays out of the DOM. */
@@ -149,6 +153,8 @@ export class ChatRoom extends HTMLElement {
   #watch: RoomWatch | null = null;
   #watchAsked = false;
   #lastUnread = { count: 0, capped: false };
+  #notifier: Notifier | null = null;
+  #notifierLoading = false;
 
   /**
    * `inline` (default): the chat in the page, where the element is. `launcher`: a floating button with an unread
@@ -232,6 +238,30 @@ export class ChatRoom extends HTMLElement {
   }
   set theme(value: 'light' | 'dark' | 'auto') {
     this.setAttribute('theme', value);
+  }
+
+  /** The unread count in the page title while the page is hidden (`(3) Page title`). */
+  get titleBadge(): boolean {
+    return this.hasAttribute('title-badge');
+  }
+  set titleBadge(value: boolean) {
+    this.toggleAttribute('title-badge', !!value);
+  }
+
+  /** A short synthesised chime for new messages while the page is hidden (from the visitor's first interaction with the page). */
+  get sound(): boolean {
+    return this.hasAttribute('sound');
+  }
+  set sound(value: boolean) {
+    this.toggleAttribute('sound', !!value);
+  }
+
+  /** Desktop notifications: private messages always, room messages while the page is hidden; permission is asked on a click in the widget. */
+  get notify(): boolean {
+    return this.hasAttribute('notify');
+  }
+  set notify(value: boolean) {
+    this.toggleAttribute('notify', !!value);
   }
 
   // ---- public read-only state (empty until the chat is loaded) ----
@@ -388,6 +418,7 @@ export class ChatRoom extends HTMLElement {
 
   connectedCallback(): void {
     if (!this.shadowRoot) this.#draw();
+    this.#syncNotifier();
     if (this.#view) this.#view.setConnected(true);
     else if (!this.#launcher) void this.#ready();
     else if (!this.open && this.connectOn === 'load' && !this.#watchAsked) {
@@ -397,6 +428,8 @@ export class ChatRoom extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    this.#notifier?.destroy();
+    this.#notifier = null;
     this.#view?.setConnected(false);
     this.#stopWatch();
     this.#watchAsked = false;
@@ -407,6 +440,7 @@ export class ChatRoom extends HTMLElement {
     if (name === 'user-token') this.#userToken = value || undefined;
     if (name === 'open') this.#applyOpen(false);
     else if (name === 'lang') this.#launcher?.relabel();
+    else if (name === 'title-badge' || name === 'sound' || name === 'notify') this.#syncNotifier();
     this.#changed();
   }
 
@@ -489,9 +523,9 @@ export class ChatRoom extends HTMLElement {
       { server: this.server, site: this.site, room: this.roomName, nickname: this.nickname, token: this.userToken, lang: resolveLang(this) },
       {
         changed: () => this.#watchChanged(),
-        message: (message, own, direct) => {
+        message: (message, own, direct, replayed) => {
           if (direct) this.#emit('chat-room-dm', { message });
-          else this.#emit('chat-room-message', { message, own });
+          else this.#emit('chat-room-message', { message, own, replayed });
         },
         state: (state, error) => this.#emit('chat-room-connection', { state, error }),
       },
@@ -511,6 +545,21 @@ export class ChatRoom extends HTMLElement {
     if (count === this.#lastUnread.count && capped === this.#lastUnread.capped) return;
     this.#lastUnread = { count, capped };
     this.#emit('chat-room-unread', { room: this.roomName, count, capped });
+  }
+
+  /** Notifications follow their attributes; their part loads only for an element that has one. */
+  #syncNotifier(): void {
+    if (!this.isConnected) return;
+    const options = { titleBadge: this.titleBadge, sound: this.sound, notify: this.notify, lang: () => resolveLang(this) };
+    if (this.#notifier) this.#notifier.update(options);
+    else if ((options.titleBadge || options.sound || options.notify) && !this.#notifierLoading) {
+      this.#notifierLoading = true;
+      void loadNotify().then(({ Notifier }) => {
+        this.#notifierLoading = false;
+        if (this.isConnected && !this.#notifier) this.#notifier = new Notifier(this, options);
+        this.#syncNotifier();
+      });
+    }
   }
 
   #emit<K extends keyof ChatRoomEventMap>(type: K, detail: ChatRoomEventMap[K]['detail']): void {

@@ -7,6 +7,8 @@ export interface ChatRoomMessageDetail {
   message: ChatMessage;
   /** Sent by this user (from this or another tab). */
   own: boolean;
+  /** Missed while the connection was down and filled in after it came back, rather than live. */
+  replayed: boolean;
 }
 
 export interface ChatRoomConnectionDetail {

@@ -6,3 +6,4 @@
  */
 export const loadUi = (): Promise<typeof import('./ui/index.js')> => import('./ui/index.js');
 export const loadBadge = (): Promise<typeof import('./badge/index.js')> => import('./badge/index.js');
+export const loadNotify = (): Promise<typeof import('./notify/index.js')> => import('./notify/index.js');

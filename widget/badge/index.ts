@@ -34,8 +34,8 @@ const storage = safeStorage(() => globalThis.localStorage);
 export interface WatchListener {
   /** The unread count may have changed. */
   changed(): void;
-  /** A live message in the room (not history), or a private message (`direct`). */
-  message(message: ChatMessage, own: boolean, direct: boolean): void;
+  /** A message in the room after the first load (`replayed`: filled in after a reconnect), or a private one (`direct`). */
+  message(message: ChatMessage, own: boolean, direct: boolean, replayed: boolean): void;
   state(state: ConnectionState, error: ClientError | null): void;
 }
 
@@ -46,9 +46,9 @@ export function watchRoom(options: WatchOptions, listener: WatchListener): RoomW
   const room = new RoomConversation(channel, options.room, { quiet: true });
   const offs = [
     room.on('change', () => listener.changed()),
-    room.on('message', (m) => listener.message(m, m.from.id === conn.user?.id, false)),
+    room.on('message', (m, replayed) => listener.message(m, m.from.id === conn.user?.id, false, replayed)),
     conn.on('dm', (m) => {
-      if (m.from.id !== conn.user?.id) listener.message(m, false, true);
+      if (m.from.id !== conn.user?.id) listener.message(m, false, true, false);
     }),
     conn.on('state', (state) => listener.state(state, conn.error)),
   ];

@@ -17,8 +17,8 @@ export type ConversationStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type ConversationEvents = {
   /** Anything shown changed. */
   change: () => void;
-  /** A message arrived after the first load (live, or replayed after a reconnect). */
-  message: (message: ChatMessage) => void;
+  /** A message arrived after the first load: live, or `replayed` (missed while disconnected, filled in after a reconnect). */
+  message: (message: ChatMessage, replayed: boolean) => void;
   error: (error: ClientError) => void;
 };
 
@@ -196,7 +196,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
       this.unreadCapped = this.unread > 0 && !!page.unreadCapped;
       this.readSeq = this.unread ? (page.cursor ?? 0) : (page.messages.at(-1)?.seq ?? 0);
     }
-    this.receive([...page.messages, ...this.#buffered], this.loaded);
+    this.receive([...page.messages, ...this.#buffered], this.loaded, true);
     this.#buffered = [];
     this.setStatus('ready');
     this.setReady(true);
@@ -225,7 +225,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
           // A later start than asked for: the site's retention removed the rest, so the room begins there now.
           const first = ack.data.messages[0]!.seq;
           if (first > gap + 1) this.#floor = first - 1;
-          this.receive(ack.data.messages, this.loaded);
+          this.receive(ack.data.messages, this.loaded, true);
         }
       } while (this.#refill);
     } finally {
@@ -234,14 +234,14 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   }
 
   /** Adds messages; new ones from others count as unread when `fresh`, and are announced once loaded. */
-  protected receive(messages: readonly ChatMessage[], fresh: boolean): void {
+  protected receive(messages: readonly ChatMessage[], fresh: boolean, replayed = false): void {
     const before = this.log.lastSeq;
     const added = this.log.add(messages);
     for (const m of messages) this.outbox.settle(m);
     if (!added.length) return;
     const me = this.conn.user?.id;
     if (fresh) this.unread += added.filter((m) => m.from.id !== me).length;
-    if (this.loaded) for (const m of added) this.#fire('message', m);
+    if (this.loaded) for (const m of added) this.#fire('message', m, replayed);
     // A jump in the live stream: fetch the hole (skipped while a load or fill is under way, which covers it).
     if (this.status === 'ready' && added.some((m) => m.seq > before + 1) && before) void this.#fillGaps();
     if (this.log.gapAfter(this.#floor) === null) this.delivered(this.log.lastSeq);
