@@ -6,6 +6,12 @@ export const ErrorCode = {
   OriginNotAllowed: 'origin_not_allowed',
   /** The `site` query parameter of the connection names another site than the namespace. */
   SiteMismatch: 'site_mismatch',
+  /**
+   * The client's protocol version (`auth.protocol`, 1 when missing) is below
+   * the server's minimum (`--min-client-protocol`): the page is older than the
+   * server supports and must reload to get the current widget.
+   */
+  ClientOutdated: 'client_outdated',
   /** The identity token is malformed, not HS256, or its signature does not match. */
   TokenInvalid: 'token_invalid',
   /** The identity token's `exp` has passed (at connect, `session:renew`, or with `session:ended` when it passes during a session). */

@@ -98,3 +98,15 @@ export const CURSOR_ACK_DELAY_MS = 1000;
  * reads more than `UNREAD_CAP + 1` messages whatever the room's size.
  */
 export const UNREAD_CAP = 99;
+
+/**
+ * The version of this wire protocol, sent by clients in the handshake as
+ * `auth.protocol`. It grows when the protocol changes in a way a server may
+ * have to know its clients understand; 2 added `room:join { quiet }`. A
+ * server started with a minimum above a client's version refuses it with
+ * `client_outdated` (the widget then reloads its page at a quiet moment).
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** What a handshake without `auth.protocol` counts as: pages from before the version was sent. */
+export const UNVERSIONED_PROTOCOL = 1;

@@ -130,10 +130,25 @@ export interface HandshakeAuth {
    * foreign token refuses the connection (`token_invalid`, `token_expired`, `token_wrong_site`).
    */
   token?: string;
+  /**
+   * The protocol version the client speaks (`PROTOCOL_VERSION` of the build it
+   * was compiled with); missing counts as `UNVERSIONED_PROTOCOL` (1). Below
+   * the server's minimum the connection is refused with `client_outdated`.
+   */
+  protocol?: number;
 }
 
 export interface JoinRequest {
   room: string;
+  /**
+   * Follow the room without being in it: live messages and deletions arrive
+   * and the answer is a join's, but the user is not added to presence (no
+   * join notice, not counted or listed) and nothing is stored. A later join
+   * without `quiet` on the same socket enters presence as a join does; a
+   * quiet join of a room the socket is already in changes nothing.
+   * (A launcher counting unread messages before it is first opened.)
+   */
+  quiet?: boolean;
 }
 
 export interface JoinResult {

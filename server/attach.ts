@@ -8,7 +8,7 @@ import type { Express, Router } from 'express';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS } from '../protocol/index.js';
+import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS, PROTOCOL_VERSION, UNVERSIONED_PROTOCOL } from '../protocol/index.js';
 import { adminApi } from './http/admin-api.js';
 import { adminTokenProblem } from './http/admin-auth.js';
 import { widgetRoutes } from './http/widget-routes.js';
@@ -83,6 +83,14 @@ export interface AttachOptions {
    * store every node shares (PostgreSQL). The caller owns the client.
    */
   cluster?: { redis: Redis; /** Key prefix, so several deployments (or tests) share one Redis. Default `chat-room:`. */ prefix?: string };
+  /**
+   * The oldest protocol version (`PROTOCOL_VERSION`, sent by clients as
+   * `auth.protocol`; 1 when missing) a client may speak; older ones are
+   * refused with `client_outdated`, and the widget reloads its page when the
+   * visitor is not busy. Raise it after a breaking protocol change. Default 1:
+   * every client.
+   */
+  minClientProtocol?: number;
   /** How often site retention runs after the run at start. Default `RETENTION_INTERVAL_MS` (an hour); tests shorten it. */
   retentionIntervalMs?: number;
 }
@@ -126,7 +134,17 @@ const ENGINE_PING_TIMEOUT_MS = 5_000;
 export function attachChatServer(httpServer: HttpServer, options: AttachOptions = {}): ChatAttachment {
   const tokenProblem = options.adminToken === undefined ? undefined : adminTokenProblem(options.adminToken);
   if (tokenProblem) throw new Error(tokenProblem);
+  const minClientProtocol = options.minClientProtocol ?? UNVERSIONED_PROTOCOL;
+  if (!Number.isSafeInteger(minClientProtocol) || minClientProtocol < 1) {
+    throw new Error(`minClientProtocol must be a whole number of 1 or more, got ${minClientProtocol}`);
+  }
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
+  if (minClientProtocol > PROTOCOL_VERSION) {
+    logger.warn('minClientProtocol is above the protocol of this server\'s own widget: every widget is refused', {
+      minClientProtocol,
+      protocol: PROTOCOL_VERSION,
+    });
+  }
   const store = options.store ?? SqliteStore.open(options.dataDir ?? './data');
   const ownsStore = options.store === undefined;
   const sites = new SiteRegistry(store);
@@ -188,7 +206,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     moderation: new ModerationService(store, bans, namespaceOf, presence),
     sessions,
   };
-  namespaces.serve({ services, limits, metrics, proxyHops });
+  namespaces.serve({ services, limits, metrics, proxyHops, minClientProtocol });
 
   const routes = widgetRoutes({ bundle: widgetBundle, chunks: widgetChunks, archive: chunkArchive });
   routes.use('/api', adminApi({ services, adminToken: options.adminToken, limits, proxyHops, logger }));

@@ -47,6 +47,10 @@ Options (each also read from the environment variable shown):
   --rate-limit-scale <x>  Multiply every rate limit by x, e.g. 10 for many users
                       behind one address, 1000 for a benchmark
                       (CHAT_ROOM_RATE_LIMIT_SCALE, default 1)
+  --min-client-protocol <n>  Refuse widgets older than protocol n (client_outdated:
+                      they reload their page when the visitor is not busy); raise
+                      it after a breaking protocol change
+                      (CHAT_ROOM_MIN_CLIENT_PROTOCOL, default 1: every widget)
   --log-level <lvl>   ${LOG_LEVELS.join(' | ')} (LOG_LEVEL, default info)
   -h, --help          Show this help
 `;
@@ -73,6 +77,13 @@ function hops(value: string | undefined, name: string): number | undefined {
 /** `--trust-proxy` without a number means one hop (it took none before hops were counted). */
 function withProxyHops(args: string[]): string[] {
   return args.map((arg, i) => (arg === '--trust-proxy' && !/^\d+$/.test(args[i + 1] ?? '') ? '--trust-proxy=1' : arg));
+}
+
+function protocolVersion(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a protocol version (a whole number, 1 or more), got "${value}"`);
+  return n;
 }
 
 function positive(value: string | undefined, name: string): number | undefined {
@@ -110,6 +121,7 @@ async function main(): Promise<void> {
       'redis-url': { type: 'string' },
       'redis-prefix': { type: 'string' },
       workers: { type: 'string' },
+      'min-client-protocol': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -138,6 +150,9 @@ async function main(): Promise<void> {
   const adminToken = values['admin-token'] ?? (env.CHAT_ROOM_ADMIN_TOKEN || undefined);
   const tokenProblem = adminToken === undefined ? undefined : adminTokenProblem(adminToken);
   if (tokenProblem) throw new UsageError(tokenProblem);
+  const minClientProtocol =
+    protocolVersion(values['min-client-protocol'], '--min-client-protocol') ??
+    protocolVersion(env.CHAT_ROOM_MIN_CLIENT_PROTOCOL, 'CHAT_ROOM_MIN_CLIENT_PROTOCOL');
   const retentionIntervalMs = positive(env.CHAT_ROOM_RETENTION_INTERVAL_MS, 'CHAT_ROOM_RETENTION_INTERVAL_MS');
   const workers = positive(values.workers ?? env.CHAT_ROOM_WORKERS, '--workers') ?? 1;
   if (!Number.isInteger(workers)) throw new UsageError('--workers must be a whole number');
@@ -162,6 +177,7 @@ async function main(): Promise<void> {
     adminToken,
     demoSite: demo,
     trustProxy: hops(values['trust-proxy'], '--trust-proxy') ?? hops(env.CHAT_ROOM_TRUST_PROXY, 'CHAT_ROOM_TRUST_PROXY') ?? 0,
+    ...(minClientProtocol === undefined ? {} : { minClientProtocol }),
     ...(scale === undefined ? {} : { rateLimits: scaleRateLimits(DEFAULT_RATE_LIMITS, scale) }),
     // Not a flag: the hourly retention run, shortened so a test can see it repeat (docs/DEPLOY.md).
     ...(retentionIntervalMs === undefined ? {} : { retentionIntervalMs }),

@@ -9,7 +9,8 @@
  * `origin_not_allowed`, the `token_*` codes, `banned`) arrive as
  * `connect_error` whose message is the error code and whose `data` is
  * `{ code, message, retryAfterMs? }`; so is `rate_limited`, when one Engine.IO
- * connection or one address opens too many namespace sockets.
+ * connection or one address opens too many namespace sockets, and
+ * `client_outdated`, when the page's protocol version is below the minimum.
  *
  * The Origin was already checked by the handshake guard (Engine.IO
  * `allowRequest`); it is checked again at admission against the namespace's
@@ -44,6 +45,8 @@ export interface ServeDeps {
   metrics: EdgeMetrics;
   /** Trusted proxy hops in front of the server (see `clientIp`). */
   proxyHops: number;
+  /** The oldest client protocol admitted (see `AttachOptions.minClientProtocol`). */
+  minClientProtocol: number;
 }
 
 export interface SiteNamespaces {
@@ -76,8 +79,8 @@ export function siteNamespaces({ io, sites, ready, logger }: SiteNamespacesDeps)
       const name = siteNamespace(site);
       return io._nsps.get(name) ?? children.createChild(name);
     },
-    serve({ services, limits, metrics, proxyHops }) {
-      parent.use(admission({ services, limits, proxyHops, logger }));
+    serve({ services, limits, metrics, proxyHops, minClientProtocol }) {
+      parent.use(admission({ services, limits, proxyHops, minClientProtocol, logger }));
       parent.on('connection', (socket) => {
         const { site, user } = socket.data;
         const ctx: HandlerContext = {

@@ -22,6 +22,8 @@ export interface SocketData {
   ip: string;
   /** Chat rooms this socket has joined. */
   rooms: Set<string>;
+  /** Those of `rooms` joined with `quiet` only: followed, but the user is not in their presence. */
+  quietRooms: Set<string>;
   /** The site's rate-limit scale when the socket connected (1 unless the site sets it). */
   rateLimitScale: number;
 }

@@ -82,7 +82,7 @@ const roomRequest = v.object({ room });
 
 /** One schema per client event; an event missing here is unknown and ignored. */
 export const EVENT_SCHEMAS = {
-  'room:join': roomRequest,
+  'room:join': v.object({ room, quiet: v.optional(v.boolean(), false) }),
   'room:leave': roomRequest,
   'message:send': v.object({ room, text, clientId }),
   'message:history': v.pipe(v.object({ room, ...page }), notBothDirections()),

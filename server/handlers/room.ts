@@ -1,4 +1,4 @@
-/** `room:join`, `room:leave` and `room:ack`, and leaving every room on disconnect. */
+/** `room:join` (quiet or not), `room:leave` and `room:ack`, and leaving every room on disconnect. */
 import { ErrorCode, MAX_ROOMS_PER_SOCKET } from '../../protocol/index.js';
 import type { JoinResult } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
@@ -12,10 +12,14 @@ import { acked } from './respond.js';
  * count. Joining again answers the same (a second view of the room on one
  * connection needs it) without announcing or entering presence again. Every
  * read is bounded (see `MessageService.catchUp`).
+ *
+ * A quiet join follows the room (live messages, deletions) without entering
+ * its presence and writes nothing; a later join without `quiet` enters it, and
+ * a quiet join of a room the socket is already in changes nothing.
  */
 export function joinRoom({ socket, services, logger }: HandlerContext) {
-  return acked('room:join', logger, async ({ room }) => {
-    const { site, user, rooms, role, allowedRooms } = socket.data;
+  return acked('room:join', logger, async ({ room, quiet }) => {
+    const { site, user, rooms, quietRooms, role, allowedRooms } = socket.data;
     const siteRecord = await services.sites.get(site.id);
     const refused = siteRecord && joinRefusal(siteRecord, room, { kind: user.kind, role, allowedRooms });
     if (refused) return refused;
@@ -23,14 +27,18 @@ export function joinRoom({ socket, services, logger }: HandlerContext) {
     if (!already && rooms.size >= MAX_ROOMS_PER_SOCKET) {
       return fail(ErrorCode.TooManyRooms, `a connection may be in at most ${MAX_ROOMS_PER_SOCKET} rooms`);
     }
+    // Enters presence: a first join without `quiet`, or the first such join after quiet ones.
+    const enters = !quiet && (!already || quietRooms.has(room));
     if (!already) {
       // Joined before reading history: a message sent meanwhile arrives live (the widget dedupes by id).
       rooms.add(room);
+      if (quiet) quietRooms.add(room);
       await socket.join(roomChannel(room));
     }
-    const presence = already
-      ? await services.presence.presence(site.id, room)
-      : await services.presence.enter(site.id, room, user, socket.id);
+    if (enters) quietRooms.delete(room);
+    const presence = enters
+      ? await services.presence.enter(site.id, room, user, socket.id)
+      : await services.presence.presence(site.id, room);
     const { page, cursor, unread } = await services.messages.catchUp(site.id, room, user.id);
     const result: JoinResult = {
       room,
@@ -75,9 +83,11 @@ export function leaveAllRooms(ctx: HandlerContext) {
   };
 }
 
+/** Leaving a room joined quietly announces nothing: the user was never in its presence. */
 async function leave({ socket, services }: HandlerContext, room: string): Promise<void> {
-  const { site, user, rooms } = socket.data;
+  const { site, user, rooms, quietRooms } = socket.data;
   if (!rooms.delete(room)) return;
+  const quiet = quietRooms.delete(room);
   await socket.leave(roomChannel(room));
-  await services.presence.exit(site.id, room, user.id, socket.id);
+  if (!quiet) await services.presence.exit(site.id, room, user.id, socket.id);
 }

@@ -21,7 +21,8 @@ export function setTyping({ socket }: HandlerContext) {
   };
 
   return ({ room, typing }: EventRequest<'typing:set'>): void => {
-    if (!socket.data.rooms.has(room)) return;
+    // A quiet member is not in the room's presence: nobody is shown typing there.
+    if (!socket.data.rooms.has(room) || socket.data.quietRooms.has(room)) return;
     const now = Date.now();
     const previous = state.get(room) ?? { lastRelay: -Infinity, typing: false };
     // At most one "true" per interval, and "false" only to end a shown "true": two relays per interval at worst.

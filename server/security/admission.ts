@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ExtendedError } from 'socket.io';
-import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM } from '../../protocol/index.js';
+import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM, UNVERSIONED_PROTOCOL } from '../../protocol/index.js';
 import type { ChatError, UserInfo, UserRole } from '../../protocol/index.js';
 import { ephemeralGuestKey, guestLanguage, isGuestKey } from '../identity.js';
 import type { Logger } from '../logger.js';
@@ -28,6 +28,8 @@ export interface AdmissionDeps {
   limits: RateLimits;
   /** Trusted proxy hops in front of the server (see `clientIp`). */
   proxyHops: number;
+  /** Clients speaking an older protocol (`auth.protocol`) are refused with `client_outdated`. */
+  minClientProtocol: number;
   logger: Logger;
 }
 
@@ -59,11 +61,15 @@ export function takeHandshakeRename(socket: ChatSocket): Renamed | undefined {
   return renamed;
 }
 
-async function admit(socket: ChatSocket, { services, limits, proxyHops }: AdmissionDeps): Promise<void> {
+async function admit(socket: ChatSocket, { services, limits, proxyHops, minClientProtocol }: AdmissionDeps): Promise<void> {
   const ip = clientIp(socket.request, proxyHops);
   // Counted first, refused or not: CONNECTs multiplexed over one WebSocket cost no handshake.
   const budget = await limits.namespaceConnect({ connection: connectionKey(socket), ip });
   if (!budget.ok) throw refusal(ErrorCode.RateLimited, 'too many connections; try again later', budget.retryAfterMs);
+  // `auth` is whatever the client sent: read each field for its type.
+  const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
+  // Before any lookup: an outdated page costs nothing but this answer.
+  checkProtocol(auth.protocol, minClientProtocol);
   const siteId = SITE_NAMESPACE_PATTERN.exec(socket.nsp.name)?.[1];
   const site = siteId === undefined ? undefined : await services.sites.get(siteId);
   if (!site) throw refusal(ErrorCode.UnknownSite, 'no such site');
@@ -74,8 +80,6 @@ async function admit(socket: ChatSocket, { services, limits, proxyHops }: Admiss
   if (!isOriginAcceptedBy(socket.handshake.headers.origin, site)) {
     throw refusal(ErrorCode.OriginNotAllowed, 'this page is not allowed to use this chat site');
   }
-  // `auth` is whatever the client sent: read each field for its type.
-  const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
   const lang = guestLanguage(auth.lang);
 
   let user: UserInfo;
@@ -106,9 +110,20 @@ async function admit(socket: ChatSocket, { services, limits, proxyHops }: Admiss
       handshakeRenames.set(socket, renamed.data);
     }
   }
-  socket.data = { site: { id: site.id, name: site.name }, user, stored, lang, role, ip, rooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
+  socket.data = { site: { id: site.id, name: site.name }, user, stored, lang, role, ip, rooms: new Set(), quietRooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
   if (allowedRooms) socket.data.allowedRooms = allowedRooms;
   if (credentials) socket.data.credentials = credentials;
+}
+
+/** Refuses a client older than `min` (a missing version is `UNVERSIONED_PROTOCOL`), and a version that is not a whole number. */
+function checkProtocol(raw: unknown, min: number): void {
+  const version = raw === undefined ? UNVERSIONED_PROTOCOL : raw;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    throw refusal(ErrorCode.InvalidPayload, 'auth.protocol must be a whole number');
+  }
+  if (version < min) {
+    throw refusal(ErrorCode.ClientOutdated, `this page speaks chat protocol ${version}, the server needs ${min} or later: reload the page`);
+  }
 }
 
 /** A key per Engine.IO connection (its own id is private to Engine.IO), for the per-connection limit. */

@@ -5,6 +5,7 @@
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
+  PROTOCOL_VERSION,
   siteNamespace,
   type ErrorCode,
   type MessageDeleted,
@@ -38,6 +39,12 @@ export type ConnectionEvents = LinkEvents & {
   deleted: (deleted: MessageDeleted) => void;
   /** A heartbeat came back: the round-trip time in milliseconds. */
   rtt: (ms: number) => void;
+  /**
+   * The server refused this page's protocol version (`client_outdated`): the
+   * connection stays in `error` for good, and only a reload (a newer widget)
+   * can connect again.
+   */
+  outdated: () => void;
   /** The token ends the session at `expiresAt` (this page's clock) unless `renew()` gets a newer one first. */
   expiring: (expiresAt: number) => void;
 };
@@ -105,6 +112,8 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
   unreachable = false;
   /** Round-trip time of the last heartbeat, in ms; null until one came back on this connection. */
   rtt: number | null = null;
+  /** The server refused this page's protocol version (`client_outdated`): `connect()` does nothing from then on. */
+  outdated = false;
 
   #socket: ChatSocket | null = null;
   readonly #guestKey: string;
@@ -146,8 +155,9 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     return this.#options.token;
   }
 
-  /** Opens the socket (idempotent). */
+  /** Opens the socket (idempotent); not after the server found this page outdated. */
   connect(): void {
+    if (this.outdated) return;
     this.#ended = null;
     if (!this.#socket) this.#socket = this.#createSocket();
     if (!this.#socket.connected && !this.#socket.active) {
@@ -256,6 +266,15 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     this.#socket?.io.engine?.close();
   }
 
+  /** No retry can succeed until the page reloads: stop for good, and say so. */
+  #outdate(socket: ChatSocket, error: ClientError): void {
+    this.outdated = true;
+    this.#heartbeat.stop();
+    socket.disconnect();
+    this.#setState('error', error);
+    this.emit('outdated');
+  }
+
   #scheduleExpiry(serverExpiresAt: number | undefined): void {
     clearTimeout(this.#expiring);
     if (serverExpiresAt === undefined) return;
@@ -301,6 +320,7 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
       ...this.#options.socketOptions,
       auth: (cb) =>
         cb({
+          protocol: PROTOCOL_VERSION,
           guestKey: this.#guestKey,
           ...(this.#options.lang ? { lang: this.#options.lang } : {}),
           ...(this.#options.token ? { token: this.#options.token } : this.nickname ? { nickname: this.nickname } : {}),
@@ -313,6 +333,7 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     });
     socket.on('connect_error', (err) => {
       const error = connectErrorToClientError(err);
+      if (error.code === 'client_outdated') return this.#outdate(socket, error);
       this.#setState(socket.active ? 'connecting' : 'error', error);
     });
     socket.on('disconnect', () => {
