@@ -24,6 +24,15 @@ export interface TimelineNotice {
   notice: RoomNotice;
 }
 
+export interface RoomConversationOptions {
+  /**
+   * Follow the room without being in it (`room:join { quiet: true }`): messages
+   * arrive and count as unread, but the user is not in the room's presence and
+   * no delivery ack stores a cursor. A launcher before its first opening.
+   */
+  quiet?: boolean;
+}
+
 /** Notices kept per room (they are not stored by the server). */
 const MAX_NOTICES = 200;
 let noticeIds = 0;
@@ -38,13 +47,41 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
   #typingSentAt = 0;
   #retained = false;
   readonly #acks: CursorAcks;
+  #quiet: boolean;
+  /** The seq received without gaps while quiet: acknowledged once the user enters the room. */
+  #heldAck = 0;
 
   constructor(
     channel: Channel,
     readonly room: string,
+    options: RoomConversationOptions = {},
   ) {
     super(channel, { room });
     this.#acks = channel.acks;
+    this.#quiet = options.quiet ?? false;
+  }
+
+  /** The room is followed without the user being in it (see `RoomConversationOptions.quiet`). */
+  get quiet(): boolean {
+    return this.#quiet;
+  }
+
+  /**
+   * `false`: the user enters the room now (a join without `quiet`, so they
+   * appear in presence) and delivery acks resume, starting with what arrived
+   * while quiet. `true`: acks stop and later (re)joins are quiet; the socket
+   * stays in presence until it leaves the room or reconnects.
+   */
+  async setQuiet(quiet: boolean): Promise<void> {
+    if (quiet === this.#quiet) return;
+    this.#quiet = quiet;
+    // Entering is at once, even while a quiet join is under way (the server takes the two in either order);
+    // offline, the next load joins as asked.
+    if (quiet || !this.#retained || !this.conn.connected) return;
+    const ack = await this.conn.request('room:join', { room: this.room });
+    if (this.stopped || this.#quiet || !ack.ok) return;
+    this.#setPresence(ack.data.presence);
+    if (this.#heldAck) this.#acks.received(this.room, this.#heldAck);
   }
 
   override start(): void {
@@ -132,7 +169,7 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
   }
 
   protected async open(): Promise<ClientAck<OpenResult>> {
-    const ack = await this.conn.request('room:join', { room: this.room });
+    const ack = await this.conn.request('room:join', this.#quiet ? { room: this.room, quiet: true } : { room: this.room });
     if (!ack.ok) return ack;
     const { presence, messages, hasMore, cursor, unread, unreadCapped } = ack.data;
     if (!this.stopped) this.#setPresence(presence);
@@ -152,8 +189,10 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
     if (!isTransient(error)) this.outbox.refuseRoom(this.room, error);
   }
 
+  /** Acknowledged unless quiet: an ack would store a cursor for a user who never entered the room. */
   protected override delivered(seq: number): void {
-    this.#acks.received(this.room, seq);
+    if (this.#quiet) this.#heldAck = seq;
+    else this.#acks.received(this.room, seq);
   }
 
   protected fetchHistory(query: HistoryQuery) {
