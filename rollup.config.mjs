@@ -40,7 +40,10 @@ function minifyLitTemplates({ include = /[/\\]lib[/\\]widget[/\\]/ } = {}) {
       .replace(/\s+/g, ' ')
       .replace(/ ?([{};]) ?/g, '$1')
       .replace(/, /g, ',')
-      .replace(/: /g, ':');
+      .replace(/: /g, ':')
+      .replace(/ !important/g, '!important')
+      .replace(/;}/g, '}')
+      .replace(/([:( ,])0\./g, '$1.');
   const minifyHtml = (text) => text.replace(/\s*\n\s*/g, ' ');
   return {
     name: 'minify-lit-templates',
@@ -120,7 +123,7 @@ function stripUnusedSocketMethods() {
   const unused = new Set([
     'onAny', 'prependAny', 'offAny', 'listenersAny',
     'onAnyOutgoing', 'prependAnyOutgoing', 'offAnyOutgoing', 'listenersAnyOutgoing',
-    '_addToQueue',
+    '_addToQueue', 'send', 'emitWithAck', 'compress',
   ]);
   return {
     name: 'strip-unused-socket-methods',
@@ -176,7 +179,7 @@ const resolve = () =>
 const compress = { passes: 3, toplevel: true };
 
 /** Where each part starts, `lib/widget/<part>/index.js`; `loadUi` etc. in widget/parts.ts import them. */
-export const PARTS = ['ui', 'badge', 'notify'];
+export const PARTS = ['ui', 'launcher', 'badge', 'notify'];
 
 /** Dependencies shared by several parts get chunks of their own, named for what they hold. */
 function sharedChunk(id) {

@@ -1,31 +1,19 @@
 import type { ChatMessage, EraseResult, UserId, UserInfo } from '../protocol/index.js';
 import type { ConnectionState } from './client/connection.js';
 import type { ClientError } from './client/errors.js';
-import type { RoomWatch } from './badge/index.js';
 import { sheet } from './css.js';
 import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
 import { resolveLang } from './lang.js';
 import type { Notifier } from './notify/index.js';
-import { loadBadge, loadNotify, loadUi } from './parts.js';
+import { loadLauncher, loadNotify, loadUi } from './parts.js';
 import { resolveRoom } from './room-name.js';
 import { frameCss } from './shell/frame.js';
+import type { LauncherMode } from './launcher/index.js';
 import { launcherLabel } from './shell/labels.js';
-import { Launcher } from './shell/launcher.js';
-import { loadOpen, saveOpen } from './shell/launcher-state.js';
-import { launcherCss } from './shell/launcher.styles.js';
 import type { ChatView } from './ui/chat-view.js';
 
 let frameSheet: CSSStyleSheet | undefined;
-let launcherSheet: CSSStyleSheet | undefined;
-
-/** Runs `task` once the page has loaded and the browser is idle: a closed launcher costs the page nothing before. */
-function whenIdle(task: () => void): void {
-  const idle = (): void => void ('requestIdleCallback' in globalThis ? requestIdleCallback(task, { timeout: 5000 }) : setTimeout(task, 1000));
-  if (document.readyState === 'complete') idle();
-  else addEventListener('load', idle, { once: true });
-}
-
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
  *
@@ -146,13 +134,9 @@ export class ChatRoom extends HTMLElement {
   #view: ChatView | null = null;
   /** Settles once the chat view is mounted (null until it is asked for). */
   #viewReady: Promise<ChatView> | null = null;
-  #launcher: Launcher | null = null;
-  /** The open state the launcher last showed (events fire on changes of it). */
-  #shownOpen = false;
-  /** A closed launcher's quiet follower of the room, for the badge, until the chat is first opened. */
-  #watch: RoomWatch | null = null;
-  #watchAsked = false;
-  #lastUnread = { count: 0, capped: false };
+  /** Launcher mode: settles once the launcher part is in (null inline). */
+  #launcher: Promise<LauncherMode> | null = null;
+  #mode: LauncherMode | null = null;
   #notifier: Notifier | null = null;
   #notifierLoading = false;
 
@@ -268,7 +252,7 @@ export class ChatRoom extends HTMLElement {
 
   /** `connecting`, `connected`, `disconnected` or `error`. */
   get connectionState(): ConnectionState {
-    return this.#view?.connectionState ?? this.#watch?.state ?? 'disconnected';
+    return this.#view?.connectionState ?? this.#mode?.watch?.state ?? 'disconnected';
   }
 
   /** Why the connection is in `error` (e.g. `{ code: 'unknown_site' }`), else null. */
@@ -302,12 +286,12 @@ export class ChatRoom extends HTMLElement {
    * scrolled up. Back to 0 once the end of the list is on screen.
    */
   get unread(): number {
-    return this.#view?.unread ?? this.#watch?.unread ?? 0;
+    return this.#view?.unread ?? this.#mode?.watch?.unread ?? 0;
   }
 
   /** True when more than `UNREAD_CAP` (99) were missed: `unread` is then a lower bound, shown as "99+". */
   get unreadCapped(): boolean {
-    return this.#view?.unreadCapped ?? this.#watch?.capped ?? false;
+    return this.#view?.unreadCapped ?? this.#mode?.watch?.capped ?? false;
   }
 
   /** Round-trip time of the last heartbeat in ms (null while not connected). */
@@ -420,131 +404,67 @@ export class ChatRoom extends HTMLElement {
     if (!this.shadowRoot) this.#draw();
     this.#syncNotifier();
     if (this.#view) this.#view.setConnected(true);
-    else if (!this.#launcher) void this.#ready();
-    else if (!this.open && this.connectOn === 'load' && !this.#watchAsked) {
-      this.#watchAsked = true;
-      whenIdle(() => void this.#startWatch());
-    }
+    if (this.#launcher) void this.#launcher.then((mode) => this.isConnected && mode.connected());
+    else void this.#ready();
   }
 
   disconnectedCallback(): void {
     this.#notifier?.destroy();
     this.#notifier = null;
     this.#view?.setConnected(false);
-    this.#stopWatch();
-    this.#watchAsked = false;
+    this.#mode?.disconnected();
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return;
     if (name === 'user-token') this.#userToken = value || undefined;
-    if (name === 'open') this.#applyOpen(false);
-    else if (name === 'lang') this.#launcher?.relabel();
+    if (name === 'open') void this.#launcher?.then((mode) => mode.apply());
+    else if (name === 'lang') this.#mode?.relabel();
     else if (name === 'title-badge' || name === 'sound' || name === 'notify') this.#syncNotifier();
     this.#changed();
   }
 
   // ---- internals ----
 
-  /** At once: the frame at the chat's final size (the page does not shift when the chat arrives), or the launcher. */
+  /**
+   * At once: the frame at the chat's final size (the page does not shift when the chat arrives), or, for a
+   * launcher, a stand-in of its button while the launcher part loads.
+   */
   #draw(): ShadowRoot {
     const root = this.attachShadow({ mode: 'open' });
     frameSheet ??= sheet(frameCss);
-    if (this.mode === 'launcher') {
-      launcherSheet ??= sheet(launcherCss);
-      root.adoptedStyleSheets = [frameSheet, launcherSheet];
-      this.#launcher = new Launcher(root, {
-        label: (key, count) => launcherLabel(resolveLang(this), key, count),
-        onOpenChange: (open) => {
-          this.open = open;
-          if (open) void this.#focusComposer();
-        },
-        onIntent: () => void loadUi(),
-      });
-      this.addEventListener('chat-room-unread', (e) => this.#launcher?.setBadge(e.detail.count, e.detail.capped));
-      if (!this.hasAttribute('open') && loadOpen(this.server, this.site)) this.#applyOpen(true);
-      return root;
-    }
     root.adoptedStyleSheets = [frameSheet];
-    const frame = document.createElement('div');
-    frame.className = 'frame';
-    frame.setAttribute('part', 'base');
-    frame.setAttribute('aria-busy', 'true');
-    root.append(frame);
+    const launcher = this.mode === 'launcher';
+    const stub = document.createElement(launcher ? 'button' : 'div');
+    stub.className = launcher ? 'stub' : 'frame';
+    stub.setAttribute('part', launcher ? 'launcher' : 'base');
+    if (launcher) {
+      stub.setAttribute('aria-label', launcherLabel(resolveLang(this), 'open'));
+      stub.addEventListener('click', () => this.show());
+      this.#launcher = loadLauncher().then(({ LauncherMode }) => {
+        stub.remove();
+        return (this.#mode = new LauncherMode(this, root, {
+          view: () => this.#ready(),
+          emit: (type, detail) => this.#emit(type, detail),
+        }));
+      });
+    } else stub.setAttribute('aria-busy', 'true');
+    root.append(stub);
     return root;
   }
 
   /** The chat view, loading it on first use: in the page (inline) or in the launcher's panel. */
   #ready(): Promise<ChatView> {
-    this.#viewReady ??= loadUi().then(async ({ mountView }) => {
+    this.#viewReady ??= (async () => {
       const root = this.shadowRoot ?? this.#draw();
-      const view = await mountView(this, this.#launcher?.panel ?? root);
+      const [{ mountView }, mode] = await Promise.all([loadUi(), this.#launcher]);
+      const view = await mountView(this, mode?.panel ?? root);
       root.querySelector('.frame')?.remove();
       this.#view = view;
-      if (this.#launcher) view.setFolded(!this.open);
-      // The view follows the room itself now (and is in its presence): the quiet follower can go once it has.
-      void view.updateComplete.then(() => this.#stopWatch());
+      mode?.viewMounted(view);
       return view;
-    });
+    })();
     return this.#viewReady;
-  }
-
-  /** Shows the launcher's open state (from the attribute, or `restored` from the last page load) and says so. */
-  #applyOpen(restored: boolean): void {
-    const launcher = this.#launcher;
-    if (!launcher) return;
-    if (restored) {
-      this.#shownOpen = true;
-      this.setAttribute('open', '');
-    }
-    const open = this.open;
-    launcher.open = open;
-    if (open) void this.#ready().then((view) => view.setFolded(!this.open));
-    else this.#view?.setFolded(true);
-    if (open === this.#shownOpen && !restored) return;
-    this.#shownOpen = open;
-    if (!restored) saveOpen(this.server, this.site, open);
-    this.#emit(open ? 'chat-room-open' : 'chat-room-close', { restored });
-  }
-
-  /** Focus into the composer once the chat is on screen (unless the visitor moved on meanwhile). */
-  async #focusComposer(): Promise<void> {
-    const view = await this.#ready();
-    await view.updateComplete;
-    const root = this.shadowRoot!;
-    const active = root.activeElement;
-    if (this.open && (!active || active === this.#launcher?.panel)) root.querySelector<HTMLElement>('.input')?.focus();
-  }
-
-  async #startWatch(): Promise<void> {
-    const { watchRoom } = await loadBadge();
-    if (this.#view || this.#watch || !this.isConnected || !this.#watchAsked) return;
-    this.#watch = watchRoom(
-      { server: this.server, site: this.site, room: this.roomName, nickname: this.nickname, token: this.userToken, lang: resolveLang(this) },
-      {
-        changed: () => this.#watchChanged(),
-        message: (message, own, direct, replayed) => {
-          if (direct) this.#emit('chat-room-dm', { message });
-          else this.#emit('chat-room-message', { message, own, replayed });
-        },
-        state: (state, error) => this.#emit('chat-room-connection', { state, error }),
-      },
-    );
-  }
-
-  #stopWatch(): void {
-    this.#watch?.stop();
-    this.#watch = null;
-  }
-
-  /** The quiet follower's count reaches the badge and the page as the view's would: `chat-room-unread`. */
-  #watchChanged(): void {
-    const watch = this.#watch;
-    if (!watch || this.#view) return;
-    const { unread: count, capped } = watch;
-    if (count === this.#lastUnread.count && capped === this.#lastUnread.capped) return;
-    this.#lastUnread = { count, capped };
-    this.#emit('chat-room-unread', { room: this.roomName, count, capped });
   }
 
   /** Notifications follow their attributes; their part loads only for an element that has one. */

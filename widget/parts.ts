@@ -7,3 +7,4 @@
 export const loadUi = (): Promise<typeof import('./ui/index.js')> => import('./ui/index.js');
 export const loadBadge = (): Promise<typeof import('./badge/index.js')> => import('./badge/index.js');
 export const loadNotify = (): Promise<typeof import('./notify/index.js')> => import('./notify/index.js');
+export const loadLauncher = (): Promise<typeof import('./launcher/index.js')> => import('./launcher/index.js');

@@ -1,14 +1,14 @@
 /**
- * The launcher of `<chat-room mode="launcher">` (widget/shell/launcher.ts), as
+ * The launcher of `<chat-room mode="launcher">` (widget/launcher/launcher.ts), as
  * the shell composes it: a floating button with an unread badge that opens a
  * dialog panel anchored above it, full-screen on phones, closed by Escape
  * unless the chat inside used that Escape, remembered per site across loads.
  */
 import { expect } from '@esm-bundle/chai';
 import { a11ySnapshot, emulateMedia, findAccessibilityNode, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
-import { Launcher, type LauncherLabel } from '../../widget/shell/launcher.js';
-import { launcherCss } from '../../widget/shell/launcher.styles.js';
-import { loadOpen, saveOpen } from '../../widget/shell/launcher-state.js';
+import { Launcher, type LauncherLabel } from '../../widget/launcher/launcher.js';
+import { launcherCss } from '../../widget/launcher/launcher.styles.js';
+import { loadOpen, saveOpen } from '../../widget/launcher/launcher-state.js';
 import { $, cleanup, connected, mount, uniqueRoom, waitFor } from './helpers.js';
 
 interface AxNode {

@@ -1,7 +1,8 @@
 /**
- * The element's own box and the empty frame the loader draws before the chat
- * arrives: the same size, border, background and shadow as the chat's frame,
- * so nothing on the page moves or flashes when it is swapped in.
+ * The element's own box and what the loader draws before the chat arrives:
+ * the empty frame, with the same size, border, background and shadow as the
+ * chat's, or the launcher's button without its icon, so nothing on the page
+ * moves or flashes when the real one is swapped in.
  */
 import { css } from '../css.js';
 
@@ -17,6 +18,27 @@ export const frameCss = css`
   }
   :host([hidden]) {
     display: none !important;
+  }
+  /* A launcher takes no room in the page: its button and panel are fixed to the window. */
+  :host([mode='launcher']) {
+    height: 0;
+    min-height: 0;
+  }
+  /* Where the launcher's button goes, until its part is in (widget/launcher/launcher.styles.ts). */
+  .stub {
+    position: fixed;
+    z-index: var(--chat-room-launcher-z-index, 2147483000);
+    right: var(--chat-room-launcher-right, 20px);
+    left: var(--chat-room-launcher-left, auto);
+    bottom: var(--chat-room-launcher-bottom, 20px);
+    width: var(--chat-room-launcher-size, 56px);
+    height: var(--chat-room-launcher-size, 56px);
+    margin: 0;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: var(--chat-room-accent, #2563eb);
+    box-shadow: var(--chat-room-shadow, 0 1px 3px #0001, 0 8px 24px #0001);
   }
   .frame {
     box-sizing: border-box;

@@ -1,5 +1,5 @@
 /** The launcher's few texts, in the loader (the chat's catalogues in widget/i18n.ts load with the chat). */
-import type { LauncherLabel } from './launcher.js';
+import type { LauncherLabel } from '../launcher/launcher.js';
 import { uiLanguage } from '../lang.js';
 
 const labels: Record<'en' | 'zh', Record<LauncherLabel, string>> = {
