@@ -65,6 +65,8 @@ export interface ChatRoomEventMap {
   'chat-room-dm': CustomEvent<ChatRoomDirectMessageDetail>;
   'chat-room-unread': CustomEvent<ChatRoomUnreadDetail>;
   'chat-room-token-expiring': CustomEvent<ChatRoomTokenExpiringDetail>;
+  /** Cancelable: the server refused this page's widget as outdated, and the page is about to reload (see reload-when-quiet.ts). */
+  'chat-room-outdated': CustomEvent<null>;
 }
 
 declare global {

@@ -77,11 +77,11 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
     this.#quiet = quiet;
     // Entering is at once, even while a quiet join is under way (the server takes the two in either order);
     // offline, the next load joins as asked.
-    if (quiet || !this.#retained || !this.conn.connected) return;
-    const ack = await this.conn.request('room:join', { room: this.room });
-    if (this.stopped || this.#quiet || !ack.ok) return;
-    this.#setPresence(ack.data.presence);
+    if (quiet) return;
     if (this.#heldAck) this.#acks.received(this.room, this.#heldAck);
+    if (!this.#retained || !this.conn.connected) return;
+    const ack = await this.conn.request('room:join', { room: this.room });
+    if (!this.stopped && !this.#quiet && ack.ok) this.#setPresence(ack.data.presence);
   }
 
   override start(): void {

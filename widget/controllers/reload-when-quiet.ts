@@ -7,19 +7,18 @@
  * pending). First a cancelable `chat-room-outdated` event goes to the
  * element; a host app that calls `preventDefault()` reloads itself, or not.
  */
+import type { ChatRoomEventMap } from '../events.js';
 
 /** Dispatched on the element (bubbles, composed, cancelable) just before the reload. */
-export const OUTDATED_EVENT = 'chat-room-outdated';
+export const OUTDATED_EVENT = 'chat-room-outdated' satisfies keyof ChatRoomEventMap;
 
 export interface ReloadWhenQuietOptions {
   /** The element the event is dispatched on. */
-  host: HTMLElement;
+  host: Pick<HTMLElement, 'dispatchEvent'>;
   /** Nothing of the visitor's would be lost by a reload now. */
   isQuiet(): boolean;
   /** Default `location.reload()`. */
   reload?: () => void;
-  /** Default the global `document`. */
-  document?: Document;
 }
 
 /**
@@ -27,15 +26,20 @@ export interface ReloadWhenQuietOptions {
  * holds — at once if it is hidden and quiet already — unless the event is
  * cancelled. Answers a function that disarms it (the element went away).
  */
-export function reloadWhenQuiet({ host, isQuiet, reload = () => location.reload(), document: doc = document }: ReloadWhenQuietOptions): () => void {
+export function reloadWhenQuiet({ host, isQuiet, reload = () => location.reload() }: ReloadWhenQuietOptions): () => void {
   const check = (): void => {
-    if (doc.visibilityState !== 'hidden' || !isQuiet()) return;
+    if (document.visibilityState !== 'hidden' || !isQuiet()) return;
     disarm();
-    const event = new CustomEvent(OUTDATED_EVENT, { bubbles: true, composed: true, cancelable: true });
+    const event: ChatRoomEventMap[typeof OUTDATED_EVENT] = new CustomEvent(OUTDATED_EVENT, {
+      detail: null,
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
     if (host.dispatchEvent(event)) reload();
   };
-  const disarm = (): void => doc.removeEventListener('visibilitychange', check);
-  doc.addEventListener('visibilitychange', check);
+  const disarm = (): void => document.removeEventListener('visibilitychange', check);
+  document.addEventListener('visibilitychange', check);
   check();
   return disarm;
 }
