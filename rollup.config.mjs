@@ -151,6 +151,10 @@ function textOnlyCodecs() {
   return {
     name: 'text-only-codecs',
     resolveId(source, importer) {
+      // engine.io-client's URI regex: the browser's URL parser does it (widget/client/parse-uri.ts).
+      if (/[/\\]contrib[/\\]parseuri\.js$/.test(source) || (source === './contrib/parseuri.js' && /engine\.io-client/.test(importer ?? ''))) {
+        return fileURLToPath(new URL('./lib/widget/client/parse-uri.js', import.meta.url));
+      }
       // The long-polling and WebTransport transports (left out of the bundle) keep the real parser.
       if (!codecs[source] || /transports[/\\](polling|webtransport)/.test(importer ?? '')) return null;
       return fileURLToPath(new URL(codecs[source], import.meta.url));
@@ -184,8 +188,8 @@ export const PARTS = ['ui', 'launcher', 'badge', 'notify'];
 /** Dependencies shared by several parts get chunks of their own, named for what they hold. */
 function sharedChunk(id) {
   if (/node_modules[/\\](socket\.io-client|engine\.io-client|@socket\.io[/\\]component-emitter)[/\\]/.test(id)) return 'client';
-  if (/[/\\]lib[/\\](widget[/\\]client|protocol)[/\\]/.test(id)) return 'client';
-  if (/node_modules[/\\](lit-html|lit|@lit)[/\\]/.test(id)) return 'lit';
+  if (/[/\\]lib[/\\](widget[/\\]client|protocol)[/\\]|[/\\]lib[/\\]widget[/\\]room-name\.js$/.test(id)) return 'client';
+  if (/node_modules[/\\](lit-html|lit|@lit)[/\\]/.test(id)) return 'ui';
   // The view's own modules, which the lazily loaded regions import too (else they would make a chunk of their own).
   if (/[/\\]lib[/\\]widget[/\\](ui|controllers)[/\\]|[/\\]lib[/\\]widget[/\\]views[/\\](header|composer|message-list)\.js$|[/\\]lib[/\\]widget[/\\](i18n|format|linkify|css)\.js$/.test(id)) return 'ui';
   return undefined;

@@ -4,13 +4,12 @@ import type { ClientError } from './client/errors.js';
 import { sheet } from './css.js';
 import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
-import { resolveLang } from './lang.js';
+import { resolveLang, uiLanguage } from './lang.js';
 import type { Notifier } from './notify/index.js';
 import { loadLauncher, loadNotify, loadUi } from './parts.js';
-import { resolveRoom } from './room-name.js';
 import { frameCss } from './shell/frame.js';
+import { reloadWhenQuiet } from './controllers/reload-when-quiet.js';
 import type { LauncherMode } from './launcher/index.js';
-import { launcherLabel } from './shell/labels.js';
 import type { ChatView } from './ui/chat-view.js';
 
 let frameSheet: CSSStyleSheet | undefined;
@@ -49,6 +48,7 @@ let frameSheet: CSSStyleSheet | undefined;
  * @fires chat-room-unread - The number of unread messages in the room changed. `detail: { room, count, capped }` (`capped`: show "99+").
  * @fires chat-room-open - Launcher mode: the panel opened. `detail: { restored }` (true: it was open on the last page load).
  * @fires chat-room-close - Launcher mode: the panel closed. `detail: { restored }` (always false).
+ * @fires chat-room-outdated - The server refused this page's widget as too old (`client_outdated`): dispatched (cancelable) just before the widget reloads the page, the next time the page is hidden with nothing typed or waiting to be sent. `preventDefault()` to reload yourself.
  * @fires chat-room-token-expiring - The identity token ends the session soon (2 minutes before, or halfway for a shorter token): answer with `identify(newToken)`. `detail: { expiresAt }`.
  *
  * @csspart base - The outer frame (drawn by the loader at once, then the chat's).
@@ -138,6 +138,8 @@ export class ChatRoom extends HTMLElement {
   #launcher: Promise<LauncherMode> | null = null;
   #mode: LauncherMode | null = null;
   #notifier: Notifier | null = null;
+  /** Armed once the server found this page too old (`client_outdated`): disarms the reload. */
+  #disarmReload: (() => void) | null = null;
   #notifierLoading = false;
 
   /**
@@ -265,9 +267,9 @@ export class ChatRoom extends HTMLElement {
     return this.#view?.user ?? null;
   }
 
-  /** The room actually joined (resolves `auto`). */
+  /** The room actually joined (resolves `auto`); empty until the chat (or a launcher's badge) is loaded. */
   get roomName(): string {
-    return resolveRoom(this.room, location.pathname);
+    return this.#view?.roomName ?? this.#mode?.roomName ?? '';
   }
 
   /** People in the room right now. */
@@ -389,6 +391,11 @@ export class ChatRoom extends HTMLElement {
 
   constructor() {
     super();
+    // A server that refuses this page's protocol version is answered by a reload when nothing would be lost.
+    this.addEventListener('chat-room-connection', (e) => {
+      if (e.detail.error?.code !== 'client_outdated' || this.#disarmReload) return;
+      this.#disarmReload = reloadWhenQuiet({ host: this, isQuiet: () => this.#view?.idle ?? true });
+    });
     // Properties set before the element was defined are own properties hiding the accessors: replay them.
     const self = this as unknown as Record<string, unknown>;
     for (const key of ['server', 'site', 'room', 'nickname', 'userToken', 'theme']) {
@@ -409,6 +416,8 @@ export class ChatRoom extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    this.#disarmReload?.();
+    this.#disarmReload = null;
     this.#notifier?.destroy();
     this.#notifier = null;
     this.#view?.setConnected(false);
@@ -439,7 +448,7 @@ export class ChatRoom extends HTMLElement {
     stub.className = launcher ? 'stub' : 'frame';
     stub.setAttribute('part', launcher ? 'launcher' : 'base');
     if (launcher) {
-      stub.setAttribute('aria-label', launcherLabel(resolveLang(this), 'open'));
+      stub.setAttribute('aria-label', uiLanguage(resolveLang(this)) === 'zh' ? '打开聊天' : 'Open chat');
       stub.addEventListener('click', () => this.show());
       this.#launcher = loadLauncher().then(({ LauncherMode }) => {
         stub.remove();

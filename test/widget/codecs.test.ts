@@ -3,10 +3,12 @@
  * text-only codecs: they must speak exactly the wire format of the originals.
  */
 import { expect } from '@esm-bundle/chai';
+import { parse as engineParse } from 'engine.io-client';
 import * as engineParser from 'engine.io-parser';
 import * as socketParser from 'socket.io-parser';
 import * as engineText from '../../widget/client/engine-text-codec.js';
 import * as jsonParser from '../../widget/client/json-parser.js';
+import { parse as parseUri } from '../../widget/client/parse-uri.js';
 
 const socketPackets: jsonParser.Packet[] = [
   { type: 0, nsp: '/s/demo', data: { guestKey: 'k_abc', nickname: 'Ada' } },
@@ -78,3 +80,33 @@ describe('text-only codecs', () => {
     expect(engineText.decodePacket(new ArrayBuffer(2)).type).to.equal('error');
   });
 });
+
+describe("engine.io-client's URI parser and the URL-based one the bundle uses", () => {
+  // What the widget hands Socket.IO: the chat server's origin plus a namespace (and the same through the Manager).
+  const uris = [
+    'http://127.0.0.1:41234/s/demo',
+    'https://chat.example.com/s/demo',
+    'https://chat.example.com:443/s/shop-1',
+    'http://localhost:80/s/demo',
+    'http://[::1]:3000/s/demo',
+    'https://chat.example.com',
+    'https://chat.example.com/',
+    'http://127.0.0.1:5000/s/demo?x=1&y=two',
+  ];
+  for (const uri of uris) {
+    it(uri, () => {
+      const original = engineParse(uri) as unknown as Record<string, unknown>;
+      const ours = parseUri(uri) as unknown as Record<string, unknown>;
+      for (const key of ['protocol', 'host', 'query', 'queryKey', 'ipv6uri', 'source']) {
+        expect(ours[key], key).to.deep.equal(original[key]);
+      }
+      // The URL parser drops a scheme's default port and says "/" for no path; Socket.IO fills in both alike.
+      expect(ours.port || defaultPort(String(ours.protocol)), 'port').to.equal(original.port || defaultPort(String(original.protocol)));
+      expect(ours.path || '/', 'path').to.equal(original.path || '/');
+    });
+  }
+});
+
+function defaultPort(protocol: string): string {
+  return /s$/.test(protocol) ? '443' : '80';
+}

@@ -15,7 +15,6 @@ export interface WatchOptions {
   server: string;
   site: string;
   room: string;
-  nickname?: string | undefined;
   token?: string | undefined;
   lang?: string | undefined;
 }

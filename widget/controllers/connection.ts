@@ -204,8 +204,9 @@ export class ConnectionController implements ReactiveController {
       this.detach();
     }
     if (!this.#channel) {
-      this.#nickname = nickname;
       const { conn } = (this.#channel = acquireChannel({ server, site, storage, nickname, lang: this.#hooks.lang(), token }));
+      // A channel another element opened (a launcher's badge, without a nickname) gets ours by a rename below.
+      this.#nickname = conn.nickname === nickname ? nickname : undefined;
       this.#connOffs = [
         conn.on('state', (state, error) => {
           emit(this.#host, 'chat-room-connection', { state, error });

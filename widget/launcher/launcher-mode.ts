@@ -8,6 +8,7 @@
 import type { RoomWatch } from '../badge/index.js';
 import type { ChatRoomEventMap } from '../events.js';
 import { resolveLang } from '../lang.js';
+import { resolveRoom } from '../room-name.js';
 import { loadBadge, loadUi } from '../parts.js';
 import { launcherLabel } from '../shell/labels.js';
 import { sheet } from '../css.js';
@@ -21,8 +22,7 @@ export interface LauncherHost extends HTMLElement {
   open: boolean;
   readonly server: string;
   readonly site: string;
-  readonly roomName: string;
-  readonly nickname: string | undefined;
+  readonly room: string;
   readonly userToken: string | undefined;
   readonly connectOn: 'load' | 'open';
 }
@@ -76,6 +76,11 @@ export class LauncherMode {
       hooks.emit('chat-room-open', { restored: true });
     }
     this.apply();
+  }
+
+  /** The room the badge follows (`auto` resolved). */
+  get roomName(): string {
+    return resolveRoom(this.#host.room, location.pathname);
   }
 
   /** Where the chat view goes. */
@@ -134,7 +139,8 @@ export class LauncherMode {
     if (this.#view || this.watch || !host.isConnected || !this.#watchAsked) return;
     const emit = this.#hooks.emit;
     this.watch = watchRoom(
-      { server: host.server, site: host.site, room: host.roomName, nickname: host.nickname, token: host.userToken, lang: resolveLang(host) },
+      // No nickname: a handshake nickname would store the guest; the chat applies it when first opened.
+      { server: host.server, site: host.site, room: this.roomName, token: host.userToken, lang: resolveLang(host) },
       {
         changed: () => this.#watchChanged(),
         message: (message, own, direct, replayed) => {
@@ -158,6 +164,6 @@ export class LauncherMode {
     const { unread: count, capped } = watch;
     if (count === this.#last.count && capped === this.#last.capped) return;
     this.#last = { count, capped };
-    this.#hooks.emit('chat-room-unread', { room: this.#host.roomName, count, capped });
+    this.#hooks.emit('chat-room-unread', { room: this.roomName, count, capped });
   }
 }

@@ -78,7 +78,7 @@ export default css`
     overflow: hidden;
     clip-path: inset(50%);
   }
-  /* Tokens live on .base; .dark is set for theme="dark" and for "auto" under prefers-color-scheme: dark. */
+  /* Tokens live on .base (dark ones further down, for theme="dark" and for "auto" under prefers-color-scheme: dark). */
   /*
    * Sealed against the host page. Page rules that match the element itself
    * ("*", "chat-room") beat :host, so every inherited text property is reset
@@ -117,8 +117,14 @@ export default css`
     box-shadow: var(--_shadow);
     container-type: inline-size;
   }
-  .dark {
+  /* The dark theme: theme="dark", or "auto" (the default) under prefers-color-scheme: dark; CSS alone, no script. */
+  :host([theme='dark']) .base {
     ${vars(true)}
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) .base {
+      ${vars(true)}
+    }
   }
   .header,
   .rename {
@@ -156,8 +162,7 @@ export default css`
   .back + .title {
     max-width: calc(100% - var(--_target, 32px) - var(--_spacing));
   }
-  .typing,
-  .member span {
+  .typing {
     min-width: 0;
     overflow: hidden;
     text-overflow: ellipsis;
@@ -195,8 +200,7 @@ export default css`
     font-size: 0.85em;
     white-space: nowrap;
   }
-  button.chip:hover,
-  .member:hover {
+  button.chip:hover {
     background: var(--_surface);
     color: var(--_text);
   }
@@ -218,9 +222,6 @@ export default css`
   }
   .online[data-stale='true'] {
     outline: 1px dashed var(--_border);
-  }
-  .panel[data-stale='true'] .member {
-    color: var(--_muted);
   }
   /* Developer information: a page shows it with chat-room::part(rtt) { display: inline }. */
   .rtt {
@@ -388,40 +389,6 @@ export default css`
     box-shadow: var(--_shadow);
     font-size: 0.85em;
     font-weight: 600;
-  }
-  .panel {
-    position: absolute;
-    inset: 0;
-    background: var(--_background);
-  }
-  .panel h2 {
-    margin: var(--_spacing) 0;
-    font-size: 0.85em;
-    color: var(--_muted);
-  }
-  ul {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-  }
-  li {
-    display: flex;
-    align-items: center;
-  }
-  .member {
-    display: flex;
-    align-items: center;
-    gap: var(--_spacing);
-    width: 100%;
-    padding: 8px 10px;
-    border-radius: 8px;
-  }
-  .member span {
-    flex: 1;
-    text-align: start;
-  }
-  .you {
-    color: var(--_muted);
   }
   .rename input,
   .input {

@@ -2,7 +2,6 @@ import { html, nothing } from 'lit/html.js';
 import type { ChatMessage, EraseResult, UserId, UserInfo } from '../../protocol/index.js';
 import type { ConnectionState } from '../client/link.js';
 import { ChatRoomError, type ClientError } from '../client/errors.js';
-import { ColorSchemeController } from '../controllers/color-scheme.js';
 import { ComposerController } from '../controllers/composer.js';
 import { ConnectionController } from '../controllers/connection.js';
 import { FoldController } from '../controllers/folds.js';
@@ -11,6 +10,7 @@ import { LiveRegionController } from '../controllers/live-region.js';
 import { PanelController } from '../controllers/panels.js';
 import { ScrollAnchorController } from '../controllers/scroll-anchor.js';
 import { hasLanguage, hasMessage, loadLanguage, resolveLang, t, type MessageKey } from '../i18n.js';
+import { resolveRoom } from '../room-name.js';
 import type { ViewSettings } from './view-settings.js';
 import { LazyPart } from './lazy-part.js';
 import { ViewHost } from './view-host.js';
@@ -29,7 +29,7 @@ const MOD_DURATION_MS = { mute: 15 * 60_000, ban: 24 * 3600_000 };
 export class ChatView extends ViewHost<ViewSettings> {
   // Controllers run in this order: the connection first (it settles which conversation is on screen),
   // the scroll position before fold measuring, the live region and focus, after all of them `updated()`.
-  readonly #connection = new ConnectionController(this, this.element, {
+  readonly #connection = new ConnectionController(this, this, {
     lang: () => this.#lang,
     roomStopped: () => this.#scroll.forgetPosition(),
     roomStarted: () => (this.#scroll.jumpVisible = false),
@@ -55,14 +55,9 @@ export class ChatView extends ViewHost<ViewSettings> {
     errorText: (e) => this.#errorText(e),
     reportError: (e) => this.#connection.reportError(e),
   });
-  readonly #scheme = new ColorSchemeController(this);
   readonly #memberList = new LazyPart(this, () => import('../views/members-panel.js'));
   readonly #renameForm = new LazyPart(this, () => import('../views/rename-form.js'));
 
-  /** The colour theme asked for (the colour-scheme controller reads it). */
-  get theme(): ViewSettings['theme'] {
-    return this.element.theme;
-  }
 
   // ---- public read-only state ----
 
@@ -81,8 +76,27 @@ export class ChatView extends ViewHost<ViewSettings> {
     return this.#connection.conn?.user ?? null;
   }
 
+  // ---- the element's settings the connection follows ----
+
+  get server(): string {
+    return this.element.server;
+  }
+
+  get site(): string {
+    return this.element.site;
+  }
+
+  get nickname(): string | undefined {
+    return this.element.nickname;
+  }
+
+  get userToken(): string | undefined {
+    return this.element.userToken;
+  }
+
+  /** The room joined: `room` with `auto` resolved from the page's path. */
   get roomName(): string {
-    return this.element.roomName;
+    return resolveRoom(this.element.room, location.pathname);
   }
 
   /** People in the room right now. */
@@ -113,6 +127,11 @@ export class ChatView extends ViewHost<ViewSettings> {
   get rtt(): number | null {
     const conn = this.#connection.conn;
     return conn?.state === 'connected' ? conn.rtt : null;
+  }
+
+  /** Nothing of the visitor's would be lost by a reload: no draft, nothing waiting to be sent. */
+  get idle(): boolean {
+    return !this.#composer.draft.trim() && !this.#connection.current?.pending.length;
   }
 
   /** Messages of the room loaded so far, oldest first. */
@@ -213,7 +232,7 @@ export class ChatView extends ViewHost<ViewSettings> {
 
   /** The localised text of an error code. */
   #errorText(error: ClientError): string {
-    return hasMessage(error.code) ? t(this.#lang, error.code as MessageKey, { site: this.element.site, room: this.roomName }) : error.message;
+    return hasMessage(error.code) ? t(this.#lang, error.code as MessageKey, { site: this.site, room: this.roomName }) : error.message;
   }
 
   /** The count and members shown are the last ones seen before the connection dropped, not current. */
@@ -290,7 +309,7 @@ export class ChatView extends ViewHost<ViewSettings> {
     const state = this.connectionState;
     const user = this.user;
     const stale = this.#presenceStale;
-    return html`<div part="base" class="base ${this.#scheme.dark ? 'dark' : ''}" lang=${lang} @keydown=${(e: KeyboardEvent) => panels.handleEscape(e)}>
+    return html`<div part="base" class="base" lang=${lang} @keydown=${(e: KeyboardEvent) => panels.handleEscape(e)}>
       ${renderHeader({
         lang,
         roomName: this.roomName,

@@ -4,14 +4,18 @@
  * again once it is in. Bundlers and the chunk build split it off.
  */
 import type { ReactiveControllerHost } from 'lit';
+import { sheet } from '../css.js';
 
-export class LazyPart<T> {
-  readonly #host: ReactiveControllerHost;
+/** A region's module may have `styles`: adopted into the view's root when it loads (one sheet per module). */
+const sheets = new WeakMap<object, CSSStyleSheet>();
+
+export class LazyPart<T extends object> {
+  readonly #host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
   readonly #load: () => Promise<T>;
   #module: T | undefined;
   #loading = false;
 
-  constructor(host: ReactiveControllerHost, load: () => Promise<T>) {
+  constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }, load: () => Promise<T>) {
     this.#host = host;
     this.#load = load;
   }
@@ -22,6 +26,12 @@ export class LazyPart<T> {
       this.#loading = true;
       this.#load().then(
         (module) => {
+          const { styles } = module as { styles?: string };
+          if (styles) {
+            const root = this.#host.renderRoot as ShadowRoot;
+            if (!sheets.has(module)) sheets.set(module, sheet(styles));
+            root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheets.get(module)!];
+          }
           this.#module = module;
           this.#host.requestUpdate();
         },

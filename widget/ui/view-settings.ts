@@ -6,6 +6,4 @@ export interface ViewSettings extends HTMLElement {
   nickname: string | undefined;
   userToken: string | undefined;
   theme: 'light' | 'dark' | 'auto';
-  /** The room to join (`auto` resolved). */
-  readonly roomName: string;
 }

@@ -1,5 +1,6 @@
 /** The member list panel: one button per member (private chat, or rename for yourself), Mute and Ban for moderators. */
 import { html, nothing } from 'lit/html.js';
+import { css } from '../css.js';
 import type { UserId, UserInfo } from '../../protocol/index.js';
 import { t } from '../i18n.js';
 import { signedInMark } from './message-list.js';
@@ -50,3 +51,52 @@ export function renderMembers(p: MembersProps) {
     </ul>
   </section>`;
 }
+
+/** The member list's own styles, adopted when it first loads (the view's sheet has the shared ones: .messages, .badge, .mod). */
+export const styles = css`
+  .panel {
+    position: absolute;
+    inset: 0;
+    background: var(--_background);
+  }
+  .panel h2 {
+    margin: var(--_spacing) 0;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  li {
+    display: flex;
+    align-items: center;
+  }
+  .member {
+    display: flex;
+    align-items: center;
+    gap: var(--_spacing);
+    width: 100%;
+    padding: 8px 10px;
+    border-radius: 8px;
+  }
+  .member span {
+    flex: 1;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    text-align: start;
+  }
+  .member:hover {
+    background: var(--_surface);
+    color: var(--_text);
+  }
+  .panel[data-stale='true'] .member {
+    color: var(--_muted);
+  }
+  .you {
+    color: var(--_muted);
+  }
+`;
