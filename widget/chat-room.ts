@@ -308,7 +308,8 @@ export class ChatRoom extends HTMLElement {
 
   /** Settles once the chat is loaded and has rendered what was asked of it so far. */
   get updateComplete(): Promise<boolean> {
-    return this.#viewReady ? this.#viewReady.then((view) => view.updateComplete) : Promise.resolve(true);
+    // A launcher asks for the chat once its part is in (when open): wait for that first.
+    return Promise.resolve(this.#launcher).then(() => (this.#viewReady ? this.#viewReady.then((view) => view.updateComplete) : true));
   }
 
   // ---- public methods (they wait for the chat to load) ----

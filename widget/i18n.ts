@@ -99,7 +99,11 @@ export function loadLanguage(lang: string): Promise<void> {
   if (!pending) {
     pending = import('./i18n-zh.js').then(
       (m) => void (catalogs[ui] = m.zh),
-      () => void loading.delete(ui),
+      (error: unknown) => {
+        // Not cached: a later render tries again (until then, English).
+        loading.delete(ui);
+        throw error;
+      },
     );
     loading.set(ui, pending);
   }

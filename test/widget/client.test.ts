@@ -8,7 +8,7 @@ import { MessageLog } from '../../widget/client/message-log.js';
 import { acquireChannel, openConnections, releaseChannel } from '../../widget/client/registry.js';
 import { RoomConversation } from '../../widget/client/room-conversation.js';
 import { memoryStorage } from '../../widget/client/storage.js';
-import { t, uiLanguage } from '../../widget/i18n.js';
+import { loadLanguage, t, uiLanguage } from '../../widget/i18n.js';
 import { linkify } from '../../widget/linkify.js';
 import { resolveRoom, roomFromPath } from '../../widget/room-name.js';
 import { SERVER, cleanup, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
@@ -56,11 +56,12 @@ describe('client helpers', () => {
     expect(resolveRoom('', '/x')).to.equal('lobby');
   });
 
-  it('chooses Chinese for zh tags and English otherwise', () => {
+  it('chooses Chinese for zh tags and English otherwise; the Chinese texts load on demand', async () => {
     expect(uiLanguage('zh-CN')).to.equal('zh');
     expect(uiLanguage('zh-Hant-TW')).to.equal('zh');
     expect(uiLanguage('fr')).to.equal('en');
     expect(t('en', 'typing2', { a: 'A', b: 'B' })).to.equal('A and B are typing…');
+    await loadLanguage('zh-CN');
     expect(t('zh-CN', 'send')).to.equal('发送');
   });
 

@@ -195,38 +195,29 @@ describe('<chat-room mode="launcher"> launcher', () => {
     expect(shell.changes).to.deep.equal([true, false]);
   });
 
-  it('with the real chat inside, Escape first closes its member list, then the panel', async () => {
-    const shell = mountShell();
-    const chat = await mount({ room: uniqueRoom('launcher') }, shell.launcher.panel);
-    await connected(chat);
-    await click(part(shell, 'launcher'));
-    // The panel is its frame: it fills the panel and draws no border of its own.
-    expect(rect(chat)).to.deep.equal({ ...rect(part(shell, 'panel')), x: rect(part(shell, 'panel')).x + 1, y: rect(part(shell, 'panel')).y + 1, width: 368, height: 598 });
-    expect(getComputedStyle($(chat, '[part="base"]')!).borderTopWidth).to.equal('0px');
-    $(chat, '[part="online"]')!.focus();
-    await sendKeys({ press: 'Enter' });
-    await waitFor(() => $(chat, '[part="members"]'), 'member list');
-
-    await sendKeys({ press: 'Escape' });
-    await chat.updateComplete;
-    expect(!!$(chat, '[part="members"]'), 'member list open').to.equal(false);
-    expect(shell.launcher.open, 'the launcher panel stays open').to.equal(true);
-
-    await sendKeys({ press: 'Escape' });
-    expect(shell.launcher.open).to.equal(false);
-    expect(focusName(shell)).to.equal('launcher');
-  });
-
-  it('fills the panel with the chat, which loses its own frame', async () => {
-    const shell = mountShell();
-    const inner = document.createElement('test-launcher-inner') as TestInner;
-    shell.launcher.panel.append(inner);
-    await click(part(shell, 'launcher'));
-    const panel = part(shell, 'panel');
-    const base = inner.shadowRoot!.querySelector('[part="base"]')!;
-    // Inside the panel's 1 px border.
-    expect(rect(inner)).to.deep.equal({ ...rect(panel), x: rect(panel).x + 1, y: rect(panel).y + 1, width: 368, height: 598 });
+  it('with the real chat in its panel, Escape first closes its member list, then the panel; the chat is frameless', async () => {
+    const el = await mount({ mode: 'launcher', room: uniqueRoom('launcher'), site: 'demo' });
+    await waitFor(() => el.shadowRoot!.querySelector('[part="panel"]'), 'the launcher part');
+    await click(el.shadowRoot!.querySelector('[part="launcher"]')!);
+    await el.updateComplete;
+    await connected(el);
+    const panel = el.shadowRoot!.querySelector<HTMLElement>('[part="panel"]')!;
+    const base = $(el, '[part="base"]')!;
+    // The panel is its frame: the chat fills it, inside its 1 px border, and draws no border of its own.
+    expect(rect(base)).to.deep.equal({ ...rect(panel), x: rect(panel).x + 1, y: rect(panel).y + 1, width: rect(panel).width - 2, height: rect(panel).height - 2 });
     expect(getComputedStyle(base).borderTopWidth).to.equal('0px');
+    $(el, '[part="online"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => $(el, '[part="members"]'), 'member list');
+
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(!!$(el, '[part="members"]'), 'member list open').to.equal(false);
+    expect(el.open, 'the launcher panel stays open').to.equal(true);
+
+    await sendKeys({ press: 'Escape' });
+    expect(el.open).to.equal(false);
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('launcher');
   });
 
   it('shows the unread count on the badge and in the button label: hidden at 0 and while open, "99+" when capped', async () => {

@@ -226,7 +226,7 @@ export class ChatView extends ViewHost<ViewSettings> {
   /** The UI language; one whose catalogue is not in yet renders again once it is. */
   get #lang(): string {
     const lang = resolveLang(this.element);
-    if (!hasLanguage(lang)) void loadLanguage(lang).then(() => this.requestUpdate());
+    if (!hasLanguage(lang)) this.track(loadLanguage(lang));
     return lang;
   }
 

@@ -19,7 +19,8 @@ let viewSheet: CSSStyleSheet | undefined;
  * English first.
  */
 export async function mountView(element: ViewSettings, container: HTMLElement | DocumentFragment): Promise<ChatView> {
-  await loadLanguage(resolveLang(element));
+  // A catalogue that fails to load leaves the chat in English rather than not there.
+  await loadLanguage(resolveLang(element)).catch(() => undefined);
   const root = element.shadowRoot!;
   viewSheet ??= sheet(styles);
   if (!root.adoptedStyleSheets.includes(viewSheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, viewSheet];

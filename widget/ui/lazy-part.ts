@@ -3,19 +3,24 @@
  * its module is imported the first time it is asked for, and the view renders
  * again once it is in. Bundlers and the chunk build split it off.
  */
-import type { ReactiveControllerHost } from 'lit';
 import { sheet } from '../css.js';
 
 /** A region's module may have `styles`: adopted into the view's root when it loads (one sheet per module). */
 const sheets = new WeakMap<object, CSSStyleSheet>();
 
+/** The view, which renders again (and holds `updateComplete`) until a tracked load is in. */
+interface LazyHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  track(loading: Promise<unknown>): void;
+}
+
 export class LazyPart<T extends object> {
-  readonly #host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
+  readonly #host: LazyHost;
   readonly #load: () => Promise<T>;
   #module: T | undefined;
   #loading = false;
 
-  constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }, load: () => Promise<T>) {
+  constructor(host: LazyHost, load: () => Promise<T>) {
     this.#host = host;
     this.#load = load;
   }
@@ -24,7 +29,7 @@ export class LazyPart<T extends object> {
   get(): T | undefined {
     if (!this.#loading) {
       this.#loading = true;
-      this.#load().then(
+      const loading = this.#load().then(
         (module) => {
           const { styles } = module as { styles?: string };
           if (styles) {
@@ -33,11 +38,11 @@ export class LazyPart<T extends object> {
             root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheets.get(module)!];
           }
           this.#module = module;
-          this.#host.requestUpdate();
         },
         // A failed chunk (a network blip) is tried again on the next use.
         () => (this.#loading = false),
       );
+      this.#host.track(loading);
     }
     return this.#module;
   }

@@ -18,6 +18,8 @@ export abstract class ViewHost<E extends HTMLElement = HTMLElement> implements C
   readonly #container: HTMLElement | DocumentFragment;
   readonly #options: RenderOptions;
   #pending: Promise<boolean> | null = null;
+  /** Modules being loaded for the view (a region, a language): `updateComplete` waits for them too. */
+  readonly #loading = new Set<Promise<unknown>>();
   #connected = false;
   #folded = false;
 
@@ -67,12 +69,25 @@ export abstract class ViewHost<E extends HTMLElement = HTMLElement> implements C
     this.#pending ??= Promise.resolve().then(() => this.#update());
   }
 
-  /** Settles once the view rendered everything asked of it so far (later requests included). */
+  /** Settles once the view rendered everything asked of it so far (later requests and the modules they load included). */
   get updateComplete(): Promise<boolean> {
     return (async () => {
-      while (this.#pending) await this.#pending;
+      while (this.#pending || this.#loading.size) await (this.#pending ?? Promise.all(this.#loading));
       return true;
     })();
+  }
+
+  /** A module the view is loading: it renders again once it is in, and `updateComplete` waits for that. */
+  track(loading: Promise<unknown>): void {
+    this.#loading.add(loading);
+    // A failed load renders nothing new (no retry loop): the next render that asks for it tries again.
+    loading.then(
+      () => {
+        this.#loading.delete(loading);
+        this.requestUpdate();
+      },
+      () => this.#loading.delete(loading),
+    );
   }
 
   /** The element entered (true) or left (false) the document. */
