@@ -17,7 +17,7 @@ import { rollup } from 'rollup';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Gzip budgets (issue #11): what the loader costs every page, what an inline room downloads before it connects. */
-const BUDGETS = { loader: 6 * 1024, inline: 32 * 1024 };
+const BUDGETS = { loader: 6 * 1024, inline: 32 * 1024, launcher: 22 * 1024 };
 const started = performance.now();
 
 function step(name) {
@@ -115,6 +115,8 @@ checkBundle(readFileSync(join(root, 'dist/chat-room.js'), 'utf8'));
 const gzipOf = (files) => files.reduce((sum, f) => sum + sizes.get(f).gzip, 0);
 const loaderGzip = sizes.get('chat-room.js').gzip;
 const inlineGzip = loaderGzip + gzipOf(parts.ui.map((f) => `chunks/${f}`));
+// A closed launcher: the loader, its own part at once, the badge's once the page is idle.
+const launcherGzip = loaderGzip + gzipOf([...new Set([...parts.launcher, ...parts.badge])].map((f) => `chunks/${f}`));
 
 console.log('\nsize (.gz and .br written next to each file; the server sends the best one a browser accepts)');
 for (const [file, { raw, gzip, br }] of sizes) {
@@ -124,9 +126,17 @@ const line = (label, gzip, budget) =>
   console.log(`  ${label.padEnd(34)} ${kb(gzip).padStart(8)} gzip (budget ${kb(budget)}, ${kb(budget - gzip)} left)`);
 line('loader (every page)', loaderGzip, BUDGETS.loader);
 line('inline room before connected', inlineGzip, BUDGETS.inline);
+line('launcher before its first open', launcherGzip, BUDGETS.launcher);
 console.log(`\nbuilt in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (loaderGzip > BUDGETS.loader) fail(`dist/chat-room.js (the loader) is ${loaderGzip} B gzip, over its ${BUDGETS.loader} B budget`);
 if (inlineGzip > BUDGETS.inline) fail(`an inline room loads ${inlineGzip} B gzip before it connects, over the ${BUDGETS.inline} B budget`);
+if (launcherGzip > BUDGETS.launcher) fail(`a closed launcher loads ${launcherGzip} B gzip, over the ${BUDGETS.launcher} B budget`);
+// What a closed launcher loads must not pull in the chat's UI.
+for (const part of ['launcher', 'badge', 'notify']) {
+  if (parts[part].some((f) => f.startsWith('ui-'))) fail(`the ${part} part imports the UI chunk (${parts[part].join(', ')})`);
+}
+// Before the page is idle a launcher page loads the loader and the launcher part: nothing it imports.
+if (parts.launcher.length !== 1) fail(`the launcher part imports other chunks at once (${parts.launcher.join(', ')}): keep it to type imports and dynamic imports`);
 
 /** The manifest must describe <chat-room>: attributes, events, CSS properties and parts. */
 function checkManifest(manifest) {

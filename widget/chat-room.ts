@@ -6,7 +6,7 @@ import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
 import { resolveLang, uiLanguage } from './lang.js';
 import type { Notifier } from './notify/index.js';
-import { loadLauncher, loadNotify, loadUi } from './parts.js';
+import { loadBadge, loadLauncher, loadNotify, loadUi } from './parts.js';
 import { frameCss } from './shell/frame.js';
 import { reloadWhenQuiet } from './controllers/reload-when-quiet.js';
 import type { LauncherMode } from './launcher/index.js';
@@ -452,11 +452,18 @@ export class ChatRoom extends HTMLElement {
       stub.setAttribute('aria-label', uiLanguage(resolveLang(this)) === 'zh' ? '打开聊天' : 'Open chat');
       stub.addEventListener('click', () => this.show());
       this.#launcher = loadLauncher().then(({ LauncherMode }) => {
+        // A visitor who reached the stand-in already (clicked or tabbed to it) carries on in the real launcher.
+        const visited = root.activeElement === stub;
         stub.remove();
-        return (this.#mode = new LauncherMode(this, root, {
+        const mode = (this.#mode = new LauncherMode(this, root, {
           view: () => this.#ready(),
+          lang: () => resolveLang(this),
+          preloadUi: () => void loadUi(),
+          loadBadge,
           emit: (type, detail) => this.#emit(type, detail),
         }));
+        if (visited) mode.focus();
+        return mode;
       });
     } else stub.setAttribute('aria-busy', 'true');
     root.append(stub);

@@ -5,6 +5,8 @@
  * the open state across reloads.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchBrowser, startServer, waitFor, watchProblems, type RunningServer } from './harness.js';
@@ -13,17 +15,38 @@ describe('launcher mode', () => {
   let server: RunningServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  /** Another site on its own origin, serving the page it was given, under the demo's Content-Security-Policy. */
+  let site: Server;
+  let siteUrl: string;
+  const pages = new Map<string, string>();
 
   before(async () => {
-    server = await startServer();
+    // Every visitor here comes from one address: raise the per-address connection limits.
+    server = await startServer(['--rate-limit-scale', '20']);
     browser = await launchBrowser();
+    const policy = (await fetch(server.demoUrl)).headers.get('content-security-policy') ?? '';
+    site = createServer((req, res) => {
+      const body = pages.get(req.url ?? '');
+      // No favicon: nothing, rather than a 404 the page reports as a problem.
+      res.writeHead(body ? 200 : req.url === '/favicon.ico' ? 204 : 404, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy });
+      res.end(body ?? '');
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
   });
 
   after(async () => {
     await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
     await browser?.close();
     await server?.stop();
+    await new Promise((resolve) => site?.close(resolve));
   });
+
+  /** A page of that site: the script tag and `elements`. */
+  function sitePage(path: string, elements: string): string {
+    pages.set(path, `<!doctype html><html lang="en"><head><script src="${server.url}/chat-room.js"></script></head><body>${elements}</body></html>`);
+    return siteUrl + path;
+  }
 
   interface Visit {
     page: Page;
@@ -37,7 +60,7 @@ describe('launcher mode', () => {
     sockets: string[];
   }
 
-  /** A new visitor (own context and storage) on a demo page; CSP violations count as problems. */
+  /** A new visitor (own context and storage) on a demo page (or any URL); CSP violations count as problems. */
   async function visit(path = 'rentals.html', viewport = { width: 1280, height: 800 }, context?: BrowserContext): Promise<Visit> {
     if (!context) {
       context = await browser.newContext({ viewport });
@@ -52,7 +75,7 @@ describe('launcher mode', () => {
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
     });
-    await page.goto(new URL(path, server.demoUrl).href);
+    await page.goto(/^https?:/.test(path) ? path : new URL(path, server.demoUrl).href);
     const launcher = page.locator('chat-room[mode="launcher"]');
     const button = launcher.locator('[part="launcher"]');
     await button.waitFor();
@@ -60,20 +83,17 @@ describe('launcher mode', () => {
   }
 
   const uiChunks = (requests: string[]) => requests.filter((url) => /\/chunks\/ui-[\w-]+\.js$/.test(url));
-  const badgeText = (v: Visit) => v.launcher.locator('[part="badge"]').evaluate((el) => ((el as HTMLElement).hidden ? '' : el.textContent));
+  /** What the badge shows ('' when it shows nothing: hidden at 0, and while the panel is open). */
+  const badgeText = (v: Visit) => v.launcher.locator('[part="badge"]').evaluate((el) => (el.checkVisibility() ? el.textContent : ''));
 
-  /** A room member on an inline page (routed to a localhost origin the demo site accepts), in room `questions`. */
-  async function inlineMember(): Promise<{ page: Page; room: Locator }> {
+  /** A room member on an inline page of another site (the demo site accepts local origins), in `room`. */
+  async function inlineMember(name: string): Promise<{ page: Page; room: Locator }> {
     const context = await browser.newContext();
     contexts.push(context);
     const page = await context.newPage();
-    await page.route('http://localhost:9/**', (route) =>
-      route.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><html lang="en"><script src="${server.url}/chat-room.js"></script><chat-room site="demo" room="questions"></chat-room></html>`,
-      }),
-    );
-    await page.goto('http://localhost:9/member.html');
+    const problems = watchProblems(page);
+    await page.goto(sitePage(`/member-${name}.html`, `<chat-room site="demo" room="${name}"></chat-room>`));
+    after(() => assert.deepEqual(problems, []));
     const room = page.locator('chat-room');
     await waitFor('the member to be connected', () => room.locator('[part~="input"]').isEnabled(), 15_000);
     return { page, room };
@@ -96,23 +116,31 @@ describe('launcher mode', () => {
   });
 
   it('counts messages from another page on its badge, and is not in the room until it is opened', async () => {
-    const member = await inlineMember();
-    const v = await visit();
+    // A room of its own: visitors of the other tests stay online in the demo's room.
+    const member = await inlineMember('badge-test');
+    const v = await visit(sitePage('/badge-test.html', '<chat-room mode="launcher" site="demo" room="badge-test"></chat-room>'));
     await waitFor('the badge part to connect', () => v.sockets.length > 0, 15_000);
     const online = () => member.room.evaluate((el) => (el as HTMLElement & { onlineCount: number }).onlineCount);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor('the member to see itself online', async () => (await online()) === 1).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}: ${await member.room.evaluate((el) => JSON.stringify(el.shadowRoot!.textContent))}`);
+    });
+    // The badge's quiet join has been answered once its count can move: a first message from the member.
+    await member.room.evaluate((el) => (el as HTMLElement & { send(t: string): Promise<unknown> }).send('zero'));
+    await waitFor('the badge to count the first message', async () => (await badgeText(v)) === '1');
     assert.equal(await online(), 1, 'a launcher that was never opened is not online in the room');
 
-    for (const text of ['one', 'two', 'three']) await member.room.evaluate((el, t) => (el as HTMLElement & { send(t: string): Promise<unknown> }).send(t), text);
+    for (const text of ['one', 'two']) await member.room.evaluate((el, t) => (el as HTMLElement & { send(t: string): Promise<unknown> }).send(t), text);
     await waitFor('the badge to count 3', async () => (await badgeText(v)) === '3');
     assert.equal(await v.button.getAttribute('aria-label'), 'Open chat, 3 unread');
 
     await v.button.click();
     await waitFor('the member to see the visitor join', async () => (await online()) === 2);
-    await waitFor('the opened chat to show the messages', async () => (await v.launcher.locator('[part~="text"]').allInnerTexts()).join() === 'one,two,three');
+    await waitFor('the opened chat to show the messages', async () => (await v.launcher.locator('[part~="text"]').allInnerTexts()).join() === 'zero,one,two');
     await waitFor('the badge to clear', async () => (await badgeText(v)) === '');
+    await waitFor('the chat to have read them', async () => (await v.launcher.evaluate((el) => (el as HTMLElement & { unread: number }).unread)) === 0);
 
     await v.button.click();
+    assert.equal(await badgeText(v), '', 'read while open: nothing on the badge once closed');
     await member.room.evaluate((el) => (el as HTMLElement & { send(t: string): Promise<unknown> }).send('four'));
     await waitFor('a message to a closed panel to be counted', async () => (await badgeText(v)) === '1');
     assert.deepEqual(v.problems, []);
@@ -156,6 +184,7 @@ describe('launcher mode', () => {
     const v = await visit('rentals.html', { width: 375, height: 667 });
     await v.button.click();
     await v.launcher.locator('[part~="input"]').waitFor();
+    await v.panel.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
     const box = await v.panel.boundingBox();
     assert.deepEqual(box, { x: 0, y: 0, width: 375, height: 667 });
     const close = v.launcher.locator('[part="close"]');
@@ -203,13 +232,7 @@ describe('launcher mode', () => {
     const problems = watchProblems(page);
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
-    await page.route('http://localhost:9/**', (route) =>
-      route.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><html lang="en"><script src="${server.url}/chat-room.js"></script><chat-room mode="launcher" connect="open" site="demo" room="questions"></chat-room></html>`,
-      }),
-    );
-    await page.goto('http://localhost:9/consent.html');
+    await page.goto(sitePage('/consent.html', '<chat-room mode="launcher" connect="open" site="demo" room="questions"></chat-room>'));
     await page.waitForLoadState('load');
     await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => setTimeout(resolve, 2000))));
     assert.deepEqual(sockets, [], 'no connection before the visitor opens the chat');

@@ -10,16 +10,20 @@ import type { ClientError } from '../client/errors.js';
 import { acquireChannel, releaseChannel } from '../client/registry.js';
 import { RoomConversation } from '../client/room-conversation.js';
 import { safeStorage } from '../client/storage.js';
+import { resolveRoom } from '../room-name.js';
 
 export interface WatchOptions {
   server: string;
   site: string;
+  /** As the element's `room` attribute: `auto` is resolved here. */
   room: string;
   token?: string | undefined;
   lang?: string | undefined;
 }
 
 export interface RoomWatch {
+  /** The room followed (`auto` resolved). */
+  readonly room: string;
   readonly unread: number;
   readonly capped: boolean;
   readonly state: ConnectionState;
@@ -42,7 +46,7 @@ export interface WatchListener {
 export function watchRoom(options: WatchOptions, listener: WatchListener): RoomWatch {
   const channel = acquireChannel({ ...options, storage });
   const { conn } = channel;
-  const room = new RoomConversation(channel, options.room, { quiet: true });
+  const room = new RoomConversation(channel, resolveRoom(options.room, location.pathname), { quiet: true });
   const offs = [
     room.on('change', () => listener.changed()),
     room.on('message', (m, replayed) => listener.message(m, m.from.id === conn.user?.id, false, replayed)),
@@ -53,6 +57,7 @@ export function watchRoom(options: WatchOptions, listener: WatchListener): RoomW
   ];
   room.start();
   return {
+    room: room.room,
     get unread() {
       return room.unread;
     },

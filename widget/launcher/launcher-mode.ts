@@ -5,14 +5,11 @@
  * `chat-room-close`), focus into the chat on open, and before the first open
  * the badge part following the room quietly once the page is idle.
  */
+// Only type imports besides its own files: this chunk loads at once, alone (the element hands it the loading of parts).
 import type { RoomWatch } from '../badge/index.js';
 import type { ChatRoomEventMap } from '../events.js';
-import { resolveLang } from '../lang.js';
-import { resolveRoom } from '../room-name.js';
-import { loadBadge, loadUi } from '../parts.js';
-import { launcherLabel } from '../shell/labels.js';
-import { sheet } from '../css.js';
 import type { ChatView } from '../ui/chat-view.js';
+import { launcherLabel } from './labels.js';
 import { Launcher } from './launcher.js';
 import { loadOpen, saveOpen } from './launcher-state.js';
 import { launcherCss } from './launcher.styles.js';
@@ -25,16 +22,29 @@ export interface LauncherHost extends HTMLElement {
   readonly room: string;
   readonly userToken: string | undefined;
   readonly connectOn: 'load' | 'open';
+  readonly unread: number;
+  readonly unreadCapped: boolean;
 }
 
 /** What only the element can do, handed over when the part is in. */
 export interface LauncherHooks {
   /** The chat view, loaded and mounted into the panel on first use. */
   view(): Promise<ChatView>;
+  /** The element's UI language (its `lang`, else the page's). */
+  lang(): string;
+  /** Starts loading the chat's chunks (all at once: the loader knows them). */
+  preloadUi(): void;
+  loadBadge(): Promise<typeof import('../badge/index.js')>;
   emit<K extends keyof ChatRoomEventMap>(type: K, detail: ChatRoomEventMap[K]['detail']): void;
 }
 
 let launcherSheet: CSSStyleSheet | undefined;
+
+function sheet(text: string): CSSStyleSheet {
+  const s = new CSSStyleSheet();
+  s.replaceSync(text);
+  return s;
+}
 
 /** Runs `task` once the page has loaded and the browser is idle: a closed launcher costs the page nothing before. */
 function whenIdle(task: () => void): void {
@@ -61,12 +71,12 @@ export class LauncherMode {
     launcherSheet ??= sheet(launcherCss);
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, launcherSheet];
     this.#launcher = new Launcher(root, {
-      label: (key, count) => launcherLabel(resolveLang(host), key, count),
+      label: (key, count) => launcherLabel(hooks.lang(), key, count),
       onOpenChange: (open) => {
         host.open = open;
         if (open) void this.#focusComposer();
       },
-      onIntent: () => void loadUi(),
+      onIntent: () => hooks.preloadUi(),
     });
     host.addEventListener('chat-room-unread', (e) => this.#launcher.setBadge(e.detail.count, e.detail.capped));
     // Open when the visitor left the last page of the site with it open: restored, and said so.
@@ -78,14 +88,20 @@ export class LauncherMode {
     this.apply();
   }
 
-  /** The room the badge follows (`auto` resolved). */
+  /** The room the badge follows (`auto` resolved), once it does. */
   get roomName(): string {
-    return resolveRoom(this.#host.room, location.pathname);
+    return this.watch?.room ?? '';
   }
 
   /** Where the chat view goes. */
   get panel(): HTMLElement {
     return this.#launcher.panel;
+  }
+
+  /** Focus where the visitor would be: in the chat when open, else on the button. */
+  focus(): void {
+    if (this.#host.open) void this.#focusComposer(true);
+    else this.#launcher.focus();
   }
 
   /** The element was connected: before the first open, the badge follows the room once the page is idle. */
@@ -110,6 +126,7 @@ export class LauncherMode {
     this.#launcher.open = open;
     // A closed panel's chat is folded away: what arrives meanwhile stays unread (and counts on the badge).
     this.#view?.setFolded(!open);
+    this.#syncBadge();
     if (open) void this.#hooks.view();
     if (open === this.#shown) return;
     this.#shown = open;
@@ -121,26 +138,34 @@ export class LauncherMode {
   viewMounted(view: ChatView): void {
     this.#view = view;
     view.setFolded(!this.#host.open);
-    void view.updateComplete.then(() => this.#stopWatch());
+    void view.updateComplete.then(() => {
+      this.#stopWatch();
+      // The chat counts from here (its events only say changes of its own count).
+      this.#syncBadge();
+    });
   }
 
-  /** Focus into the composer once the chat is on screen (unless the visitor moved on meanwhile). */
-  async #focusComposer(): Promise<void> {
+  #syncBadge(): void {
+    this.#launcher.setBadge(this.#host.unread, this.#host.unreadCapped);
+  }
+
+  /** Focus into the composer once the chat is on screen (unless the visitor moved on meanwhile, or `always`). */
+  async #focusComposer(always = false): Promise<void> {
     const view = await this.#hooks.view();
     await view.updateComplete;
     const root = this.#host.shadowRoot!;
     const active = root.activeElement;
-    if (this.#host.open && (!active || active === this.panel)) root.querySelector<HTMLElement>('.input')?.focus();
+    if (this.#host.open && (always || !active || active === this.panel)) root.querySelector<HTMLElement>('.input')?.focus();
   }
 
   async #startWatch(): Promise<void> {
-    const { watchRoom } = await loadBadge();
+    const { watchRoom } = await this.#hooks.loadBadge();
     const host = this.#host;
     if (this.#view || this.watch || !host.isConnected || !this.#watchAsked) return;
     const emit = this.#hooks.emit;
     this.watch = watchRoom(
       // No nickname: a handshake nickname would store the guest; the chat applies it when first opened.
-      { server: host.server, site: host.site, room: this.roomName, token: host.userToken, lang: resolveLang(host) },
+      { server: host.server, site: host.site, room: host.room, token: host.userToken, lang: this.#hooks.lang() },
       {
         changed: () => this.#watchChanged(),
         message: (message, own, direct, replayed) => {
@@ -164,6 +189,6 @@ export class LauncherMode {
     const { unread: count, capped } = watch;
     if (count === this.#last.count && capped === this.#last.capped) return;
     this.#last = { count, capped };
-    this.#hooks.emit('chat-room-unread', { room: this.roomName, count, capped });
+    this.#hooks.emit('chat-room-unread', { room: watch.room, count, capped });
   }
 }

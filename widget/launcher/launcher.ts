@@ -103,6 +103,11 @@ export class Launcher {
     this.#update();
   }
 
+  /** Focuses the button. */
+  focus(): void {
+    this.#button.focus();
+  }
+
   /** Asks `label()` again for every text (after a change of language). */
   relabel(): void {
     this.#update();

@@ -1,6 +1,5 @@
-/** The launcher's few texts, in the loader (the chat's catalogues in widget/i18n.ts load with the chat). */
-import type { LauncherLabel } from '../launcher/launcher.js';
-import { uiLanguage } from '../lang.js';
+/** The launcher's few texts (the chat's catalogues in widget/i18n.ts load with the chat, later). */
+import type { LauncherLabel } from './launcher.js';
 
 const labels: Record<'en' | 'zh', Record<LauncherLabel, string>> = {
   en: { open: 'Open chat', close: 'Close chat', unread: 'Open chat, {count} unread', dialog: 'Chat' },
@@ -8,5 +7,5 @@ const labels: Record<'en' | 'zh', Record<LauncherLabel, string>> = {
 };
 
 export function launcherLabel(lang: string, key: LauncherLabel, count = ''): string {
-  return labels[uiLanguage(lang)][key].replace('{count}', count);
+  return labels[/^zh\b/i.test(lang) ? 'zh' : 'en'][key].replace('{count}', count);
 }
