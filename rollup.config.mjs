@@ -131,7 +131,10 @@ function stripUnusedSocketMethods() {
       if (!/socket\.io-client[/\\]build[/\\]esm[/\\]socket\.js$/.test(id)) return null;
       const blocks = code.split('\n    /**');
       const kept = blocks.filter((block, i) => !(i > 0 && unused.has(/\n {4}([_a-zA-Z]+)\(/.exec(block)?.[1])));
-      return kept.length === blocks.length ? null : { code: kept.join('\n    /**'), map: null };
+      if (kept.length === blocks.length) return null;
+      // The advice for a Socket.IO v2 server (with a link) is for developers, who see the error code anyway.
+      const out = kept.join('\n    /**').replace(/new Error\("It seems you are trying to reach a Socket\.IO server in v2\.x[^"]*"\)/, 'new Error("not a Socket.IO v3+ server")');
+      return { code: out, map: null };
     },
   };
 }
