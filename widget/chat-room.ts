@@ -13,6 +13,8 @@ import type { LauncherMode } from './launcher/index.js';
 import type { ChatView } from './ui/chat-view.js';
 
 let frameSheet: CSSStyleSheet | undefined;
+/** The elements on the page: a reload for an outdated widget waits until none of them has anything to lose. */
+const live = new Set<ChatRoom>();
 /**
  * A live chat room. One script tag and `<chat-room room="lobby"></chat-room>`.
  *
@@ -395,7 +397,7 @@ export class ChatRoom extends HTMLElement {
     // A server that refuses this page's protocol version is answered by a reload when nothing would be lost.
     this.addEventListener('chat-room-connection', (e) => {
       if (e.detail.error?.code !== 'client_outdated' || this.#disarmReload) return;
-      this.#disarmReload = reloadWhenQuiet({ host: this, isQuiet: () => this.#view?.idle ?? true });
+      this.#disarmReload = reloadWhenQuiet({ host: this, isQuiet: () => [...live].every((el) => el.#view?.idle ?? true) });
     });
     // Properties set before the element was defined are own properties hiding the accessors: replay them.
     const self = this as unknown as Record<string, unknown>;
@@ -409,6 +411,7 @@ export class ChatRoom extends HTMLElement {
   }
 
   connectedCallback(): void {
+    live.add(this);
     if (!this.shadowRoot) this.#draw();
     this.#syncNotifier();
     if (this.#view) this.#view.setConnected(true);
@@ -417,6 +420,7 @@ export class ChatRoom extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    live.delete(this);
     this.#disarmReload?.();
     this.#disarmReload = null;
     this.#notifier?.destroy();
