@@ -123,7 +123,7 @@ function stripUnusedSocketMethods() {
   const unused = new Set([
     'onAny', 'prependAny', 'offAny', 'listenersAny',
     'onAnyOutgoing', 'prependAnyOutgoing', 'offAnyOutgoing', 'listenersAnyOutgoing',
-    '_addToQueue', 'send', 'emitWithAck', 'compress',
+    '_addToQueue', 'send', 'compress',
   ]);
   return {
     name: 'strip-unused-socket-methods',
