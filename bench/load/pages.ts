@@ -2,7 +2,8 @@
  * The pages the load benchmark opens, served from the runner on a localhost
  * origin (which the `demo` site accepts) other than either server's. Each page
  * places a mark just before the script tag it measures, then reports in page
- * time (performance.now()) from that mark: the widget rendered and connected.
+ * time (performance.now()) from that mark: the widget rendered and connected,
+ * and on a launcher page the idle point and, once opened, the chat ready.
  * The pages have no CSP, so the probe is an inline script.
  */
 import { createServer, type Server } from 'node:http';
@@ -10,57 +11,104 @@ import type { AddressInfo } from 'node:net';
 import { LOAD } from '../config.js';
 import type { ServerKind } from '../target.js';
 
-/** One kind of page measured: later the launcher's (before and after open) join the inline one here. */
+/** One kind of page measured. */
 export interface PageVariant {
   name: string;
   /** The server whose script the page loads, and whose downloads are counted. */
   server: ServerKind;
   /** Selector inside the widget's shadow root that means "drawn"; none for the bare page. */
   rendered?: string;
+  /**
+   * A launcher page: once the badge is connected (and the page has settled), the runner clicks `click` (inside
+   * the widget's shadow root) and waits for the probe's ready point, `ready` in the shadow root.
+   */
+  open?: { click: string; ready: string };
   body(serverUrl: string): string;
 }
 
-/** What the probe leaves in `window.__load`, in ms since the mark before the script tag. */
+/** What the probe leaves in `window.__load`, in ms since the mark before the script tag (`…At`: epoch ms). */
 export interface PageFigures {
   /** Set instead of `connectedAt` when the connection failed for good: the error's code or message. */
   error?: string;
   /** The widget's last connection state (and error code). */
   state?: string;
+  /** Epoch ms of the mark before the script tag. */
+  markAt: number;
   /** The script tag's script fetched and run (a mark placed just after it). */
   scriptMs: number;
   renderedMs?: number;
+  /** Launcher pages: the launcher part's own button in place of the loader's stand-in. */
+  launcherMs?: number;
+  /** Launcher pages: the page's `load` event, and the first idle callback after it (the launcher's cue for the badge). */
+  loadMs?: number;
+  idleMs?: number;
+  idleAt?: number;
+  /** Connected: the widget's `chat-room-connection` (a closed launcher: its badge's), the bare page's `connect`. */
   connectedMs: number;
-  /** Epoch ms of connected, to tell which downloads came before it. */
   connectedAt: number;
+  /** Launcher pages: the runner's open (set just before the pointer moves to the button), the click, the chat ready. */
+  openAt?: number;
+  clickAt?: number;
+  readyAt?: number;
 }
 
 const MARK = '<script>performance.mark("script-tag")</script>';
 const MARK_AFTER = '<script>performance.mark("script-run")</script>';
 /** Probe preamble: the mark's time, and the script's from mark to mark. */
 const START = `const t0 = performance.getEntriesByName('script-tag')[0].startTime;
-  const out = (window.__load = { scriptMs: performance.getEntriesByName('script-run')[0].startTime - t0 });`;
+  const now = () => performance.timeOrigin + performance.now();
+  const out = (window.__load = { markAt: performance.timeOrigin + t0, scriptMs: performance.getEntriesByName('script-run')[0].startTime - t0 });`;
 
-/** The widget's frame: its shadow root's outermost element. */
+/** The widget's frame: its shadow root's outermost element (the loader's, then the chat's). */
 const FRAME = '[part="base"]';
+/** The launcher button: the loader's stand-in at first, then the launcher part's (`.launcher`). */
+const LAUNCHER = '[part="launcher"]';
+/** The chat can send: connected and the room joined (the composer's `data-can-send`). */
+const CAN_SEND = '[part="composer"][data-can-send="true"]';
 
-/** Watches the element's shadow root (a MutationObserver's callback runs right after the update that rendered) and its connection events. */
-const widgetProbe = (selector: string): string => `<script>
+interface ProbeOptions {
+  /** Marks in ms from the script tag: the first time each selector matches in the shadow root. */
+  marks: Record<string, string>;
+  /** Launcher pages: the idle point, the click, and the chat ready (`readyAt`) once `ready` matches after the click. */
+  launcher?: { ready: string };
+}
+
+/**
+ * Watches the element's shadow root (a MutationObserver's callback runs right after the update that rendered;
+ * attributes too, for the composer's `data-can-send`) and its connection events.
+ */
+const widgetProbe = ({ marks, launcher }: ProbeOptions): string => `<script>
 (() => {
   ${START}
   const el = document.querySelector('chat-room');
+  const marks = ${JSON.stringify(marks)};
+  const ready = ${JSON.stringify(launcher?.ready ?? null)};
   const check = () => {
-    if (out.renderedMs === undefined && el.shadowRoot?.querySelector(${JSON.stringify(selector)})) out.renderedMs = performance.now() - t0;
+    const root = el.shadowRoot;
+    if (!root) return;
+    for (const [key, selector] of Object.entries(marks)) if (out[key] === undefined && root.querySelector(selector)) out[key] = performance.now() - t0;
+    if (ready && out.clickAt !== undefined && out.readyAt === undefined && root.querySelector(ready)) out.readyAt = now();
   };
   const watch = () => {
     check();
-    if (out.renderedMs !== undefined) return;
-    if (el.shadowRoot) new MutationObserver(check).observe(el.shadowRoot, { childList: true, subtree: true });
+    if (el.shadowRoot) new MutationObserver(check).observe(el.shadowRoot, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-can-send'] });
     else setTimeout(watch, 0);
   };
   watch();
+  if (ready) {
+    // Registered before the launcher part's own (it arrives later), so this runs first in the same idle period.
+    addEventListener('load', () => {
+      out.loadMs = performance.now() - t0;
+      requestIdleCallback(() => {
+        out.idleAt = now();
+        out.idleMs = out.idleAt - out.markAt;
+      }, { timeout: 5000 });
+    });
+    el.addEventListener('click', () => (out.clickAt ??= now()), { capture: true });
+  }
   const connected = () => {
     check();
-    out.connectedAt = performance.timeOrigin + performance.now();
+    out.connectedAt = now();
     out.connectedMs = performance.now() - t0;
   };
   if (el.connectionState === 'connected') connected();
@@ -73,14 +121,29 @@ const widgetProbe = (selector: string): string => `<script>
 })();
 </script>`;
 
+const widgetTag = (url: string, attributes: string): string =>
+  `${MARK}<script src="${url}/chat-room.js"></script>${MARK_AFTER}\n` +
+  `<chat-room ${attributes}server="${url}" site="${LOAD.site}" room="${LOAD.room}" style="height: 480px"></chat-room>\n`;
+
 export const INLINE: PageVariant = {
   name: 'inline',
   server: 'project',
   rendered: FRAME,
+  body: (url) => widgetTag(url, '') + widgetProbe({ marks: { renderedMs: FRAME } }),
+};
+
+/**
+ * A closed launcher (`connect="load"`, the default): its button at once, the badge connected once the page is
+ * idle; then opened with a click (no hover before it: the pointer moves and presses at once).
+ */
+export const LAUNCHER_PAGE: PageVariant = {
+  name: 'launcher',
+  server: 'project',
+  rendered: LAUNCHER,
+  open: { click: 'button.launcher', ready: CAN_SEND },
   body: (url) =>
-    `${MARK}<script src="${url}/chat-room.js"></script>${MARK_AFTER}\n` +
-    `<chat-room server="${url}" site="${LOAD.site}" room="${LOAD.room}" style="height: 480px"></chat-room>\n` +
-    widgetProbe(FRAME),
+    widgetTag(url, 'mode="launcher" ') +
+    widgetProbe({ marks: { renderedMs: LAUNCHER, launcherMs: 'button.launcher' }, launcher: { ready: CAN_SEND } }),
 };
 
 /** The baseline: the bare socket.io-client bundle from the bare server, connecting as the widget does (WebSocket only). */
@@ -93,7 +156,7 @@ export const BARE: PageVariant = {
   ${START}
   const socket = io(${JSON.stringify(url)} + '/s/${LOAD.site}', { transports: ['websocket'], forceNew: true });
   socket.once('connect', () => {
-    out.connectedAt = performance.timeOrigin + performance.now();
+    out.connectedAt = now();
     out.connectedMs = performance.now() - t0;
   });
   socket.once('connect_error', (e) => (out.error = e.message));

@@ -10,8 +10,8 @@ import { LOAD } from '../config.js';
 import { startBenchServer, type BenchServer } from '../server-process.js';
 import { launchBrowser } from '../support/browser.js';
 import type { ServerKind } from '../target.js';
-import { loadOnce, type LoadSample } from './measure.js';
-import { BARE, INLINE, servePages, type PageVariant } from './pages.js';
+import { loadOnce, type Bytes, type LoadSample, type Window } from './measure.js';
+import { BARE, INLINE, LAUNCHER_PAGE, servePages, type PageVariant } from './pages.js';
 
 const bundle = fileURLToPath(new URL('../../dist/chat-room.js', import.meta.url));
 
@@ -20,38 +20,85 @@ export interface Spread {
   p90: number;
 }
 
-export interface PageResult {
+/** One file of a window, as in the first measured load; its times are medians over the loads that had it. */
+export interface FileResult {
+  path: string;
+  encoding: string;
+  sent: number;
+  gzip: number;
+  requestedMs: number;
+  finishedMs: number;
+}
+
+export interface BytesResult {
+  sent: Spread;
+  decoded: Spread;
+  /** The same bodies gzipped at level 9: the unit of the targets. */
+  gzip: Spread;
+  files: FileResult[];
+}
+
+/** Times in ms from the mark before the script tag (`readyMs`: from the click); see `PageFigures`. */
+const TIMES = ['scriptMs', 'renderedMs', 'launcherMs', 'loadMs', 'idleMs', 'wsRequestedMs', 'wsOpenMs', 'connectedMs', 'readyMs'] as const;
+type Time = (typeof TIMES)[number];
+
+export type PageResult = {
   page: string;
   server: ServerKind;
   loads: number;
-  /** Encoded (as downloaded) and decoded body bytes from the page's server before connected. */
-  encodedBytes: Spread;
-  decodedBytes: Spread;
-  /** The same bodies gzipped at level 9: the unit of the targets. */
-  gzipBytes: Spread;
-  /** What those downloads were (the first measured load's). */
-  responses: string[];
-  scriptMs: Spread;
-  renderedMs?: Spread;
+  /** Bytes from the page's server in each window of the load (`Window` in measure.ts). */
+  bytes: Partial<Record<Window, BytesResult>>;
+  /** The most WebSockets to the server one load opened. */
+  webSockets: number;
   connectedMs: Spread;
-}
+} & Partial<Record<Time, Spread>>;
 
 export interface LoadResult {
   pages: PageResult[];
 }
 
-/**
- * The pages measured: the baseline and the inline widget. Launcher pages go
- * here when launcher mode exists; `PageVariant` then grows what they need: an
- * end point other than connected before the first open (idle, or the badge's
- * connection) and, after open, the click that opens it.
- */
-const VARIANTS: readonly PageVariant[] = [BARE, INLINE];
+/** The pages measured: the baseline, the inline widget, and a launcher (closed, then opened). */
+const VARIANTS: readonly PageVariant[] = [BARE, INLINE, LAUNCHER_PAGE];
 
 function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
   return { p50: at(0.5), p90: at(0.9) };
+}
+
+function bytesResult(samples: Bytes[]): BytesResult {
+  const median = (path: string, key: 'requestedMs' | 'finishedMs'): number =>
+    spread(samples.flatMap((b) => b.files.filter((f) => f.path === path).map((f) => f[key]))).p50;
+  return {
+    sent: spread(samples.map((b) => b.sent)),
+    decoded: spread(samples.map((b) => b.decoded)),
+    gzip: spread(samples.map((b) => b.gzip)),
+    files: samples[0]!.files.map((f) => ({
+      path: f.path,
+      encoding: f.encoding,
+      sent: f.sent,
+      gzip: f.gzip,
+      requestedMs: median(f.path, 'requestedMs'),
+      finishedMs: median(f.path, 'finishedMs'),
+    })),
+  };
+}
+
+function pageResult(variant: PageVariant, s: LoadSample[]): PageResult {
+  const result: PageResult = {
+    page: variant.name,
+    server: variant.server,
+    loads: s.length,
+    bytes: {},
+    webSockets: Math.max(...s.map((x) => x.webSockets)),
+    connectedMs: spread(s.map((x) => x.connectedMs)),
+  };
+  for (const window of Object.keys(s[0]!.bytes) as Window[]) result.bytes[window] = bytesResult(s.map((x) => x.bytes[window]!));
+  for (const key of TIMES) {
+    const values = s.map((x) => x[key]);
+    if (values.every((v): v is number => v !== undefined)) result[key] = spread(values);
+  }
+  return result;
 }
 
 export async function loadScenario(log: (line: string) => void): Promise<LoadResult> {
@@ -71,28 +118,12 @@ export async function loadScenario(log: (line: string) => void): Promise<LoadRes
         // Alternate which page goes first, as the server scenarios alternate servers.
         const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
         for (const variant of order) {
-          const sample = await loadOnce(browser, pages.url(variant), urlOf(variant.server));
+          const sample = await loadOnce(browser, variant, pages.url(variant), urlOf(variant.server));
           if (variant.rendered && sample.renderedMs === undefined) throw new Error(`load: ${variant.name} connected, but ${variant.rendered} was never seen`);
           if (round >= LOAD.warmup) samples.get(variant)!.push(sample);
         }
       }
-      return {
-        pages: VARIANTS.map((variant) => {
-          const s = samples.get(variant)!;
-          return {
-            page: variant.name,
-            server: variant.server,
-            loads: s.length,
-            encodedBytes: spread(s.map((x) => x.encodedBytes)),
-            decodedBytes: spread(s.map((x) => x.decodedBytes)),
-            gzipBytes: spread(s.map((x) => x.gzipBytes)),
-            responses: s[0]!.responses,
-            scriptMs: spread(s.map((x) => x.scriptMs)),
-            ...(variant.rendered ? { renderedMs: spread(s.map((x) => x.renderedMs!)) } : {}),
-            connectedMs: spread(s.map((x) => x.connectedMs)),
-          };
-        }),
-      };
+      return { pages: VARIANTS.map((variant) => pageResult(variant, samples.get(variant)!)) };
     } finally {
       await pages.close();
     }
