@@ -185,8 +185,14 @@ const resolve = () =>
 
 const compress = { passes: 3, toplevel: true };
 
-/** Where each part starts, `lib/widget/<part>/index.js`; `loadUi` etc. in widget/parts.ts import them. */
-export const PARTS = ['ui', 'launcher', 'badge', 'notify'];
+/** Where each part starts; `loadUi` etc. in widget/parts.ts import them. */
+export const PARTS = {
+  ui: 'lib/widget/ui/index.js',
+  client: 'lib/widget/client/preconnect.js',
+  launcher: 'lib/widget/launcher/index.js',
+  badge: 'lib/widget/badge/index.js',
+  notify: 'lib/widget/notify/index.js',
+};
 
 /** Dependencies shared by several parts get chunks of their own, named for what they hold. */
 function sharedChunk(id) {
@@ -199,7 +205,7 @@ function sharedChunk(id) {
 }
 
 export const chunksConfig = {
-  input: Object.fromEntries(PARTS.map((part) => [part, `lib/widget/${part}/index.js`])),
+  input: PARTS,
   // A part's entry chunk may also export what its lazily loaded regions import: no extra facade file.
   preserveEntrySignatures: 'allow-extension',
   output: {

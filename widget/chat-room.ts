@@ -6,7 +6,7 @@ import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
 import { resolveLang, uiLanguage } from './lang.js';
 import type { Notifier } from './notify/index.js';
-import { loadBadge, loadLauncher, loadNotify, loadUi } from './parts.js';
+import { loadBadge, loadClient, loadLauncher, loadNotify, loadUi } from './parts.js';
 import { frameCss } from './shell/frame.js';
 import { reloadWhenQuiet } from './controllers/reload-when-quiet.js';
 import type { LauncherMode } from './launcher/index.js';
@@ -139,10 +139,10 @@ export class ChatRoom extends HTMLElement {
   /** Launcher mode: settles once the launcher part is in (null inline). */
   #launcher: Promise<LauncherMode> | null = null;
   #mode: LauncherMode | null = null;
-  #notifier: Notifier | null = null;
+  /** Notifications, once an attribute asks for one (their part loads then). */
+  #notifier: Promise<Notifier> | null = null;
   /** Armed once the server found this page too old (`client_outdated`): disarms the reload. */
   #disarmReload: (() => void) | null = null;
-  #notifierLoading = false;
 
   /**
    * `inline` (default): the chat in the page, where the element is. `launcher`: a floating button with an unread
@@ -203,7 +203,8 @@ export class ChatRoom extends HTMLElement {
     return this.getAttribute('nickname') ?? undefined;
   }
   set nickname(value: string | undefined) {
-    this.#setOptional('nickname', value);
+    if (value == null) this.removeAttribute('nickname');
+    else this.setAttribute('nickname', value);
   }
 
   /**
@@ -423,7 +424,7 @@ export class ChatRoom extends HTMLElement {
     live.delete(this);
     this.#disarmReload?.();
     this.#disarmReload = null;
-    this.#notifier?.destroy();
+    void this.#notifier?.then((notifier) => notifier.destroy());
     this.#notifier = null;
     this.#view?.setConnected(false);
     this.#mode?.disconnected();
@@ -478,11 +479,18 @@ export class ChatRoom extends HTMLElement {
   #ready(): Promise<ChatView> {
     this.#viewReady ??= (async () => {
       const root = this.shadowRoot ?? this.#draw();
+      // Inline, the connection opens as soon as its layer is in, while the view still loads and renders.
+      const held = this.#launcher
+        ? null
+        : loadClient().then(({ preconnect }) =>
+            preconnect({ server: this.server, site: this.site, nickname: this.nickname, token: this.userToken, lang: resolveLang(this) }),
+          );
       const [{ mountView }, mode] = await Promise.all([loadUi(), this.#launcher]);
-      const view = await mountView(this, mode?.panel ?? root);
+      const view = await mountView(this, mode?.panel ?? root, () => resolveLang(this));
       root.querySelector('.frame')?.remove();
       this.#view = view;
       mode?.viewMounted(view);
+      void view.updateComplete.then(() => held?.then((release) => release()));
       return view;
     })();
     return this.#viewReady;
@@ -490,16 +498,10 @@ export class ChatRoom extends HTMLElement {
 
   /** Notifications follow their attributes; their part loads only for an element that has one. */
   #syncNotifier(): void {
-    if (!this.isConnected) return;
     const options = { titleBadge: this.titleBadge, sound: this.sound, notify: this.notify, lang: () => resolveLang(this) };
-    if (this.#notifier) this.#notifier.update(options);
-    else if ((options.titleBadge || options.sound || options.notify) && !this.#notifierLoading) {
-      this.#notifierLoading = true;
-      void loadNotify().then(({ Notifier }) => {
-        this.#notifierLoading = false;
-        if (this.isConnected && !this.#notifier) this.#notifier = new Notifier(this, options);
-        this.#syncNotifier();
-      });
+    if (this.#notifier) void this.#notifier.then((notifier) => notifier.update(options));
+    else if (this.isConnected && (options.titleBadge || options.sound || options.notify)) {
+      this.#notifier = loadNotify().then(({ Notifier }) => new Notifier(this, options));
     }
   }
 
@@ -509,11 +511,6 @@ export class ChatRoom extends HTMLElement {
 
   #changed(): void {
     this.#view?.requestUpdate();
-  }
-
-  #setOptional(name: string, value: string | undefined): void {
-    if (value === undefined || value === null) this.removeAttribute(name);
-    else this.setAttribute(name, value);
   }
 }
 

@@ -8,3 +8,4 @@ export const loadUi = (): Promise<typeof import('./ui/index.js')> => import('./u
 export const loadBadge = (): Promise<typeof import('./badge/index.js')> => import('./badge/index.js');
 export const loadNotify = (): Promise<typeof import('./notify/index.js')> => import('./notify/index.js');
 export const loadLauncher = (): Promise<typeof import('./launcher/index.js')> => import('./launcher/index.js');
+export const loadClient = (): Promise<typeof import('./client/preconnect.js')> => import('./client/preconnect.js');

@@ -40,22 +40,27 @@ export const frameCss = css`
     background: var(--chat-room-accent, #2563eb);
     box-shadow: var(--chat-room-shadow, 0 1px 3px #0001, 0 8px 24px #0001);
   }
+  /* Light, or dark for theme="dark" and for "auto" under prefers-color-scheme: dark (as the chat's own frame). */
+  :host {
+    --_frame: #fff;
+    --_edge: #dde1e6;
+  }
+  :host([theme='dark']) {
+    --_frame: #16181c;
+    --_edge: #33373e;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --_frame: #16181c;
+      --_edge: #33373e;
+    }
+  }
   .frame {
     box-sizing: border-box;
     height: 100%;
-    background: var(--chat-room-background, #fff);
-    border: 1px solid var(--chat-room-border, #dde1e6);
+    background: var(--chat-room-background, var(--_frame));
+    border: 1px solid var(--chat-room-border, var(--_edge));
     border-radius: var(--chat-room-radius, 12px);
     box-shadow: var(--chat-room-shadow, 0 1px 3px #0001, 0 8px 24px #0001);
-  }
-  :host([theme='dark']) .frame {
-    background: var(--chat-room-background, #16181c);
-    border-color: var(--chat-room-border, #33373e);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) .frame {
-      background: var(--chat-room-background, #16181c);
-      border-color: var(--chat-room-border, #33373e);
-    }
   }
 `;

@@ -9,17 +9,15 @@ import { emit } from '../controllers/host.js';
 import { LiveRegionController } from '../controllers/live-region.js';
 import { PanelController } from '../controllers/panels.js';
 import { ScrollAnchorController } from '../controllers/scroll-anchor.js';
-import { hasLanguage, hasMessage, loadLanguage, resolveLang, t, type MessageKey } from '../i18n.js';
+import { hasLanguage, hasMessage, loadLanguage, t, type MessageKey } from '../i18n.js';
 import { resolveRoom } from '../room-name.js';
-import type { ViewSettings } from './view-settings.js';
+import type { LangOf, ViewSettings } from './view-settings.js';
 import { LazyPart } from './lazy-part.js';
 import { ViewHost } from './view-host.js';
 import { renderComposer, renderTyping, type Reason } from '../views/composer.js';
 import { renderHeader } from '../views/header.js';
 import { buildTimeline, renderJump, renderMessageList } from '../views/message-list.js';
 
-/** How long the member list's Mute and Ban buttons silence or shut out a user. */
-const MOD_DURATION_MS = { mute: 15 * 60_000, ban: 24 * 3600_000 };
 
 /**
  * The chat UI of one `<chat-room>`: rendered into the element's shadow root,
@@ -27,6 +25,13 @@ const MOD_DURATION_MS = { mute: 15 * 60_000, ban: 24 * 3600_000 };
  * on it. The loader loads it when the chat is first shown (widget/ui/index.ts).
  */
 export class ChatView extends ViewHost<ViewSettings> {
+  readonly #langOf: LangOf;
+
+  constructor(element: ViewSettings, container: HTMLElement | DocumentFragment, lang: LangOf) {
+    super(element, container);
+    this.#langOf = lang;
+  }
+
   // Controllers run in this order: the connection first (it settles which conversation is on screen),
   // the scroll position before fold measuring, the live region and focus, after all of them `updated()`.
   readonly #connection = new ConnectionController(this, this, {
@@ -225,7 +230,7 @@ export class ChatView extends ViewHost<ViewSettings> {
 
   /** The UI language; one whose catalogue is not in yet renders again once it is. */
   get #lang(): string {
-    const lang = resolveLang(this.element);
+    const lang = this.#langOf();
     if (!hasLanguage(lang)) this.track(loadLanguage(lang));
     return lang;
   }
@@ -261,8 +266,8 @@ export class ChatView extends ViewHost<ViewSettings> {
 
   // ---- handlers ----
 
-  #handleModeration(user: UserInfo, kind: 'mute' | 'ban'): void {
-    this.#connection.call('mod:ban', { userId: user.id, kind, durationMs: MOD_DURATION_MS[kind] }).catch((e: ChatRoomError) => this.#connection.reportError(e));
+  #handleModeration(user: UserInfo, kind: 'mute' | 'ban', durationMs: number): void {
+    this.#connection.call('mod:ban', { userId: user.id, kind, durationMs }).catch((e: ChatRoomError) => this.#connection.reportError(e));
   }
 
   #handleDelete = (messageId: string): void => {
@@ -373,7 +378,7 @@ export class ChatView extends ViewHost<ViewSettings> {
               moderator: this.#connection.moderator,
               openRename: () => panels.openRename(),
               openDirect: (peer) => this.openDirect(peer),
-              ban: (u, kind) => this.#handleModeration(u, kind),
+              ban: (u, kind, durationMs) => this.#handleModeration(u, kind, durationMs),
             }) ?? nothing)
           : nothing}
       </div>

@@ -7,3 +7,6 @@ export interface ViewSettings extends HTMLElement {
   userToken: string | undefined;
   theme: 'light' | 'dark' | 'auto';
 }
+
+/** The element's UI language (its `lang`, else the nearest up the page, else the browser's), from the loader. */
+export type LangOf = () => string;

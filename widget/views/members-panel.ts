@@ -18,7 +18,8 @@ export interface MembersProps {
   moderator: boolean;
   openRename(): void;
   openDirect(peer: UserInfo): void;
-  ban(user: UserInfo, kind: 'mute' | 'ban'): void;
+  /** Mutes (15 minutes) or bans (a day) a member: moderators only. */
+  ban(user: UserInfo, kind: 'mute' | 'ban', durationMs: number): void;
 }
 
 export function renderMembers(p: MembersProps) {
@@ -43,8 +44,8 @@ export function renderMembers(p: MembersProps) {
             ${unread ? html`<b class="badge">${unread}</b>` : nothing}
           </button>
           ${p.moderator && m.id !== me
-            ? html`<button part="mute" class="mod" type="button" @click=${() => p.ban(m, 'mute')}>${t(lang, 'mute')}</button
-                ><button part="ban" class="mod" type="button" @click=${() => p.ban(m, 'ban')}>${t(lang, 'ban')}</button>`
+            ? html`<button part="mute" class="mod" type="button" @click=${() => p.ban(m, 'mute', 15 * 60_000)}>${t(lang, 'mute')}</button
+                ><button part="ban" class="mod" type="button" @click=${() => p.ban(m, 'ban', 24 * 3600_000)}>${t(lang, 'ban')}</button>`
             : nothing}
         </li>`;
       })}
