@@ -192,6 +192,7 @@ export const PARTS = {
   launcher: 'lib/widget/launcher/index.js',
   badge: 'lib/widget/badge/index.js',
   notify: 'lib/widget/notify/index.js',
+  outdated: 'lib/widget/controllers/reload-when-quiet.js',
 };
 
 /** Dependencies shared by several parts get chunks of their own, named for what they hold. */
@@ -199,7 +200,9 @@ function sharedChunk(id) {
   if (/node_modules[/\\](socket\.io-client|engine\.io-client|@socket\.io[/\\]component-emitter)[/\\]/.test(id)) return 'client';
   if (/[/\\]lib[/\\](widget[/\\]client|protocol)[/\\]|[/\\]lib[/\\]widget[/\\]room-name\.js$/.test(id)) return 'client';
   if (/node_modules[/\\](lit-html|lit|@lit)[/\\]/.test(id)) return 'ui';
-  // The view's own modules, which the lazily loaded regions import too (else they would make a chunk of their own).
+  // The view's own modules, which the lazily loaded regions import too (else they would make a chunk of their own);
+  // not the reload of an outdated page, a part of its own.
+  if (/reload-when-quiet\.js$/.test(id)) return undefined;
   if (/[/\\]lib[/\\]widget[/\\](ui|controllers)[/\\]|[/\\]lib[/\\]widget[/\\]views[/\\](header|composer|message-list)\.js$|[/\\]lib[/\\]widget[/\\](i18n|format|linkify|css)\.js$/.test(id)) return 'ui';
   return undefined;
 }

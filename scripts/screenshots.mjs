@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Screenshots of the demo for the README: docs/images/demo-light.png and
-// docs/images/demo-dark.png. Starts the built server exactly as the e2e tests
-// do, seats two visitors (two browser contexts) who chat in both rooms, and
-// photographs the page in a light and in a dark colour scheme.
+// docs/images/demo-dark.png, launcher-desktop.png and launcher-phone.png.
+// Starts the built server exactly as the e2e tests do, seats two visitors
+// (two browser contexts) who chat in both rooms, and photographs the page in
+// a light and in a dark colour scheme; then a question through the launcher
+// of the rentals page, on a desktop and on a phone.
 //
 //   npm run build && node --import tsx scripts/screenshots.mjs
 import { mkdirSync } from 'node:fs';
@@ -40,14 +42,28 @@ try {
   await settle(mayaNight.page);
   await mayaNight.page.screenshot({ path: join(outDir, 'demo-dark.png'), fullPage: true });
   console.log('wrote docs/images/demo-dark.png');
+
+  // Launcher mode: Ada asks on the rentals page (only a launcher); Sam answers from the notes page's launcher.
+  const ada = await visitor('Ada', 'light', undefined, 'rentals.html', { width: 1280, height: 800 });
+  await say(ada.page, 'questions', 'Is the cargo bike free this Saturday?');
+  await say(sam.page, 'questions', 'It is! Book it here or at the counter, 9 to 6.');
+  await ada.page.locator('chat-room[room="questions"] [part~="message"]', { hasText: 'It is!' }).waitFor();
+  await settle(ada.page);
+  await ada.page.screenshot({ path: join(outDir, 'launcher-desktop.png') });
+  console.log('wrote docs/images/launcher-desktop.png');
+  // The same visitor on a phone: the panel was left open, so it opens again, full screen.
+  const adaPhone = await visitor('Ada', 'light', await ada.context.storageState(), 'rentals.html', { width: 375, height: 667 });
+  await settle(adaPhone.page);
+  await adaPhone.page.screenshot({ path: join(outDir, 'launcher-phone.png') });
+  console.log('wrote docs/images/launcher-phone.png');
 } finally {
   await browser.close();
   await server.stop();
 }
 
-/** A visitor in a context of their own, on the demo page, named `name`, once both rooms can send. */
-async function visitor(name, colorScheme, storageState) {
-  const context = await browser.newContext({ viewport, colorScheme, storageState });
+/** A visitor in a context of their own, on a demo page, named `name`, once its rooms can send (a launcher's if open). */
+async function visitor(name, colorScheme, storageState, path = '', size = viewport) {
+  const context = await browser.newContext({ viewport: size, colorScheme, storageState });
   const page = await context.newPage();
   // Give every <chat-room> a nickname as the parser creates it, before the
   // deferred widget script upgrades it (so no "Guest 1234 is now Maya").
@@ -60,10 +76,12 @@ async function visitor(name, colorScheme, storageState) {
       }
     }).observe(document, { childList: true, subtree: true });
   }, name);
-  await page.goto(server.demoUrl);
-  for (const room of ['lobby', 'support']) {
-    await waitFor(`${name}'s ${room} composer`, () =>
-      page.locator(`chat-room[room="${room}"] [part~="input"]`).isEnabled(), 15_000);
+  await page.goto(new URL(path, server.demoUrl).href);
+  await page.locator('chat-room[mode="launcher"] .launcher').waitFor();
+  for (const room of await page.locator('chat-room').evaluateAll((els) => els.map((el) => el.getAttribute('room')))) {
+    const widget = page.locator(`chat-room[room="${room}"]`);
+    if ((await widget.getAttribute('mode')) === 'launcher' && !(await widget.evaluate((el) => el.open))) continue;
+    await waitFor(`${name}'s ${room} composer`, () => widget.locator('[part~="input"]').isEnabled(), 15_000);
   }
   return { context, page };
 }
@@ -71,6 +89,10 @@ async function visitor(name, colorScheme, storageState) {
 async function say(page, room, text) {
   const widget = page.locator(`chat-room[room="${room}"]`);
   const input = widget.locator('[part~="input"]');
+  if ((await widget.getAttribute('mode')) === 'launcher' && !(await widget.evaluate((el) => el.open))) {
+    await widget.locator('.launcher').click();
+    await waitFor(`the ${room} launcher's composer`, () => input.isEnabled(), 15_000);
+  }
   await input.fill(text);
   await input.press('Enter');
   await widget.locator('[part~="message"]', { hasText: text }).waitFor({ timeout: 10_000 });

@@ -6,9 +6,9 @@ import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
 import { resolveLang, uiLanguage } from './lang.js';
 import type { Notifier } from './notify/index.js';
-import { loadBadge, loadClient, loadLauncher, loadNotify, loadUi } from './parts.js';
+import { loadBadge, loadClient, loadLauncher, loadNotify, loadOutdated, loadUi } from './parts.js';
 import { frameCss } from './shell/frame.js';
-import { reloadWhenQuiet } from './controllers/reload-when-quiet.js';
+import { whenIdle } from './shell/idle.js';
 import type { LauncherMode } from './launcher/index.js';
 import type { ChatView } from './ui/chat-view.js';
 
@@ -138,6 +138,8 @@ export class ChatRoom extends HTMLElement {
   #viewReady: Promise<ChatView> | null = null;
   /** Launcher mode: settles once the launcher part is in (null inline). */
   #launcher: Promise<LauncherMode> | null = null;
+  /** `mode="launcher"` when the element was first drawn. */
+  #launcherMode = false;
   #mode: LauncherMode | null = null;
   /** Notifications, once an attribute asks for one (their part loads then). */
   #notifier: Promise<Notifier> | null = null;
@@ -398,7 +400,10 @@ export class ChatRoom extends HTMLElement {
     // A server that refuses this page's protocol version is answered by a reload when nothing would be lost.
     this.addEventListener('chat-room-connection', (e) => {
       if (e.detail.error?.code !== 'client_outdated' || this.#disarmReload) return;
-      this.#disarmReload = reloadWhenQuiet({ host: this, isQuiet: () => [...live].every((el) => el.#view?.idle ?? true) });
+      this.#disarmReload = () => undefined;
+      void loadOutdated().then(({ reloadWhenQuiet }) => {
+        if (this.#disarmReload) this.#disarmReload = reloadWhenQuiet({ host: this, isQuiet: () => [...live].every((el) => el.#view?.idle ?? true) });
+      });
     });
     // Properties set before the element was defined are own properties hiding the accessors: replay them.
     const self = this as unknown as Record<string, unknown>;
@@ -416,7 +421,8 @@ export class ChatRoom extends HTMLElement {
     if (!this.shadowRoot) this.#draw();
     this.#syncNotifier();
     if (this.#view) this.#view.setConnected(true);
-    if (this.#launcher) void this.#launcher.then((mode) => this.isConnected && mode.connected());
+    // A closed launcher loads nothing more before the browser is idle (or the visitor reaches for it).
+    if (this.#launcherMode) whenIdle(() => void this.#launcherPart().then((mode) => this.isConnected && mode.connected()));
     else void this.#ready();
   }
 
@@ -433,7 +439,7 @@ export class ChatRoom extends HTMLElement {
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return;
     if (name === 'user-token') this.#userToken = value || undefined;
-    if (name === 'open') void this.#launcher?.then((mode) => mode.apply());
+    if (name === 'open' && this.#launcherMode) void this.#launcherPart().then((mode) => mode.apply());
     else if (name === 'lang') this.#mode?.relabel();
     else if (name === 'title-badge' || name === 'sound' || name === 'notify') this.#syncNotifier();
     this.#changed();
@@ -443,7 +449,7 @@ export class ChatRoom extends HTMLElement {
 
   /**
    * At once: the frame at the chat's final size (the page does not shift when the chat arrives), or, for a
-   * launcher, a stand-in of its button while the launcher part loads.
+   * launcher, a stand-in of its button (a real button: clicking it opens the chat) until the launcher part is in.
    */
   #draw(): ShadowRoot {
     const root = this.attachShadow({ mode: 'open' });
@@ -454,25 +460,39 @@ export class ChatRoom extends HTMLElement {
     stub.className = launcher ? 'stub' : 'frame';
     stub.setAttribute('part', launcher ? 'launcher' : 'base');
     if (launcher) {
+      this.#launcherMode = true;
       stub.setAttribute('aria-label', uiLanguage(resolveLang(this)) === 'zh' ? '打开聊天' : 'Open chat');
       stub.addEventListener('click', () => this.show());
-      this.#launcher = loadLauncher().then(({ LauncherMode }) => {
-        // A visitor who reached the stand-in already (clicked or tabbed to it) carries on in the real launcher.
-        const visited = root.activeElement === stub;
-        stub.remove();
-        const mode = (this.#mode = new LauncherMode(this, root, {
-          view: () => this.#ready(),
-          lang: () => resolveLang(this),
-          preloadUi: () => void loadUi(),
-          loadBadge,
-          emit: (type, detail) => this.#emit(type, detail),
-        }));
-        if (visited) mode.focus();
-        return mode;
-      });
+      // Reaching for it loads the launcher and the chat at once.
+      const reach = (): void => {
+        void this.#launcherPart();
+        void loadUi();
+      };
+      for (const type of ['pointerenter', 'focus']) stub.addEventListener(type, reach, { once: true });
     } else stub.setAttribute('aria-busy', 'true');
     root.append(stub);
     return root;
+  }
+
+  /** The launcher part, loaded on first use: it replaces the stand-in button. */
+  #launcherPart(): Promise<LauncherMode> {
+    this.#launcher ??= loadLauncher().then(({ LauncherMode }) => {
+      const root = this.shadowRoot!;
+      const stub = root.querySelector('.stub');
+      // A visitor who reached the stand-in already (clicked or tabbed to it) carries on in the real launcher.
+      const visited = !!stub && root.activeElement === stub;
+      stub?.remove();
+      const mode = (this.#mode = new LauncherMode(this, root, {
+        view: () => this.#ready(),
+        lang: () => resolveLang(this),
+        preloadUi: () => void loadUi(),
+        loadBadge,
+        emit: (type, detail) => this.#emit(type, detail),
+      }));
+      if (visited) mode.focus();
+      return mode;
+    });
+    return this.#launcher;
   }
 
   /** The chat view, loading it on first use: in the page (inline) or in the launcher's panel. */
@@ -480,12 +500,12 @@ export class ChatRoom extends HTMLElement {
     this.#viewReady ??= (async () => {
       const root = this.shadowRoot ?? this.#draw();
       // Inline, the connection opens as soon as its layer is in, while the view still loads and renders.
-      const held = this.#launcher
+      const held = this.#launcherMode
         ? null
         : loadClient().then(({ preconnect }) =>
             preconnect({ server: this.server, site: this.site, nickname: this.nickname, token: this.userToken, lang: resolveLang(this) }),
           );
-      const [{ mountView }, mode] = await Promise.all([loadUi(), this.#launcher]);
+      const [{ mountView }, mode] = await Promise.all([loadUi(), this.#launcherMode ? this.#launcherPart() : null]);
       const view = await mountView(this, mode?.panel ?? root, () => resolveLang(this));
       root.querySelector('.frame')?.remove();
       this.#view = view;

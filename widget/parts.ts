@@ -9,3 +9,4 @@ export const loadBadge = (): Promise<typeof import('./badge/index.js')> => impor
 export const loadNotify = (): Promise<typeof import('./notify/index.js')> => import('./notify/index.js');
 export const loadLauncher = (): Promise<typeof import('./launcher/index.js')> => import('./launcher/index.js');
 export const loadClient = (): Promise<typeof import('./client/preconnect.js')> => import('./client/preconnect.js');
+export const loadOutdated = (): Promise<typeof import('./controllers/reload-when-quiet.js')> => import('./controllers/reload-when-quiet.js');

@@ -9,6 +9,7 @@
 import type { RoomWatch } from '../badge/index.js';
 import type { ChatRoomEventMap } from '../events.js';
 import type { ChatView } from '../ui/chat-view.js';
+import { whenIdle } from '../shell/idle.js';
 import { launcherLabel } from './labels.js';
 import { Launcher } from './launcher.js';
 import { loadOpen, saveOpen } from './launcher-state.js';
@@ -46,12 +47,6 @@ function sheet(text: string): CSSStyleSheet {
   return s;
 }
 
-/** Runs `task` once the page has loaded and the browser is idle: a closed launcher costs the page nothing before. */
-function whenIdle(task: () => void): void {
-  const idle = (): void => void ('requestIdleCallback' in globalThis ? requestIdleCallback(task, { timeout: 5000 }) : setTimeout(task, 1000));
-  if (document.readyState === 'complete') idle();
-  else addEventListener('load', idle, { once: true });
-}
 
 export class LauncherMode {
   readonly #host: LauncherHost;
