@@ -77,7 +77,7 @@ async function visitor(name, colorScheme, storageState, path = '', size = viewpo
     }).observe(document, { childList: true, subtree: true });
   }, name);
   await page.goto(new URL(path, server.demoUrl).href);
-  await page.locator('chat-room[mode="launcher"] .launcher').waitFor();
+  await page.locator('chat-room[mode="launcher"] .launcher').waitFor({ state: 'attached' });
   for (const room of await page.locator('chat-room').evaluateAll((els) => els.map((el) => el.getAttribute('room')))) {
     const widget = page.locator(`chat-room[room="${room}"]`);
     if ((await widget.getAttribute('mode')) === 'launcher' && !(await widget.evaluate((el) => el.open))) continue;
