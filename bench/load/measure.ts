@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { GZIP_OPTIONS } from '../../server/http/content-coding.js';
 import { LOAD } from '../config.js';
-import type { PageFigures, PageVariant } from './pages.js';
+import { IDLE_MARK_PATH, type PageFigures, type PageVariant } from './pages.js';
 
 /** One response of the measured server, times in ms from the mark before the script tag. */
 export interface Download {
@@ -37,7 +37,8 @@ export interface Bytes {
 /**
  * The windows bytes are counted in:
  * - `connected`: finished before the page reported connected (a closed launcher: its badge);
- * - `idle` (launcher): requested before the first idle callback after `load`, the launcher's cue for the badge;
+ * - `idle` (launcher): requested before the first idle callback after `load`, the loader's cue for the launcher part
+ *   (on the network's clock: before the probe's request from that callback, `IDLE_MARK_PATH`);
  * - `open` (launcher): finished before the runner began to open it (the badge connected, the page settled);
  * - `opening` (launcher): finished after that, until the chat can send;
  * - `ready` (launcher): finished before the chat could send (`open` + `opening`).
@@ -100,9 +101,11 @@ export async function loadOnce(browser: Browser, variant: PageVariant, pageUrl: 
     const sockets = new Map<string, { requestedAt?: number; openAt?: number }>();
     // CDP timestamps are monotonic seconds; requestWillBeSent pairs one with wall time.
     let monotonicToEpochMs: number | undefined;
+    let idleMarkAt: number | undefined;
     cdp.on('Network.requestWillBeSent', (e) => {
       monotonicToEpochMs ??= e.wallTime * 1000 - e.timestamp * 1000;
       requestedAt.set(e.requestId, e.timestamp);
+      if (new URL(e.request.url).pathname === IDLE_MARK_PATH) idleMarkAt ??= e.timestamp;
     });
     cdp.on('Network.responseReceived', (e) => {
       if (!e.response.url.startsWith(serverUrl + '/')) return;
@@ -140,6 +143,7 @@ export async function loadOnce(browser: Browser, variant: PageVariant, pageUrl: 
     let out = await probe(page, 'connectedAt', 'connected', pageUrl);
     if (variant.open) {
       out = await probe(page, 'idleAt', 'idle', pageUrl);
+      if (idleMarkAt === undefined) throw new Error(`load: ${pageUrl} idle, but its ${IDLE_MARK_PATH} request was not seen`);
       // Whatever a closed launcher still does after its badge connected counts before the first open.
       await page.waitForTimeout(LOAD.settleMs);
       await page.evaluate(() => {
@@ -181,8 +185,9 @@ export async function loadOnce(browser: Browser, variant: PageVariant, pageUrl: 
     };
     const bytes: Partial<Record<Window, Bytes>> = { connected: sum((d) => d.finishedAt <= out.connectedAt) };
     if (variant.open) {
-      const { idleAt, openAt, readyAt } = out as Required<PageFigures>;
-      bytes.idle = sum((d) => d.requestedAt <= idleAt);
+      const { openAt, readyAt } = out as Required<PageFigures>;
+      const idleAt = toEpoch(idleMarkAt!);
+      bytes.idle = sum((d) => d.requestedAt < idleAt);
       bytes.open = sum((d) => d.finishedAt <= openAt);
       bytes.opening = sum((d) => d.finishedAt > openAt && d.finishedAt <= readyAt);
       bytes.ready = sum((d) => d.finishedAt <= readyAt);

@@ -39,7 +39,7 @@ export interface PageFigures {
   renderedMs?: number;
   /** Launcher pages: the launcher part's own button in place of the loader's stand-in. */
   launcherMs?: number;
-  /** Launcher pages: the page's `load` event, and the first idle callback after it (the launcher's cue for the badge). */
+  /** Launcher pages: the page's `load` event, and the first idle callback after it (the loader's cue for the launcher part). */
   loadMs?: number;
   idleMs?: number;
   idleAt?: number;
@@ -69,7 +69,7 @@ const CAN_SEND = '[part="composer"][data-can-send="true"]';
 interface ProbeOptions {
   /** Marks in ms from the script tag: the first time each selector matches in the shadow root. */
   marks: Record<string, string>;
-  /** Launcher pages: the idle point, the click, and the chat ready (`readyAt`) once `ready` matches after the click. */
+  /** Launcher pages: the click, and the chat ready (`readyAt`) once `ready` matches after it (the idle point: `IDLE_PROBE`). */
   launcher?: { ready: string };
 }
 
@@ -95,17 +95,7 @@ const widgetProbe = ({ marks, launcher }: ProbeOptions): string => `<script>
     else setTimeout(watch, 0);
   };
   watch();
-  if (ready) {
-    // Registered before the launcher part's own (it arrives later), so this runs first in the same idle period.
-    addEventListener('load', () => {
-      out.loadMs = performance.now() - t0;
-      requestIdleCallback(() => {
-        out.idleAt = now();
-        out.idleMs = out.idleAt - out.markAt;
-      }, { timeout: 5000 });
-    });
-    el.addEventListener('click', () => (out.clickAt ??= now()), { capture: true });
-  }
+  if (ready) el.addEventListener('click', () => (out.clickAt ??= now()), { capture: true });
   const connected = () => {
     check();
     out.connectedAt = now();
@@ -121,8 +111,29 @@ const widgetProbe = ({ marks, launcher }: ProbeOptions): string => `<script>
 })();
 </script>`;
 
-const widgetTag = (url: string, attributes: string): string =>
-  `${MARK}<script src="${url}/chat-room.js"></script>${MARK_AFTER}\n` +
+/** The page server's path the idle probe requests: the idle point on the network's clock (`LoadSample`'s `idle` window). */
+export const IDLE_MARK_PATH = '/idle-mark';
+
+/**
+ * Launcher pages: the page's `load` and the first idle callback after it. Placed before the loader's script, so
+ * its `load` listener, and so its idle callback, come before the loader's (a closed launcher's cue for its launcher
+ * part): in the same idle period it runs first, and marks the earliest point the loader may fetch anything more.
+ * It also requests `IDLE_MARK_PATH` from the page server, so that the point is on the requests' own clock.
+ */
+const IDLE_PROBE = `<script>
+addEventListener('load', () => {
+  const out = window.__load;
+  out.loadMs = performance.now() + performance.timeOrigin - out.markAt;
+  requestIdleCallback(() => {
+    void fetch('${IDLE_MARK_PATH}', { method: 'HEAD', cache: 'no-store' }).catch(() => undefined);
+    out.idleAt = performance.timeOrigin + performance.now();
+    out.idleMs = out.idleAt - out.markAt;
+  }, { timeout: 5000 });
+});
+</script>`;
+
+const widgetTag = (url: string, attributes: string, before = ''): string =>
+  `${before}${MARK}<script src="${url}/chat-room.js"></script>${MARK_AFTER}\n` +
   `<chat-room ${attributes}server="${url}" site="${LOAD.site}" room="${LOAD.room}" style="height: 480px"></chat-room>\n`;
 
 export const INLINE: PageVariant = {
@@ -133,8 +144,9 @@ export const INLINE: PageVariant = {
 };
 
 /**
- * A closed launcher (`connect="load"`, the default): its button at once, the badge connected once the page is
- * idle; then opened with a click (no hover before it: the pointer moves and presses at once).
+ * A closed launcher (`connect="load"`, the default): the loader's stand-in button at once, the launcher part once
+ * the page is idle, then (on the launcher's own idle callback) the badge connected; then opened with a click
+ * (Playwright moves the pointer onto the button and presses at once: the hover starts the UI chunk, the press opens).
  */
 export const LAUNCHER_PAGE: PageVariant = {
   name: 'launcher',
@@ -142,7 +154,7 @@ export const LAUNCHER_PAGE: PageVariant = {
   rendered: LAUNCHER,
   open: { click: 'button.launcher', ready: CAN_SEND },
   body: (url) =>
-    widgetTag(url, 'mode="launcher" ') +
+    widgetTag(url, 'mode="launcher" ', IDLE_PROBE) +
     widgetProbe({ marks: { renderedMs: LAUNCHER, launcherMs: 'button.launcher' }, launcher: { ready: CAN_SEND } }),
 };
 
@@ -175,6 +187,10 @@ export async function servePages(variants: readonly PageVariant[], serverUrl: (k
     (v) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>load: ${v.name}</title></head><body>\n${v.body(serverUrl(v.server))}\n</body></html>`,
   );
   const server: Server = createServer((req, res) => {
+    if (req.url === IDLE_MARK_PATH) {
+      res.writeHead(204, { 'cache-control': 'no-store' }).end();
+      return;
+    }
     const page = html[Number(req.url?.slice(1))];
     if (page === undefined) {
       res.writeHead(404).end();

@@ -20,7 +20,7 @@ export interface Spread {
   p90: number;
 }
 
-/** One file of a window, as in the first measured load; its times are medians over the loads that had it. */
+/** One file of a window in any measured load, its sizes as in the first load that had it, its times medians over those that had it. */
 export interface FileResult {
   path: string;
   encoding: string;
@@ -69,11 +69,14 @@ function spread(values: number[]): Spread {
 function bytesResult(samples: Bytes[]): BytesResult {
   const median = (path: string, key: 'requestedMs' | 'finishedMs'): number =>
     spread(samples.flatMap((b) => b.files.filter((f) => f.path === path).map((f) => f[key]))).p50;
+  // Every file any load had: one that came in some loads only is listed (and seen by the targets) too.
+  const first = new Map<string, Bytes['files'][number]>();
+  for (const f of samples.flatMap((b) => b.files)) if (!first.has(f.path)) first.set(f.path, f);
   return {
     sent: spread(samples.map((b) => b.sent)),
     decoded: spread(samples.map((b) => b.decoded)),
     gzip: spread(samples.map((b) => b.gzip)),
-    files: samples[0]!.files.map((f) => ({
+    files: [...first.values()].map((f) => ({
       path: f.path,
       encoding: f.encoding,
       sent: f.sent,
