@@ -407,7 +407,7 @@ export class ChatRoom extends HTMLElement {
     });
     // Properties set before the element was defined are own properties hiding the accessors: replay them.
     const self = this as unknown as Record<string, unknown>;
-    for (const key of ['server', 'site', 'room', 'nickname', 'userToken', 'theme']) {
+    for (const key of ['server', 'site', 'room', 'nickname', 'userToken', 'theme', 'mode', 'open', 'connectOn', 'titleBadge', 'sound', 'notify']) {
       if (Object.hasOwn(self, key)) {
         const value = self[key];
         delete self[key];
@@ -421,9 +421,11 @@ export class ChatRoom extends HTMLElement {
     if (!this.shadowRoot) this.#draw();
     this.#syncNotifier();
     if (this.#view) this.#view.setConnected(true);
-    // A closed launcher loads nothing more before the browser is idle (or the visitor reaches for it).
-    if (this.#launcherMode) whenIdle(() => void this.#launcherPart().then((mode) => this.isConnected && mode.connected()));
-    else void this.#ready();
+    // A closed launcher loads nothing more before the browser is idle (or the visitor reaches for it); an open one at once.
+    const launch = (): void => void this.#launcherPart().then((mode) => this.isConnected && mode.connected());
+    if (!this.#launcherMode) void this.#ready();
+    else if (this.open) launch();
+    else whenIdle(launch);
   }
 
   disconnectedCallback(): void {

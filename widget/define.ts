@@ -17,7 +17,7 @@ if (script?.src) {
 }
 
 if (customElements.get(TAG)) {
-  console.warn(`chat-room: <${TAG}> is already defined on this page; this copy of chat-room.js does nothing.`);
+  console.warn(`chat-room: <${TAG}> is already defined; this chat-room.js does nothing.`);
 } else {
   customElements.define(TAG, ChatRoom);
 }

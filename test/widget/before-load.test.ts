@@ -46,4 +46,18 @@ describe('<chat-room> before its chat is loaded', () => {
     expect(el.roomName).to.match(/^late-/);
     el.remove();
   });
+
+  it('opens a launcher whose open property was set before the element was defined, at once', async () => {
+    class LateLauncher extends ChatRoom {}
+    const el = document.createElement('late-chat-launcher') as ChatRoom;
+    Object.assign(el, { server: SERVER, room: uniqueRoom('late-launcher'), mode: 'launcher', open: true });
+    document.body.append(el);
+    customElements.define('late-chat-launcher', LateLauncher);
+    expect(el.getAttribute('mode')).to.equal('launcher');
+    await waitFor(() => el.shadowRoot!.querySelector('[part="panel"]')?.checkVisibility(), 'the open panel');
+    await el.updateComplete;
+    expect($(el, '[part~="input"]')).to.not.equal(null);
+    el.close();
+    el.remove();
+  });
 });
