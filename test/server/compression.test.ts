@@ -6,40 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { copyFile, readFile } from 'node:fs/promises';
-import { request } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { DEFAULT_DEMO_DIR, DEFAULT_WIDGET_BUNDLE } from '../../server/paths.js';
+import { decoded as decode, rawGet as get, type RawResponse } from '../support/widget-dist.js';
 import { startServer, tempDir } from './helpers.js';
-
-interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function decode(res: RawResponse): Buffer {
-  const coding = res.headers['content-encoding'];
-  if (coding === 'br') return brotliDecompressSync(res.body);
-  if (coding === 'gzip') return gunzipSync(res.body);
-  assert.equal(coding, undefined, `unexpected coding ${coding}`);
-  return res.body;
-}
 
 function assertVaries(res: RawResponse): void {
   assert.match(String(res.headers.vary), /\baccept-encoding\b/i, `Vary: ${res.headers.vary}`);

@@ -153,3 +153,22 @@ export async function rawSend(socket: RawSocket, room: string, ...texts: string[
   }
   return out;
 }
+
+/**
+ * A visit that reads `room` up to its one message and leaves: this page's
+ * guest then has a stored cursor there, so what is sent next is unread
+ * history for its next visit.
+ */
+export async function visitAndLeave(room: string): Promise<void> {
+  const first = await mount({ room });
+  await connected(first);
+  await waitFor(() => first.messages.length === 1, 'history');
+  const self = await rawClient(undefined, 'demo', localStorage.getItem(guestKeyStorageKey(normalizeServer(SERVER), 'demo'))!);
+  await waitFor(async () => {
+    const join = await self.emitWithAck('room:join', { room });
+    return join.ok && join.data.cursor === 1;
+  }, 'cursor stored');
+  self.disconnect();
+  first.remove();
+  await waitFor(() => first.connectionState === 'disconnected', 'first visit closed');
+}

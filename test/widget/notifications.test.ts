@@ -10,9 +10,7 @@ import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import { HISTORY_PAGE_SIZE, type ChatMessage } from '../../protocol/index.js';
 import { Notifier, type NotifierOptions } from '../../widget/notify/notifier.js';
 import type { ChatRoom } from '../../widget/index.js';
-import { normalizeServer } from '../../widget/client/connection.js';
-import { guestKeyStorageKey } from '../../widget/client/guest-key.js';
-import { $, SERVER, cleanup, connected, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor, type RawSocket } from './helpers.js';
+import { $, cleanup, connected, mount, rawClient, rawJoin, rawSend, uniqueRoom, visitAndLeave, waitFor, type RawSocket } from './helpers.js';
 import { openProxy } from './proxy.js';
 
 type Permission = 'granted' | 'denied' | 'prompt';
@@ -132,17 +130,7 @@ describe('notifications (title badge, sound, desktop)', function (this: { timeou
     await rawJoin(other, room);
     await rawSend(other, room, 'seen');
     // A visit that reads the room stores this guest's cursor; the two after it are unread history for the next visit.
-    const first = await mount({ room });
-    await connected(first);
-    await waitFor(() => first.messages.length === 1, 'history');
-    const self = await rawClient(undefined, 'demo', localStorage.getItem(guestKeyStorageKey(normalizeServer(SERVER), 'demo'))!);
-    await waitFor(async () => {
-      const join = await self.emitWithAck('room:join', { room });
-      return join.ok && join.data.cursor === 1;
-    }, 'cursor stored');
-    self.disconnect();
-    first.remove();
-    await waitFor(() => first.connectionState === 'disconnected', 'first visit closed');
+    await visitAndLeave(room);
     await rawSend(other, room, 'missed 1', 'missed 2');
 
     await pageState({ hidden: true });

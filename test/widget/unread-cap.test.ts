@@ -1,9 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { UNREAD_CAP } from '../../protocol/index.js';
-import { normalizeServer } from '../../widget/client/connection.js';
-import { guestKeyStorageKey } from '../../widget/client/guest-key.js';
 import type { ChatRoomUnreadDetail } from '../../widget/events.js';
-import { $, SERVER, cleanup, connected, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
+import { $, cleanup, mount, rawClient, rawJoin, rawSend, uniqueRoom, visitAndLeave, waitFor } from './helpers.js';
 
 describe('<chat-room> capped unread count', () => {
   afterEach(cleanup);
@@ -13,17 +11,7 @@ describe('<chat-room> capped unread count', () => {
     const other = await rawClient('Chatty');
     await rawJoin(other, room);
     await rawSend(other, room, 'seen');
-    const first = await mount({ room });
-    await connected(first);
-    await waitFor(() => first.messages.length === 1, 'history');
-    const self = await rawClient(undefined, 'demo', localStorage.getItem(guestKeyStorageKey(normalizeServer(SERVER), 'demo'))!);
-    await waitFor(async () => {
-      const join = await self.emitWithAck('room:join', { room });
-      return join.ok && join.data.cursor === 1;
-    }, 'cursor stored');
-    self.disconnect();
-    first.remove();
-    await waitFor(() => first.connectionState === 'disconnected', 'page closed');
+    await visitAndLeave(room);
 
     await rawSend(other, room, ...Array.from({ length: UNREAD_CAP + 21 }, (_, i) => `missed ${i + 1}`));
 
