@@ -25,6 +25,8 @@ import type {
   ModUserRequest,
   PingRequest,
   PingResult,
+  PresenceListRequest,
+  PresencePage,
   PresenceUpdate,
   RenameRequest,
   RenewRequest,
@@ -34,6 +36,7 @@ import type {
   SendResult,
   Session,
   TypingRequest,
+  TypingSummary,
   TypingUpdate,
   UserInfo,
 } from './types.js';
@@ -54,6 +57,11 @@ export interface ClientToServerEvents {
    * another user's token, `token_*` for a token the handshake would refuse.
    */
   'session:renew': (req: RenewRequest, ack: AckCallback<Renewal>) => void;
+  /**
+   * A page of the room's members, optionally those whose name starts with
+   * `query`; the socket must be in the room (`not_in_room`). Rate-limited.
+   */
+  'presence:list': (req: PresenceListRequest, ack: AckCallback<PresencePage>) => void;
   /** Volatile and throttled by the client; no ack. */
   'typing:set': (req: TypingRequest) => void;
   'user:rename': (req: RenameRequest, ack: AckCallback<{ user: UserInfo }>) => void;
@@ -78,9 +86,13 @@ export interface ServerToClientEvents {
   /** The user's own name or profile changed (from this or another tab). */
   'user:updated': (user: UserInfo) => void;
   'message:new': (message: ChatMessage) => void;
+  /** Coalesced per room, cluster-wide: at most one every `PRESENCE_WINDOW_MS`. */
   'presence:update': (presence: PresenceUpdate) => void;
   'room:notice': (notice: RoomNotice) => void;
+  /** Rooms at most the big-room size: one user's typing, relayed. */
   'typing:update': (typing: TypingUpdate) => void;
+  /** Big rooms: who is typing, summarised (see `TypingSummary`). */
+  'typing:summary': (summary: TypingSummary) => void;
   /** A private message to or from this user (every tab of both users receives it). */
   'dm:new': (message: ChatMessage) => void;
   /** A message of a joined room (or a private conversation) was deleted; history now serves its tombstone. */

@@ -50,8 +50,24 @@ export const TYPING_TIMEOUT_MS = 5000;
 
 /** A member whose last socket left is announced as gone only after this delay, so a quick reconnect shows nothing. */
 export const PRESENCE_GRACE_MS = 3000;
-/** Members listed in a presence update; `count` is always the full number. */
+/**
+ * The big-room size: a room of at most this many members gets its full member
+ * list in every presence update, its joins and leaves by name, rename notices
+ * and per-user typing updates; a bigger room gets counts, summaries and
+ * `presence:list`. A server may be configured lower, never higher.
+ */
 export const PRESENCE_LIST_MAX = 100;
+/** Presence updates of a room are coalesced into one per window, cluster-wide: at most 4 a second reach a client. */
+export const PRESENCE_WINDOW_MS = 250;
+/** A window's joins (or leaves) are named one by one up to this many; more are a summary ("12 people joined"). */
+export const PRESENCE_NAMED_CHANGES_MAX = 3;
+/** Members per `presence:list` page when no `limit` is given, and the most a `limit` may ask for. */
+export const PRESENCE_PAGE_SIZE = 50;
+export const PRESENCE_PAGE_MAX = 100;
+/** A big room's typing summary goes out at most this often (cluster-wide). */
+export const TYPING_SUMMARY_MS = 1000;
+/** A typing summary names at most this many typists. */
+export const TYPING_NAMED_MAX = 3;
 
 /**
  * Room names starting with this (in any case) are reserved for the stored
@@ -102,11 +118,13 @@ export const UNREAD_CAP = 99;
 /**
  * The version of this wire protocol, sent by clients in the handshake as
  * `auth.protocol`. It grows when the protocol changes in a way a server may
- * have to know its clients understand; 2 added `room:join { quiet }`. A
+ * have to know its clients understand; 2 added `room:join { quiet }`; 3
+ * moved joins and leaves into coalesced `presence:update`s and added big
+ * rooms (`presence:list`, `typing:summary`). A
  * server started with a minimum above a client's version refuses it with
  * `client_outdated` (the widget then reloads its page at a quiet moment).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** What a handshake without `auth.protocol` counts as: pages from before the version was sent. */
 export const UNVERSIONED_PROTOCOL = 1;

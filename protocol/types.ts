@@ -52,7 +52,12 @@ export interface PresenceUpdate {
   room: string;
   /** Number of distinct users in the room. */
   count: number;
-  /** Up to `PRESENCE_LIST_MAX` members, sorted by name. */
+  /**
+   * Every member, sorted by name (case-folded, then id), while the room has at
+   * most the server's big-room size (`PRESENCE_LIST_MAX` unless configured
+   * lower); empty above it, where `members.length < count`: page through
+   * them with `presence:list` instead.
+   */
   members: UserInfo[];
   /**
    * Grows with every change of the room's members. Updates from several
@@ -60,24 +65,80 @@ export interface PresenceUpdate {
    * last join (a join's answer starts afresh: a restarted server counts anew).
    */
   version: number;
+  /**
+   * Live updates only: who joined since the room's previous update. Updates
+   * are coalesced per room, cluster-wide: at most one every
+   * `PRESENCE_WINDOW_MS`, carrying every join and leave of its window.
+   */
+  joined?: PresenceChanges;
+  /** Live updates only: who left since the room's previous update (after the grace period). */
+  left?: PresenceChanges;
 }
 
-export type NoticeKind = 'join' | 'leave' | 'rename';
+/**
+ * The joins (or leaves) of one presence window. `users` names them one by one
+ * only in a room at most the big-room size and when they are at most
+ * `PRESENCE_NAMED_CHANGES_MAX`; otherwise it is empty and the widget shows a
+ * summary ("12 people joined"), never one line per person.
+ */
+export interface PresenceChanges {
+  count: number;
+  users: UserInfo[];
+}
 
-/** A system line such as "Alice joined". Not stored: only live members see it. */
+/** `presence:list`: a page of a room's members, for rooms whose updates carry no list. */
+export interface PresenceListRequest {
+  room: string;
+  /** Only members whose name starts with this, case-insensitively (after trimming; at most `NICKNAME_MAX_LENGTH` code points). */
+  query?: string;
+  /** The `next` of the previous page. */
+  after?: string;
+  /** At most `PRESENCE_PAGE_MAX`; `PRESENCE_PAGE_SIZE` when missing. */
+  limit?: number;
+}
+
+export interface PresencePage {
+  room: string;
+  /** Members of the room (all of them, whatever the query). */
+  count: number;
+  /** Sorted by name (case-folded, then id). */
+  members: UserInfo[];
+  /** Pass as `after` for the page that follows; missing on the last page. */
+  next?: string;
+}
+
+/**
+ * A system line such as "Bob is now Alice". Not stored: only live members
+ * see it. Sent only in rooms at most the big-room size. Joins and leaves
+ * arrive in `presence:update` (`joined`, `left`) since protocol 3.
+ */
 export interface RoomNotice {
   room: string;
-  kind: NoticeKind;
+  kind: 'rename';
   user: UserInfo;
-  /** With `rename`: the name before. */
-  previousName?: string;
+  /** The name before. */
+  previousName: string;
   at: number;
 }
 
+/** One user started or stopped typing: rooms at most the big-room size. */
 export interface TypingUpdate {
   room: string;
   user: UserInfo;
   typing: boolean;
+}
+
+/**
+ * Who is typing in a big room, cluster-wide, replacing the previous summary:
+ * at most one every `TYPING_SUMMARY_MS` per room, and one with `count: 0`
+ * when the last typist stopped. `users` names at most
+ * `TYPING_NAMED_MAX` of them (the widget shows "several people are typing"
+ * beyond); the receiver may be among them.
+ */
+export interface TypingSummary {
+  room: string;
+  count: number;
+  users: UserInfo[];
 }
 
 export interface SiteInfo {
