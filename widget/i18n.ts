@@ -22,12 +22,6 @@ const en = {
   newMessages: 'New messages',
   today: 'Today',
   yesterday: 'Yesterday',
-  joined: '{name} joined',
-  left: '{name} left',
-  renamed: '{old} is now {name}',
-  typing1: '{a} is typing…',
-  typing2: '{a} and {b} are typing…',
-  typingMany: 'Several people are typing…',
   sending: 'Sending…',
   queued: 'Waiting for the connection…',
   sent: 'Sent',
@@ -54,26 +48,11 @@ const en = {
   reasonOffline: 'You are offline.',
   unreachable: "Can't reach the chat server.",
   lastKnown: 'last known',
-  unknown_site: 'This chat is not set up: unknown site “{site}”.',
-  origin_not_allowed: 'This page is not allowed to use this chat.',
-  invalid_room: 'Invalid room name “{room}”.',
-  too_many_rooms: 'Too many chat rooms are open on this page.',
   message_too_long: 'The message is too long.',
-  invalid_nickname: 'Names must be 2–32 letters, digits or spaces.',
-  nickname_taken: 'That name is already taken.',
   rate_limited: 'You are sending too fast. Please wait a moment.',
   internal_error: 'The chat server had a problem. Please try again.',
   not_connected: 'Not connected to the chat.',
   timeout: 'The chat server did not answer in time.',
-  muted: 'You are muted here for now.',
-  banned: 'You are banned from this chat.',
-  read_only: 'Only moderators can post in this room.',
-  room_not_allowed: 'You may not join this room.',
-  forbidden: 'You are not allowed to do that.',
-  token_invalid: 'Your sign-in is not valid here.',
-  token_expired: 'Your sign-in has expired. Please reload.',
-  token_wrong_site: 'Your sign-in is for another site.',
-  credentials_revoked: 'Your sign-in is no longer valid. Please reload.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -112,11 +91,36 @@ export function loadLanguage(lang: string): Promise<void> {
 
 /** The string for `key`, with `{param}` placeholders filled. */
 export function t(lang: string, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogs[uiLanguage(lang)]?.[key] ?? en[key];
+  return fill(catalogs[uiLanguage(lang)]?.[key] ?? en[key], params);
+}
+
+function fill(text: string, params?: Record<string, string | number>): string {
   return params ? text.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m)) : text;
 }
 
-/** True when a string is a known message key (used to translate error codes). */
-export function hasMessage(key: string): key is MessageKey {
-  return key in en;
+/** The texts of rare errors (widget/i18n-errors.ts), once loaded. */
+let rare: Record<UiLanguage, Record<string, string>> | undefined;
+let loadingRare: Promise<void> | undefined;
+
+/**
+ * Loads the texts of rare errors; null once they are in. A failed load
+ * rejects, and the next call tries again.
+ */
+export function loadErrors(): Promise<void> | null {
+  return rare
+    ? null
+    : (loadingRare ??= import('./i18n-errors.js').then(
+        (m) => void (rare = m.errors),
+        (error: unknown) => {
+          loadingRare = undefined;
+          throw error;
+        },
+      ));
+}
+
+/** The text of an error code in `lang`; undefined for a code without one, or a rare one before `loadErrors()` is done. */
+export function errorText(lang: string, code: string, params?: Record<string, string | number>): string | undefined {
+  if (code in en) return t(lang, code as MessageKey, params);
+  const text = rare?.[uiLanguage(lang)][code];
+  return text && fill(text, params);
 }

@@ -17,6 +17,7 @@ import {
   type ServerToClientEvents,
   type Session,
   type TypingRequest,
+  type TypingSummary,
   type TypingUpdate,
   type UserInfo,
 } from '../../protocol/index.js';
@@ -31,9 +32,12 @@ export type { ConnectionState, RequestEvent, RequestOf, ResultOf } from './link.
 export type ConnectionEvents = LinkEvents & {
   session: (session: Session) => void;
   message: (message: ChatMessage) => void;
-  presence: (presence: PresenceUpdate) => void;
+  /** `at`: when it arrived, on the server's clock (a live update's joins and leave become notices placed by it). */
+  presence: (presence: PresenceUpdate, at: number) => void;
   notice: (notice: RoomNotice) => void;
   typing: (typing: TypingUpdate) => void;
+  /** A big room's typists, summarised: replaces the room's previous summary. */
+  typingSummary: (summary: TypingSummary) => void;
   dm: (message: ChatMessage) => void;
   /** A moderator deleted a message (or a user's messages were erased): show its tombstone. */
   deleted: (deleted: MessageDeleted) => void;
@@ -116,14 +120,14 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
   outdated = false;
 
   #socket: ChatSocket | null = null;
+  /** This page's clock minus the server's, from `session:ready`. */
+  #clockOffset = 0;
   readonly #guestKey: string;
   readonly #rooms = new Map<string, number>();
   readonly #heartbeat: Heartbeat;
   readonly #options: ConnectionOptions;
   /** Why the server ended the session (a ban, an expired token), if it did. */
   #ended: ClientError | null = null;
-  /** This page's clock minus the server's, from `session:ready`. */
-  #clockOffset = 0;
   #expiring: ReturnType<typeof setTimeout> | undefined;
   #unreachableTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -354,9 +358,10 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     });
     socket.on('user:updated', (user) => this.#setUser(user));
     socket.on('message:new', (m) => this.emit('message', m));
-    socket.on('presence:update', (p) => this.emit('presence', p));
+    socket.on('presence:update', (p) => this.emit('presence', p, Date.now() - this.#clockOffset));
     socket.on('room:notice', (n) => this.emit('notice', n));
     socket.on('typing:update', (t) => this.emit('typing', t));
+    socket.on('typing:summary', (t) => this.emit('typingSummary', t));
     socket.on('dm:new', (m) => this.emit('dm', m));
     return socket;
   }

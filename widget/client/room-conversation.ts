@@ -4,6 +4,7 @@ import {
   TYPING_TIMEOUT_MS,
   type PresenceUpdate,
   type RoomNotice,
+  type TypingSummary,
   type UserId,
   type UserInfo,
 } from '../../protocol/index.js';
@@ -13,16 +14,33 @@ import type { CursorAcks } from './cursor-acks.js';
 import { ChatRoomError, type ClientAck, type ClientError } from './errors.js';
 import { isTransient } from './outbox.js';
 
+/**
+ * A line of the timeline that is not a message: a rename, one named join or
+ * leave, or the summary of a presence window ("12 people joined, 3 people
+ * left") where the server names nobody (a big room, or many at once).
+ * `at` is on the server's clock, as messages' are.
+ */
+export type Notice =
+  | RoomNotice
+  | { kind: 'join' | 'leave'; user: UserInfo; at: number }
+  | { kind: 'summary'; joined: number; left: number; at: number };
+
 export type RoomConversationEvents = ConversationEvents & {
   presence: (presence: PresenceUpdate) => void;
-  notice: (notice: RoomNotice) => void;
+  notice: (notice: Notice) => void;
 };
 
 /** A notice as the timeline keeps it: placed among the messages by its time (`notice.at`). */
 export interface TimelineNotice {
   id: number;
-  notice: RoomNotice;
+  notice: Notice;
 }
+
+/**
+ * Who is typing: `count` in all, `users` by name (a big room's summary names
+ * only a few, and may name oneself; a small room's never does).
+ */
+export type Typing = Pick<TypingSummary, 'count' | 'users'>;
 
 export interface RoomConversationOptions {
   /**
@@ -44,6 +62,8 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
   #presenceVersion = 0;
   notices: TimelineNotice[] = [];
   readonly #typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
+  /** A big room's last typing summary (null: nobody, or a small room). */
+  #typingSummary: Typing | null = null;
   #typingSentAt = 0;
   #retained = false;
   readonly #acks: CursorAcks;
@@ -94,16 +114,17 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
         this.#clearTyping(m.from.id);
         this.live(m);
       }),
-      conn.on('presence', (p) => {
-        if (p.room === this.room) this.#setPresence(p);
+      conn.on('presence', (p, at) => {
+        if (p.room !== this.room) return;
+        this.#presenceNotices(p, at);
+        this.#setPresence(p);
       }),
       conn.on('notice', (n) => {
-        if (n.room !== this.room) return;
-        if (n.kind === 'leave') this.#clearTyping(n.user.id);
-        // The room announces every joining, the visitor's own too (before the join's answer): that one is no news to them.
-        if (n.kind === 'join' && n.user.id === conn.user?.id) return;
-        this.notices = [...this.notices.slice(1 - MAX_NOTICES), { id: ++noticeIds, notice: n }];
-        this.emit('notice', n);
+        if (n.room === this.room) this.#notice(n);
+      }),
+      conn.on('typingSummary', (t) => {
+        if (t.room !== this.room) return;
+        this.#typingSummary = t.count ? t : null;
         this.changed();
       }),
       conn.on('typing', (t) => {
@@ -114,6 +135,7 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
       conn.on('state', (state) => {
         if (state === 'connected') return;
         for (const id of [...this.#typingUsers.keys()]) this.#clearTyping(id);
+        this.#typingSummary = null;
         this.#presenceVersion = 0;
         this.presenceLive = false;
       }),
@@ -132,9 +154,10 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
     this.#retained = false;
   }
 
-  /** Users typing right now, except oneself. */
-  get typing(): UserInfo[] {
-    return [...this.#typingUsers.values()].map((t) => t.user);
+  /** Who is typing right now (in a small room, except oneself). */
+  get typing(): Typing {
+    const users = [...this.#typingUsers.values()].map((t) => t.user);
+    return this.#typingSummary ?? { count: users.length, users };
   }
 
   /** Tells the room whether the user is typing (throttled; `false` only after a `true`). */
@@ -207,9 +230,35 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
   #setPresence(p: PresenceUpdate): void {
     if (p.version < this.#presenceVersion) return;
     this.#presenceVersion = p.version;
+    // A room back under the big-room size relays typing one by one again: no summary stays behind.
+    if (p.members.length >= p.count) this.#typingSummary = null;
     this.presence = p;
     this.presenceLive = true;
     this.emit('presence', p);
+    this.changed();
+  }
+
+  /**
+   * A live update's joins and leaves as timeline lines: one per person the
+   * server names, and one summary line for those it only counts. Whatever
+   * the update's version: an older picture still carries its window's changes.
+   */
+  #presenceNotices({ joined, left }: PresenceUpdate, at: number): void {
+    const [j, l] = [joined, left].map((changes, leave) => {
+      for (const user of changes?.users ?? []) {
+        if (leave) this.#clearTyping(user.id);
+        // The room announces every joining, the visitor's own too: that one is no news to them.
+        if (leave || user.id !== this.conn.user?.id) this.#notice({ kind: leave ? 'leave' : 'join', user, at });
+      }
+      return changes?.users.length ? 0 : (changes?.count ?? 0);
+    }) as [number, number];
+    if (j || l) this.#notice({ kind: 'summary', joined: j, left: l, at });
+  }
+
+  /** Keeps a notice for the timeline (the latest `MAX_NOTICES`). */
+  #notice(notice: Notice): void {
+    this.notices = [...this.notices.slice(1 - MAX_NOTICES), { id: ++noticeIds, notice }];
+    this.emit('notice', notice);
     this.changed();
   }
 

@@ -9,7 +9,7 @@ import { emit } from '../controllers/host.js';
 import { LiveRegionController } from '../controllers/live-region.js';
 import { PanelController } from '../controllers/panels.js';
 import { ScrollAnchorController } from '../controllers/scroll-anchor.js';
-import { hasLanguage, hasMessage, loadLanguage, t, type MessageKey } from '../i18n.js';
+import { errorText, hasLanguage, loadErrors, loadLanguage, t } from '../i18n.js';
 import { resolveRoom } from '../room-name.js';
 import type { LangOf, ViewSettings } from './view-settings.js';
 import { LazyPart } from './lazy-part.js';
@@ -62,6 +62,8 @@ export class ChatView extends ViewHost<ViewSettings> {
   });
   readonly #memberList = new LazyPart(this, () => import('../views/members-panel.js'));
   readonly #renameForm = new LazyPart(this, () => import('../views/rename-form.js'));
+  /** The words of notices and the typing line, loaded once the room has one. */
+  readonly #activity = new LazyPart(this, () => import('../views/activity.js'));
 
 
   // ---- public read-only state ----
@@ -224,6 +226,8 @@ export class ChatView extends ViewHost<ViewSettings> {
 
   protected override updated(): void {
     this.#connection.announceUnread();
+    // Connected, the texts of rare errors come too: a failed rename or send then reads in the page's language.
+    if (this.connectionState === 'connected') loadErrors()?.catch(() => undefined);
   }
 
   // ---- helpers ----
@@ -235,9 +239,12 @@ export class ChatView extends ViewHost<ViewSettings> {
     return lang;
   }
 
-  /** The localised text of an error code. */
+  /** The localised text of an error code; a rare one's, once their texts are in (the server's words until then). */
   #errorText(error: ClientError): string {
-    return hasMessage(error.code) ? t(this.#lang, error.code as MessageKey, { site: this.site, room: this.roomName }) : error.message;
+    const text = errorText(this.#lang, error.code, { site: this.site, room: this.roomName });
+    const loading = text === undefined && loadErrors();
+    if (loading) this.track(loading);
+    return text ?? error.message;
   }
 
   /** The count and members shown are the last ones seen before the connection dropped, not current. */
@@ -314,6 +321,8 @@ export class ChatView extends ViewHost<ViewSettings> {
     const state = this.connectionState;
     const user = this.user;
     const stale = this.#presenceStale;
+    const typing = this.#connection.dm ? null : room?.typing;
+    const activity = typing?.count || room?.notices.length ? this.#activity.get() : undefined;
     return html`<div part="base" class="base" lang=${lang} @keydown=${(e: KeyboardEvent) => panels.handleEscape(e)}>
       ${renderHeader({
         lang,
@@ -363,6 +372,7 @@ export class ChatView extends ViewHost<ViewSettings> {
             overflows: this.#folds.overflows,
             unfolded: this.#folds.unfolded,
             toggleFold: this.#handleFold,
+            noticeText: activity?.noticeText,
           },
         })}
         ${this.#scroll.jumpVisible && !panels.membersOpen ? renderJump(lang, conv, () => this.#handleJump()) : nothing}
@@ -382,7 +392,7 @@ export class ChatView extends ViewHost<ViewSettings> {
             }) ?? nothing)
           : nothing}
       </div>
-      ${renderTyping(lang, this.#connection.dm ? [] : (room?.typing ?? []))}
+      ${renderTyping((typing && activity?.typingText(typing, lang, user?.id)) || '')}
       ${renderComposer({
         lang,
         reason: this.#reason(),

@@ -7,15 +7,8 @@ import { t } from '../i18n.js';
 /** Why the composer cannot send now; with `queue`, what is written is kept and sent once it can. */
 export type Reason = { text: string; error?: boolean; fatal?: boolean; connect?: boolean; queue?: boolean; retry?: boolean };
 
-export function renderTyping(lang: string, users: readonly UserInfo[]) {
-  const [a, b] = users;
-  const text = !a
-    ? ''
-    : !b
-      ? t(lang, 'typing1', { a: a.name })
-      : users.length === 2
-        ? t(lang, 'typing2', { a: a.name, b: b.name })
-        : t(lang, 'typingMany');
+/** The typing line (its words come from views/activity.ts): always there, so it takes its room before anyone types. */
+export function renderTyping(text: string) {
   return html`<div part="typing" class="typing" aria-hidden=${text ? 'false' : 'true'}>${text}</div>`;
 }
 

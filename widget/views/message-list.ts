@@ -1,17 +1,17 @@
 /** The timeline of a conversation as data, and its Lit templates. */
 import { html, nothing, type TemplateResult } from 'lit/html.js';
-import { UNREAD_CAP, type ChatMessage, type RoomNotice, type UserId, type UserInfo } from '../../protocol/index.js';
+import { UNREAD_CAP, type ChatMessage, type UserId, type UserInfo } from '../../protocol/index.js';
 import type { PendingSend } from '../client/outbox.js';
 import type { Conversation } from '../client/conversation.js';
-import type { TimelineNotice } from '../client/room-conversation.js';
+import type { Notice, TimelineNotice } from '../client/room-conversation.js';
 import { dayKey, dayLabel, formatTime } from '../format.js';
-import { hasMessage, t } from '../i18n.js';
+import { errorText, t } from '../i18n.js';
 import { linkify } from '../linkify.js';
 
 export type TimelineItem =
   | { kind: 'day'; key: string; at: number }
   | { kind: 'message'; key: string; message: ChatMessage; own: boolean; grouped: boolean; last?: boolean }
-  | { kind: 'notice'; key: string; notice: RoomNotice }
+  | { kind: 'notice'; key: string; notice: Notice }
   | { kind: 'pending'; key: string; item: PendingSend }
   | { kind: 'unread'; key: string };
 
@@ -89,6 +89,8 @@ export interface TimelineContext {
   /** Texts the reader unfolded. */
   unfolded: ReadonlySet<string>;
   toggleFold(key: string, button: HTMLElement): void;
+  /** A notice's words: undefined until views/activity.ts is in (the line renders again then). */
+  noticeText: ((notice: Notice, lang: string) => string) | undefined;
 }
 
 export function renderText(text: string): (TemplateResult | string)[] {
@@ -127,13 +129,6 @@ export function signedInMark(user: UserInfo, lang: string) {
   return html`<b part="signed-in" class="signed-in" role="img" aria-label=${label} title=${label}>✓</b>`;
 }
 
-function noticeText(notice: RoomNotice, lang: string): string {
-  const name = notice.user.name;
-  if (notice.kind === 'join') return t(lang, 'joined', { name });
-  if (notice.kind === 'leave') return t(lang, 'left', { name });
-  return t(lang, 'renamed', { old: notice.previousName ?? '?', name });
-}
-
 function renderItem(item: TimelineItem, ctx: TimelineContext) {
   const { lang } = ctx;
   switch (item.kind) {
@@ -144,7 +139,7 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
       </div>`;
     }
     case 'notice':
-      return html`<div part="notice" class="notice">${noticeText(item.notice, lang)}</div>`;
+      return html`<div part="notice" class="notice">${ctx.noticeText?.(item.notice, lang)}</div>`;
     case 'unread':
       return html`<div part="unread-divider" class="unread-divider" role="separator">${t(lang, 'unreadDivider')}</div>`;
     case 'message': {
@@ -173,7 +168,7 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
     case 'pending': {
       const p = item.item;
       const failed = p.state === 'failed';
-      const reason = failed && p.error && hasMessage(p.error.code) ? t(lang, p.error.code) : '';
+      const reason = (failed && p.error && errorText(lang, p.error.code)) || '';
       return html`<div
         part="message message-own message-${p.state}"
         class="message own ${failed ? 'failed' : 'pending'}"
