@@ -197,6 +197,8 @@ export const PARTS = {
 
 /** Dependencies shared by several parts get chunks of their own, named for what they hold. */
 function sharedChunk(id) {
+  // Only the member panel (a lazily loaded region) uses it: it goes with it, not into what every room loads.
+  if (/[/\\]lib[/\\]widget[/\\]client[/\\]member-directory\.js$/.test(id)) return undefined;
   if (/node_modules[/\\](socket\.io-client|engine\.io-client|@socket\.io[/\\]component-emitter)[/\\]/.test(id)) return 'client';
   if (/[/\\]lib[/\\](widget[/\\]client|protocol)[/\\]|[/\\]lib[/\\]widget[/\\]room-name\.js$/.test(id)) return 'client';
   if (/node_modules[/\\](lit-html|lit|@lit)[/\\]/.test(id)) return 'ui';

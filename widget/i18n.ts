@@ -12,7 +12,6 @@ const en = {
   reconnecting: 'Reconnecting…',
   disconnected: 'Disconnected',
   onlineCount: '{count} online',
-  members: 'People in {room}',
   rename: 'Change your name',
   save: 'Save',
   cancel: 'Cancel',
@@ -32,8 +31,6 @@ const en = {
   failed: 'Not sent',
   deleted: 'Message deleted',
   delete: 'Delete',
-  mute: 'Mute 15 min',
-  ban: 'Ban 1 day',
   retry: 'Retry',
   discard: 'Discard',
   showMore: 'Show more',
@@ -94,7 +91,8 @@ export function t(lang: string, key: MessageKey, params?: Record<string, string 
   return fill(catalogs[uiLanguage(lang)]?.[key] ?? en[key], params);
 }
 
-function fill(text: string, params?: Record<string, string | number>): string {
+/** `text` with its `{param}` placeholders filled (lazy parts with strings of their own use it too). */
+export function fill(text: string, params?: Record<string, string | number>): string {
   return params ? text.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m)) : text;
 }
 

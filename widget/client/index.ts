@@ -9,6 +9,7 @@ export * from './errors.js';
 export * from './guest-key.js';
 export * from './heartbeat.js';
 export * from './link.js';
+export * from './member-directory.js';
 export * from './message-log.js';
 export * from './outbox.js';
 export * from './pending-store.js';

@@ -16,6 +16,8 @@ export class PanelController implements ReactiveController {
   /** Closes the private chat if one is open; false when none is. */
   readonly #leaveDirect: () => boolean;
   #membersOpen = false;
+  /** Grows with every opening of the member list (a big room's list is fetched afresh then). */
+  membersOpened = 0;
   #renaming = false;
   #renameError = '';
   #focusAfterUpdate: FocusTarget = '';
@@ -67,9 +69,10 @@ export class PanelController implements ReactiveController {
 
   toggleMembers(): void {
     this.setOpener();
-    this.#membersOpen = !this.#membersOpen;
+    if ((this.#membersOpen = !this.#membersOpen)) this.membersOpened++;
     this.#renaming = false;
-    this.focusAfterUpdate(this.#membersOpen ? '[part="member"]' : '');
+    // A big room's list starts with its search box; a small room's with its first member.
+    this.focusAfterUpdate(this.#membersOpen ? '[part="member-search"],[part="member"]' : '');
   }
 
   openRename(): void {

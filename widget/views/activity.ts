@@ -6,6 +6,7 @@
  */
 import type { UserId } from '../../protocol/index.js';
 import type { Notice, Typing } from '../client/room-conversation.js';
+import { fill } from '../i18n.js';
 import { uiLanguage, type UiLanguage } from '../lang.js';
 
 const en = {
@@ -42,8 +43,8 @@ const strings: Record<UiLanguage, Record<Key, string>> = {
 };
 
 /** The string for `key` in `lang`, `{param}` placeholders filled. */
-export function say(lang: string, key: Key, params: Record<string, string | number> = {}): string {
-  return strings[uiLanguage(lang)][key].replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m));
+export function say(lang: string, key: Key, params?: Record<string, string | number>): string {
+  return fill(strings[uiLanguage(lang)][key], params);
 }
 
 /** "Alice joined", "Bob is now Alice"; a summary "12 people joined, 3 people left" (or one of the two). */
