@@ -9,6 +9,7 @@ import { acquireChannel, openConnections, releaseChannel } from '../../widget/cl
 import { RoomConversation } from '../../widget/client/room-conversation.js';
 import { memoryStorage } from '../../widget/client/storage.js';
 import { loadLanguage, t, uiLanguage } from '../../widget/i18n.js';
+import { say } from '../../widget/views/activity.js';
 import { linkify } from '../../widget/linkify.js';
 import { resolveRoom, roomFromPath } from '../../widget/room-name.js';
 import { SERVER, cleanup, mount, rawClient, rawJoin, rawSend, uniqueRoom, waitFor } from './helpers.js';
@@ -60,7 +61,8 @@ describe('client helpers', () => {
     expect(uiLanguage('zh-CN')).to.equal('zh');
     expect(uiLanguage('zh-Hant-TW')).to.equal('zh');
     expect(uiLanguage('fr')).to.equal('en');
-    expect(t('en', 'typing2', { a: 'A', b: 'B' })).to.equal('A and B are typing…');
+    expect(say('en', 'typing2', { a: 'A', b: 'B' })).to.equal('A and B are typing…');
+    expect(say('zh', 'peopleJoined', { count: 12 })).to.equal('12 人加入了');
     await loadLanguage('zh-CN');
     expect(t('zh-CN', 'send')).to.equal('发送');
   });

@@ -26,6 +26,8 @@ describe('<chat-room> notices in a room with history', () => {
     const visitorName = uniqueName('Late Visitor');
     const visitor = await rawClient(visitorName);
     await rawJoin(visitor, room);
+    // Joins arrive in the room's next coalesced presence update (protocol 3): the message is sent after it.
+    await waitFor(() => timeline(el).includes(`notice: ${visitorName} joined`), 'the join notice');
     await rawSend(author, room, 'after the visitor');
     await waitFor(() => messageTexts(el).includes('after the visitor'), 'the later message');
 

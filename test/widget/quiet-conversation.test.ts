@@ -67,7 +67,7 @@ describe('quiet room conversation', () => {
     await new Promise((r) => setTimeout(r, ACK_DELAY_MS * 10));
     expect((await serverView(guestKey, room)).cursor).to.equal(0);
 
-    const joined = new Promise<void>((resolve) => other.on('room:notice', (n) => n.kind === 'join' && n.user.id === me && resolve()));
+    const joined = new Promise<void>((resolve) => other.on('presence:update', (p) => p.joined?.users.some((u) => u.id === me) && resolve()));
     await conv.setQuiet(false);
     await joined;
     expect(conv.quiet).to.equal(false);
@@ -91,7 +91,10 @@ describe('quiet room conversation', () => {
     await waitFor(() => conv.status === 'ready' && ch.conn.user, 'quiet load');
     const me = ch.conn.user!.id;
     const notices: string[] = [];
-    other.on('room:notice', (n) => notices.push(`${n.kind} ${n.user.id}`));
+    other.on('presence:update', (p) => {
+      for (const u of p.joined?.users ?? []) notices.push(`join ${u.id}`);
+      for (const u of p.left?.users ?? []) notices.push(`leave ${u.id}`);
+    });
     ch.conn.disconnect();
     ch.conn.connect();
     await waitFor(() => ch.conn.connected && conv.status === 'ready', 'reloaded');
