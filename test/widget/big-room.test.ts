@@ -39,7 +39,7 @@ function summarisedJoins(lines: string[]): number {
   return lines.reduce((sum, line) => sum + (/^Someone joined/.test(line) ? 1 : Number(/^(\d+) people joined/.exec(line)?.[1] ?? 0)), 0);
 }
 
-describe('<chat-room> in a big room', function () {
+describe('<chat-room> in a big room', function (this: { timeout(ms: number): void }) {
   // A hundred and more real sockets on a shared 2-core machine.
   this.timeout(60_000);
   afterEach(cleanup);
