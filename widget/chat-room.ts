@@ -63,13 +63,17 @@ const live = new Set<ChatRoom>();
  * @csspart user - Your name in the header (click to rename).
  * @csspart rename - The inline rename form.
  * @csspart members - The member list panel.
+ * @csspart member-search - A big room's member list: the search box (finds members by the beginning of their name).
+ * @csspart member-list - The list of members in the panel.
  * @csspart member - One member button in the member list.
+ * @csspart members-status - A big room's member list: "Loading…", "Nobody by that name is here.", or why the list failed.
+ * @csspart load-more - A big room's member list: "Show more people" (the next page; scrolling to the end loads it too).
  * @csspart mute - Moderators only: mutes a member for 15 minutes.
  * @csspart ban - Moderators only: bans a member for a day.
  * @csspart messages - The scrolling message list (`role="log"`).
  * @csspart load-older - The "load earlier messages" button.
  * @csspart day - A day separator.
- * @csspart notice - A system notice ("Alice joined").
+ * @csspart notice - A system notice: "Alice joined", "Alice left", "Bob is now Alice"; in a big room (or when many come at once) one line for all of a moment's joins and leaves, "12 people joined, 3 people left".
  * @csspart message - A message (own messages also have `message-own`; pending/failed ones `message-sending`/`message-failed`).
  * @csspart author - A message's author name.
  * @csspart signed-in - The ✓ badge after the name of a signed-in user (not a guest), in messages and the member list.
@@ -82,7 +86,7 @@ const live = new Set<ChatRoom>();
  * @csspart retry - Retry button of a failed message.
  * @csspart discard - Discard button of a failed message.
  * @csspart jump - The "new messages" button shown when scrolled up.
- * @csspart typing - The "Alice is typing…" line.
+ * @csspart typing - The "Alice is typing…" line ("Alice and Bob are typing…", beyond two "Several people are typing…").
  * @csspart composer - The composer area.
  * @csspart input - The message textarea.
  * @csspart send - The send button.
