@@ -116,7 +116,8 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
       }),
       conn.on('presence', (p, at) => {
         if (p.room !== this.room) return;
-        this.#presenceNotices(p, at);
+        // Only news: not what the join's answer (or a newer update) already showed, the visitor's own joining among it.
+        if (this.status === 'ready' && p.version > this.#presenceVersion) this.#presenceNotices(p, at);
         this.#setPresence(p);
       }),
       conn.on('notice', (n) => {
@@ -238,11 +239,7 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
     this.changed();
   }
 
-  /**
-   * A live update's joins and leaves as timeline lines: one per person the
-   * server names, and one summary line for those it only counts. Whatever
-   * the update's version: an older picture still carries its window's changes.
-   */
+  /** A live update's joins and leaves as timeline lines: one per person the server names, one summary line for those it only counts. */
   #presenceNotices({ joined, left }: PresenceUpdate, at: number): void {
     const [j, l] = [joined, left].map((changes, leave) => {
       for (const user of changes?.users ?? []) {
