@@ -58,7 +58,7 @@ describe('<chat-room> in a big room', function (this: { timeout(ms: number): voi
     const before = 0;
 
     const latecomers = 10;
-    await crowd(room, 'Late', latecomers, latecomers);
+    const late = await crowd(room, 'Late', latecomers, latecomers);
     await waitFor(() => el.onlineCount === CROWD + 1 + latecomers, 'the latecomers counted', 10_000);
     await waitFor(() => summarisedJoins(notices(el).slice(before)) === latecomers, 'the joins summarised', 5_000);
     const lines = notices(el).slice(before);
@@ -66,12 +66,15 @@ describe('<chat-room> in a big room', function (this: { timeout(ms: number): voi
     expect(lines.length, 'a line per presence window, not per person').to.be.below(latecomers / 2);
     expect(lines.every((l) => /^(\d+ people|Someone) joined$/.test(l)), lines.join(' | ')).to.equal(true);
 
-    // The member panel: the first page on opening, the next ones on demand.
+    // The member panel: the first page on opening, the next ones on demand (scrolling to the end, or the button).
     $(el, '[part="online"]')!.click();
     await waitFor(() => memberNames(el).length === PRESENCE_PAGE_SIZE, 'the first page', 10_000);
     expect(el.shadowRoot!.activeElement, 'focus in the search box').to.equal($(el, '[part="member-search"]'));
+    const panel = $(el, '[part="members"]')!;
+    panel.scrollTop = panel.scrollHeight;
+    await waitFor(() => memberNames(el).length === 2 * PRESENCE_PAGE_SIZE, 'the second page, scrolled to', 10_000);
     const total = CROWD + 1 + latecomers;
-    for (let pages = 1; memberNames(el).length < total; pages++) {
+    for (let pages = 2; memberNames(el).length < total; pages++) {
       expect(pages, 'pages').to.be.below(10);
       const shown = memberNames(el).length;
       $(el, '[part="load-more"]')!.click();
@@ -95,6 +98,15 @@ describe('<chat-room> in a big room', function (this: { timeout(ms: number): voi
     search.value = 'nobody-by-this-name';
     search.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
     await waitFor(() => !$(el, '[part="members-status"]')!.hidden && memberNames(el).length === 0, 'nobody found', 10_000);
+
+    // Leaving is summarised too, after the server's grace period.
+    const leaving = 5;
+    for (const s of late.slice(0, leaving)) s.disconnect();
+    await waitFor(() => el.onlineCount === total - leaving, 'the leavers counted', 15_000);
+    const leftSum = (lines: string[]) =>
+      lines.reduce((sum, l) => sum + (/^Someone left/.test(l) ? 1 : Number(/^(\d+) people left/.exec(l)?.[1] ?? 0)), 0);
+    await waitFor(() => leftSum(notices(el)) === leaving, 'the leaves summarised', 5_000);
+    expect(notices(el).join('\n'), 'nobody named').to.not.contain(tag);
 
     // Closing and opening again lists the room afresh, from the top, for everyone.
     $(el, '[part="online"]')!.click();
