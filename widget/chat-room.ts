@@ -43,7 +43,7 @@ const live = new Set<ChatRoom>();
  *
  * @fires chat-room-message - A new message arrived in the room (not history). `detail: { message, own, replayed }` (`replayed`: missed while disconnected, filled in after the reconnect).
  * @fires chat-room-connection - The connection state changed. `detail: { state, error }`.
- * @fires chat-room-presence - The room's members changed. `detail: { room, count, members }`.
+ * @fires chat-room-presence - The room's members changed (at most 4 times a second). `detail: { room, count, members }`; `members` is empty in a big room (over 100).
  * @fires chat-room-user - Your own identity is known or changed (session start, rename). `detail: { user }`.
  * @fires chat-room-dm - A private message to this user arrived. `detail: { message }`.
  * @fires chat-room-error - A request failed (send, join, rename, connect). `detail: { code, message }`.
@@ -286,7 +286,7 @@ export class ChatRoom extends HTMLElement {
     return this.#view?.onlineCount ?? 0;
   }
 
-  /** Members of the room (up to `PRESENCE_LIST_MAX`, sorted by name). */
+  /** Members of the room, sorted by name; empty in a big room (over 100, `members.length < onlineCount`), whose member panel pages them from the server. */
   get members(): UserInfo[] {
     return this.#view?.members ?? [];
   }

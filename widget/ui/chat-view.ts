@@ -111,7 +111,7 @@ export class ChatView extends ViewHost<ViewSettings> {
     return this.#connection.room?.presence?.count ?? 0;
   }
 
-  /** Members of the room (up to `PRESENCE_LIST_MAX`, sorted by name). */
+  /** Members of the room, sorted by name; empty in a big room (over 100, `members.length < onlineCount`), whose member panel pages them from the server. */
   get members(): UserInfo[] {
     return this.#connection.room?.presence?.members ?? [];
   }
