@@ -126,8 +126,7 @@ export default css`
       ${vars(true)}
     }
   }
-  .header,
-  .rename {
+  .header {
     display: flex;
     align-items: center;
     gap: var(--_spacing);
@@ -141,12 +140,6 @@ export default css`
     flex-wrap: wrap;
     justify-content: flex-end;
     row-gap: 4px;
-  }
-  .rename {
-    flex-wrap: wrap;
-  }
-  .rename .error {
-    flex-basis: 100%;
   }
   .title {
     flex: 1 1 auto;
@@ -178,14 +171,11 @@ export default css`
     min-width: var(--_target, 32px);
   }
   .input,
-  .send,
-  .rename input,
-  .rename .button {
+  .send {
     min-height: var(--_target, 40px);
   }
   @media (pointer: coarse) {
     .header,
-    .rename,
     .composer {
       --_target: 44px;
     }
@@ -390,7 +380,6 @@ export default css`
     font-size: 0.85em;
     font-weight: 600;
   }
-  .rename input,
   .input {
     flex: 1;
     min-width: 0;
@@ -401,17 +390,12 @@ export default css`
     /* At least 16px: smaller inputs make iOS zoom the page. */
     font-size: max(16px, var(--_font-size));
   }
-  .button,
   .send {
     padding: 8px 14px;
     border-radius: 8px;
     background: var(--_accent);
     color: var(--_accent-text);
     font-weight: 600;
-  }
-  .plain {
-    background: none;
-    color: var(--_text);
   }
   .back {
     padding: 4px 8px;
@@ -452,7 +436,6 @@ export default css`
   }
   @container (max-width: 360px) {
     .header,
-    .rename,
     .composer {
       --_target: 44px;
     }
