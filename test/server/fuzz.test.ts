@@ -191,8 +191,10 @@ test(`${PAYLOADS} hostile payloads change nothing, and a well-behaved user keeps
   const alice = await connect(t, url, { nickname: 'Alice' });
   const bob = await connect(t, url, { nickname: 'Bob' });
   const attackers = await Promise.all(Array.from({ length: ATTACKERS }, () => connect(t, url)));
+  const everyone = waitFor(bob.socket, 'presence:update', (p) => p.count === ATTACKERS + 2, 5000);
   for (const { socket } of [alice, bob, ...attackers]) assert.ok((await socket.emitWithAck('room:join', { room: ROOM })).ok);
-  // The join notices are out (sent before the join acks) once a later message has reached Bob.
+  // The joins are out once Bob's presence counts everyone (updates are coalesced: the last window's goes out after the acks).
+  await everyone;
   await sentinel(alice.socket, bob.socket, ROOM);
 
   const bobMessages = record(bob.socket, 'message:new');
