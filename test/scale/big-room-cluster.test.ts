@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { PRESENCE_PAGE_MAX, PRESENCE_WINDOW_MS, TYPING_SUMMARY_MS } from '../../protocol/index.js';
 import type { PresenceUpdate, UserInfo } from '../../protocol/index.js';
 import { SqliteStore } from '../../server/storage/sqlite-store.js';
+import { listOrder } from '../support/member-order.js';
 import type { Client, Running } from '../server/helpers.js';
 import { TEST_GRACE_MS, connect, guestKey, record, sleep, startServer, tempDir, waitFor } from '../server/helpers.js';
 
@@ -151,6 +152,7 @@ if (!REDIS_URL) {
       const listed = await listAll(asker, room);
       assert.deepEqual(listed.map((m) => m.id).sort(), ids, `presence:list on node ${i} lists the members of both nodes`);
       assert.equal(new Set(listed.map((m) => m.id)).size, total + LATE, `each once (node ${node.url})`);
+      assert.deepEqual(listed, [...listed].sort(listOrder), 'in list order');
     }
 
     // Leaves from both nodes: counted, not named, and the count converges again.
