@@ -32,7 +32,7 @@ local function listed(members, index, version, listMax)
     for i, key in ipairs(redis.call('ZRANGE', index, 0, -1)) do
       ids[i] = string.sub(key, string.find(key, '\\0', 1, true) + 1)
     end
-    profiles = redis.call('HMGET', members, unpack(ids))
+    if #ids > 0 then profiles = redis.call('HMGET', members, unpack(ids)) end
   end
   return count, tonumber(redis.call('GET', version) or '0'), profiles
 end

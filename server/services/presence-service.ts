@@ -185,11 +185,12 @@ export class PresenceService {
     );
   }
 
-  /** Small rooms see a notice and the new name in their member list; big rooms, which list nobody, see nothing. */
+  /** Small rooms see a notice and the new name in their member list; big rooms, which list nobody, only a new version. */
   private async announceRename(site: string, user: UserInfo, previousName: string): Promise<void> {
     for (const { room, count } of await this.store.updateUser(site, user)) {
-      if (count > this.options.bigRoomSize) continue;
-      this.namespaceOf(site).to(roomChannel(room)).emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
+      if (count <= this.options.bigRoomSize) {
+        this.namespaceOf(site).to(roomChannel(room)).emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
+      }
       this.updates.touch(site, room);
     }
   }

@@ -10,6 +10,7 @@ import { PRESENCE_LIST_MAX, PRESENCE_PAGE_MAX, PRESENCE_WINDOW_MS } from '../../
 import type { PresenceUpdate, UserInfo } from '../../protocol/index.js';
 import type { Client } from './helpers.js';
 import { connect, guestKey, startServer } from './helpers.js';
+import { listOrder } from '../support/member-order.js';
 
 const MEMBERS = 300;
 const ROOM = 'launch';
@@ -21,16 +22,6 @@ async function until(what: string, done: () => boolean, describe: () => string, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** Case-folded name, then id, in code point order: the order every listing uses. */
-function listOrder(a: UserInfo, b: UserInfo): number {
-  const key = (u: UserInfo): string[] => [...`${u.name.toLowerCase()}\0${u.id}`];
-  const [x, y] = [key(a), key(b)];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-  }
-  return x.length - y.length;
 }
 
 interface Watched {
