@@ -192,6 +192,25 @@ if (!REDIS_URL) {
       assert.deepEqual((await left).left, { count: 1, users: [bob.session.user] });
     });
 
+    await top.test('Redis lists members in the order and with the prefix search of a single server', async (t) => {
+      const names = ['bea', 'Ada', 'ábel', 'Zoe', 'adam', 'Ben'];
+      const members = await Promise.all(names.map((nickname, i) => connect(t, nodes[i % 2]!.url, { nickname, guestKey: guestKey() })));
+      for (const { socket } of members) assert.ok((await socket.emitWithAck('room:join', { room: 'order' })).ok);
+      const asker = members[0]!.socket;
+      const order = ['Ada', 'adam', 'bea', 'Ben', 'Zoe', 'ábel'];
+      const answer = await asker.emitWithAck('room:join', { room: 'order' });
+      assert.deepEqual(answer.ok && answer.data.presence.members.map((m) => m.name), order);
+      const first = await asker.emitWithAck('presence:list', { room: 'order', limit: 4 });
+      assert.ok(first.ok && first.data.next);
+      const rest = await asker.emitWithAck('presence:list', { room: 'order', after: first.data.next });
+      assert.ok(rest.ok);
+      assert.deepEqual([...first.data.members, ...rest.data.members].map((m) => m.name), order);
+      for (const [query, found] of [['AD', ['Ada', 'adam']], ['Á', ['ábel']], ['b', ['bea', 'Ben']], ['zz', []]] as const) {
+        const page = await asker.emitWithAck('presence:list', { room: 'order', query });
+        assert.deepEqual(page.ok && page.data.members.map((m) => m.name), found, query);
+      }
+    });
+
     await top.test('typing in a big room across two nodes is summarised cluster-wide', async (t) => {
       const room = 'big';
       // Alternating nodes: typist i is on node i % 2.
