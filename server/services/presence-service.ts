@@ -61,16 +61,14 @@ export class PresenceService {
   private closed = false;
 
   constructor(private readonly options: PresenceServiceOptions) {
-    ({ store: this.store, namespaceOf: this.namespaceOf, logger: this.logger } = options);
+    this.store = options.store;
+    this.namespaceOf = options.namespaceOf;
+    this.logger = options.logger;
     this.updates = new Coalescer('presence', options.gate, PRESENCE_WINDOW_MS, (site, room) => this.flush(site, room), options.logger);
     if (this.store.reapDeadNodes) {
       this.reaper = setInterval(() => void this.reap(), REAP_INTERVAL_MS);
       this.reaper.unref();
     }
-  }
-
-  get bigRoomSize(): number {
-    return this.options.bigRoomSize;
   }
 
   /** A socket of `user` entered the room; a user not listed yet joins (announced with the window's update). Answers the room's presence. */
