@@ -119,6 +119,10 @@ export class RedisPresence implements PresenceStore {
     return this.#redis.hlen(this.#roomKeys(site, room, '').members);
   }
 
+  async hasChanges(site: string, room: string): Promise<boolean> {
+    return (await this.#redis.exists(this.#roomKeys(site, room, '').dirty)) === 1;
+  }
+
   async takeChanges(site: string, room: string, { listMax, namedMax }: ListingLimits): Promise<PresenceChangeSet | undefined> {
     const k = this.#roomKeys(site, room, '');
     const keys = [k.dirty, k.joins, k.leaves, k.members, k.index, k.version];

@@ -64,7 +64,14 @@ export class PresenceService {
     this.store = options.store;
     this.namespaceOf = options.namespaceOf;
     this.logger = options.logger;
-    this.updates = new Coalescer('presence', options.gate, PRESENCE_WINDOW_MS, (site, room) => this.flush(site, room), options.logger);
+    this.updates = new Coalescer(
+      'presence',
+      options.gate,
+      PRESENCE_WINDOW_MS,
+      (site, room) => this.flush(site, room),
+      options.logger,
+      (site, room) => this.store.hasChanges(site, room),
+    );
     if (this.store.reapDeadNodes) {
       this.reaper = setInterval(() => void this.reap(), REAP_INTERVAL_MS);
       this.reaper.unref();
