@@ -4,7 +4,9 @@
  * flushes at once (a lone change in a quiet room goes out without delay);
  * taken (by this node or another), it waits until the slot frees and asks
  * again. Every change of the window then goes out in that one flush; a node
- * whose changes another node's flush already took finds nothing to send.
+ * whose changes another node's flush already took finds nothing to send, and
+ * with `stillDue` it does not even take a slot for it (one that would keep
+ * the next real change waiting a window longer).
  */
 import type { Logger } from '../logger.js';
 
@@ -25,6 +27,8 @@ export class Coalescer {
     private readonly windowMs: number,
     private readonly flush: (site: string, room: string) => Promise<void>,
     private readonly logger: Logger,
+    /** Asked after a wait: whether the room still has something to flush (another node may have flushed it). */
+    private readonly stillDue?: (site: string, room: string) => Promise<boolean>,
   ) {}
 
   /** The room changed: flush it now or as soon as its window allows. */
@@ -32,7 +36,7 @@ export class Coalescer {
     const key = `${site}\0${room}`;
     if (this.closed || this.waiting.has(key)) return;
     this.waiting.set(key, undefined);
-    void this.attempt(site, room, key);
+    void this.attempt(site, room, key, false);
   }
 
   close(): void {
@@ -41,12 +45,16 @@ export class Coalescer {
     this.waiting.clear();
   }
 
-  private async attempt(site: string, room: string, key: string): Promise<void> {
+  private async attempt(site: string, room: string, key: string, waited: boolean): Promise<void> {
     try {
+      if (waited && this.stillDue && !(await this.stillDue(site, room))) {
+        this.waiting.delete(key);
+        return;
+      }
       const wait = await this.gate.take(`${this.name}:${site}:${room}`, this.windowMs);
       if (this.closed) return;
       if (wait > 0) {
-        const timer = setTimeout(() => void this.attempt(site, room, key), wait);
+        const timer = setTimeout(() => void this.attempt(site, room, key, true), wait);
         timer.unref();
         this.waiting.set(key, timer);
         return;

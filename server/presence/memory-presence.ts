@@ -111,6 +111,10 @@ export class MemoryPresence implements PresenceStore {
     return this.roomsByKey.get(roomKey(site, room))?.members.size ?? 0;
   }
 
+  async hasChanges(site: string, room: string): Promise<boolean> {
+    return this.pending.has(roomKey(site, room));
+  }
+
   async takeChanges(site: string, room: string, { listMax, namedMax }: ListingLimits): Promise<PresenceChangeSet | undefined> {
     const key = roomKey(site, room);
     const changes = this.pending.get(key);

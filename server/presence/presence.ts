@@ -64,6 +64,8 @@ export interface PresenceStore {
   /** Count and version, and the members when they are at most `listMax`: bounded whatever the room's size. */
   snapshot(site: string, room: string, listMax: number): Promise<PresenceSnapshot>;
   count(site: string, room: string): Promise<number>;
+  /** Whether the room has unannounced changes. */
+  hasChanges(site: string, room: string): Promise<boolean>;
   /** Takes the room's unannounced changes (undefined when there are none: another node took them). */
   takeChanges(site: string, room: string, limits: ListingLimits): Promise<PresenceChangeSet | undefined>;
   /** A page of members in list order. */

@@ -58,13 +58,10 @@ export class RedisPresence implements PresenceStore {
   async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }> {
     const k = this.#roomKeys(site, room, user.id);
     const socket = this.#socket(socketId);
-    const was = await this.#redis.eval(
-      ADD_SOCKET,
-      11,
-      k.members, k.sortKeys, k.index, k.sockets, k.rooms, k.userRooms, this.#key(`node:${this.nodeId}:s`), k.version, k.joins, k.leaves, k.dirty,
-      user.id, JSON.stringify(user), sortKey(user), socket, room, entry(site, room, user.id, socket), firstVersion(), PENDING_TTL_MS,
-    );
-    return { wasMember: was === 1 };
+    const nodeSockets = this.#key(`node:${this.nodeId}:s`);
+    const keys = [k.members, k.sortKeys, k.index, k.sockets, k.rooms, k.userRooms, nodeSockets, k.version, k.joins, k.leaves, k.dirty];
+    const args = [user.id, JSON.stringify(user), sortKey(user), socket, room, entry(site, room, user.id, socket), firstVersion(), PENDING_TTL_MS];
+    return { wasMember: (await this.#redis.eval(ADD_SOCKET, keys.length, ...keys, ...args)) === 1 };
   }
 
   async removeSocket(site: string, room: string, userId: UserId, socketId: string): Promise<{ remaining: number }> {
@@ -80,12 +77,8 @@ export class RedisPresence implements PresenceStore {
 
   async removeIfIdle(site: string, room: string, userId: UserId): Promise<UserInfo | undefined> {
     const k = this.#roomKeys(site, room, userId);
-    const removed = (await this.#redis.eval(
-      REMOVE_IF_IDLE,
-      10,
-      k.sockets, k.members, k.userRooms, k.rooms, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty,
-      userId, room, PENDING_TTL_MS,
-    )) as string | null;
+    const keys = [k.sockets, k.members, k.userRooms, k.rooms, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty];
+    const removed = (await this.#redis.eval(REMOVE_IF_IDLE, keys.length, ...keys, userId, room, PENDING_TTL_MS)) as string | null;
     return removed ? (JSON.parse(removed) as UserInfo) : undefined;
   }
 
@@ -96,9 +89,8 @@ export class RedisPresence implements PresenceStore {
     const kept: Array<{ room: string; count: number }> = [];
     for (const room of rooms) {
       const k = this.#roomKeys(site, room, user.id);
-      const count = Number(
-        await this.#redis.eval(UPDATE_IF_MEMBER, 7, k.members, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty, user.id, profile, key, PENDING_TTL_MS),
-      );
+      const keys = [k.members, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty];
+      const count = Number(await this.#redis.eval(UPDATE_IF_MEMBER, keys.length, ...keys, user.id, profile, key, PENDING_TTL_MS));
       if (count > 0) kept.push({ room, count });
     }
     return kept;
@@ -127,9 +119,14 @@ export class RedisPresence implements PresenceStore {
     return this.#redis.hlen(this.#roomKeys(site, room, '').members);
   }
 
+  async hasChanges(site: string, room: string): Promise<boolean> {
+    return (await this.#redis.exists(this.#roomKeys(site, room, '').dirty)) === 1;
+  }
+
   async takeChanges(site: string, room: string, { listMax, namedMax }: ListingLimits): Promise<PresenceChangeSet | undefined> {
     const k = this.#roomKeys(site, room, '');
-    const taken = (await this.#redis.eval(TAKE_CHANGES, 6, k.dirty, k.joins, k.leaves, k.members, k.index, k.version, listMax, namedMax)) as
+    const keys = [k.dirty, k.joins, k.leaves, k.members, k.index, k.version];
+    const taken = (await this.#redis.eval(TAKE_CHANGES, keys.length, ...keys, listMax, namedMax)) as
       | [number, number, Array<string | null>, number, string[], number, string[]]
       | null;
     if (!taken) return undefined;

@@ -10,7 +10,7 @@
  * leaves by name (when few); bigger rooms get counts, and pages of members
  * from `presence:list`.
  */
-import { PRESENCE_NAMED_CHANGES_MAX, PRESENCE_PAGE_SIZE, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
+import { PRESENCE_LIST_MAX, PRESENCE_NAMED_CHANGES_MAX, PRESENCE_PAGE_SIZE, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
 import type { PresenceListRequest, PresencePage, PresenceUpdate, UserId, UserInfo } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import type { Logger } from '../logger.js';
@@ -61,16 +61,21 @@ export class PresenceService {
   private closed = false;
 
   constructor(private readonly options: PresenceServiceOptions) {
-    ({ store: this.store, namespaceOf: this.namespaceOf, logger: this.logger } = options);
-    this.updates = new Coalescer('presence', options.gate, PRESENCE_WINDOW_MS, (site, room) => this.flush(site, room), options.logger);
+    this.store = options.store;
+    this.namespaceOf = options.namespaceOf;
+    this.logger = options.logger;
+    this.updates = new Coalescer(
+      'presence',
+      options.gate,
+      PRESENCE_WINDOW_MS,
+      (site, room) => this.flush(site, room),
+      options.logger,
+      (site, room) => this.store.hasChanges(site, room),
+    );
     if (this.store.reapDeadNodes) {
       this.reaper = setInterval(() => void this.reap(), REAP_INTERVAL_MS);
       this.reaper.unref();
     }
-  }
-
-  get bigRoomSize(): number {
-    return this.options.bigRoomSize;
   }
 
   /** A socket of `user` entered the room; a user not listed yet joins (announced with the window's update). Answers the room's presence. */
@@ -121,6 +126,13 @@ export class PresenceService {
   /** Count and version, and the members when the room is at most the big-room size: bounded whatever the room's size. */
   async presence(site: string, room: string): Promise<PresenceUpdate> {
     return { room, ...(await this.store.snapshot(site, room, this.options.bigRoomSize)) };
+  }
+
+  /** For the admin API: count and version, and the first `PRESENCE_LIST_MAX` members in list order whatever the big-room size. */
+  async overview(site: string, room: string): Promise<PresenceUpdate> {
+    const { count, version } = await this.store.snapshot(site, room, 0);
+    const { members } = await this.store.page(site, room, { prefix: '', limit: PRESENCE_LIST_MAX });
+    return { room, count, members, version };
   }
 
   /** Whether the room has more members than the big-room size. */

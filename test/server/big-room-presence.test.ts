@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { PRESENCE_LIST_MAX, PRESENCE_PAGE_MAX, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
 import type { PresenceUpdate, UserInfo } from '../../protocol/index.js';
 import type { Client } from './helpers.js';
-import { connect, guestKey, startServer } from './helpers.js';
+import { api, connect, guestKey, startServer } from './helpers.js';
 import { listOrder } from '../support/member-order.js';
 
 const MEMBERS = 300;
@@ -134,4 +134,10 @@ test(`${MEMBERS} sockets joining one room at once: bounded presence frames per s
   assert.ok(none.ok);
   assert.deepEqual(none.data.members, []);
   assert.equal(none.data.next, undefined);
+
+  // The operator's view of the room stays a bounded first page, whatever the room's size.
+  const admin = await api(url, 'GET', `/sites/demo/rooms/${ROOM}/members`);
+  assert.equal(admin.status, 200);
+  assert.equal(admin.body.count, MEMBERS);
+  assert.deepEqual(admin.body.members, everyone.members.slice(0, PRESENCE_LIST_MAX));
 });
