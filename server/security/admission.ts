@@ -7,7 +7,6 @@
  * `connect_error` whose message is the error code and whose `data` is
  * `{ code, message, retryAfterMs? }`.
  */
-import { randomUUID } from 'node:crypto';
 import type { ExtendedError } from 'socket.io';
 import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM, UNVERSIONED_PROTOCOL } from '../../protocol/index.js';
 import type { ChatError, UserInfo, UserRole } from '../../protocol/index.js';
@@ -64,7 +63,7 @@ export function takeHandshakeRename(socket: ChatSocket): Renamed | undefined {
 async function admit(socket: ChatSocket, { services, limits, proxyHops, minClientProtocol }: AdmissionDeps): Promise<void> {
   const ip = clientIp(socket.request, proxyHops);
   // Counted first, refused or not: CONNECTs multiplexed over one WebSocket cost no handshake.
-  const budget = await limits.namespaceConnect({ connection: connectionKey(socket), ip });
+  const budget = await limits.namespaceConnect({ connection: socket.conn, ip });
   if (!budget.ok) throw refusal(ErrorCode.RateLimited, 'too many connections; try again later', budget.retryAfterMs);
   // `auth` is whatever the client sent: read each field for its type.
   const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
@@ -124,15 +123,6 @@ function checkProtocol(raw: unknown, min: number): void {
   if (version < min) {
     throw refusal(ErrorCode.ClientOutdated, `this page speaks chat protocol ${version}, the server needs ${min} or later: reload the page`);
   }
-}
-
-/** A key per Engine.IO connection (its own id is private to Engine.IO), for the per-connection limit. */
-const connectionKeys = new WeakMap<object, string>();
-
-function connectionKey(socket: ChatSocket): string {
-  let key = connectionKeys.get(socket.conn);
-  if (key === undefined) connectionKeys.set(socket.conn, (key = randomUUID()));
-  return key;
 }
 
 type Refusal = ExtendedError & { data: ChatError };

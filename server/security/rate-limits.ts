@@ -1,11 +1,14 @@
 /**
- * Rate limits per socket, per user and per IP (rate-limiter-flexible). In this
- * process's memory on a single node; in a cluster, in Redis, so a limit holds
- * across nodes — with an in-memory limiter standing in while Redis is down.
+ * Rate limits per socket, per user and per IP. Those of a user or an address
+ * (rate-limiter-flexible) are in this process's memory on a single node; in a
+ * cluster, in Redis, so a limit holds across nodes — with an in-memory limiter
+ * standing in while Redis is down. Those of one socket or one Engine.IO
+ * connection are always local and cheap (`local-budget.ts`).
  */
 import type { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { addressKey } from './client-ip.js';
+import { KeyedBudget, ObjectBudget } from './local-budget.js';
 
 /** `points` actions per `durationMs`; with `burst`, a few more are allowed now and then. */
 export interface RateLimitRule {
@@ -83,9 +86,9 @@ export interface ActorKeys {
   ip: string;
 }
 
-/** Who opens a namespace socket: the Engine.IO connection (its id) and the address. */
+/** Who opens a namespace socket: the Engine.IO connection and the address. */
 export interface NamespaceConnectKeys {
-  connection: string;
+  connection: object;
   ip: string;
 }
 
@@ -96,12 +99,14 @@ interface Limiter {
 }
 
 export class RateLimits {
-  private readonly events: Limiter;
+  private readonly events: KeyedBudget;
   private readonly connections: Limiter;
   private readonly adminRequests: Limiter;
   private readonly adminAuthFailures: RateLimiterMemory | RateLimiterRedis;
-  private readonly namespaceConnects: Array<[keyof NamespaceConnectKeys, Limiter]>;
-  private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
+  private readonly connectsPerConnection: ObjectBudget;
+  private readonly connectsPerIp: Limiter;
+  /** Each action's budgets: the socket's (local) first, then shared ones of the user or address. */
+  private readonly actions: Record<RateLimitedAction, { socket?: KeyedBudget; shared: Array<['user' | 'ip', Limiter]> }>;
   private readonly rules: RateLimitOptions;
   private readonly scaledBy = new Map<number, RateLimits>();
 
@@ -123,30 +128,29 @@ export class RateLimits {
       const main = make(name, rule.points, rule.durationMs);
       return rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main;
     };
-    this.events = limiter('events', rules.eventsPerSocket);
+    this.events = new KeyedBudget(rules.eventsPerSocket);
     this.connections = limiter('connections', rules.connectionsPerIp);
     this.adminRequests = limiter('admin', rules.adminRequestsPerIp);
     // No burst: a spent budget stays spent for its window, and can be read without spending.
     this.adminAuthFailures = make('admin-auth', rules.adminAuthFailuresPerIp.points, rules.adminAuthFailuresPerIp.durationMs);
-    this.namespaceConnects = [
-      ['connection', limiter('nsp-connection', rules.namespaceConnectsPerConnection)],
-      ['ip', limiter('nsp-ip', rules.namespaceConnectsPerIp)],
-    ];
+    this.connectsPerConnection = new ObjectBudget(rules.namespaceConnectsPerConnection);
+    this.connectsPerIp = limiter('nsp-ip', rules.namespaceConnectsPerIp);
     this.actions = {
-      message: [
-        ['socket', limiter('msg-socket', rules.messagesPerSocket)],
-        ['user', limiter('msg-user', rules.messagesPerUser)],
-        ['ip', limiter('msg-ip', rules.messagesPerIp)],
-      ],
-      join: [
-        ['socket', limiter('join-socket', rules.joinsPerSocket)],
-        ['ip', limiter('join-ip', rules.joinsPerIp)],
-      ],
-      typing: [['socket', limiter('typing-socket', rules.typingPerSocket)]],
-      rename: [
-        ['user', limiter('rename-user', rules.renamesPerUser)],
-        ['ip', limiter('rename-ip', rules.renamesPerIp)],
-      ],
+      message: {
+        socket: new KeyedBudget(rules.messagesPerSocket),
+        shared: [
+          ['user', limiter('msg-user', rules.messagesPerUser)],
+          ['ip', limiter('msg-ip', rules.messagesPerIp)],
+        ],
+      },
+      join: { socket: new KeyedBudget(rules.joinsPerSocket), shared: [['ip', limiter('join-ip', rules.joinsPerIp)]] },
+      typing: { socket: new KeyedBudget(rules.typingPerSocket), shared: [] },
+      rename: {
+        shared: [
+          ['user', limiter('rename-user', rules.renamesPerUser)],
+          ['ip', limiter('rename-ip', rules.renamesPerIp)],
+        ],
+      },
     };
   }
 
@@ -159,8 +163,8 @@ export class RateLimits {
   }
 
   /** One more event of any kind from this socket. */
-  event(socketId: string): Promise<LimitResult> {
-    return take(this.events, socketId);
+  event(socketId: string): LimitResult {
+    return this.events.take(socketId);
   }
 
   /** One more handshake from this address. */
@@ -170,16 +174,16 @@ export class RateLimits {
 
   /** One more namespace CONNECT over this Engine.IO connection from this address: both budgets must allow it. */
   async namespaceConnect(keys: NamespaceConnectKeys): Promise<LimitResult> {
-    for (const [key, rule] of this.namespaceConnects) {
-      const result = await take(rule, key === 'ip' ? addressKey(keys.ip) : keys[key]);
-      if (!result.ok) return result;
-    }
-    return { ok: true };
+    const own = this.connectsPerConnection.take(keys.connection);
+    return own.ok ? take(this.connectsPerIp, addressKey(keys.ip)) : own;
   }
 
   /** One more `action` by this actor: every key's budget must allow it. */
   async action(action: RateLimitedAction, keys: ActorKeys): Promise<LimitResult> {
-    for (const [key, rule] of this.actions[action]) {
+    const { socket, shared } = this.actions[action];
+    const own = socket?.take(keys.socket);
+    if (own && !own.ok) return own;
+    for (const [key, rule] of shared) {
       const result = await take(rule, key === 'ip' ? addressKey(keys.ip) : keys[key]);
       if (!result.ok) return result;
     }
