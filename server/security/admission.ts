@@ -9,12 +9,13 @@
  */
 import type { ExtendedError } from 'socket.io';
 import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM, UNVERSIONED_PROTOCOL } from '../../protocol/index.js';
-import type { ChatError, UserInfo, UserRole } from '../../protocol/index.js';
+import type { ChatError, SiteInfo, UserInfo, UserRole } from '../../protocol/index.js';
 import { ephemeralGuestKey, guestLanguage, isGuestKey } from '../identity.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { Renamed } from '../services/users.js';
 import type { ChatSocket } from '../socket-types.js';
+import type { Site } from '../storage/store.js';
 import { clientIp } from './client-ip.js';
 import { credentialsOf } from './credentials.js';
 import type { Credentials } from './credentials.js';
@@ -109,9 +110,18 @@ async function admit(socket: ChatSocket, { services, limits, proxyHops, minClien
       handshakeRenames.set(socket, renamed.data);
     }
   }
-  socket.data = { site: { id: site.id, name: site.name }, user, stored, lang, role, ip, rooms: new Set(), quietRooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
+  socket.data = { site: siteInfo(site), user, stored, lang, role, ip, rooms: new Set(), quietRooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
   if (allowedRooms) socket.data.allowedRooms = allowedRooms;
   if (credentials) socket.data.credentials = credentials;
+}
+
+/** What sockets carry of their site: one object per site record (records are cached), shared by its sockets. */
+const siteInfos = new WeakMap<Site, SiteInfo>();
+
+function siteInfo(site: Site): SiteInfo {
+  let info = siteInfos.get(site);
+  if (!info) siteInfos.set(site, (info = { id: site.id, name: site.name }));
+  return info;
 }
 
 /** Refuses a client older than `min` (a missing version is `UNVERSIONED_PROTOCOL`), and a version that is not a whole number. */

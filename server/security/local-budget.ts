@@ -1,10 +1,11 @@
 /**
- * Budgets of one socket or one Engine.IO connection. They stay in this
- * process even in a cluster (a socket lives on one node: Redis would only add
- * a round trip) and are counted as rate-limiter-flexible's memory limiter
- * counts (a fixed window opened by the first action, the burst window spent
- * only once the main one is), but without a timer, a promise or a record
- * object per key: every socket takes them, so they must cost next to nothing.
+ * Rate-limit budgets kept in this process: every limit on a single node, and
+ * those of one socket or one Engine.IO connection in a cluster too (a socket
+ * lives on one node: Redis would only add a round trip). Counted as
+ * rate-limiter-flexible's memory limiter counts (a fixed window opened by the
+ * first action, the burst window spent only once the main one is), but
+ * without a timer, a promise or a record object per key: every connection
+ * and event takes them, so they must cost next to nothing.
  */
 import type { LimitResult, RateLimitRule } from './rate-limits.js';
 
@@ -45,7 +46,7 @@ function ended(entry: Entry, now: number): boolean {
 /** How often the keys of ended windows are dropped. */
 const SWEEP_MS = 1000;
 
-/** A budget per string key (a socket id); ended windows are swept by one timer that runs only while some window is open. */
+/** A budget per string key (a socket id, a user, an address); ended windows are swept by one timer that runs only while some window is open. */
 export class KeyedBudget {
   private readonly entries = new Map<string, Entry>();
   private sweeper: ReturnType<typeof setInterval> | undefined;

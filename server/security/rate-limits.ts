@@ -1,9 +1,9 @@
 /**
- * Rate limits per socket, per user and per IP. Those of a user or an address
- * (rate-limiter-flexible) are in this process's memory on a single node; in a
- * cluster, in Redis, so a limit holds across nodes — with an in-memory limiter
- * standing in while Redis is down. Those of one socket or one Engine.IO
- * connection are always local and cheap (`local-budget.ts`).
+ * Rate limits per socket, per user and per IP. On a single node, all in this
+ * process's memory (`local-budget.ts`). In a cluster, those of a user or an
+ * address are in Redis (rate-limiter-flexible), so a limit holds across nodes,
+ * with an in-memory limiter standing in while Redis is down; those of one
+ * socket or one Engine.IO connection stay local (it lives on one node).
  */
 import type { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -94,8 +94,25 @@ export interface NamespaceConnectKeys {
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterMs: number };
 
+/** A budget per key: one more action, and whether it is allowed. */
 interface Limiter {
-  consume(key: string): Promise<RateLimiterRes>;
+  take(key: string): LimitResult | Promise<LimitResult>;
+}
+
+/** A rate-limiter-flexible limiter (Redis, with memory standing in) as a `Limiter`. */
+class SharedLimiter implements Limiter {
+  constructor(private readonly limiter: { consume(key: string): Promise<RateLimiterRes> }) {}
+
+  async take(key: string): Promise<LimitResult> {
+    try {
+      await this.limiter.consume(key);
+      return { ok: true };
+    } catch (rejection) {
+      // A limiter rejects with its answer (Redis errors go to the in-memory insurance); anything else is a bug to surface.
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return { ok: false, retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
+    }
+  }
 }
 
 export class RateLimits {
@@ -103,6 +120,7 @@ export class RateLimits {
   private readonly connections: Limiter;
   private readonly adminRequests: Limiter;
   private readonly adminAuthFailures: RateLimiterMemory | RateLimiterRedis;
+  private readonly adminAuthFailuresSpent: Limiter;
   private readonly connectsPerConnection: ObjectBudget;
   private readonly connectsPerIp: Limiter;
   /** Each action's budgets: the socket's (local) first, then shared ones of the user or address. */
@@ -124,15 +142,18 @@ export class RateLimits {
       const redisKey = `${cluster.prefix}rl:${key}`;
       return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix: redisKey, points, duration: durationMs / 1000, insuranceLimiter: memory });
     };
+    // On a single node, counted in place (no promise or timer per key); in a cluster, in Redis.
     const limiter = (name: string, rule: RateLimitRule): Limiter => {
+      if (!cluster) return new KeyedBudget(rule);
       const main = make(name, rule.points, rule.durationMs);
-      return rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main;
+      return new SharedLimiter(rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main);
     };
     this.events = new KeyedBudget(rules.eventsPerSocket);
     this.connections = limiter('connections', rules.connectionsPerIp);
     this.adminRequests = limiter('admin', rules.adminRequestsPerIp);
     // No burst: a spent budget stays spent for its window, and can be read without spending.
     this.adminAuthFailures = make('admin-auth', rules.adminAuthFailuresPerIp.points, rules.adminAuthFailuresPerIp.durationMs);
+    this.adminAuthFailuresSpent = new SharedLimiter(this.adminAuthFailures);
     this.connectsPerConnection = new ObjectBudget(rules.namespaceConnectsPerConnection);
     this.connectsPerIp = limiter('nsp-ip', rules.namespaceConnectsPerIp);
     this.actions = {
@@ -168,14 +189,14 @@ export class RateLimits {
   }
 
   /** One more handshake from this address. */
-  connection(ip: string): Promise<LimitResult> {
-    return take(this.connections, addressKey(ip));
+  async connection(ip: string): Promise<LimitResult> {
+    return this.connections.take(addressKey(ip));
   }
 
   /** One more namespace CONNECT over this Engine.IO connection from this address: both budgets must allow it. */
   async namespaceConnect(keys: NamespaceConnectKeys): Promise<LimitResult> {
     const own = this.connectsPerConnection.take(keys.connection);
-    return own.ok ? take(this.connectsPerIp, addressKey(keys.ip)) : own;
+    return own.ok ? this.connectsPerIp.take(addressKey(keys.ip)) : own;
   }
 
   /** One more `action` by this actor: every key's budget must allow it. */
@@ -184,7 +205,7 @@ export class RateLimits {
     const own = socket?.take(keys.socket);
     if (own && !own.ok) return own;
     for (const [key, rule] of shared) {
-      const result = await take(rule, key === 'ip' ? addressKey(keys.ip) : keys[key]);
+      const result = await rule.take(key === 'ip' ? addressKey(keys.ip) : keys[key]);
       if (!result.ok) return result;
     }
     return { ok: true };
@@ -197,22 +218,11 @@ export class RateLimits {
     if (failures && failures.remainingPoints <= 0 && failures.msBeforeNext > 0) {
       return { ok: false, retryAfterMs: Math.ceil(failures.msBeforeNext) };
     }
-    return take(this.adminRequests, key);
+    return this.adminRequests.take(key);
   }
 
   /** An admin API request from this address had unknown credentials. */
   async adminAuthFailed(ip: string): Promise<void> {
-    await take(this.adminAuthFailures, addressKey(ip));
-  }
-}
-
-async function take(limiter: Limiter, key: string): Promise<LimitResult> {
-  try {
-    await limiter.consume(key);
-    return { ok: true };
-  } catch (rejection) {
-    // A limiter rejects with its answer (Redis errors go to the in-memory insurance); anything else is a bug to surface.
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    return { ok: false, retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
+    await this.adminAuthFailuresSpent.take(addressKey(ip));
   }
 }
