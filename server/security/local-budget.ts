@@ -53,6 +53,11 @@ export class KeyedBudget {
 
   constructor(private readonly rule: RateLimitRule) {}
 
+  /** Keys with a window not yet swept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   take(key: string): LimitResult {
     let entry = this.entries.get(key);
     if (!entry) {
