@@ -72,10 +72,9 @@ export class SessionCredentials {
    * and ends the socket; false too when the site could not be looked up.
    */
   async siteStands(socket: ChatSocket, ack: ((response: Ack<never>) => void) | undefined): Promise<boolean> {
-    // Nearly always cached: answered without awaiting, so the event is not held back a tick.
-    let site = this.sites.cached(socket.data.site.id)?.value;
+    let site: Site | undefined;
     try {
-      site ??= await this.sites.get(socket.data.site.id);
+      site = await this.sites.get(socket.data.site.id);
     } catch (err) {
       this.logger.error('site lookup failed', { err });
       return false;

@@ -85,15 +85,10 @@ export class SiteRegistry {
     return this.known.size + this.unknown.size;
   }
 
-  /** The cached record of a site, when fresh (wrapped: a known absence is `{ value: undefined }`); undefined when it must be read. */
-  cached(id: string): { value: Site | undefined } | undefined {
-    return this.known.get(id) ?? this.unknown.get(id);
-  }
-
   /** The site with this id; an id no site can have is not looked up. */
   async get(id: string): Promise<Site | undefined> {
     if (!SITE_ID_PATTERN.test(id)) return undefined;
-    const cached = this.cached(id);
+    const cached = this.known.get(id) ?? this.unknown.get(id);
     if (cached) return cached.value;
     const site = await this.store.getSite(id);
     if (site) this.known.set(id, site);
