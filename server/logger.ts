@@ -32,23 +32,56 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const threshold = rank[options.level ?? 'info'];
-  const stream = options.stream ?? process.stdout;
-  const base = options.fields ?? {};
+  return new JsonLogger({ threshold: rank[options.level ?? 'info'], stream: options.stream ?? process.stdout }, options.fields ?? {});
+}
 
-  const write = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void => {
-    if (rank[level] < threshold) return;
-    const line = { time: new Date().toISOString(), level, msg, ...base, ...serialize(fields) };
-    stream.write(JSON.stringify(line) + '\n');
-  };
+interface Sink {
+  threshold: number;
+  stream: Writable;
+}
 
-  return {
-    debug: (msg, fields) => write('debug', msg, fields),
-    info: (msg, fields) => write('info', msg, fields),
-    warn: (msg, fields) => write('warn', msg, fields),
-    error: (msg, fields) => write('error', msg, fields),
-    child: (fields) => createLogger({ ...options, fields: { ...base, ...fields } }),
-  };
+/**
+ * Methods on the prototype and a `child` that only keeps its fields: a logger
+ * per socket or per event costs one small object, and the fields are merged
+ * only when a line is written.
+ */
+class JsonLogger implements Logger {
+  constructor(
+    private readonly sink: Sink,
+    private readonly fields: LogFields,
+    private readonly parent?: JsonLogger,
+  ) {}
+
+  debug(msg: string, fields?: LogFields): void {
+    this.write('debug', msg, fields);
+  }
+
+  info(msg: string, fields?: LogFields): void {
+    this.write('info', msg, fields);
+  }
+
+  warn(msg: string, fields?: LogFields): void {
+    this.write('warn', msg, fields);
+  }
+
+  error(msg: string, fields?: LogFields): void {
+    this.write('error', msg, fields);
+  }
+
+  child(fields: LogFields): Logger {
+    return new JsonLogger(this.sink, fields, this);
+  }
+
+  private write(level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void {
+    if (rank[level] < this.sink.threshold) return;
+    const line = { time: new Date().toISOString(), level, msg, ...this.bound(), ...serialize(fields) };
+    this.sink.stream.write(JSON.stringify(line) + '\n');
+  }
+
+  /** The fields of this logger's ancestors and its own, the nearest winning. */
+  private bound(): LogFields {
+    return this.parent ? { ...this.parent.bound(), ...this.fields } : this.fields;
+  }
 }
 
 /** Errors do not survive JSON.stringify; keep their name, message and stack. */

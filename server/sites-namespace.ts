@@ -17,19 +17,20 @@
  * own site, which also covers clients that did not name their site in the
  * handshake URL.
  */
+import type { Event } from 'socket.io';
 import { ErrorCode, SITE_NAMESPACE_PATTERN, siteNamespace } from '../protocol/index.js';
 import { userChannel } from './channels.js';
-import type { HandlerContext } from './handlers/context.js';
-import { routeEvents } from './handlers/index.js';
+import { contextOf, disconnected, dispatch } from './handlers/index.js';
+import type { HandlerBase } from './handlers/index.js';
 import { announceRename } from './handlers/user.js';
 import type { Logger } from './logger.js';
 import type { EdgeMetrics } from './metrics.js';
 import { admission, refusal, takeHandshakeRename } from './security/admission.js';
-import { eventGuard } from './security/event-guard.js';
+import { admitEvent } from './security/event-guard.js';
 import type { RateLimits } from './security/rate-limits.js';
 import type { Services } from './services/index.js';
 import type { SiteRegistry } from './services/sites.js';
-import type { ChatIo, ChatNamespace, NamespaceOf } from './socket-types.js';
+import type { ChatIo, ChatNamespace, ChatSocket, NamespaceOf } from './socket-types.js';
 
 export interface SiteNamespacesDeps {
   io: ChatIo;
@@ -81,27 +82,55 @@ export function siteNamespaces({ io, sites, ready, logger }: SiteNamespacesDeps)
     },
     serve({ services, limits, metrics, proxyHops, minClientProtocol }) {
       parent.use(admission({ services, limits, proxyHops, minClientProtocol, logger }));
+      const base: HandlerBase = { services, logger };
       parent.on('connection', (socket) => {
-        const { site, user } = socket.data;
-        const ctx: HandlerContext = {
-          nsp: socket.nsp,
-          socket,
-          services,
-          logger: logger.child({ site: site.id, socket: socket.id, user: user.id }),
-        };
+        const { user } = socket.data;
         void socket.join(userChannel(user.id));
-        services.sessions.track(socket);
-        socket.use(eventGuard(socket, { limits: limits.scaled(socket.data.rateLimitScale), metrics, logger: ctx.logger }));
-        // Last before the handler: an event that waited on the limits meanwhile still meets a removed site.
-        socket.use(services.sessions.siteGuard(socket));
-        routeEvents(ctx);
+        services.sessions.arm(socket);
+        // Socket.IO middleware is not told its socket: this closure (and the one on disconnect) is all a socket holds of its own.
+        let queue: Promise<void> | undefined;
+        socket.use((packet) => {
+          const run = (): Promise<void> => handle(socket, packet, { base, limits, metrics });
+          const mine = (queue = queue ? queue.then(run) : run());
+          void mine.then(() => {
+            if (queue === mine) queue = undefined;
+          });
+        });
+        socket.on('disconnect', () => {
+          services.sessions.release(socket);
+          disconnected(socket, base);
+        });
         const expiresAt = socket.data.credentials?.expiresAt;
-        socket.emit('session:ready', { user, role: socket.data.role, site, serverTime: Date.now(), ...(expiresAt === undefined ? {} : { expiresAt }) });
-        ctx.logger.debug('connected');
+        socket.emit('session:ready', { user, role: socket.data.role, site: socket.data.site, serverTime: Date.now(), ...(expiresAt === undefined ? {} : { expiresAt }) });
+        logger.debug('connected', { site: socket.data.site.id, socket: socket.id, user: user.id });
         const renamed = takeHandshakeRename(socket);
         // Other tabs and the rooms this user is already in learn the new name.
-        if (renamed) announceRename(ctx, renamed).catch((err: unknown) => ctx.logger.error('announcing rename failed', { err }));
+        if (renamed) {
+          const ctx = contextOf(socket, base);
+          announceRename(ctx, renamed).catch((err: unknown) => ctx.logger.error('announcing rename failed', { err }));
+        }
       });
     },
   };
+}
+
+interface EventDeps {
+  base: HandlerBase;
+  limits: RateLimits;
+  metrics: EdgeMetrics;
+}
+
+/**
+ * One event of a socket, through the event guard, then the site check (last
+ * before the handler: an event that waited on the limits meanwhile still
+ * meets a removed site), then its handler. Never rejects.
+ */
+async function handle(socket: ChatSocket, packet: Event, { base, limits, metrics }: EventDeps): Promise<void> {
+  try {
+    const admitted = await admitEvent(socket, packet, { limits: limits.scaled(socket.data.rateLimitScale), metrics });
+    if (!admitted || !(await base.services.sessions.siteStands(socket, admitted.ack)) || !socket.connected) return;
+    dispatch(socket, base, admitted.event, admitted.request, admitted.ack);
+  } catch (err) {
+    base.logger.error('event guard failed', { site: socket.data.site.id, socket: socket.id, err });
+  }
 }

@@ -7,15 +7,15 @@
  * `connect_error` whose message is the error code and whose `data` is
  * `{ code, message, retryAfterMs? }`.
  */
-import { randomUUID } from 'node:crypto';
 import type { ExtendedError } from 'socket.io';
 import { ErrorCode, SITE_NAMESPACE_PATTERN, SITE_QUERY_PARAM, UNVERSIONED_PROTOCOL } from '../../protocol/index.js';
-import type { ChatError, UserInfo, UserRole } from '../../protocol/index.js';
+import type { ChatError, SiteInfo, UserInfo, UserRole } from '../../protocol/index.js';
 import { ephemeralGuestKey, guestLanguage, isGuestKey } from '../identity.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { Renamed } from '../services/users.js';
 import type { ChatSocket } from '../socket-types.js';
+import type { Site } from '../storage/store.js';
 import { clientIp } from './client-ip.js';
 import { credentialsOf } from './credentials.js';
 import type { Credentials } from './credentials.js';
@@ -64,7 +64,7 @@ export function takeHandshakeRename(socket: ChatSocket): Renamed | undefined {
 async function admit(socket: ChatSocket, { services, limits, proxyHops, minClientProtocol }: AdmissionDeps): Promise<void> {
   const ip = clientIp(socket.request, proxyHops);
   // Counted first, refused or not: CONNECTs multiplexed over one WebSocket cost no handshake.
-  const budget = await limits.namespaceConnect({ connection: connectionKey(socket), ip });
+  const budget = await limits.namespaceConnect({ connection: socket.conn, ip });
   if (!budget.ok) throw refusal(ErrorCode.RateLimited, 'too many connections; try again later', budget.retryAfterMs);
   // `auth` is whatever the client sent: read each field for its type.
   const auth: Record<string, unknown> = isRecord(socket.handshake.auth) ? socket.handshake.auth : {};
@@ -110,9 +110,18 @@ async function admit(socket: ChatSocket, { services, limits, proxyHops, minClien
       handshakeRenames.set(socket, renamed.data);
     }
   }
-  socket.data = { site: { id: site.id, name: site.name }, user, stored, lang, role, ip, rooms: new Set(), quietRooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
+  socket.data = { site: siteInfo(site), user, stored, lang, role, ip, rooms: new Set(), quietRooms: new Set(), rateLimitScale: site.rateLimitScale ?? 1 };
   if (allowedRooms) socket.data.allowedRooms = allowedRooms;
   if (credentials) socket.data.credentials = credentials;
+}
+
+/** What sockets carry of their site: one object per site record (records are cached), shared by its sockets. */
+const siteInfos = new WeakMap<Site, SiteInfo>();
+
+function siteInfo(site: Site): SiteInfo {
+  let info = siteInfos.get(site);
+  if (!info) siteInfos.set(site, (info = { id: site.id, name: site.name }));
+  return info;
 }
 
 /** Refuses a client older than `min` (a missing version is `UNVERSIONED_PROTOCOL`), and a version that is not a whole number. */
@@ -124,15 +133,6 @@ function checkProtocol(raw: unknown, min: number): void {
   if (version < min) {
     throw refusal(ErrorCode.ClientOutdated, `this page speaks chat protocol ${version}, the server needs ${min} or later: reload the page`);
   }
-}
-
-/** A key per Engine.IO connection (its own id is private to Engine.IO), for the per-connection limit. */
-const connectionKeys = new WeakMap<object, string>();
-
-function connectionKey(socket: ChatSocket): string {
-  let key = connectionKeys.get(socket.conn);
-  if (key === undefined) connectionKeys.set(socket.conn, (key = randomUUID()));
-  return key;
 }
 
 type Refusal = ExtendedError & { data: ChatError };

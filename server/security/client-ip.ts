@@ -3,7 +3,7 @@
  * the key those limits count it under.
  */
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 
 /**
  * Behind `hops` reverse proxies that append to `X-Forwarded-For` (as load
@@ -33,8 +33,14 @@ export function proxyHops(trustProxy: number | boolean | undefined): number {
   return typeof trustProxy === 'number' && Number.isInteger(trustProxy) && trustProxy > 0 ? trustProxy : 0;
 }
 
+/** A dotted IPv4 address, bare or IPv4-mapped: what nearly every peer address is, spelled one way already. */
+const PLAIN_V4 = /^(?:::ffff:)?(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
+
 /** One spelling per address: lower case, no zone, and an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) as IPv4. */
 export function normaliseIp(address: string): string {
+  // Every connection reads its address several times (handshake, admission, each per-address limit).
+  const v4 = PLAIN_V4.exec(address)?.[1];
+  if (v4 !== undefined && isIPv4(v4)) return v4;
   const ip = address.trim().toLowerCase().replace(/%.*$/, '');
   if (isIP(ip) !== 6) return ip;
   const groups = ipv6Groups(ip);

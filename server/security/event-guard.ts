@@ -6,13 +6,13 @@
  *   3. counted against the socket's event budget (`rate_limited` past it);
  *   4. parsed against its schema (its error code when it does not fit);
  *   5. counted against the per-socket, per-user and per-IP limits of its kind.
- * Only then is the handler called, with `(parsedRequest, ack)`.
- * Events of one socket pass in the order they came, even though checks await.
+ * Only then is the handler called, with `(parsedRequest, ack)`; the site
+ * namespace runs the events of one socket through it in the order they came,
+ * even though checks await.
  */
 import type { Event } from 'socket.io';
 import { ErrorCode } from '../../protocol/index.js';
 import type { Ack } from '../../protocol/index.js';
-import type { Logger } from '../logger.js';
 import type { EdgeMetrics } from '../metrics.js';
 import { failFor } from '../result.js';
 import type { ChatSocket } from '../socket-types.js';
@@ -21,9 +21,18 @@ import type { ClientEvent } from '../validate.js';
 import type { RateLimitedAction, RateLimits } from './rate-limits.js';
 
 export interface EventGuardDeps {
+  /** The socket's own limits (scaled for its site). */
   limits: RateLimits;
   metrics: EdgeMetrics;
-  logger: Logger;
+}
+
+type AckFn = (response: Ack<never>) => void;
+
+/** An event that passed the guard: its name, the request as its schema parsed it, and its ack (none only for events without one). */
+export interface AdmittedEvent {
+  event: ClientEvent;
+  request: unknown;
+  ack: AckFn | undefined;
 }
 
 /** Events with a rate limit of their own beyond the socket's event budget. */
@@ -39,45 +48,30 @@ const ACTIONS: Partial<Record<ClientEvent, RateLimitedAction>> = {
 /** Fire-and-forget events; every other one must come with an ack. */
 const WITHOUT_ACK: ReadonlySet<ClientEvent> = new Set(['typing:set']);
 
-type AckFn = (response: Ack<never>) => void;
-
-export function eventGuard(socket: ChatSocket, deps: EventGuardDeps) {
-  let previous: Promise<unknown> = Promise.resolve();
-  return (packet: Event, next: (err?: Error) => void): void => {
-    previous = previous
-      .then(() => admit(socket, packet, deps))
-      .then(
-        (pass) => {
-          if (pass) next();
-        },
-        (err: unknown) => deps.logger.error('event guard failed', { err }),
-      );
-  };
-}
-
-async function admit(socket: ChatSocket, packet: Event, { limits, metrics }: EventGuardDeps): Promise<boolean> {
+/** The event, if it passes every check; otherwise undefined (answered through its ack when it has one). Shared by every socket. */
+export async function admitEvent(socket: ChatSocket, packet: Event, { limits, metrics }: EventGuardDeps): Promise<AdmittedEvent | undefined> {
   const [event, ...args] = packet as [unknown, ...unknown[]];
   if (!isClientEvent(event)) {
     metrics.unknownEvents++;
-    return false;
+    return undefined;
   }
   const last = args.at(-1);
   const ack = typeof last === 'function' ? (last as AckFn) : undefined;
-  if (!ack && !WITHOUT_ACK.has(event)) return false;
+  if (!ack && !WITHOUT_ACK.has(event)) return undefined;
   // `emit(event, ack)` without a payload puts the ack first.
   const payload = ack && args.length < 2 ? undefined : args[0];
 
-  const budget = await limits.event(socket.id);
+  const budget = limits.event(socket.id);
   if (!budget.ok) {
     metrics.rateLimited++;
     ack?.(failFor(ErrorCode.RateLimited, 'too many events', budget.retryAfterMs));
-    return false;
+    return undefined;
   }
   const request = parseEvent(event, payload);
   if (!request.ok) {
     metrics.invalidPayloads++;
     ack?.(request);
-    return false;
+    return undefined;
   }
   const action = ACTIONS[event];
   if (action) {
@@ -86,9 +80,8 @@ async function admit(socket: ChatSocket, packet: Event, { limits, metrics }: Eve
     if (!allowed.ok) {
       metrics.rateLimited++;
       ack?.(failFor(ErrorCode.RateLimited, `too many ${action} requests`, allowed.retryAfterMs));
-      return false;
+      return undefined;
     }
   }
-  packet.splice(1, packet.length - 1, request.data, ...(ack ? [ack] : []));
-  return true;
+  return { event, request: request.data, ack };
 }

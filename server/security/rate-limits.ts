@@ -1,11 +1,14 @@
 /**
- * Rate limits per socket, per user and per IP (rate-limiter-flexible). In this
- * process's memory on a single node; in a cluster, in Redis, so a limit holds
- * across nodes — with an in-memory limiter standing in while Redis is down.
+ * Rate limits per socket, per user and per IP. On a single node, all in this
+ * process's memory (`local-budget.ts`). In a cluster, those of a user or an
+ * address are in Redis (rate-limiter-flexible), so a limit holds across nodes,
+ * with an in-memory limiter standing in while Redis is down; those of one
+ * socket or one Engine.IO connection stay local (it lives on one node).
  */
 import type { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { addressKey } from './client-ip.js';
+import { KeyedBudget, ObjectBudget } from './local-budget.js';
 
 /** `points` actions per `durationMs`; with `burst`, a few more are allowed now and then. */
 export interface RateLimitRule {
@@ -86,25 +89,45 @@ export interface ActorKeys {
   ip: string;
 }
 
-/** Who opens a namespace socket: the Engine.IO connection (its id) and the address. */
+/** Who opens a namespace socket: the Engine.IO connection and the address. */
 export interface NamespaceConnectKeys {
-  connection: string;
+  connection: object;
   ip: string;
 }
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterMs: number };
 
+/** A budget per key: one more action, and whether it is allowed. */
 interface Limiter {
-  consume(key: string): Promise<RateLimiterRes>;
+  take(key: string): LimitResult | Promise<LimitResult>;
+}
+
+/** A rate-limiter-flexible limiter (Redis, with memory standing in) as a `Limiter`. */
+class SharedLimiter implements Limiter {
+  constructor(private readonly limiter: { consume(key: string): Promise<RateLimiterRes> }) {}
+
+  async take(key: string): Promise<LimitResult> {
+    try {
+      await this.limiter.consume(key);
+      return { ok: true };
+    } catch (rejection) {
+      // A limiter rejects with its answer (Redis errors go to the in-memory insurance); anything else is a bug to surface.
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return { ok: false, retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
+    }
+  }
 }
 
 export class RateLimits {
-  private readonly events: Limiter;
+  private readonly events: KeyedBudget;
   private readonly connections: Limiter;
   private readonly adminRequests: Limiter;
   private readonly adminAuthFailures: RateLimiterMemory | RateLimiterRedis;
-  private readonly namespaceConnects: Array<[keyof NamespaceConnectKeys, Limiter]>;
-  private readonly actions: Record<RateLimitedAction, Array<[keyof ActorKeys, Limiter]>>;
+  private readonly adminAuthFailuresSpent: Limiter;
+  private readonly connectsPerConnection: ObjectBudget;
+  private readonly connectsPerIp: Limiter;
+  /** Each action's budgets: the socket's (local) first, then shared ones of the user or address. */
+  private readonly actions: Record<RateLimitedAction, { socket?: KeyedBudget; shared: Array<['user' | 'ip', Limiter]> }>;
   private readonly rules: RateLimitOptions;
   private readonly scaledBy = new Map<number, RateLimits>();
 
@@ -122,35 +145,37 @@ export class RateLimits {
       const redisKey = `${cluster.prefix}rl:${key}`;
       return new RateLimiterRedis({ storeClient: cluster.redis, keyPrefix: redisKey, points, duration: durationMs / 1000, insuranceLimiter: memory });
     };
+    // On a single node, counted in place (no promise or timer per key); in a cluster, in Redis.
     const limiter = (name: string, rule: RateLimitRule): Limiter => {
+      if (!cluster) return new KeyedBudget(rule);
       const main = make(name, rule.points, rule.durationMs);
-      return rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main;
+      return new SharedLimiter(rule.burst ? new BurstyRateLimiter(main, make(`${name}-burst`, rule.burst.points, rule.burst.durationMs)) : main);
     };
-    this.events = limiter('events', rules.eventsPerSocket);
+    this.events = new KeyedBudget(rules.eventsPerSocket);
     this.connections = limiter('connections', rules.connectionsPerIp);
     this.adminRequests = limiter('admin', rules.adminRequestsPerIp);
     // No burst: a spent budget stays spent for its window, and can be read without spending.
     this.adminAuthFailures = make('admin-auth', rules.adminAuthFailuresPerIp.points, rules.adminAuthFailuresPerIp.durationMs);
-    this.namespaceConnects = [
-      ['connection', limiter('nsp-connection', rules.namespaceConnectsPerConnection)],
-      ['ip', limiter('nsp-ip', rules.namespaceConnectsPerIp)],
-    ];
+    this.adminAuthFailuresSpent = new SharedLimiter(this.adminAuthFailures);
+    this.connectsPerConnection = new ObjectBudget(rules.namespaceConnectsPerConnection);
+    this.connectsPerIp = limiter('nsp-ip', rules.namespaceConnectsPerIp);
     this.actions = {
-      message: [
-        ['socket', limiter('msg-socket', rules.messagesPerSocket)],
-        ['user', limiter('msg-user', rules.messagesPerUser)],
-        ['ip', limiter('msg-ip', rules.messagesPerIp)],
-      ],
-      join: [
-        ['socket', limiter('join-socket', rules.joinsPerSocket)],
-        ['ip', limiter('join-ip', rules.joinsPerIp)],
-      ],
-      typing: [['socket', limiter('typing-socket', rules.typingPerSocket)]],
-      list: [['socket', limiter('list-socket', rules.presenceListsPerSocket)]],
-      rename: [
-        ['user', limiter('rename-user', rules.renamesPerUser)],
-        ['ip', limiter('rename-ip', rules.renamesPerIp)],
-      ],
+      message: {
+        socket: new KeyedBudget(rules.messagesPerSocket),
+        shared: [
+          ['user', limiter('msg-user', rules.messagesPerUser)],
+          ['ip', limiter('msg-ip', rules.messagesPerIp)],
+        ],
+      },
+      join: { socket: new KeyedBudget(rules.joinsPerSocket), shared: [['ip', limiter('join-ip', rules.joinsPerIp)]] },
+      typing: { socket: new KeyedBudget(rules.typingPerSocket), shared: [] },
+      list: { socket: new KeyedBudget(rules.presenceListsPerSocket), shared: [] },
+      rename: {
+        shared: [
+          ['user', limiter('rename-user', rules.renamesPerUser)],
+          ['ip', limiter('rename-ip', rules.renamesPerIp)],
+        ],
+      },
     };
   }
 
@@ -163,28 +188,28 @@ export class RateLimits {
   }
 
   /** One more event of any kind from this socket. */
-  event(socketId: string): Promise<LimitResult> {
-    return take(this.events, socketId);
+  event(socketId: string): LimitResult {
+    return this.events.take(socketId);
   }
 
   /** One more handshake from this address. */
-  connection(ip: string): Promise<LimitResult> {
-    return take(this.connections, addressKey(ip));
+  async connection(ip: string): Promise<LimitResult> {
+    return this.connections.take(addressKey(ip));
   }
 
   /** One more namespace CONNECT over this Engine.IO connection from this address: both budgets must allow it. */
   async namespaceConnect(keys: NamespaceConnectKeys): Promise<LimitResult> {
-    for (const [key, rule] of this.namespaceConnects) {
-      const result = await take(rule, key === 'ip' ? addressKey(keys.ip) : keys[key]);
-      if (!result.ok) return result;
-    }
-    return { ok: true };
+    const own = this.connectsPerConnection.take(keys.connection);
+    return own.ok ? this.connectsPerIp.take(addressKey(keys.ip)) : own;
   }
 
   /** One more `action` by this actor: every key's budget must allow it. */
   async action(action: RateLimitedAction, keys: ActorKeys): Promise<LimitResult> {
-    for (const [key, rule] of this.actions[action]) {
-      const result = await take(rule, key === 'ip' ? addressKey(keys.ip) : keys[key]);
+    const { socket, shared } = this.actions[action];
+    const own = socket?.take(keys.socket);
+    if (own && !own.ok) return own;
+    for (const [key, rule] of shared) {
+      const result = await rule.take(key === 'ip' ? addressKey(keys.ip) : keys[key]);
       if (!result.ok) return result;
     }
     return { ok: true };
@@ -197,22 +222,11 @@ export class RateLimits {
     if (failures && failures.remainingPoints <= 0 && failures.msBeforeNext > 0) {
       return { ok: false, retryAfterMs: Math.ceil(failures.msBeforeNext) };
     }
-    return take(this.adminRequests, key);
+    return this.adminRequests.take(key);
   }
 
   /** An admin API request from this address had unknown credentials. */
   async adminAuthFailed(ip: string): Promise<void> {
-    await take(this.adminAuthFailures, addressKey(ip));
-  }
-}
-
-async function take(limiter: Limiter, key: string): Promise<LimitResult> {
-  try {
-    await limiter.consume(key);
-    return { ok: true };
-  } catch (rejection) {
-    // A limiter rejects with its answer (Redis errors go to the in-memory insurance); anything else is a bug to surface.
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    return { ok: false, retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
+    await this.adminAuthFailuresSpent.take(addressKey(ip));
   }
 }

@@ -43,8 +43,11 @@ export class BanService {
    * does not silence others who are already connected from there.
    */
   async find(site: string, kinds: readonly BanKind[], userId: UserId, ip: string): Promise<BanInfo | undefined> {
+    const bans = await this.active(site);
+    // Most sites have none in force: then the address is not even read.
+    if (bans.length === 0) return undefined;
     const from = sameAddress(ip);
-    return this.longest(site, (ban) => kinds.includes(ban.kind) && (ban.userId === userId || (ban.userId === undefined && from(ban))));
+    return longest(bans, (ban) => kinds.includes(ban.kind) && (ban.userId === userId || (ban.userId === undefined && from(ban))));
   }
 
   /**
@@ -54,16 +57,10 @@ export class BanService {
    * users sharing the address are not held by it).
    */
   async sessionBan(site: string, user: Pick<UserInfo, 'id' | 'kind'>, ip: string): Promise<BanInfo | undefined> {
+    const bans = await this.active(site);
+    if (bans.length === 0) return undefined;
     const from = sameAddress(ip);
-    return this.longest(site, (ban) => ban.kind === 'ban' && (ban.userId === user.id || (from(ban) && (ban.userId === undefined || user.kind === 'guest'))));
-  }
-
-  private async longest(site: string, matches: (ban: BanInfo) => boolean): Promise<BanInfo | undefined> {
-    let found: BanInfo | undefined;
-    for (const ban of await this.active(site)) {
-      if (matches(ban) && (!found || ban.until > found.until)) found = ban;
-    }
-    return found;
+    return longest(bans, (ban) => ban.kind === 'ban' && (ban.userId === user.id || (from(ban) && (ban.userId === undefined || user.kind === 'guest'))));
   }
 
   /** The store changed the site's bans by other means (an erase): read them afresh here and on every node. */
@@ -85,6 +82,15 @@ export class BanService {
     this.onChange(site);
     return removed;
   }
+}
+
+/** The ban of `bans` that `matches` and lasts longest. */
+function longest(bans: readonly BanInfo[], matches: (ban: BanInfo) => boolean): BanInfo | undefined {
+  let found: BanInfo | undefined;
+  for (const ban of bans) {
+    if (matches(ban) && (!found || ban.until > found.until)) found = ban;
+  }
+  return found;
 }
 
 /** Matches bans on this address; bans stored before addresses were normalised may hold `::ffff:1.2.3.4`. */

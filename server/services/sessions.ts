@@ -12,7 +12,6 @@
  * (another process) is noticed within seconds. A change made on this node is
  * told to the others (`sites:changed`), which read the site again at once.
  */
-import type { Event } from 'socket.io';
 import { ErrorCode, SITE_NAMESPACE_PATTERN, siteNamespace } from '../../protocol/index.js';
 import type { Ack, ChatError } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
@@ -50,12 +49,6 @@ export class SessionCredentials {
     this.#sweep.unref();
   }
 
-  /** Starts watching an admitted socket: its expiry now, its site on every read. */
-  track(socket: ChatSocket): void {
-    this.arm(socket);
-    socket.on('disconnect', () => this.disarm(socket));
-  }
-
   /** (Re-)arms the end of an identified socket's session; after a renewal, for the new token. */
   arm(socket: ChatSocket): void {
     this.disarm(socket);
@@ -68,25 +61,28 @@ export class SessionCredentials {
     this.#timers.set(socket, timer);
   }
 
+  /** The socket left: its session timer goes. */
+  release(socket: ChatSocket): void {
+    this.disarm(socket);
+  }
+
   /**
-   * Socket middleware: refuses every event of a socket whose site is gone
-   * (`unknown_site`) and ends it. Events keep their order.
+   * The check after the event guard, last before the handler: false for an
+   * event of a socket whose site is gone, which is refused (`unknown_site`)
+   * and ends the socket; false too when the site could not be looked up.
    */
-  siteGuard(socket: ChatSocket) {
-    let previous: Promise<unknown> = Promise.resolve();
-    return (packet: Event, next: (err?: Error) => void): void => {
-      previous = previous
-        .then(() => this.sites.get(socket.data.site.id))
-        .then(
-          (site) => {
-            if (site) return next();
-            const ack = packet.at(-1);
-            if (typeof ack === 'function') (ack as (a: Ack<never>) => void)(fail(REMOVED.code, REMOVED.message));
-            this.end(socket, REMOVED);
-          },
-          (err: unknown) => this.logger.error('site lookup failed', { err }),
-        );
-    };
+  async siteStands(socket: ChatSocket, ack: ((response: Ack<never>) => void) | undefined): Promise<boolean> {
+    let site: Site | undefined;
+    try {
+      site = await this.sites.get(socket.data.site.id);
+    } catch (err) {
+      this.logger.error('site lookup failed', { err });
+      return false;
+    }
+    if (site) return true;
+    ack?.(fail(REMOVED.code, REMOVED.message));
+    this.end(socket, REMOVED);
+    return false;
   }
 
   /** Ends the sockets of `id` on this node that the site's current record no longer backs. */
