@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
+import { messageId } from './message-id.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { newBanRow, newMessageRow, newUserRow, siteRow, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
 import type { MessageRow } from './rows.js';
@@ -161,7 +162,7 @@ export class SqliteStore implements ChatStore {
       const existing = this.messages.byClientId.get({ site, sender_id: draft.from.id, client_id: draft.clientId });
       if (existing) return { message: toMessage(existing), duplicate: true };
       const seq = this.messages.lastSeq.get({ site, room: draft.room })!.seq + 1;
-      const message: ChatMessage = { id: randomUUID(), seq, ...draft };
+      const message: ChatMessage = { id: messageId(draft.at), seq, ...draft };
       this.messages.insert.run(newMessageRow(site, message));
       return { message, duplicate: false };
     };
@@ -360,11 +361,16 @@ function prepareAll<G extends Record<string, Statement>>(db: Database.Database, 
   return prepared as PreparedGroup<G>;
 }
 
-/** SQLite binds no booleans: they are stored as 0/1. */
+/** SQLite binds no booleans: they are stored as 0/1. Parameters without one (every append) are bound as they are, not copied. */
 function bindable(params: object): Record<string, unknown> {
-  const bound: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) bound[key] = typeof value === 'boolean' ? Number(value) : value;
-  return bound;
+  const given = params as Record<string, unknown>;
+  for (const key in given) {
+    if (typeof given[key] !== 'boolean') continue;
+    const bound: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries(given)) bound[k] = typeof value === 'boolean' ? Number(value) : value;
+    return bound;
+  }
+  return given;
 }
 
 function migrate(db: Database.Database): void {
