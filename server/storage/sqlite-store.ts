@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
+import type { Logger } from '../logger.js';
 import { messageId } from './message-id.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { newBanRow, newMessageRow, newUserRow, siteRow, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
@@ -29,6 +30,7 @@ import {
   userStatements,
 } from './statements.js';
 import type { ErasedParams } from './statements.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { toWidgetChunk, widgetChunkRow, widgetChunkStatements } from './widget-chunk-statements.js';
 import type {
   AppendResult,
@@ -88,6 +90,8 @@ export class SqliteStore implements ChatStore {
   private readonly appendManyTx: (items: readonly QueuedAppend[]) => AppendResult[];
   /** Appends waiting for the next group commit. */
   private queue: QueuedAppend[] = [];
+  /** Set by `open`: a store on a connection of the caller's checkpoints on that connection, as SQLite does by default. */
+  private checkpointer?: WalCheckpointer;
   private readonly removeSiteTx: (id: string) => boolean;
   private readonly addSiteTx: (site: Site) => boolean;
   private readonly eraseTx: (site: string, userId: string) => ErasedUser;
@@ -95,10 +99,13 @@ export class SqliteStore implements ChatStore {
   private readonly recordWidgetBuildTx: (build: string, chunks: readonly WidgetChunk[], seen: number) => void;
   private readonly pruneWidgetBuildsTx: (keep: number, since: number) => number;
 
-  /** Opens (creating when missing) `<dataDir>/chat-room.sqlite` and migrates it. */
-  static open(dataDir: string): SqliteStore {
+  /** Opens (creating when missing) `<dataDir>/chat-room.sqlite`, migrates it, and checkpoints its WAL from a worker thread. */
+  static open(dataDir: string, logger?: Logger): SqliteStore {
     mkdirSync(dataDir, { recursive: true });
-    return new SqliteStore(new Database(join(dataDir, SQLITE_FILE_NAME)));
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const store = new SqliteStore(new Database(file));
+    store.checkpointer = new WalCheckpointer(store.db, file, logger);
+    return store;
   }
 
   constructor(db: Database.Database) {
@@ -340,6 +347,7 @@ export class SqliteStore implements ChatStore {
   async close(): Promise<void> {
     // What is queued was promised a commit.
     if (this.db.open) this.commitQueued();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
