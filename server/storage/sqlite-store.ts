@@ -104,7 +104,12 @@ export class SqliteStore implements ChatStore {
     mkdirSync(dataDir, { recursive: true });
     const file = join(dataDir, SQLITE_FILE_NAME);
     const store = new SqliteStore(new Database(file));
-    store.checkpointer = new WalCheckpointer(store.db, file, logger);
+    try {
+      store.checkpointer = new WalCheckpointer(store.db, file, logger);
+    } catch (err) {
+      // Without the thread the store works as SQLite does by default: it checkpoints on its own connection.
+      logger?.warn('WAL checkpoint thread not started; checkpointing on the event loop', { err });
+    }
     return store;
   }
 

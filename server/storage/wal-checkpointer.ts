@@ -67,9 +67,9 @@ export class WalCheckpointer {
     private readonly logger?: Logger,
     intervalMs = CHECKPOINT_INTERVAL_MS,
   ) {
-    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     const workerData: CheckpointWorkerData = { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, intervalMs };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     // A thread that only checkpoints must not keep the process alive.
     this.worker.unref();
     this.worker.on('message', (report: CheckpointWorkerReport) => {
