@@ -160,7 +160,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
       protocol: PROTOCOL_VERSION,
     });
   }
-  const store = options.store ?? SqliteStore.open(options.dataDir ?? './data');
+  const store = options.store ?? SqliteStore.open(options.dataDir ?? './data', logger);
   const ownsStore = options.store === undefined;
   const sites = new SiteRegistry(store);
   const cluster = options.cluster && { redis: options.cluster.redis, prefix: options.cluster.prefix ?? 'chat-room:' };

@@ -66,9 +66,19 @@ const text = v.pipe(
   v.maxLength(RAW_TEXT_MAX_LENGTH, ErrorCode.MessageTooLong),
   v.transform((raw) => normalizeText(raw).trim()),
   v.minLength(1, ErrorCode.MessageEmpty),
-  // Cheap bound first so a long string is not split into code points.
-  v.check((t) => t.length <= MESSAGE_MAX_LENGTH * 2 && [...t].length <= MESSAGE_MAX_LENGTH, ErrorCode.MessageTooLong),
+  v.check((t) => t.length <= MESSAGE_MAX_LENGTH || (t.length <= MESSAGE_MAX_LENGTH * 2 && codePoints(t) <= MESSAGE_MAX_LENGTH), ErrorCode.MessageTooLong),
 );
+
+/** Code points in `t`, counted without splitting it (a string never has more code points than UTF-16 units, so most texts need no count). */
+function codePoints(t: string): number {
+  let n = 0;
+  for (let i = 0; i < t.length; i++, n++) {
+    const unit = t.charCodeAt(i);
+    const next = t.charCodeAt(i + 1);
+    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+  }
+  return n;
+}
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max));

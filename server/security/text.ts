@@ -14,6 +14,10 @@ const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g;
 /** Halves of surrogate pairs standing alone: not text, and they break UTF-8 encoders downstream. */
 const LONE_SURROGATE = /\p{Cs}/gu;
 
+/** Anything but printable ASCII, tab and newline: text without any (most chat messages) comes out of `normalizeText` as it went in. */
+const NEEDS_WORK = /[^\t\n\u0020-\u007E]/;
+
 export function normalizeText(raw: string): string {
+  if (!NEEDS_WORK.test(raw)) return raw;
   return raw.replace(LONE_SURROGATE, '').normalize('NFC').replace(CONTROL, '').replace(BIDI_CONTROL, '');
 }

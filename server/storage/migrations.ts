@@ -143,6 +143,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX widget_build_chunks_chunk ON widget_build_chunks (chunk);
     `,
   },
+  {
+    version: 8,
+    name: 'no index of messages by sender and time',
+    // Every append paid for it; the lookups by sender (export, erase) use the dedupe index's (site, sender_id) prefix.
+    sql: `DROP INDEX IF EXISTS messages_sender;`,
+  },
 ];
 
 function rewriteIdentifiedIds(db: Database.Database): void {

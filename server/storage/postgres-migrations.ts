@@ -135,6 +135,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX widget_build_chunks_chunk ON widget_build_chunks (chunk);
     `,
   },
+  {
+    version: 6,
+    name: 'no index of messages by sender and time',
+    // Every append paid for it; the lookups by sender (export, erase) use the dedupe constraint's (site, sender_id) prefix.
+    sql: `DROP INDEX IF EXISTS messages_sender;`,
+  },
 ];
 
 /** `?` placeholders numbered as PostgreSQL wants them. */

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
+import { messageId } from './message-id.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { newBanRow, newMessageRow, newUserRow, siteRow, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
 import type { MessageRow } from './rows.js';
@@ -197,7 +198,7 @@ export class PostgresStore implements ChatStore {
         const existing = await byClientId(client, site, draft);
         if (existing) return { message: existing, duplicate: true };
         const { seq } = (await query(client, POSTGRES_ONLY.nextSeq, { site, room: draft.room })).rows[0]!;
-        const message: ChatMessage = { id: randomUUID(), seq, ...draft };
+        const message: ChatMessage = { id: messageId(draft.at), seq, ...draft };
         await run(client, messageStatements.insert, newMessageRow(site, message));
         return { message, duplicate: false };
       });

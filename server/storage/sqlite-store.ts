@@ -10,6 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
+import type { Logger } from '../logger.js';
+import { messageId } from './message-id.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { newBanRow, newMessageRow, newUserRow, siteRow, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
 import type { MessageRow } from './rows.js';
@@ -28,6 +30,7 @@ import {
   userStatements,
 } from './statements.js';
 import type { ErasedParams } from './statements.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { toWidgetChunk, widgetChunkRow, widgetChunkStatements } from './widget-chunk-statements.js';
 import type {
   AppendResult,
@@ -87,6 +90,8 @@ export class SqliteStore implements ChatStore {
   private readonly appendManyTx: (items: readonly QueuedAppend[]) => AppendResult[];
   /** Appends waiting for the next group commit. */
   private queue: QueuedAppend[] = [];
+  /** Set by `open`: a store on a connection of the caller's checkpoints on that connection, as SQLite does by default. */
+  private checkpointer?: WalCheckpointer;
   private readonly removeSiteTx: (id: string) => boolean;
   private readonly addSiteTx: (site: Site) => boolean;
   private readonly eraseTx: (site: string, userId: string) => ErasedUser;
@@ -94,10 +99,18 @@ export class SqliteStore implements ChatStore {
   private readonly recordWidgetBuildTx: (build: string, chunks: readonly WidgetChunk[], seen: number) => void;
   private readonly pruneWidgetBuildsTx: (keep: number, since: number) => number;
 
-  /** Opens (creating when missing) `<dataDir>/chat-room.sqlite` and migrates it. */
-  static open(dataDir: string): SqliteStore {
+  /** Opens (creating when missing) `<dataDir>/chat-room.sqlite`, migrates it, and checkpoints its WAL from a worker thread. */
+  static open(dataDir: string, logger?: Logger): SqliteStore {
     mkdirSync(dataDir, { recursive: true });
-    return new SqliteStore(new Database(join(dataDir, SQLITE_FILE_NAME)));
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const store = new SqliteStore(new Database(file));
+    try {
+      store.checkpointer = new WalCheckpointer(store.db, file, logger);
+    } catch (err) {
+      // Without the thread the store works as SQLite does by default: it checkpoints on its own connection.
+      logger?.warn('WAL checkpoint thread not started; checkpointing on the event loop', { err });
+    }
+    return store;
   }
 
   constructor(db: Database.Database) {
@@ -161,7 +174,7 @@ export class SqliteStore implements ChatStore {
       const existing = this.messages.byClientId.get({ site, sender_id: draft.from.id, client_id: draft.clientId });
       if (existing) return { message: toMessage(existing), duplicate: true };
       const seq = this.messages.lastSeq.get({ site, room: draft.room })!.seq + 1;
-      const message: ChatMessage = { id: randomUUID(), seq, ...draft };
+      const message: ChatMessage = { id: messageId(draft.at), seq, ...draft };
       this.messages.insert.run(newMessageRow(site, message));
       return { message, duplicate: false };
     };
@@ -339,6 +352,7 @@ export class SqliteStore implements ChatStore {
   async close(): Promise<void> {
     // What is queued was promised a commit.
     if (this.db.open) this.commitQueued();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
@@ -360,11 +374,16 @@ function prepareAll<G extends Record<string, Statement>>(db: Database.Database, 
   return prepared as PreparedGroup<G>;
 }
 
-/** SQLite binds no booleans: they are stored as 0/1. */
+/** SQLite binds no booleans: they are stored as 0/1. Parameters without one (every append) are bound as they are, not copied. */
 function bindable(params: object): Record<string, unknown> {
-  const bound: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) bound[key] = typeof value === 'boolean' ? Number(value) : value;
-  return bound;
+  const given = params as Record<string, unknown>;
+  for (const key in given) {
+    if (typeof given[key] !== 'boolean') continue;
+    const bound: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries(given)) bound[k] = typeof value === 'boolean' ? Number(value) : value;
+    return bound;
+  }
+  return given;
 }
 
 function migrate(db: Database.Database): void {
