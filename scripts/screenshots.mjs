@@ -4,17 +4,23 @@
 // Starts the built server exactly as the e2e tests do, seats two visitors
 // (two browser contexts) who chat in both rooms, and photographs the page in
 // a light and in a dark colour scheme; then a question through the launcher
-// of the rentals page, on a desktop and on a phone.
+// of the rentals page, on a desktop and on a phone; then the same launcher on
+// a phone while 150 more people pour into its room (big-room-phone.png: the
+// summarised joins and typists) and its member list searched
+// (big-room-members-phone.png).
 //
 //   npm run build && node --import tsx scripts/screenshots.mjs
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../protocol/index.ts';
 import { launchBrowser, root, startServer, waitFor } from '../test/e2e/harness.ts';
 
 const outDir = join(root, 'docs/images');
 const viewport = { width: 1280, height: 960 };
 
-const server = await startServer();
+// A crowd of 150 from one address stays within the limits.
+const server = await startServer(['--rate-limit-scale', '20']);
 const browser = await launchBrowser();
 try {
   // Sam is already in both rooms.
@@ -56,6 +62,23 @@ try {
   await settle(adaPhone.page);
   await adaPhone.page.screenshot({ path: join(outDir, 'launcher-phone.png') });
   console.log('wrote docs/images/launcher-phone.png');
+
+  // A live moment: 150 people join the room Ada has open; some of them type.
+  const crowd = await crowdJoins(150, 'questions');
+  for (const socket of crowd.slice(0, 5)) socket.emit('typing:set', { room: 'questions', typing: true });
+  await waitFor('the crowd counted', () => adaPhone.page.locator('chat-room[room="questions"] [part~="online"]').textContent().then((t) => /151|152/.test(t ?? '')), 15_000);
+  await adaPhone.page.waitForTimeout(1_500);
+  await adaPhone.page.screenshot({ path: join(outDir, 'big-room-phone.png') });
+  console.log('wrote docs/images/big-room-phone.png');
+  const widget = adaPhone.page.locator('chat-room[room="questions"]');
+  await widget.locator('[part~="online"]').click();
+  const search = widget.locator('[part~="member-search"]');
+  await search.fill('ma');
+  await waitFor('the search answered', () => widget.locator('[part~="member"]', { hasText: 'Mar' }).count().then((n) => n > 0), 10_000);
+  await adaPhone.page.waitForTimeout(1_000);
+  await adaPhone.page.screenshot({ path: join(outDir, 'big-room-members-phone.png') });
+  console.log('wrote docs/images/big-room-members-phone.png');
+  for (const socket of crowd) socket.disconnect();
 } finally {
   await browser.close();
   await server.stop();
@@ -96,6 +119,33 @@ async function say(page, room, text) {
   await input.fill(text);
   await input.press('Enter');
   await widget.locator('[part~="message"]', { hasText: text }).waitFor({ timeout: 10_000 });
+}
+
+/** `count` visitors with made-up names join `room` from Node, each on a connection of their own, 25 at a time. */
+async function crowdJoins(count, room) {
+  const first = ['Maya', 'Marco', 'Mariam', 'Noah', 'Lena', 'Omar', 'Ines', 'Kenji', 'Zoe', 'Ravi', 'Elif', 'Tomas', 'Aiko', 'Felix', 'Nora'];
+  const last = ['B.', 'C.', 'D.', 'F.', 'G.', 'H.', 'K.', 'L.', 'M.', 'P.'];
+  const origin = new URL(server.demoUrl).origin;
+  const sockets = [];
+  for (let i = 0; i < count; i += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, count - i) }, async (_, j) => {
+        const n = i + j;
+        const socket = io(`${server.url}/s/demo`, {
+          transports: ['websocket'],
+          forceNew: true,
+          query: { site: 'demo' },
+          extraHeaders: { origin },
+          auth: { guestKey: `crowd-${n}-0123456789abcdef`, nickname: `${first[n % first.length]} ${last[Math.floor(n / first.length) % last.length]}`, protocol: PROTOCOL_VERSION },
+        });
+        sockets.push(socket);
+        await new Promise((resolve, reject) => socket.once('session:ready', resolve).once('connect_error', reject));
+        const ack = await socket.emitWithAck('room:join', { room });
+        if (!ack.ok) throw new Error(`crowd join refused: ${ack.error.code}`);
+      }),
+    );
+  }
+  return sockets;
 }
 
 /** Lets renders, scrolling and the typing line settle before a photo. */

@@ -36,7 +36,8 @@ const CROSS = 'M6 6l12 12M18 6L6 18';
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, part: string): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  el.className = part;
+  // Classes apart from the parts: the chat view's styles share this shadow root (its member list is a `.panel`).
+  el.className = part === 'launcher' ? part : `launcher-${part}`;
   el.setAttribute('part', part);
   return el;
 }
@@ -59,7 +60,7 @@ export class Launcher {
     const panel = (this.panel = element('div', 'panel'));
     const close = (this.#close = element('button', 'close'));
     const bar = document.createElement('div');
-    bar.className = 'bar';
+    bar.className = 'launcher-bar';
     button.type = close.type = 'button';
     button.setAttribute('aria-controls', (panel.id = 'chat-room-panel'));
     // The count is in the button's label; the badge is only its picture.
