@@ -7,11 +7,14 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { setViewport } from '@web/test-runner-commands';
-import { $, cleanup, connected, mount, uniqueRoom, waitFor } from './helpers.js';
+import { saveOpen } from '../../widget/launcher/launcher-state.js';
+import { $, SERVER, cleanup, connected, mount, uniqueRoom, waitFor } from './helpers.js';
 
 describe('launcher on a phone with the member list open', () => {
   afterEach(async () => {
     cleanup();
+    // An open launcher is remembered per server and site: the next file's launchers start closed.
+    saveOpen(SERVER, 'demo', false);
     await setViewport({ width: 800, height: 600 });
   });
 
