@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { PROTOCOL_VERSION } from '../../protocol/index.js';
 import { launchBrowser, startServer, waitFor, type RunningServer } from './harness.js';
 
 describe('a page too old for the server', () => {
@@ -13,8 +14,8 @@ describe('a page too old for the server', () => {
   let browser: Browser;
 
   before(async () => {
-    // The widget speaks protocol 2: a server that needs 3 refuses it with client_outdated.
-    server = await startServer(['--min-client-protocol', '3']);
+    // A server that needs a protocol newer than the widget's refuses it with client_outdated.
+    server = await startServer(['--min-client-protocol', String(PROTOCOL_VERSION + 1)]);
     browser = await launchBrowser();
   });
 
