@@ -7,7 +7,7 @@
  * without a timer, a promise or a record object per key: every connection
  * and event takes them, so they must cost next to nothing.
  */
-import type { LimitResult, RateLimitRule } from './rate-limits.js';
+import type { LimitResult, RateLimitRule } from './rate-rule.js';
 
 /** Actions counted in the window that ends at `endsAt`. */
 interface Window {

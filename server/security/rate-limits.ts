@@ -9,14 +9,9 @@ import type { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { addressKey } from './client-ip.js';
 import { KeyedBudget, ObjectBudget } from './local-budget.js';
+import type { LimitResult, RateLimitRule } from './rate-rule.js';
 
-/** `points` actions per `durationMs`; with `burst`, a few more are allowed now and then. */
-export interface RateLimitRule {
-  points: number;
-  durationMs: number;
-  /** Extra actions allowed per its own (longer) window once `points` are spent. */
-  burst?: { points: number; durationMs: number };
-}
+export type { LimitResult, RateLimitRule } from './rate-rule.js';
 
 export interface RateLimitOptions {
   /** Any event at all, valid or not: the cheap guard against a socket flooding the server. */
@@ -94,8 +89,6 @@ export interface NamespaceConnectKeys {
   connection: object;
   ip: string;
 }
-
-export type LimitResult = { ok: true } | { ok: false; retryAfterMs: number };
 
 /** A budget per key: one more action, and whether it is allowed. */
 interface Limiter {
