@@ -1,14 +1,14 @@
 /**
  * `npm run bench`: the same load driver against the project server and a bare
  * Socket.IO room-broadcast server (bench/bare-server.ts), on freshly started
- * servers: fan-out and ingest with both up, taking turns; idle and storm on
- * one at a time; join cost in a small and a big room (seeded beforehand); and,
- * only when asked for (`--only load`, `npm run bench:load`), page load in
- * Chromium. Prints a table per scenario with both servers side by side,
- * then the issue's targets, and writes the figures to
- * bench/results/latest.json.
+ * servers: fan-out, the big room and ingest with both up, taking turns; idle
+ * and storm on one at a time; join cost in a small and a big room (seeded
+ * beforehand); with `--all`, fan-out at a second rate too; and, only when
+ * asked for (`--only load`, `npm run bench:load`), page load in Chromium.
+ * Prints a table per scenario with both servers side by side, then the
+ * issues' targets, and writes the figures to bench/results/latest.json.
  *
- *   node --import tsx bench/run.ts [--only fanout,ingest,idle,storm,join,load] [--cpu-prof-dir <dir>]
+ *   node --import tsx bench/run.ts [--all] [--only fanout,bigroom,ingest,idle,storm,join,load] [--cpu-prof-dir <dir>]
  *
  * `--cpu-prof-dir` writes V8 CPU profiles of the servers, one directory per
  * server and scenario (read them with bench/profile-summary.ts).
@@ -26,7 +26,8 @@ import type { ScenarioResult } from './ipc.js';
 import { machine } from './proc.js';
 import { machineLine, sections, sustained, targetTable, targets, type BenchResults, type FanoutAtRate } from './report.js';
 import { killAllDrivers, runScenario, type JobSpec } from './runner.js';
-import type { FanoutResult } from './scenarios/fanout.js';
+import type { BroadcastResult } from './broadcast.js';
+import type { BigRoomResult } from './scenarios/big-room.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { IngestResult } from './scenarios/ingest.js';
 import { joinRoomName, type JoinCostResult } from './scenarios/join.js';
@@ -36,7 +37,7 @@ import type { Pair, ServerKind } from './target.js';
 import { num } from './table.js';
 import { killAllServers, type BenchServerOptions } from './server-process.js';
 
-const SCENARIOS = ['fanout', 'ingest', 'idle', 'storm', 'join', 'load'] as const;
+const SCENARIOS = ['fanout', 'bigroom', 'ingest', 'idle', 'storm', 'join', 'load'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /**
  * Page load is not in the default run: it needs a build and Chromium, and the
@@ -44,8 +45,13 @@ type Scenario = (typeof SCENARIOS)[number];
  */
 const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) => s !== 'load');
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, all: { type: 'boolean' }, 'cpu-prof-dir': { type: 'string' } },
+  strict: true,
+});
 const only = (values.only?.split(',') ?? [...DEFAULT_SCENARIOS]) as Scenario[];
+/** `--all`: the sizes left out of the default run to keep it under 5 minutes. */
+const deliveryRates = values.all ? [...config.FANOUT.deliveryRates, ...config.FANOUT.moreDeliveryRates] : config.FANOUT.deliveryRates;
 for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`--only: unknown scenario "${name}"`);
 const profileDir = values['cpu-prof-dir'] && resolve(values['cpu-prof-dir']);
 
@@ -88,9 +94,9 @@ async function apart<T>(scenario: 'idle' | 'storm'): Promise<Pair<T>> {
 
 async function fanoutRates(): Promise<FanoutAtRate[]> {
   const out: FanoutAtRate[] = [];
-  for (const deliveryRate of config.FANOUT.deliveryRates) {
+  for (const deliveryRate of deliveryRates) {
     const outcome = await together({ scenario: 'fanout', params: { deliveryRate } }, `fanout-${deliveryRate}`);
-    const { bare, project } = outcome.result as Pair<FanoutResult>;
+    const { bare, project } = outcome.result as Pair<BroadcastResult>;
     out.push({ deliveryRate, bare, project, stable: sustained(bare) && sustained(project) });
   }
   return out;
@@ -134,6 +140,7 @@ console.log(`Source: ${source}`);
 console.log(`Command: ${command}  (project server: --rate-limit-scale ${config.RATE_LIMIT_SCALE}, from source via tsx)\n`);
 try {
   if (only.includes('fanout')) results.fanout = await fanoutRates();
+  if (only.includes('bigroom')) results.bigRoom = (await together({ scenario: 'bigroom' }, 'bigroom')).result as Pair<BigRoomResult>;
   if (only.includes('ingest')) results.ingest = (await together({ scenario: 'ingest' }, 'ingest')).result as Pair<IngestResult>;
   if (only.includes('idle')) results.idle = await apart<IdleResult>('idle');
   if (only.includes('storm')) results.storm = await apart<StormResult>('storm');
@@ -154,7 +161,7 @@ console.log(`\nRun time: ${durationSec.toFixed(1)} s`);
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
 const file = resolve(resultsDir, 'latest.json');
-const { TARGETS, FANOUT, INGEST, IDLE, STORM, JOIN, LOAD, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
+const { TARGETS, FANOUT, BIG_ROOM, INGEST, IDLE, STORM, JOIN, LOAD, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
 writeFileSync(
   file,
   JSON.stringify(
@@ -166,7 +173,7 @@ writeFileSync(
       machine: host,
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
-      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, INGEST, IDLE, STORM, JOIN, LOAD, TARGETS },
+      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, BIG_ROOM, INGEST, IDLE, STORM, JOIN, LOAD, TARGETS },
       results,
       targets: outcomes,
     },
