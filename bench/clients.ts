@@ -86,19 +86,22 @@ export interface ConnectAllOptions {
   parser?: unknown;
   /** No batch starts after this (epoch ms): the sockets opened by then are returned, fewer than asked. */
   deadline?: number;
+  /** Sockets connecting and joining at once; `CONNECT_BATCH` unless told. */
+  batch?: number;
 }
 
 /**
- * Opens `rooms.length` sockets, socket i joining rooms[i], `CONNECT_BATCH` at
- * a time (a batch connected and joined before the next starts), or as many
- * as there is time for before `deadline`.
+ * Opens `rooms.length` sockets, socket i joining rooms[i], a batch at a time
+ * (connected and joined before the next starts), or as many as there is time
+ * for before `deadline`.
  */
 export async function connectAll(url: string, rooms: readonly string[], options: ConnectAllOptions = {}): Promise<Socket[]> {
   const sockets: Socket[] = [];
   const inTime = (): boolean => options.deadline === undefined || Date.now() < options.deadline;
+  const size = options.batch ?? CONNECT_BATCH;
   try {
-    for (let start = 0; start < rooms.length && inTime(); start += CONNECT_BATCH) {
-      const batch = rooms.slice(start, start + CONNECT_BATCH).map(async (room, offset) => {
+    for (let start = 0; start < rooms.length && inTime(); start += size) {
+      const batch = rooms.slice(start, start + size).map(async (room, offset) => {
         const index = start + offset;
         const socket = openSocket(url, {
           ...(options.reconnection ? { reconnection: options.reconnection } : {}),

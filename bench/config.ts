@@ -55,6 +55,8 @@ export const IDLE = {
   rooms: 100,
   /** Files each process needs beyond one per connection (node, tsx, the store, the other sockets). */
   spareFiles: 500,
+  /** Connections opened at once (more than `CONNECT_BATCH`: 10,000 round trips one batch after another take long). */
+  batch: 200,
   /** No batch of connections starts later than this after the first: a slow server is measured with fewer. */
   connectTimeoutMs: 60_000,
   /** Time for a fresh server to settle before the first RSS reading. */

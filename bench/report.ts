@@ -1,7 +1,7 @@
 /** The run's figures as terminal tables, and the issue's targets with PASS/MISS. */
 import type { BroadcastResult } from './broadcast.js';
 import { broadcastRows, compare, type Row } from './compare.js';
-import { CONNECT_BATCH, FANOUT, IDLE, INGEST, JOIN, TARGETS } from './config.js';
+import { FANOUT, IDLE, INGEST, JOIN, TARGETS } from './config.js';
 import type { LoadResult } from './load/scenario.js';
 import type { Pair } from './target.js';
 import type { Machine } from './proc.js';
@@ -81,7 +81,7 @@ function ingestSection({ bare, project }: Pair<IngestResult>): string {
 function idleSection({ bare, project }: Pair<IdleResult>): string {
   return [
     `Idle connections: ${num(project.wanted)} sockets connecting and joining (${project.rooms} rooms of ` +
-      `${num(project.wanted / project.rooms)}), ${CONNECT_BATCH} at a time for at most ${IDLE.connectTimeoutMs / 1000} s, then left idle`,
+      `${num(project.wanted / project.rooms)}), ${IDLE.batch} at a time for at most ${IDLE.connectTimeoutMs / 1000} s, then left idle`,
     compare([
       ['connections opened and joined', bare.connections, project.connections, 0, false],
       ['RSS before (MB)', bare.rssBeforeKb / 1024, project.rssBeforeKb / 1024, 1],

@@ -58,10 +58,14 @@ const profileDir = values['cpu-prof-dir'] && resolve(values['cpu-prof-dir']);
 const started = Date.now();
 const command = `node --import tsx bench/run.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`;
 
+const results: BenchResults = {};
+
+/** Stops everything; the scenarios finished so far are still printed and written, marked incomplete. */
 function abandon(reason: string, code: number): never {
   console.error(`bench: ${reason}`);
   killAllDrivers();
   killAllServers();
+  if (Object.keys(results).length > 0) report(`stopped: ${reason.split('\n', 1)[0]}`);
   process.exit(code);
 }
 setTimeout(() => abandon(`over the ${config.RUN_DEADLINE_MS / 1000} s deadline, stopped`, 1), config.RUN_DEADLINE_MS).unref();
@@ -129,7 +133,6 @@ function revision(): string {
   }
 }
 
-const results: BenchResults = {};
 const source = revision();
 const host = machine();
 // The machine may be shared; its load says how much to trust the figures.
@@ -150,36 +153,42 @@ try {
   abandon(err instanceof Error ? (err.stack ?? err.message) : String(err), 1);
 }
 
-const durationSec = (Date.now() - started) / 1000;
-const outcomes = [...targets(results), ...(results.load ? loadTargets(results.load) : [])];
-console.log('');
-for (const section of [...sections(results), ...(results.load ? [loadSection(results.load)] : [])]) console.log(section + '\n');
-console.log('Targets (figures, not tests):');
-console.log(targetTable(outcomes));
-console.log(`\nRun time: ${durationSec.toFixed(1)} s`);
-
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
-mkdirSync(resultsDir, { recursive: true });
-const file = resolve(resultsDir, 'latest.json');
-const { TARGETS, FANOUT, BIG_ROOM, INGEST, IDLE, STORM, JOIN, LOAD, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
-writeFileSync(
-  file,
-  JSON.stringify(
-    {
-      command,
-      startedAt: new Date(started).toISOString(),
-      durationSec,
-      source,
-      machine: host,
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
-      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, BIG_ROOM, INGEST, IDLE, STORM, JOIN, LOAD, TARGETS },
-      results,
-      targets: outcomes,
-    },
-    null,
-    2,
-  ) + '\n',
-);
-console.log(`Results: ${file}`);
+report();
 process.exit(0);
+
+/** Prints every table and the targets, and writes bench/results/latest.json; `incomplete` says why some scenarios are missing. */
+function report(incomplete?: string): void {
+  const durationSec = (Date.now() - started) / 1000;
+  const outcomes = [...targets(results), ...(results.load ? loadTargets(results.load) : [])];
+  console.log('');
+  for (const section of [...sections(results), ...(results.load ? [loadSection(results.load)] : [])]) console.log(section + '\n');
+  console.log('Targets (figures, not tests):');
+  console.log(targetTable(outcomes));
+  console.log(`\nRun time: ${durationSec.toFixed(1)} s${incomplete ? ` (${incomplete})` : ''}`);
+
+  const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(resultsDir, { recursive: true });
+  const file = resolve(resultsDir, 'latest.json');
+  const { TARGETS, FANOUT, BIG_ROOM, INGEST, IDLE, STORM, JOIN, LOAD, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        command,
+        startedAt: new Date(started).toISOString(),
+        durationSec,
+        ...(incomplete ? { incomplete } : {}),
+        source,
+        machine: host,
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
+        config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, BIG_ROOM, INGEST, IDLE, STORM, JOIN, LOAD, TARGETS },
+        results,
+        targets: outcomes,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`Results: ${file}`);
+}

@@ -23,7 +23,7 @@ export interface IdleResult {
   rssBeforeKb: number;
   rssAfterKb: number;
   kbPerConnection: number;
-  /** Connected and joined per second while opening them, `CONNECT_BATCH` at a time. */
+  /** Connected and joined per second while opening them, `IDLE.batch` at a time. */
   connectsPerSec: number;
   serverCpuMsPerConnection: number;
   /** Driver CPU per connection opened and joined: what the client side costs. */
@@ -69,6 +69,7 @@ export async function idle({ url, pid }: Target): Promise<IdleResult> {
   const t0 = nowMs();
   const sockets = await connectAll(url, Array.from({ length: wanted }, (_, i) => `idle-${i % rooms}`), {
     parser,
+    batch: IDLE.batch,
     deadline: Date.now() + connectTimeoutMs,
   });
   try {
