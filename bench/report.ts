@@ -90,6 +90,7 @@ function idleSection({ bare, project }: Pair<IdleResult>): string {
       ['connect + join per second', bare.connectsPerSec, project.connectsPerSec, 0],
       ['server CPU per connect + join (ms)', bare.serverCpuMsPerConnection, project.serverCpuMsPerConnection, 3],
       ['driver CPU per connect + join (ms)', bare.driverCpuMsPerConnection, project.driverCpuMsPerConnection, 3, false],
+      ['driver RSS per connection (KB)', bare.driverKbPerConnection, project.driverKbPerConnection, 1, false],
       ['presence frames received while connecting', bare.presenceFrames, project.presenceFrames, 0, false],
     ]),
   ].join('\n');

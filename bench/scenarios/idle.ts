@@ -28,6 +28,8 @@ export interface IdleResult {
   serverCpuMsPerConnection: number;
   /** Driver CPU per connection opened and joined: what the client side costs. */
   driverCpuMsPerConnection: number;
+  /** The driver's RSS growth per connection (socket.io-client, one engine each), read with the server's second reading. */
+  driverKbPerConnection: number;
   /** presence:update, room:notice and typing frames the clients received while the rooms filled. */
   presenceFrames: number;
 }
@@ -62,6 +64,7 @@ export async function idle({ url, pid }: Target): Promise<IdleResult> {
   checkOpenFiles(pid, wanted);
   await sleep(settleBeforeMs);
   const rssBeforeKb = await steadyRss(pid);
+  const driverRssBefore = process.memoryUsage().rss;
   let presenceFrames = 0;
   const parser = countingParser(() => presenceFrames++);
   const cpu0 = cpuMs(pid);
@@ -79,6 +82,7 @@ export async function idle({ url, pid }: Target): Promise<IdleResult> {
     const driver1 = driverCpuMs();
     await sleep(settleAfterMs);
     const rssAfterKb = await steadyRss(pid);
+    const driverRssAfter = process.memoryUsage().rss;
     return {
       wanted,
       connections,
@@ -89,6 +93,7 @@ export async function idle({ url, pid }: Target): Promise<IdleResult> {
       connectsPerSec: (connections * 1000) / connectMs,
       serverCpuMsPerConnection: (cpu1 - cpu0) / connections,
       driverCpuMsPerConnection: (driver1 - driver0) / connections,
+      driverKbPerConnection: (driverRssAfter - driverRssBefore) / 1024 / connections,
       presenceFrames,
     };
   } finally {
