@@ -8,7 +8,7 @@ import type { Express, Router } from 'express';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS, PROTOCOL_VERSION, UNVERSIONED_PROTOCOL } from '../protocol/index.js';
+import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS, PRESENCE_LIST_MAX, PROTOCOL_VERSION, UNVERSIONED_PROTOCOL } from '../protocol/index.js';
 import { adminApi } from './http/admin-api.js';
 import { adminTokenProblem } from './http/admin-auth.js';
 import { widgetRoutes } from './http/widget-routes.js';
@@ -16,9 +16,12 @@ import { createLogger } from './logger.js';
 import type { LogLevel, Logger } from './logger.js';
 import { EdgeMetrics } from './metrics.js';
 import { DEFAULT_WIDGET_BUNDLE, chunksDirOf } from './paths.js';
+import { MemoryFlushGate, RedisFlushGate } from './presence/flush-gates.js';
 import { MemoryPresence } from './presence/memory-presence.js';
+import { MemoryTyping } from './presence/memory-typing.js';
 import type { PresenceStore } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
+import { RedisTyping } from './presence/redis-typing.js';
 import { proxyHops as toProxyHops } from './security/client-ip.js';
 import { handshakeGuard } from './security/handshake-guard.js';
 import { RateLimits } from './security/rate-limits.js';
@@ -30,6 +33,7 @@ import { MessageService } from './services/messages.js';
 import { ModerationService } from './services/moderation.js';
 import { PresenceService } from './services/presence-service.js';
 import { startRetention } from './services/retention.js';
+import { TypingService } from './services/typing-service.js';
 import { SessionCredentials } from './services/sessions.js';
 import { DEMO_SITE_ID, SiteRegistry } from './services/sites.js';
 import { UserService } from './services/users.js';
@@ -58,6 +62,13 @@ export interface AttachOptions {
   widgetChunks?: string;
   /** How long a member whose last socket left stays listed before "left" is announced. Default `PRESENCE_GRACE_MS`. */
   presenceGraceMs?: number;
+  /**
+   * The big-room size: rooms of at most this many members get the member list
+   * in every presence update, joins and leaves by name, rename notices and
+   * per-user typing; bigger rooms get counts, `presence:list` and typing
+   * summaries. 1 to `PRESENCE_LIST_MAX` (the default).
+   */
+  bigRoomSize?: number;
   /** When given, the widget routes (`/healthz`, `/chat-room.js`, `/chunks/…`) and the admin API (`/api/…`) are mounted on it. */
   app?: Express;
   /** Overrides of `DEFAULT_RATE_LIMITS` (a benchmark raises them; tests lower them). */
@@ -138,6 +149,10 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   if (!Number.isSafeInteger(minClientProtocol) || minClientProtocol < 1) {
     throw new Error(`minClientProtocol must be a whole number of 1 or more, got ${minClientProtocol}`);
   }
+  const bigRoomSize = options.bigRoomSize ?? PRESENCE_LIST_MAX;
+  if (!Number.isSafeInteger(bigRoomSize) || bigRoomSize < 1 || bigRoomSize > PRESENCE_LIST_MAX) {
+    throw new Error(`bigRoomSize must be a whole number from 1 to ${PRESENCE_LIST_MAX}, got ${bigRoomSize}`);
+  }
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   if (minClientProtocol > PROTOCOL_VERSION) {
     logger.warn('minClientProtocol is above the protocol of this server\'s own widget: every widget is refused', {
@@ -191,17 +206,28 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
   io.on('bans:changed', (site) => bans.forget(site));
   const sessions = new SessionCredentials(io, sites, logger, cluster ? (site) => void io.serverSideEmit('sites:changed', site) : undefined);
   io.on('sites:changed', (site) => void sites.refresh(site).catch((err: unknown) => logger.error('site lookup failed', { site, err })));
-  const presence = new PresenceService(
-    options.presence ?? clusterPresence ?? new MemoryPresence(),
+  // Slots of coalesced updates, shared by the nodes of a cluster: one update per room and window whichever node sends it.
+  const gate = cluster ? new RedisFlushGate(cluster.redis, cluster.prefix) : new MemoryFlushGate();
+  const presence = new PresenceService({
+    store: options.presence ?? clusterPresence ?? new MemoryPresence(),
+    gate,
     namespaceOf,
-    options.presenceGraceMs ?? PRESENCE_GRACE_MS,
+    graceMs: options.presenceGraceMs ?? PRESENCE_GRACE_MS,
+    bigRoomSize,
     logger,
-  );
+  });
+  const typing = new TypingService({
+    store: cluster ? new RedisTyping(cluster.redis, cluster.prefix) : new MemoryTyping(),
+    gate,
+    namespaceOf,
+    logger,
+  });
   const services: Services = {
     sites,
     users: new UserService(store),
     messages: new MessageService(store, namespaceOf),
     presence,
+    typing,
     bans,
     moderation: new ModerationService(store, bans, namespaceOf, presence),
     sessions,
@@ -225,6 +251,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
       archiving.stop();
       sessions.stop();
       services.presence.close();
+      services.typing.close();
       // Closing the engine drops every client of every namespace.
       io.engine.close();
       // Let the disconnect handlers run before the store goes away.

@@ -7,6 +7,7 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { PRESENCE_LIST_MAX } from '../protocol/index.js';
 import { createChatServer } from './chat-server.js';
 import { adminTokenProblem } from './http/admin-auth.js';
 import { DEFAULT_RATE_LIMITS, scaleRateLimits } from './security/rate-limits.js';
@@ -51,6 +52,10 @@ Options (each also read from the environment variable shown):
                       they reload their page when the visitor is not busy); raise
                       it after a breaking protocol change
                       (CHAT_ROOM_MIN_CLIENT_PROTOCOL, default 1: every widget)
+  --big-room-size <n>  Rooms of at most n members list them all in every presence
+                      update, name who joins and leaves and relay each typist;
+                      bigger rooms get counts, a paged member list and typing
+                      summaries (CHAT_ROOM_BIG_ROOM_SIZE, 1-${PRESENCE_LIST_MAX}, default ${PRESENCE_LIST_MAX})
   --log-level <lvl>   ${LOG_LEVELS.join(' | ')} (LOG_LEVEL, default info)
   -h, --help          Show this help
 `;
@@ -83,6 +88,13 @@ function protocolVersion(value: string | undefined, name: string): number | unde
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a protocol version (a whole number, 1 or more), got "${value}"`);
+  return n;
+}
+
+function roomSize(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > PRESENCE_LIST_MAX) throw new UsageError(`${name} must be a whole number from 1 to ${PRESENCE_LIST_MAX}, got "${value}"`);
   return n;
 }
 
@@ -122,6 +134,7 @@ async function main(): Promise<void> {
       'redis-prefix': { type: 'string' },
       workers: { type: 'string' },
       'min-client-protocol': { type: 'string' },
+      'big-room-size': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -153,6 +166,7 @@ async function main(): Promise<void> {
   const minClientProtocol =
     protocolVersion(values['min-client-protocol'], '--min-client-protocol') ??
     protocolVersion(env.CHAT_ROOM_MIN_CLIENT_PROTOCOL, 'CHAT_ROOM_MIN_CLIENT_PROTOCOL');
+  const bigRoomSize = roomSize(values['big-room-size'], '--big-room-size') ?? roomSize(env.CHAT_ROOM_BIG_ROOM_SIZE, 'CHAT_ROOM_BIG_ROOM_SIZE');
   const retentionIntervalMs = positive(env.CHAT_ROOM_RETENTION_INTERVAL_MS, 'CHAT_ROOM_RETENTION_INTERVAL_MS');
   const workers = positive(values.workers ?? env.CHAT_ROOM_WORKERS, '--workers') ?? 1;
   if (!Number.isInteger(workers)) throw new UsageError('--workers must be a whole number');
@@ -178,6 +192,7 @@ async function main(): Promise<void> {
     demoSite: demo,
     trustProxy: hops(values['trust-proxy'], '--trust-proxy') ?? hops(env.CHAT_ROOM_TRUST_PROXY, 'CHAT_ROOM_TRUST_PROXY') ?? 0,
     ...(minClientProtocol === undefined ? {} : { minClientProtocol }),
+    ...(bigRoomSize === undefined ? {} : { bigRoomSize }),
     ...(scale === undefined ? {} : { rateLimits: scaleRateLimits(DEFAULT_RATE_LIMITS, scale) }),
     // Not a flag: the hourly retention run, shortened so a test can see it repeat (docs/DEPLOY.md).
     ...(retentionIntervalMs === undefined ? {} : { retentionIntervalMs }),

@@ -16,6 +16,9 @@ import {
   HISTORY_PAGE_SIZE,
   MESSAGE_MAX_LENGTH,
   MOD_BAN_MAX_DURATION_MS,
+  NICKNAME_MAX_LENGTH,
+  PRESENCE_PAGE_MAX,
+  PRESENCE_PAGE_SIZE,
   ROOM_NAME_MAX_LENGTH,
   ROOM_NAME_PATTERN,
 } from '../protocol/index.js';
@@ -80,6 +83,16 @@ const notBothDirections = <T extends { beforeSeq?: number; afterSeq?: number }>(
 
 const roomRequest = v.object({ room });
 
+/** A `presence:list` cursor: base64url of a sort key (a folded name of at most 32 code points and an id). */
+const CURSOR_MAX_LENGTH = 512;
+/** A name prefix: normalised and trimmed like a nickname, then measured in code points. */
+const namePrefix = v.pipe(
+  v.string(),
+  v.maxLength(RAW_TEXT_MAX_LENGTH),
+  v.transform((raw) => normalizeText(raw).trim()),
+  v.check((t) => [...t].length <= NICKNAME_MAX_LENGTH, `query is longer than ${NICKNAME_MAX_LENGTH} characters`),
+);
+
 /** One schema per client event; an event missing here is unknown and ignored. */
 export const EVENT_SCHEMAS = {
   'room:join': v.object({ room, quiet: v.optional(v.boolean(), false) }),
@@ -90,6 +103,12 @@ export const EVENT_SCHEMAS = {
   'session:ping': v.object({}),
   // Only the type and a bound: the token is checked like a handshake's.
   'session:renew': v.object({ token: v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH)) }),
+  'presence:list': v.object({
+    room,
+    query: v.optional(namePrefix),
+    after: v.optional(v.pipe(v.string(), v.maxLength(CURSOR_MAX_LENGTH), v.regex(/^[A-Za-z0-9_-]*$/, 'after is not a cursor of this server'))),
+    limit: v.optional(int(1, PRESENCE_PAGE_MAX), PRESENCE_PAGE_SIZE),
+  }),
   'typing:set': v.object({ room, typing: v.boolean() }),
   // Only the type: the nickname rules live with the user service.
   'user:rename': v.object({ name: v.pipe(v.string(), v.maxLength(RAW_TEXT_MAX_LENGTH)) }),

@@ -3,6 +3,7 @@ import type { HandlerContext } from './context.js';
 import { directHistory, sendDirect } from './dm.js';
 import { messageHistory, sendMessage } from './message.js';
 import { moderatorBan, moderatorDelete, moderatorErase } from './moderation.js';
+import { listPresence } from './presence.js';
 import { ackRoom, joinRoom, leaveAllRooms, leaveRoom } from './room.js';
 import { ping, renewSession } from './session.js';
 import { setTyping } from './typing.js';
@@ -17,6 +18,7 @@ export function routeEvents(ctx: HandlerContext): void {
   socket.on('message:history', messageHistory(ctx));
   socket.on('session:ping', ping(ctx));
   socket.on('session:renew', renewSession(ctx));
+  socket.on('presence:list', listPresence(ctx));
   socket.on('typing:set', setTyping(ctx));
   socket.on('user:rename', renameUser(ctx));
   socket.on('dm:send', sendDirect(ctx));

@@ -188,7 +188,7 @@ export function adminApi({ services, adminToken, limits, proxyHops, logger }: Ad
   }));
 
   router.get('/sites/:id/rooms/:room/members', asSite(async (site, req, res) => {
-    res.json(await presence.presence(site.id, req.params.room!));
+    res.json(await presence.overview(site.id, req.params.room!));
   }));
 
   router.delete('/sites/:id/rooms/:room/messages/:messageId', asSite(async (site, req, res) => {

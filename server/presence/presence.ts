@@ -3,16 +3,36 @@
  * sockets. A member whose last socket left stays listed until the presence
  * service removes them after the grace period. The in-process store is the
  * default; a cluster-wide (Redis) store implements the same interface.
+ *
+ * A store also keeps each room's changes not yet announced (joins, leaves,
+ * renames, erases), so that one update carries every change of a window,
+ * whichever node made it: `takeChanges` hands them to the one node that
+ * announces them and forgets them.
  */
-import type { UserId, UserInfo } from '../../protocol/index.js';
+import type { PresenceChanges, UserId, UserInfo } from '../../protocol/index.js';
+import type { MemberPage, MemberQuery } from './member-order.js';
 
 export interface PresenceSnapshot {
   /** Number of distinct members. */
   count: number;
-  /** Members sorted by name, at most the limit asked for. */
+  /** Every member in list order when they are at most the limit asked for; none otherwise. */
   members: UserInfo[];
   /** Bumped by every change of the room's members (see `PresenceUpdate.version`). */
   version: number;
+}
+
+/** A room's unannounced changes, with the room as it is after them. */
+export interface PresenceChangeSet extends PresenceSnapshot {
+  joined: PresenceChanges;
+  left: PresenceChanges;
+}
+
+/** How big a room and a window may be for their members and changes to be named. */
+export interface ListingLimits {
+  /** The big-room size: members are listed in rooms of at most this many. */
+  listMax: number;
+  /** Joins (or leaves) are named when the room is listed and they are at most this many. */
+  namedMax: number;
 }
 
 /** A member whose last socket in a room was on a node that died. */
@@ -23,17 +43,33 @@ export interface DepartedMember {
 }
 
 export interface PresenceStore {
-  /** Records a socket of `user` in the room. `wasMember` is true when the user was already listed (another socket, or within the grace period). */
+  /**
+   * Records a socket of `user` in the room. `wasMember` is true when the user
+   * was already listed (another socket, or within the grace period); when not,
+   * the join is recorded as a change of the room.
+   */
   addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }>;
   /** Forgets a socket; answers how many sockets of that user remain in the room. */
   removeSocket(site: string, room: string, userId: UserId, socketId: string): Promise<{ remaining: number }>;
-  /** Removes the member if no socket of theirs remains; answers the removed member. */
+  /** Removes the member if no socket of theirs remains, recording the leave; answers the removed member. */
   removeIfIdle(site: string, room: string, userId: UserId): Promise<UserInfo | undefined>;
-  /** Replaces the stored profile of a user; answers the rooms they are a member of. */
-  updateUser(site: string, user: UserInfo): Promise<string[]>;
-  /** Removes the user from every room of the site, sockets or not (an erase); answers the rooms they were in. */
+  /** Replaces the stored profile of a user (a change of each room); answers the rooms they are a member of, with their member counts. */
+  updateUser(site: string, user: UserInfo): Promise<Array<{ room: string; count: number }>>;
+  /**
+   * Removes the user from every room of the site, sockets or not (an erase),
+   * as a change that names nobody: a join or leave of theirs not yet announced
+   * is dropped. Answers the rooms they were in.
+   */
   forget(site: string, userId: UserId): Promise<string[]>;
-  snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot>;
+  /** Count and version, and the members when they are at most `listMax`: bounded whatever the room's size. */
+  snapshot(site: string, room: string, listMax: number): Promise<PresenceSnapshot>;
+  count(site: string, room: string): Promise<number>;
+  /** Whether the room has unannounced changes. */
+  hasChanges(site: string, room: string): Promise<boolean>;
+  /** Takes the room's unannounced changes (undefined when there are none: another node took them). */
+  takeChanges(site: string, room: string, limits: ListingLimits): Promise<PresenceChangeSet | undefined>;
+  /** A page of members in list order. */
+  page(site: string, room: string, query: MemberQuery): Promise<MemberPage>;
   /** Every room of the site with at least one member, with its member count. */
   rooms(site: string): Promise<Array<{ room: string; count: number }>>;
   /** Cluster stores: forgets the sockets of dead nodes and answers the members who have none left in a room. */
@@ -48,4 +84,14 @@ export interface PresenceStore {
  */
 export function firstVersion(): number {
   return Date.now() * 1000;
+}
+
+/** The changes of one window as announced: named only when few, in a listed room. */
+export function announced(users: UserInfo[], count: number, listed: boolean, namedMax: number): PresenceChanges {
+  const named = listed && count <= namedMax;
+  return { count, users: named ? [...users].sort(byName) : [] };
+}
+
+function byName(a: UserInfo, b: UserInfo): number {
+  return a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 }

@@ -6,58 +6,30 @@
  * service's reaping interval (2 s): 8 s.
  *
  * Keys (all under `prefix`): `pres:<site>:<room>:m` hash of members
- * (user id → profile), `pres:<site>:<room>:v` its version (deleted with the last member), `pres:<site>:<room>:s:<user>` set of that member's
- * sockets (`<node>/<socket>`), `pres:<site>:rooms` rooms with members,
+ * (user id → profile), `…:z` the members in list order (ZSET of score 0,
+ * members `<folded name>\0<id>`, see member-order.ts), `…:k` each member's
+ * entry in it, `…:v` the version (deleted with the last member),
+ * `…:s:<user>` set of that member's sockets (`<node>/<socket>`), `…:cj` and
+ * `…:cl` joins and leaves not yet announced (id → profile), `…:cd` set when
+ * the room has unannounced changes; `pres:<site>:rooms` rooms with members,
  * `pres:<site>:u:<user>` rooms of a user, `node:<id>` heartbeat,
  * `node:<id>:s` the node's socket entries, `nodes` known nodes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { UserId, UserInfo } from '../../protocol/index.js';
-import { firstVersion } from './presence.js';
-import type { DepartedMember, PresenceSnapshot, PresenceStore } from './presence.js';
+import { decodeProfiles } from './redis-replies.js';
+import { idOfKey, sortKey } from './member-order.js';
+import type { MemberPage, MemberQuery } from './member-order.js';
+import { announced, firstVersion } from './presence.js';
+import type { DepartedMember, ListingLimits, PresenceChangeSet, PresenceSnapshot, PresenceStore } from './presence.js';
+import { ADD_SOCKET, FORGET, REMOVE_IF_IDLE, SNAPSHOT, TAKE_CHANGES, UPDATE_IF_MEMBER } from './redis-scripts.js';
 
 /** A node that has not refreshed its heartbeat for this long is dead (the presence service looks every 2 s). */
 export const NODE_TTL_MS = 6000;
 const HEARTBEAT_MS = 2000;
-
-/**
- * Removes the member when none of their sockets is left; answers the profile
- * removed. The last member takes the room's version with it: an empty room
- * keeps no key (its other keys are emptied sets and hashes, which Redis drops).
- */
-const REMOVE_IF_IDLE = `
-if redis.call('SCARD', KEYS[1]) > 0 then return false end
-local user = redis.call('HGET', KEYS[2], ARGV[1])
-if not user then return false end
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[3], ARGV[2])
-if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('SREM', KEYS[4], ARGV[2])
-  redis.call('DEL', KEYS[5])
-else
-  redis.call('INCR', KEYS[5])
-end
-return user`;
-
-/** Replaces a member's profile if they are still a member (no version key for a room they left). */
-const UPDATE_IF_MEMBER = `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('INCR', KEYS[2])
-return 1`;
-
-/** Removes the member and their sockets whatever is left (an erase); answers 1 when they were a member. */
-const FORGET = `
-if redis.call('HDEL', KEYS[2], ARGV[1]) == 0 then return 0 end
-redis.call('DEL', KEYS[1])
-if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('SREM', KEYS[3], ARGV[2])
-  redis.call('DEL', KEYS[4])
-else
-  redis.call('INCR', KEYS[4])
-end
-return 1`;
+/** Unannounced changes no node took within this long are dropped (their node died before its flush). */
+const PENDING_TTL_MS = 10_000;
 
 export class RedisPresence implements PresenceStore {
   readonly nodeId = randomUUID();
@@ -85,18 +57,11 @@ export class RedisPresence implements PresenceStore {
 
   async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }> {
     const k = this.#roomKeys(site, room, user.id);
-    const result = await this.#redis
-      .multi()
-      .hexists(k.members, user.id)
-      .hset(k.members, user.id, JSON.stringify(user))
-      .sadd(k.sockets, this.#socket(socketId))
-      .sadd(k.rooms, room)
-      .sadd(k.userRooms, room)
-      .sadd(this.#key(`node:${this.nodeId}:s`), entry(site, room, user.id, this.#socket(socketId)))
-      .set(k.version, firstVersion(), 'NX')
-      .incr(k.version)
-      .exec();
-    return { wasMember: result?.[0]?.[1] === 1 };
+    const socket = this.#socket(socketId);
+    const nodeSockets = this.#key(`node:${this.nodeId}:s`);
+    const keys = [k.members, k.sortKeys, k.index, k.sockets, k.rooms, k.userRooms, nodeSockets, k.version, k.joins, k.leaves, k.dirty];
+    const args = [user.id, JSON.stringify(user), sortKey(user), socket, room, entry(site, room, user.id, socket), firstVersion(), PENDING_TTL_MS];
+    return { wasMember: (await this.#redis.eval(ADD_SOCKET, keys.length, ...keys, ...args)) === 1 };
   }
 
   async removeSocket(site: string, room: string, userId: UserId, socketId: string): Promise<{ remaining: number }> {
@@ -112,19 +77,21 @@ export class RedisPresence implements PresenceStore {
 
   async removeIfIdle(site: string, room: string, userId: UserId): Promise<UserInfo | undefined> {
     const k = this.#roomKeys(site, room, userId);
-    const removed = (await this.#redis.eval(REMOVE_IF_IDLE, 5, k.sockets, k.members, k.userRooms, k.rooms, k.version, userId, room)) as
-      | string
-      | null;
+    const keys = [k.sockets, k.members, k.userRooms, k.rooms, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty];
+    const removed = (await this.#redis.eval(REMOVE_IF_IDLE, keys.length, ...keys, userId, room, PENDING_TTL_MS)) as string | null;
     return removed ? (JSON.parse(removed) as UserInfo) : undefined;
   }
 
-  async updateUser(site: string, user: UserInfo): Promise<string[]> {
+  async updateUser(site: string, user: UserInfo): Promise<Array<{ room: string; count: number }>> {
     const rooms = await this.#redis.smembers(this.#key(`pres:${site}:u:${user.id}`));
     const profile = JSON.stringify(user);
-    const kept: string[] = [];
+    const key = sortKey(user);
+    const kept: Array<{ room: string; count: number }> = [];
     for (const room of rooms) {
       const k = this.#roomKeys(site, room, user.id);
-      if (await this.#redis.eval(UPDATE_IF_MEMBER, 2, k.members, k.version, user.id, profile)) kept.push(room);
+      const keys = [k.members, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty];
+      const count = Number(await this.#redis.eval(UPDATE_IF_MEMBER, keys.length, ...keys, user.id, profile, key, PENDING_TTL_MS));
+      if (count > 0) kept.push({ room, count });
     }
     return kept;
   }
@@ -134,19 +101,57 @@ export class RedisPresence implements PresenceStore {
     const rooms: string[] = [];
     for (const room of await this.#redis.smembers(userRooms)) {
       const k = this.#roomKeys(site, room, userId);
-      if (await this.#redis.eval(FORGET, 4, k.sockets, k.members, k.rooms, k.version, userId, room)) rooms.push(room);
+      const keys = [k.sockets, k.members, k.rooms, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty];
+      if (await this.#redis.eval(FORGET, keys.length, ...keys, userId, room, PENDING_TTL_MS)) rooms.push(room);
     }
     await this.#redis.del(userRooms);
     return rooms;
   }
 
-  async snapshot(site: string, room: string, limit: number): Promise<PresenceSnapshot> {
+  async snapshot(site: string, room: string, listMax: number): Promise<PresenceSnapshot> {
     const k = this.#roomKeys(site, room, '');
-    // One transaction: the members and the version they are at.
-    const [values, version] = (await this.#redis.multi().hvals(k.members).get(k.version).exec()) ?? [];
-    const members = ((values?.[1] as string[] | undefined) ?? []).map((json) => JSON.parse(json) as UserInfo);
-    members.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    return { count: members.length, members: members.slice(0, limit), version: Number(version?.[1] ?? 0) };
+    // One script: the members and the version they are at.
+    const [count, version, profiles] = (await this.#redis.eval(SNAPSHOT, 3, k.members, k.index, k.version, listMax)) as [number, number, Array<string | null>];
+    return { count, members: decodeProfiles(profiles), version };
+  }
+
+  count(site: string, room: string): Promise<number> {
+    return this.#redis.hlen(this.#roomKeys(site, room, '').members);
+  }
+
+  async hasChanges(site: string, room: string): Promise<boolean> {
+    return (await this.#redis.exists(this.#roomKeys(site, room, '').dirty)) === 1;
+  }
+
+  async takeChanges(site: string, room: string, { listMax, namedMax }: ListingLimits): Promise<PresenceChangeSet | undefined> {
+    const k = this.#roomKeys(site, room, '');
+    const keys = [k.dirty, k.joins, k.leaves, k.members, k.index, k.version];
+    const taken = (await this.#redis.eval(TAKE_CHANGES, keys.length, ...keys, listMax, namedMax)) as
+      | [number, number, Array<string | null>, number, string[], number, string[]]
+      | null;
+    if (!taken) return undefined;
+    const [count, version, profiles, joins, joined, leaves, left] = taken;
+    const listed = count <= listMax;
+    return {
+      count,
+      version,
+      members: decodeProfiles(profiles),
+      joined: announced(decodeProfiles(joined), joins, listed, namedMax),
+      left: announced(decodeProfiles(left), leaves, listed, namedMax),
+    };
+  }
+
+  async page(site: string, room: string, { prefix, after, limit }: MemberQuery): Promise<MemberPage> {
+    const k = this.#roomKeys(site, room, '');
+    // Inclusive from the prefix, or exclusive after the cursor when it is past it; up to the prefix followed by 0xFF, above any UTF-8.
+    const from = after !== undefined && Buffer.compare(Buffer.from(after), Buffer.from(prefix)) >= 0 ? `(${after}` : `[${prefix}`;
+    const to = prefix === '' ? '+' : Buffer.concat([Buffer.from(`[${prefix}`), Buffer.from([0xff])]);
+    const [range, count] = (await this.#redis.multi().zrangebylex(k.index, from, to, 'LIMIT', 0, limit + 1).hlen(k.members).exec()) ?? [];
+    const keys = (range?.[1] as string[] | undefined) ?? [];
+    const more = keys.length > limit;
+    if (more) keys.pop();
+    const members = keys.length > 0 ? decodeProfiles(await this.#redis.hmget(k.members, ...keys.map(idOfKey))) : [];
+    return { count: Number(count?.[1] ?? 0), members, ...(more ? { last: keys.at(-1)! } : {}) };
   }
 
   async rooms(site: string): Promise<Array<{ room: string; count: number }>> {
@@ -196,10 +201,16 @@ export class RedisPresence implements PresenceStore {
   }
 
   #roomKeys(site: string, room: string, userId: UserId) {
+    const base = this.#key(`pres:${site}:${room}:`);
     return {
-      members: this.#key(`pres:${site}:${room}:m`),
-      version: this.#key(`pres:${site}:${room}:v`),
-      sockets: this.#key(`pres:${site}:${room}:s:${userId}`),
+      members: `${base}m`,
+      index: `${base}z`,
+      sortKeys: `${base}k`,
+      version: `${base}v`,
+      joins: `${base}cj`,
+      leaves: `${base}cl`,
+      dirty: `${base}cd`,
+      sockets: `${base}s:${userId}`,
       rooms: this.#key(`pres:${site}:rooms`),
       userRooms: this.#key(`pres:${site}:u:${userId}`),
     };

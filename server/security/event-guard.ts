@@ -32,6 +32,7 @@ const ACTIONS: Partial<Record<ClientEvent, RateLimitedAction>> = {
   'dm:send': 'message',
   'room:join': 'join',
   'typing:set': 'typing',
+  'presence:list': 'list',
   'user:rename': 'rename',
 };
 

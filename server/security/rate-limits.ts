@@ -26,6 +26,8 @@ export interface RateLimitOptions {
   joinsPerIp: RateLimitRule;
   /** Over the limit, typing events are dropped silently (they have no ack). */
   typingPerSocket: RateLimitRule;
+  /** `presence:list`: each one reads a page of a room's members. */
+  presenceListsPerSocket: RateLimitRule;
   /** `user:rename`: each one is announced to every room of the user. */
   renamesPerUser: RateLimitRule;
   renamesPerIp: RateLimitRule;
@@ -50,6 +52,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   joinsPerSocket: { points: 20, durationMs: 10_000 },
   joinsPerIp: { points: 120, durationMs: 10_000 },
   typingPerSocket: { points: 20, durationMs: 10_000 },
+  presenceListsPerSocket: { points: 10, durationMs: 10_000 },
   renamesPerUser: { points: 5, durationMs: 60_000 },
   renamesPerIp: { points: 30, durationMs: 60_000 },
   connectionsPerIp: { points: 30, durationMs: 60_000 },
@@ -73,7 +76,7 @@ export function scaleRateLimits(rules: RateLimitOptions, factor: number): RateLi
   return Object.fromEntries(Object.entries(rules).map(([k, rule]) => [k, scale(rule)])) as unknown as RateLimitOptions;
 }
 
-export type RateLimitedAction = 'message' | 'join' | 'typing' | 'rename';
+export type RateLimitedAction = 'message' | 'join' | 'typing' | 'list' | 'rename';
 
 /** Who is acting: each key has its own budget. */
 export interface ActorKeys {
@@ -143,6 +146,7 @@ export class RateLimits {
         ['ip', limiter('join-ip', rules.joinsPerIp)],
       ],
       typing: [['socket', limiter('typing-socket', rules.typingPerSocket)]],
+      list: [['socket', limiter('list-socket', rules.presenceListsPerSocket)]],
       rename: [
         ['user', limiter('rename-user', rules.renamesPerUser)],
         ['ip', limiter('rename-ip', rules.renamesPerIp)],

@@ -5,6 +5,7 @@ import type { ModerationService } from './moderation.js';
 import type { PresenceService } from './presence-service.js';
 import type { SessionCredentials } from './sessions.js';
 import type { SiteRegistry } from './sites.js';
+import type { TypingService } from './typing-service.js';
 import type { UserService } from './users.js';
 
 export interface Services {
@@ -12,6 +13,8 @@ export interface Services {
   users: UserService;
   messages: MessageService;
   presence: PresenceService;
+  /** Typing summaries of big rooms. */
+  typing: TypingService;
   bans: BanService;
   moderation: ModerationService;
   sessions: SessionCredentials;

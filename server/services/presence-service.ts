@@ -1,12 +1,22 @@
 /**
- * Room presence with a grace period: a user is announced as joined when their
- * first socket enters a room, and as gone only when no socket of theirs has
- * come back within `graceMs`, so a reconnect or a reload shows nothing.
+ * Room presence with a grace period: a user joins when their first socket
+ * enters a room, and leaves only when no socket of theirs has come back
+ * within `graceMs`, so a reconnect or a reload shows nothing.
+ *
+ * Changes are announced coalesced: the store records each one for its room,
+ * and at most one `presence:update` per room per `PRESENCE_WINDOW_MS`,
+ * cluster-wide, carries all of them (see presence/coalescer.ts). Rooms of at
+ * most the big-room size get their member list in it and their joins and
+ * leaves by name (when few); bigger rooms get counts, and pages of members
+ * from `presence:list`.
  */
-import { PRESENCE_LIST_MAX } from '../../protocol/index.js';
-import type { PresenceUpdate, UserId, UserInfo } from '../../protocol/index.js';
+import { PRESENCE_LIST_MAX, PRESENCE_NAMED_CHANGES_MAX, PRESENCE_PAGE_SIZE, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
+import type { PresenceListRequest, PresencePage, PresenceUpdate, UserId, UserInfo } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import type { Logger } from '../logger.js';
+import { Coalescer } from '../presence/coalescer.js';
+import type { FlushGate } from '../presence/coalescer.js';
+import { decodeCursor, encodeCursor, foldName } from '../presence/member-order.js';
 import type { PresenceStore } from '../presence/presence.js';
 import type { NamespaceOf } from '../socket-types.js';
 
@@ -28,36 +38,52 @@ interface RenameWindow {
   timer: NodeJS.Timeout;
 }
 
+export interface PresenceServiceOptions {
+  store: PresenceStore;
+  /** The slots that keep updates of a room to one per window, cluster-wide. */
+  gate: FlushGate;
+  namespaceOf: NamespaceOf;
+  graceMs: number;
+  /** Rooms of at most this many members are listed and named; at most `PRESENCE_LIST_MAX`. */
+  bigRoomSize: number;
+  logger: Logger;
+}
+
 export class PresenceService {
   private readonly pendingLeaves = new Map<string, NodeJS.Timeout>();
   /** `site\0userId` → the user's open rename window. */
   private readonly renameWindows = new Map<string, RenameWindow>();
+  private readonly updates: Coalescer;
   private readonly reaper: NodeJS.Timeout | undefined;
+  private readonly store: PresenceStore;
+  private readonly namespaceOf: NamespaceOf;
+  private readonly logger: Logger;
   private closed = false;
 
-  constructor(
-    private readonly store: PresenceStore,
-    private readonly namespaceOf: NamespaceOf,
-    private readonly graceMs: number,
-    private readonly logger: Logger,
-  ) {
-    if (store.reapDeadNodes) {
+  constructor(private readonly options: PresenceServiceOptions) {
+    this.store = options.store;
+    this.namespaceOf = options.namespaceOf;
+    this.logger = options.logger;
+    this.updates = new Coalescer(
+      'presence',
+      options.gate,
+      PRESENCE_WINDOW_MS,
+      (site, room) => this.flush(site, room),
+      options.logger,
+      (site, room) => this.store.hasChanges(site, room),
+    );
+    if (this.store.reapDeadNodes) {
       this.reaper = setInterval(() => void this.reap(), REAP_INTERVAL_MS);
       this.reaper.unref();
     }
   }
 
-  /** A socket of `user` entered the room; announces the user unless they were still listed. */
+  /** A socket of `user` entered the room; a user not listed yet joins (announced with the window's update). Answers the room's presence. */
   async enter(site: string, room: string, user: UserInfo, socketId: string): Promise<PresenceUpdate> {
     this.cancelLeave(site, room, user.id);
     const { wasMember } = await this.store.addSocket(site, room, user, socketId);
-    const presence = await this.presence(site, room);
-    if (!wasMember) {
-      const to = this.namespaceOf(site).to(roomChannel(room));
-      to.emit('room:notice', { room, kind: 'join', user, at: Date.now() });
-      to.emit('presence:update', presence);
-    }
-    return presence;
+    if (!wasMember) this.updates.touch(site, room);
+    return this.presence(site, room);
   }
 
   /** A socket left the room; the user is removed after the grace period if none of their sockets is back. */
@@ -71,7 +97,7 @@ export class PresenceService {
       this.completeLeave(site, room, userId).catch((err: unknown) =>
         this.logger.error('presence leave failed', { site, room, userId, err }),
       );
-    }, this.graceMs);
+    }, this.options.graceMs);
     timer.unref();
     this.pendingLeaves.set(key, timer);
   }
@@ -89,16 +115,36 @@ export class PresenceService {
     await this.announceRename(site, user, previousName);
   }
 
-  /** The user was erased: gone from every room at once, with a presence update but no leave notice (it would name them). */
+  /** The user was erased: gone from every room at once, in an update that does not name them. */
   async forget(site: string, userId: UserId): Promise<void> {
     for (const room of await this.store.forget(site, userId)) {
       this.cancelLeave(site, room, userId);
-      this.namespaceOf(site).to(roomChannel(room)).emit('presence:update', await this.presence(site, room));
+      this.updates.touch(site, room);
     }
   }
 
+  /** Count and version, and the members when the room is at most the big-room size: bounded whatever the room's size. */
   async presence(site: string, room: string): Promise<PresenceUpdate> {
-    return { room, ...(await this.store.snapshot(site, room, PRESENCE_LIST_MAX)) };
+    return { room, ...(await this.store.snapshot(site, room, this.options.bigRoomSize)) };
+  }
+
+  /** For the admin API: count and version, and the first `PRESENCE_LIST_MAX` members in list order whatever the big-room size. */
+  async overview(site: string, room: string): Promise<PresenceUpdate> {
+    const { count, version } = await this.store.snapshot(site, room, 0);
+    const { members } = await this.store.page(site, room, { prefix: '', limit: PRESENCE_LIST_MAX });
+    return { room, count, members, version };
+  }
+
+  /** Whether the room has more members than the big-room size. */
+  async isBig(site: string, room: string): Promise<boolean> {
+    return (await this.store.count(site, room)) > this.options.bigRoomSize;
+  }
+
+  /** A page of the room's members (`presence:list`). */
+  async list(site: string, { room, query = '', after, limit = PRESENCE_PAGE_SIZE }: PresenceListRequest): Promise<PresencePage> {
+    const prefix = foldName(query);
+    const page = await this.store.page(site, room, { prefix, limit, ...(after ? { after: decodeCursor(after) } : {}) });
+    return { room, count: page.count, members: page.members, ...(page.last === undefined ? {} : { next: encodeCursor(page.last) }) };
   }
 
   /** The site's rooms that have members, with their counts. */
@@ -106,14 +152,22 @@ export class PresenceService {
     return this.store.rooms(site);
   }
 
-  /** Drops pending leaves: nothing is announced after shutdown. */
+  /** Drops pending leaves and updates: nothing is announced after shutdown. */
   close(): void {
     this.closed = true;
     clearInterval(this.reaper);
+    this.updates.close();
     for (const timer of this.pendingLeaves.values()) clearTimeout(timer);
     this.pendingLeaves.clear();
     for (const { timer } of this.renameWindows.values()) clearTimeout(timer);
     this.renameWindows.clear();
+  }
+
+  /** Sends the room's changes not yet announced, if another node has not already. */
+  private async flush(site: string, room: string): Promise<void> {
+    const changes = await this.store.takeChanges(site, room, { listMax: this.options.bigRoomSize, namedMax: PRESENCE_NAMED_CHANGES_MAX });
+    if (!changes || this.closed) return;
+    this.namespaceOf(site).to(roomChannel(room)).emit('presence:update', { room, ...changes });
   }
 
   /** Members whose node died left without a disconnect: announce them gone (their grace is long over). */
@@ -143,12 +197,13 @@ export class PresenceService {
     );
   }
 
+  /** Small rooms see a notice and the new name in their member list; big rooms, which list nobody, only a new version. */
   private async announceRename(site: string, user: UserInfo, previousName: string): Promise<void> {
-    const rooms = await this.store.updateUser(site, user);
-    for (const room of rooms) {
-      const to = this.namespaceOf(site).to(roomChannel(room));
-      to.emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
-      to.emit('presence:update', await this.presence(site, room));
+    for (const { room, count } of await this.store.updateUser(site, user)) {
+      if (count <= this.options.bigRoomSize) {
+        this.namespaceOf(site).to(roomChannel(room)).emit('room:notice', { room, kind: 'rename', user, previousName, at: Date.now() });
+      }
+      this.updates.touch(site, room);
     }
   }
 
@@ -159,11 +214,7 @@ export class PresenceService {
   }
 
   private async completeLeave(site: string, room: string, userId: UserId): Promise<void> {
-    const user = await this.store.removeIfIdle(site, room, userId);
-    if (!user) return;
-    const to = this.namespaceOf(site).to(roomChannel(room));
-    to.emit('room:notice', { room, kind: 'leave', user, at: Date.now() });
-    to.emit('presence:update', await this.presence(site, room));
+    if (await this.store.removeIfIdle(site, room, userId)) this.updates.touch(site, room);
   }
 }
 

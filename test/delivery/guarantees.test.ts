@@ -232,8 +232,8 @@ test('a client that dies silently leaves presence after the server heartbeat and
   const doomed = roomClient(t, proxy.url, room);
   await until('both present', () => observer.conversation.presence?.count === 2 && doomed.conversation.status === 'ready', 10_000);
   const left: number[] = [];
-  observer.conversation.on('notice', (n) => {
-    if (n.kind === 'leave' && n.user.id === doomed.conn.user?.id) left.push(Date.now());
+  observer.conn.on('presence', (p) => {
+    if (p.left?.users.some((u) => u.id === doomed.conn.user?.id)) left.push(Date.now());
   });
   const start = Date.now();
   // Its packets vanish and it cannot come back: to the server, a socket that just stopped answering.

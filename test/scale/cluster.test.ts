@@ -93,8 +93,8 @@ if (!DATABASE_URL || !REDIS_URL) {
     );
 
     const left: number[] = [];
-    clients[0]!.conversation.on('notice', (n) => {
-      if (n.kind === 'leave' && n.user.id === strandedId) left.push(Date.now());
+    clients[0]!.conn.on('presence', (p) => {
+      if (p.left?.users.some((u) => u.id === strandedId)) left.push(Date.now());
     });
     const sending = Promise.all(clients.map(async (c, i) => Promise.all(await sendPaced(c, `n${i}`, 50, 10))));
     await sleep(250);

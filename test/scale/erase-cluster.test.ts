@@ -56,7 +56,7 @@ if (!REDIS_URL) {
     // Sentinel: someone who leaves through node A after the erase is announced after any leave of the erased user.
     const passer = await connect(t, nodeA.url, { nickname: 'Passer' });
     assert.ok((await passer.socket.emitWithAck('room:join', { room: 'lobby' })).ok);
-    const passerLeft = waitFor(bob.socket, 'room:notice', (n) => n.kind === 'leave' && n.user.id === passer.session.user.id);
+    const passerLeft = waitFor(bob.socket, 'presence:update', (p) => p.left?.users.some((u) => u.id === passer.session.user.id) ?? false);
     passer.socket.disconnect();
     await passerLeft;
 

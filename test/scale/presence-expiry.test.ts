@@ -1,6 +1,7 @@
 /**
- * The Redis presence store keeps nothing for a room that emptied: no member,
- * socket or version key (a stranger can name any number of rooms), and a
+ * The Redis presence store keeps nothing for a room that emptied once its
+ * update took the changes: no member, index, socket, version or change key
+ * (a stranger can name any number of rooms), and a
  * room that fills again counts its versions on from above the old ones.
  */
 import assert from 'node:assert/strict';
@@ -20,6 +21,8 @@ async function keys(redis: Redis, prefix: string): Promise<string[]> {
   } while (cursor !== '0');
   return found.map((key) => key.slice(prefix.length)).sort();
 }
+
+const LIMITS = { listMax: 100, namedMax: 3 };
 
 if (!process.env.REDIS_URL) {
   test('Redis presence expiry', { skip: 'not run: set REDIS_URL (.ci/run does)' }, () => {});
@@ -49,6 +52,11 @@ if (!process.env.REDIS_URL) {
     }
     // A rename of someone no longer in any room writes nothing either.
     assert.deepEqual(await presence.updateUser('site', alice), []);
+    // The room's changes wait for its update; once one is sent, nothing is left.
+    const update = await presence.takeChanges('site', 'lobby', LIMITS);
+    assert.equal(update?.count, 0);
+    assert.equal(update?.joined.count, 0, 'both joined and left within the window');
+    assert.equal(update?.left.count, 0);
     assert.deepEqual(await keys(redis, prefix), node, 'only the node heartbeat is left');
 
     await presence.addSocket('site', 'lobby', bob, 's3');
@@ -56,6 +64,7 @@ if (!process.env.REDIS_URL) {
     assert.ok(after > before, `${after} after ${before}`);
     await presence.removeSocket('site', 'lobby', bob.id, 's3');
     await presence.removeIfIdle('site', 'lobby', bob.id);
+    assert.equal((await presence.takeChanges('site', 'lobby', LIMITS))?.count, 0);
     await presence.close();
     assert.deepEqual(await keys(redis, prefix), []);
   });

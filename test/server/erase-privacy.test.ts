@@ -49,7 +49,10 @@ async function scene(t: TestContext) {
   const victim = await connect(t, running.url, { token: token(EMAIL, NAME) });
   const bob = await connect(t, running.url, { nickname: 'Bob' });
   const mod = await connect(t, running.url, { token: token('mod-1', 'Moderator', 'moderator') });
+  // Everyone's join announced (updates are coalesced) before a test watches what Bob sees.
+  const allThree = waitFor(bob.socket, 'presence:update', (p) => p.count === 3);
   for (const { socket } of [victim, bob, mod]) assert.ok((await socket.emitWithAck('room:join', { room: 'lobby' })).ok);
+  await allThree;
   const victimId = victim.session.user.id;
   return { ...running, secret, token, logLines, victim, bob, mod, victimId, secrets: [victimId, EMAIL, NAME] };
 }
@@ -99,7 +102,7 @@ test('after an erase, no payload a visitor or moderator reads names the user, an
   // Signed in: the ban stays on the victim's address for new guest sessions (by the erased author, see below).
   const passer = await connect(t, url, { token: token('passer-1', 'Passer') });
   assert.ok((await passer.socket.emitWithAck('room:join', { room: 'lobby' })).ok);
-  const passerLeft = waitFor(bob.socket, 'room:notice', (n) => n.kind === 'leave' && n.user.id === passer.session.user.id);
+  const passerLeft = waitFor(bob.socket, 'presence:update', (p) => p.left?.users.some((u) => u.id === passer.session.user.id) ?? false);
   passer.socket.disconnect();
   await passerLeft;
 
@@ -155,7 +158,7 @@ test('a user banned with a reason naming them and erased within the grace period
   // Signed in: the ban stays on the victim's address for new guest sessions (by the erased author, see below).
   const passer = await connect(t, url, { token: token('passer-1', 'Passer') });
   assert.ok((await passer.socket.emitWithAck('room:join', { room: 'lobby' })).ok);
-  const passerLeft = waitFor(bob.socket, 'room:notice', (n) => n.kind === 'leave' && n.user.id === passer.session.user.id);
+  const passerLeft = waitFor(bob.socket, 'presence:update', (p) => p.left?.users.some((u) => u.id === passer.session.user.id) ?? false);
   passer.socket.disconnect();
   await passerLeft;
 

@@ -82,6 +82,8 @@ const BAD: Record<string, readonly unknown[]> = {
   kind: ['kick', 1, null],
   durationMs: [0, -1, 1.5, 'x', 1e20],
   token: [42, null, {}, [], true, 'x'.repeat(4097)],
+  query: [42, null, {}, [], 'x'.repeat(33), true],
+  after: [42, null, {}, 'not a cursor!', 'x'.repeat(600)],
 };
 
 /** Valid-looking payloads of each event with one or more fields broken (mod events fail anyway: no moderator). */
@@ -102,6 +104,8 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
     durationMs: 1000,
     userId: bob,
     seq: 1,
+    query: 'Mal',
+    after: 'bWFsAGdfeA',
   };
   const fields: Record<string, string[]> = {
     'room:join': ['room'],
@@ -109,6 +113,7 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
     'message:send': ['room', 'text', 'clientId'],
     'message:history': ['room', 'beforeSeq', 'afterSeq', 'limit'],
     'typing:set': ['room', 'typing'],
+    'presence:list': ['room', 'query', 'after', 'limit'],
     'user:rename': ['name'],
     'dm:send': ['to', 'text', 'clientId'],
     'dm:history': ['with', 'beforeSeq', 'limit'],
@@ -191,8 +196,10 @@ test(`${PAYLOADS} hostile payloads change nothing, and a well-behaved user keeps
   const alice = await connect(t, url, { nickname: 'Alice' });
   const bob = await connect(t, url, { nickname: 'Bob' });
   const attackers = await Promise.all(Array.from({ length: ATTACKERS }, () => connect(t, url)));
+  const everyone = waitFor(bob.socket, 'presence:update', (p) => p.count === ATTACKERS + 2, 5000);
   for (const { socket } of [alice, bob, ...attackers]) assert.ok((await socket.emitWithAck('room:join', { room: ROOM })).ok);
-  // The join notices are out (sent before the join acks) once a later message has reached Bob.
+  // The joins are out once Bob's presence counts everyone (updates are coalesced: the last window's goes out after the acks).
+  await everyone;
   await sentinel(alice.socket, bob.socket, ROOM);
 
   const bobMessages = record(bob.socket, 'message:new');

@@ -152,9 +152,9 @@ test('a rename (event or handshake nickname) stores the guest; others see unstor
   const watcher = await connect(t, url, { guestKey: guestKey() });
   await watcher.socket.emitWithAck('room:join', { room: 'lobby' });
   const reader = await connect(t, url, { guestKey: guestKey() });
-  const joined = waitFor(watcher.socket, 'room:notice', (n) => n.kind === 'join' && n.user.id === reader.session.user.id);
+  const joined = waitFor(watcher.socket, 'presence:update', (p) => p.joined?.users.some((u) => u.id === reader.session.user.id) ?? false);
   await reader.socket.emitWithAck('room:join', { room: 'lobby' });
-  assert.equal((await joined).user.name, reader.session.user.name);
+  assert.equal((await joined).joined!.users[0]!.name, reader.session.user.name);
   assert.equal(userRow(dataDir, reader.session.user.id), undefined);
 
   const renamed = await reader.socket.emitWithAck('user:rename', { name: 'Quiet Reader' });

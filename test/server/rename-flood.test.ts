@@ -14,19 +14,22 @@ test('a burst of 100 renames reaches another member as a handful of notices, end
   const { url } = await startServer(t);
   const renamer = await connect(t, url, { guestKey: guestKey() });
   const member = await connect(t, url, { guestKey: guestKey() });
+  const both = waitFor(member.socket, 'presence:update', (p) => p.count === 2);
   for (const { socket } of [renamer, member]) await socket.emitWithAck('room:join', { room: 'lobby' });
+  await both;
   const firstName = renamer.session.user.name;
   const notices = record(member.socket, 'room:notice');
   const presence = record(member.socket, 'presence:update');
+  const lastName = `Flood ${BURST - 1}`;
+  const listedLast = waitFor(member.socket, 'presence:update', (p) => p.members.some((m) => m.name === lastName), 5000);
 
   const acks = await Promise.all(
     Array.from({ length: BURST }, (_, i) => renamer.socket.emitWithAck('user:rename', { name: `Flood ${i}` })),
   );
   assert.equal(acks.filter((a) => a.ok).length, BURST, 'every rename is applied');
-  const lastName = `Flood ${BURST - 1}`;
 
-  // The latest name reaches the member; then a message from the renamer is the sentinel.
-  await waitFor(member.socket, 'room:notice', (n) => n.kind === 'rename' && n.user.name === lastName, 5000);
+  // The latest name reaches the member (its notice, then the coalesced update); then a message from the renamer is the sentinel.
+  await listedLast;
   const sentinel = clientId();
   await renamer.socket.emitWithAck('message:send', { room: 'lobby', text: 'done', clientId: sentinel });
   await waitFor(member.socket, 'message:new', (m) => m.clientId === sentinel);

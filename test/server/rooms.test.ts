@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_ROOMS_PER_SOCKET } from '../../protocol/index.js';
+import type { PresenceUpdate } from '../../protocol/index.js';
 import { TEST_GRACE_MS, connect, emitRaw, guestKey, record, sentinel, sleep, startServer, waitFor } from './helpers.js';
 
 test('joining a room answers presence with every member, and members see the count change', async (t) => {
@@ -26,26 +27,28 @@ test('joining a room answers presence with every member, and members see the cou
   assert.equal(seen.members.length, 2);
 });
 
+/** A live update naming `id` among those who joined (or left) in its window. */
+const names = (changes: 'joined' | 'left', id: string) => (p: PresenceUpdate): boolean => p[changes]?.users.some((u) => u.id === id) ?? false;
+
 test('a join is announced to the room once per user, not per tab', async (t) => {
   const { url } = await startServer(t);
   const alice = await connect(t, url);
   await alice.socket.emitWithAck('room:join', { room: 'lobby' });
-  const notices = record(alice.socket, 'room:notice');
+  const updates = record(alice.socket, 'presence:update');
 
   const key = guestKey();
   const bobTab1 = await connect(t, url, { guestKey: key });
-  const joined = waitFor(alice.socket, 'room:notice', (n) => n.kind === 'join');
+  const joined = waitFor(alice.socket, 'presence:update', names('joined', bobTab1.session.user.id));
   await bobTab1.socket.emitWithAck('room:join', { room: 'lobby' });
-  const notice = await joined;
-  assert.equal(notice.user.id, bobTab1.session.user.id);
-  assert.equal(notice.user.name, bobTab1.session.user.name);
+  const update = await joined;
+  assert.deepEqual(update.joined, { count: 1, users: [bobTab1.session.user] });
 
   const bobTab2 = await connect(t, url, { guestKey: key });
   const again = await bobTab2.socket.emitWithAck('room:join', { room: 'lobby' });
   assert.ok(again.ok);
   assert.equal(again.data.presence.count, 2, 'two tabs of one user count once');
   await sentinel(bobTab2.socket, alice.socket, 'lobby');
-  assert.equal(notices.filter((n) => n.kind === 'join').length, 1);
+  assert.equal(updates.filter((u) => u.joined!.count > 0).length, 1);
 });
 
 test('joining a room twice is idempotent: same answer, no second announcement', async (t) => {
@@ -53,16 +56,18 @@ test('joining a room twice is idempotent: same answer, no second announcement', 
   const alice = await connect(t, url);
   const bob = await connect(t, url);
   await bob.socket.emitWithAck('room:join', { room: 'lobby' });
+  const both = waitFor(bob.socket, 'presence:update', (p) => p.count === 2);
   await alice.socket.emitWithAck('room:join', { room: 'lobby' });
-  const notices = record(bob.socket, 'room:notice');
+  await both;
+  const updates = record(bob.socket, 'presence:update');
   const again = await alice.socket.emitWithAck('room:join', { room: 'lobby' });
   assert.ok(again.ok);
   assert.equal(again.data.presence.count, 2);
   await sentinel(alice.socket, bob.socket, 'lobby');
-  assert.deepEqual(notices, []);
+  assert.deepEqual(updates, []);
 });
 
-test('a leave is announced only after the grace period, with the presence update', async (t) => {
+test('a leave is announced only after the grace period, in the presence update', async (t) => {
   const { url } = await startServer(t);
   const alice = await connect(t, url);
   const bob = await connect(t, url);
@@ -70,14 +75,14 @@ test('a leave is announced only after the grace period, with the presence update
   await bob.socket.emitWithAck('room:join', { room: 'lobby' });
 
   const started = Date.now();
-  const left = waitFor(alice.socket, 'room:notice', (n) => n.kind === 'leave');
-  const presence = waitFor(alice.socket, 'presence:update', (p) => p.count === 1);
+  const left = waitFor(alice.socket, 'presence:update', names('left', bob.session.user.id));
   const ack = await bob.socket.emitWithAck('room:leave', { room: 'lobby' });
   assert.deepEqual(ack, { ok: true, data: { room: 'lobby' } });
-  const notice = await left;
+  const update = await left;
   assert.ok(Date.now() - started >= TEST_GRACE_MS - 20, 'announced after the grace period');
-  assert.equal(notice.user.id, bob.session.user.id);
-  assert.deepEqual((await presence).members.map((m) => m.id), [alice.session.user.id]);
+  assert.deepEqual(update.left, { count: 1, users: [bob.session.user] });
+  assert.equal(update.count, 1);
+  assert.deepEqual(update.members.map((m) => m.id), [alice.session.user.id]);
 });
 
 test('a disconnect leaves every room after the grace period', async (t) => {
@@ -89,11 +94,11 @@ test('a disconnect leaves every room after the grace period', async (t) => {
     await bob.socket.emitWithAck('room:join', { room });
   }
   const leaves = Promise.all(
-    ['a', 'b'].map((room) => waitFor(alice.socket, 'room:notice', (n) => n.kind === 'leave' && n.room === room)),
+    ['a', 'b'].map((room) => waitFor(alice.socket, 'presence:update', (p) => p.room === room && names('left', bob.session.user.id)(p))),
   );
   bob.socket.disconnect();
-  const notices = await leaves;
-  assert.deepEqual(notices.map((n) => n.user.id), [bob.session.user.id, bob.session.user.id]);
+  const updates = await leaves;
+  assert.deepEqual(updates.map((u) => u.count), [1, 1]);
 });
 
 test('a reconnect within the grace period shows neither leave nor join', async (t) => {
@@ -104,14 +109,14 @@ test('a reconnect within the grace period shows neither leave nor join', async (
   const bob = await connect(t, url, { guestKey: key });
   await bob.socket.emitWithAck('room:join', { room: 'lobby' });
   const carol = await connect(t, url);
+  const three = waitFor(alice.socket, 'presence:update', (p) => p.count === 3);
   await carol.socket.emitWithAck('room:join', { room: 'lobby' });
-  await sentinel(carol.socket, alice.socket, 'lobby');
+  await three;
 
-  const notices = record(alice.socket, 'room:notice');
   const updates = record(alice.socket, 'presence:update');
   bob.socket.disconnect();
   // Carol leaves for good just after Bob: her leave, a grace period later, is the sentinel for his.
-  const carolLeft = waitFor(alice.socket, 'room:notice', (n) => n.kind === 'leave' && n.user.id === carol.session.user.id, TEST_GRACE_MS * 10);
+  const carolLeft = waitFor(alice.socket, 'presence:update', names('left', carol.session.user.id), TEST_GRACE_MS * 10);
   carol.socket.disconnect();
   await sleep(TEST_GRACE_MS / 3);
   const bobAgain = await connect(t, url, { guestKey: key });
@@ -120,7 +125,7 @@ test('a reconnect within the grace period shows neither leave nor join', async (
   assert.equal(rejoined.data.presence.count, 3);
   await carolLeft;
   const aboutBob = (user: { id: string }): boolean => user.id === bob.session.user.id;
-  assert.deepEqual(notices.filter((n) => aboutBob(n.user)), []);
+  assert.deepEqual(updates.filter((u) => u.joined!.users.some(aboutBob) || u.left!.users.some(aboutBob)), []);
   assert.deepEqual(updates.filter((u) => u.count !== 2 || !u.members.some(aboutBob)), []);
 });
 
