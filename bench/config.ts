@@ -71,6 +71,12 @@ export const IDLE = {
 export const BIG_ROOM = {
   clients: 2_000,
   room: 'big-room',
+  /**
+   * Before its fill, each server accepts this many connections into another
+   * room and sees them leave (JIT, caches), so the fill measures a warm
+   * server's cost per connection, not its first compile.
+   */
+  warmupClients: 200,
   /** Arrivals spread evenly over this (200 a second), each connecting and joining at once. */
   fillMs: 10_000,
   /** Arrivals still connecting or joining, at most: a server that falls behind slows the arrivals instead of piling up timeouts. */

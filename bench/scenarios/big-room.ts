@@ -1,7 +1,8 @@
 /**
  * Big room (issue 12): `clients` sockets arrive over `fillMs` into ONE room,
  * each connecting and joining at once (at most `maxPending` still on their
- * way), first on the bare server, then on the project's. During the fill
+ * way), first on the bare server, then on the project's, each warmed up
+ * first with `warmupClients` connections that come and go. During the fill
  * every presence-like frame a client receives is counted by event name,
  * undecoded (bench/presence-frames.ts), so it works with any presence
  * protocol; the newest `presence:update` is parsed only to see when every
@@ -15,8 +16,9 @@
  * turns too.
  */
 import type { Socket } from 'socket.io-client';
+import { PRESENCE_GRACE_MS, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
 import { alternate, BroadcastSide, type BroadcastResult } from '../broadcast.js';
-import { closeAll, connect, join, openSocket } from '../clients.js';
+import { closeAll, connect, connectAll, join, openSocket } from '../clients.js';
 import { BIG_ROOM } from '../config.js';
 import { countingParser, PRESENCE_EVENTS, readPresence, type PresenceEvent } from '../presence-frames.js';
 import { nowMs, sleep, until } from '../stats.js';
@@ -161,8 +163,16 @@ class Side {
   }
 }
 
+/** Connections in and out of another room; done once their leaves are announced (after the presence grace), so none falls in the fill. */
+async function warmUp(side: Side): Promise<void> {
+  const rooms = new Array<string>(BIG_ROOM.warmupClients).fill(`${BIG_ROOM.room}-warmup`);
+  closeAll(await connectAll(side.target.url, rooms, { parser: countingParser(() => undefined) }));
+  await sleep(PRESENCE_GRACE_MS + PRESENCE_WINDOW_MS + 500);
+}
+
 async function fill(side: Side): Promise<BigRoomFill> {
   const { clients, fillMs, maxPending, fillTimeoutMs, convergeTimeoutMs, settleMs } = BIG_ROOM;
+  await warmUp(side);
   const totals = emptyTotals();
   const close = openWindow(side.target.pid, totals);
   const t0 = nowMs();
