@@ -20,11 +20,17 @@ export function guestKey(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/**
- * A socket not yet connected; with `reconnection` it comes back by itself after a drop, like the widget.
- * The same `key` is the same guest (a returning visitor); a fresh one otherwise.
- */
-export function openSocket(url: string, reconnection?: Reconnection, key = guestKey()): Socket {
+export interface SocketOptions {
+  /** Comes back by itself after a drop, like the widget. */
+  reconnection?: Reconnection;
+  /** The same key is the same guest (a returning visitor); a fresh one otherwise. */
+  key?: string;
+  /** A socket.io-client `parser` (see bench/presence-frames.ts). */
+  parser?: unknown;
+}
+
+/** A socket not yet connected. */
+export function openSocket(url: string, { reconnection, key = guestKey(), parser }: SocketOptions = {}): Socket {
   return io(`${url}/s/${SITE}`, {
     transports: ['websocket'],
     forceNew: true,
@@ -32,6 +38,7 @@ export function openSocket(url: string, reconnection?: Reconnection, key = guest
     query: { site: SITE },
     extraHeaders: { origin: PAGE_ORIGIN },
     auth: { guestKey: key },
+    ...(parser === undefined ? {} : { parser }),
     ...(reconnection
       ? { reconnection: true, reconnectionDelay: reconnection.delay, reconnectionDelayMax: reconnection.delayMax }
       : { reconnection: false }),
@@ -63,8 +70,8 @@ export async function request<T>(socket: Socket, event: string, payload: unknown
 }
 
 /** Joins `room`; throws when the server refuses. */
-export async function join<T>(socket: Socket, room: string): Promise<T | undefined> {
-  const ack = await request<T>(socket, 'room:join', { room });
+export async function join<T>(socket: Socket, room: string, timeoutMs = ACK_TIMEOUT_MS): Promise<T | undefined> {
+  const ack = await request<T>(socket, 'room:join', { room }, timeoutMs);
   if (!ack.ok) throw new Error(`room:join ${room} refused: ${ack.error.code} ${ack.error.message}`);
   return ack.data;
 }
@@ -75,19 +82,31 @@ export interface ConnectAllOptions {
   /** The join ack's data (undefined from the bare server). */
   joined?: (socket: Socket, index: number, data: unknown) => void;
   reconnection?: Reconnection;
+  /** A socket.io-client `parser` for every socket (bench/presence-frames.ts). */
+  parser?: unknown;
+  /** No batch starts after this (epoch ms): the sockets opened by then are returned, fewer than asked. */
+  deadline?: number;
+  /** Sockets connecting and joining at once; `CONNECT_BATCH` unless told. */
+  batch?: number;
 }
 
 /**
- * Opens `rooms.length` sockets, socket i joining rooms[i], `CONNECT_BATCH` at
- * a time (a batch connected and joined before the next starts).
+ * Opens `rooms.length` sockets, socket i joining rooms[i], a batch at a time
+ * (connected and joined before the next starts), or as many as there is time
+ * for before `deadline`.
  */
 export async function connectAll(url: string, rooms: readonly string[], options: ConnectAllOptions = {}): Promise<Socket[]> {
   const sockets: Socket[] = [];
+  const inTime = (): boolean => options.deadline === undefined || Date.now() < options.deadline;
+  const size = options.batch ?? CONNECT_BATCH;
   try {
-    for (let start = 0; start < rooms.length; start += CONNECT_BATCH) {
-      const batch = rooms.slice(start, start + CONNECT_BATCH).map(async (room, offset) => {
+    for (let start = 0; start < rooms.length && inTime(); start += size) {
+      const batch = rooms.slice(start, start + size).map(async (room, offset) => {
         const index = start + offset;
-        const socket = openSocket(url, options.reconnection);
+        const socket = openSocket(url, {
+          ...(options.reconnection ? { reconnection: options.reconnection } : {}),
+          ...(options.parser === undefined ? {} : { parser: options.parser }),
+        });
         sockets[index] = socket;
         options.setup?.(socket, index);
         await connect(socket);

@@ -5,6 +5,7 @@
  * kill and restart the server.
  */
 import type { DriverToRun, Job, RunToDriver, ScenarioResult } from './ipc.js';
+import { bigRoom } from './scenarios/big-room.js';
 import { fanout } from './scenarios/fanout.js';
 import { idle } from './scenarios/idle.js';
 import { ingest } from './scenarios/ingest.js';
@@ -44,6 +45,8 @@ async function run(job: Job): Promise<ScenarioResult> {
   switch (job.scenario) {
     case 'fanout':
       return { scenario: 'fanout', result: await fanout(job.servers, job.params) };
+    case 'bigroom':
+      return { scenario: 'bigroom', result: await bigRoom(job.servers) };
     case 'ingest':
       return { scenario: 'ingest', result: await ingest(job.servers) };
     case 'idle':

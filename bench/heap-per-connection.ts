@@ -23,14 +23,16 @@ if (kind !== 'bare' && kind !== 'project') {
   console.error('usage: node --import tsx bench/heap-per-connection.ts <bare|project> [connections] [top]');
   process.exit(2);
 }
-const connections = Number(countArg ?? IDLE.connections);
+const connections = Number(countArg ?? 1_000);
+// Rooms as big as the idle scenario's, filled the same way (round robin).
+const roomCount = Math.ceil(connections / (IDLE.connections / IDLE.rooms));
 const dir = mkdtempSync(join(tmpdir(), 'chat-room-heap-'));
 const server = await startBenchServer(kind, { nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] });
 try {
   await sleep(IDLE.settleBeforeMs);
   const before = await heapCensus(server.pid, dir);
-  const rooms = Array.from({ length: connections }, (_, i) => `idle-${i % IDLE.rooms}`);
-  const sockets = await connectAll(server.url, rooms);
+  const rooms = Array.from({ length: connections }, (_, i) => `idle-${i % roomCount}`);
+  const sockets = await connectAll(server.url, rooms, { batch: IDLE.batch });
   await sleep(IDLE.settleAfterMs);
   const after = await heapCensus(server.pid, dir);
   closeAll(sockets);

@@ -88,3 +88,9 @@ export function ioStallUs(): number {
     return NaN;
   }
 }
+
+/** The soft limit on open files of a process (this one unless told): each socket holds one. */
+export function openFilesLimit(pid: number | 'self' = 'self'): number {
+  const match = /^Max open files\s+(\S+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+  return match?.[1] === undefined || match[1] === 'unlimited' ? Infinity : Number(match[1]);
+}

@@ -1,16 +1,19 @@
 /** The run's figures as terminal tables, and the issue's targets with PASS/MISS. */
-import { FANOUT, INGEST, JOIN, TARGETS } from './config.js';
+import type { BroadcastResult } from './broadcast.js';
+import { broadcastRows, compare, type Row } from './compare.js';
+import { FANOUT, IDLE, INGEST, JOIN, TARGETS } from './config.js';
 import type { LoadResult } from './load/scenario.js';
 import type { Pair } from './target.js';
 import type { Machine } from './proc.js';
-import type { FanoutResult } from './scenarios/fanout.js';
+import { bigRoomSection, bigRoomTargets } from './report-big-room.js';
+import type { BigRoomResult } from './scenarios/big-room.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { IngestResult } from './scenarios/ingest.js';
 import type { JoinCostResult } from './scenarios/join.js';
 import type { StormResult } from './scenarios/storm.js';
-import { num, ratio, table, type Cell } from './table.js';
+import { num, table, times } from './table.js';
 
-export interface FanoutAtRate extends Pair<FanoutResult> {
+export interface FanoutAtRate extends Pair<BroadcastResult> {
   deliveryRate: number;
   /** Both servers delivered it in full without a growing backlog (see `sustained`). */
   stable: boolean;
@@ -18,6 +21,7 @@ export interface FanoutAtRate extends Pair<FanoutResult> {
 
 export interface BenchResults {
   fanout?: FanoutAtRate[];
+  bigRoom?: Pair<BigRoomResult>;
   ingest?: Pair<IngestResult>;
   idle?: Pair<IdleResult>;
   storm?: Pair<StormResult>;
@@ -32,26 +36,13 @@ export interface TargetOutcome {
 }
 
 /** A rate counts as sustained when it is delivered in full, on time, with nothing refused or missing. */
-export function sustained(r: FanoutResult): boolean {
+export function sustained(r: BroadcastResult): boolean {
   return (
     r.deliveredPerSec >= FANOUT.minDeliveredShare * r.offeredDeliveriesPerSec &&
     r.latencyMs.p99 <= FANOUT.maxStableP99Ms &&
     r.missing === 0 &&
     r.refused === 0
   );
-}
-
-/** [label, bare, project, decimals, whether a ratio means anything (default yes)] */
-type Row = [string, number | null, number | null, number, boolean?];
-
-function compare(rows: Row[]): string {
-  const cells: Cell[][] = rows.map(([label, bare, project, digits, withRatio = true]) => [
-    label,
-    num(bare, digits),
-    num(project, digits),
-    withRatio ? ratio(project, bare) : '',
-  ]);
-  return table(['', 'bare', 'project', 'project/bare'], cells);
 }
 
 function fanoutSection(f: FanoutAtRate): string {
@@ -61,20 +52,7 @@ function fanoutSection(f: FanoutAtRate): string {
       `${project.senders} senders, ${num(project.sendsPerSec)} sends/s offered; ` +
       `${project.rounds} alternating turns per server, ${num(project.windowMs / 1000, 1)} s measured each` +
       (f.stable ? '' : ' (NOT sustained: see delivered and missing)'),
-    compare([
-      ['delivered messages/s', bare.deliveredPerSec, project.deliveredPerSec, 0],
-      ['latency p50 (ms)', bare.latencyMs.p50, project.latencyMs.p50, 2],
-      ['latency p95 (ms)', bare.latencyMs.p95, project.latencyMs.p95, 2],
-      ['latency p99 (ms)', bare.latencyMs.p99, project.latencyMs.p99, 2],
-      ['latency max (ms)', bare.latencyMs.max, project.latencyMs.max, 1],
-      ['server CPU per delivery (µs)', bare.serverCpuUsPerDelivery, project.serverCpuUsPerDelivery, 2],
-      ['server CPU (share of a core)', bare.serverCpuShare, project.serverCpuShare, 2],
-      ['driver CPU (share of a core)', bare.driverCpuShare, project.driverCpuShare, 2, false],
-      ['other processes\' CPU (share of a core)', bare.otherCpuShare, project.otherCpuShare, 2, false],
-      ['I/O stall on the machine (share of time)', bare.ioStallShare, project.ioStallShare, 2, false],
-      ['deliveries missing after drain', bare.missing, project.missing, 0],
-      ['sends refused', bare.refused, project.refused, 0],
-    ]),
+    compare(broadcastRows(bare, project)),
   ].join('\n');
 }
 
@@ -102,13 +80,18 @@ function ingestSection({ bare, project }: Pair<IngestResult>): string {
 
 function idleSection({ bare, project }: Pair<IdleResult>): string {
   return [
-    `Idle connections: ${project.connections} sockets connected and joined (${project.rooms} rooms), then left idle`,
+    `Idle connections: ${num(project.wanted)} sockets connecting and joining (${project.rooms} rooms of ` +
+      `${num(project.wanted / project.rooms)}), ${IDLE.batch} at a time for at most ${IDLE.connectTimeoutMs / 1000} s, then left idle`,
     compare([
+      ['connections opened and joined', bare.connections, project.connections, 0, false],
       ['RSS before (MB)', bare.rssBeforeKb / 1024, project.rssBeforeKb / 1024, 1],
       ['RSS with the connections (MB)', bare.rssAfterKb / 1024, project.rssAfterKb / 1024, 1],
       ['RSS per idle connection (KB)', bare.kbPerConnection, project.kbPerConnection, 1],
       ['connect + join per second', bare.connectsPerSec, project.connectsPerSec, 0],
       ['server CPU per connect + join (ms)', bare.serverCpuMsPerConnection, project.serverCpuMsPerConnection, 3],
+      ['driver CPU per connect + join (ms)', bare.driverCpuMsPerConnection, project.driverCpuMsPerConnection, 3, false],
+      ['driver RSS per connection (KB)', bare.driverKbPerConnection, project.driverKbPerConnection, 1, false],
+      ['presence frames received while connecting', bare.presenceFrames, project.presenceFrames, 0, false],
     ]),
   ].join('\n');
 }
@@ -156,6 +139,7 @@ function joinSection({ bare, project }: Pair<JoinCostResult>): string {
 export function sections(results: BenchResults): string[] {
   const out: string[] = [];
   for (const f of results.fanout ?? []) out.push(fanoutSection(f));
+  if (results.bigRoom) out.push(bigRoomSection(results.bigRoom));
   if (results.ingest) out.push(ingestSection(results.ingest));
   if (results.idle) out.push(idleSection(results.idle));
   if (results.storm) out.push(stormSection(results.storm));
@@ -170,9 +154,10 @@ export function targets(results: BenchResults): TargetOutcome[] {
   const f = rates.find((r) => r.stable) ?? rates[0];
   if (f) {
     const cpu = f.project.serverCpuUsPerDelivery / f.bare.serverCpuUsPerDelivery;
+    const shape = `${FANOUT.rooms} rooms of ${FANOUT.clients / FANOUT.rooms}`;
     out.push({
-      target: `server CPU per delivery ≤ ${TARGETS.cpuPerDeliveryRatio}× bare`,
-      measured: `${cpu.toFixed(2)}× (${num(f.project.serverCpuUsPerDelivery, 2)} vs ${num(f.bare.serverCpuUsPerDelivery, 2)} µs, at ${num(f.deliveryRate)}/s)`,
+      target: `server CPU per delivery ≤ ${TARGETS.cpuPerDeliveryRatio}× bare, ${shape}`,
+      measured: `${times(cpu, TARGETS.cpuPerDeliveryRatio)} (${num(f.project.serverCpuUsPerDelivery, 2)} vs ${num(f.bare.serverCpuUsPerDelivery, 2)} µs, at ${num(f.deliveryRate)}/s)`,
       pass: cpu <= TARGETS.cpuPerDeliveryRatio,
     });
     const p99 = f.project.latencyMs.p99 / f.bare.latencyMs.p99;
@@ -181,11 +166,12 @@ export function targets(results: BenchResults): TargetOutcome[] {
         ? ''
         : `, at ${num(f.deliveryRate)}/s: ${f.stable ? 'the highest rate both sustained' : 'not sustained'}`;
     out.push({
-      target: `p99 latency ≤ ${TARGETS.p99Ratio}× bare at ${num(TARGETS.p99AtDeliveriesPerSec)} deliveries/s`,
-      measured: `${p99.toFixed(2)}× (${num(f.project.latencyMs.p99, 2)} vs ${num(f.bare.latencyMs.p99, 2)} ms${at})`,
+      target: `p99 latency ≤ ${TARGETS.p99Ratio}× bare at ${num(TARGETS.p99AtDeliveriesPerSec)} deliveries/s, ${shape}`,
+      measured: `${times(p99, TARGETS.p99Ratio)} (${num(f.project.latencyMs.p99, 2)} vs ${num(f.bare.latencyMs.p99, 2)} ms${at})`,
       pass: p99 <= TARGETS.p99Ratio,
     });
   }
+  if (results.bigRoom) out.push(...bigRoomTargets(results.bigRoom));
   if (results.ingest) {
     const stored = results.ingest.project.storedPerSec;
     out.push({
@@ -195,8 +181,19 @@ export function targets(results: BenchResults): TargetOutcome[] {
     });
   }
   if (results.idle) {
-    const kb = results.idle.project.kbPerConnection;
-    out.push({ target: `≤ ${TARGETS.idleKbPerConnection} KB RSS per idle connection`, measured: `${num(kb, 1)} KB`, pass: kb <= TARGETS.idleKbPerConnection });
+    const { project, bare } = results.idle;
+    const kb = project.kbPerConnection;
+    out.push({
+      target: `≤ ${TARGETS.idleKbPerConnection} KB RSS per idle connection at ${num(TARGETS.idleAtConnections)}`,
+      measured: `${num(kb, 1)} KB (bare ${num(bare.kbPerConnection, 1)} KB, ${(kb / bare.kbPerConnection).toFixed(2)}×; at ${num(project.connections)} connections)`,
+      pass: kb <= TARGETS.idleKbPerConnection && project.connections >= TARGETS.idleAtConnections,
+    });
+    const cpu = project.serverCpuMsPerConnection / bare.serverCpuMsPerConnection;
+    out.push({
+      target: `server CPU per accepted connection ≤ ${TARGETS.cpuPerConnectionRatio}× bare (idle, rooms of ${num(project.wanted / project.rooms)})`,
+      measured: `${times(cpu, TARGETS.cpuPerConnectionRatio)} (${num(project.serverCpuMsPerConnection, 3)} vs ${num(bare.serverCpuMsPerConnection, 3)} ms)`,
+      pass: cpu <= TARGETS.cpuPerConnectionRatio,
+    });
   }
   if (results.storm) {
     const s = results.storm.project;
@@ -215,7 +212,7 @@ export function targets(results: BenchResults): TargetOutcome[] {
     const cost = big.serverCpuUsPerRejoin / small.serverCpuUsPerRejoin;
     out.push({
       target: `a join costs the same in any room (server CPU per re-join, ${num(big.size)} vs ${num(small.size)} messages, ≤ ${TARGETS.joinCostRatio}×)`,
-      measured: `${cost.toFixed(2)}× (${num(big.serverCpuUsPerRejoin)} vs ${num(small.serverCpuUsPerRejoin)} µs)`,
+      measured: `${times(cost, TARGETS.joinCostRatio)} (${num(big.serverCpuUsPerRejoin)} vs ${num(small.serverCpuUsPerRejoin)} µs)`,
       pass: cost <= TARGETS.joinCostRatio,
     });
   }

@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: the same load driver against the project server and a bare
  * Socket.IO room-broadcast server (bench/bare-server.ts), on freshly started
- * servers: fan-out and ingest with both up, taking turns; idle and storm on
- * one at a time; join cost in a small and a big room (seeded beforehand); and,
+ * servers: fan-out and the big room with both up, taking turns; idle and
+ * storm on one at a time; ingest with both up; join cost in a small and a big
+ * room (seeded beforehand); with `--all`, fan-out at a second rate too; and,
  * only when asked for (`--only load`, `npm run bench:load`), page load in
- * Chromium. Prints a table per scenario with both servers side by side,
- * then the issue's targets, and writes the figures to
- * bench/results/latest.json.
+ * Chromium.
+ * Prints a table per scenario with both servers side by side, then the
+ * issues' targets, and writes the figures to bench/results/latest.json.
  *
- *   node --import tsx bench/run.ts [--only fanout,ingest,idle,storm,join,load] [--cpu-prof-dir <dir>]
+ *   node --import tsx bench/run.ts [--all] [--only fanout,bigroom,ingest,idle,storm,join,load] [--cpu-prof-dir <dir>]
  *
  * `--cpu-prof-dir` writes V8 CPU profiles of the servers, one directory per
  * server and scenario (read them with bench/profile-summary.ts).
@@ -26,7 +27,8 @@ import type { ScenarioResult } from './ipc.js';
 import { machine } from './proc.js';
 import { machineLine, sections, sustained, targetTable, targets, type BenchResults, type FanoutAtRate } from './report.js';
 import { killAllDrivers, runScenario, type JobSpec } from './runner.js';
-import type { FanoutResult } from './scenarios/fanout.js';
+import type { BroadcastResult } from './broadcast.js';
+import type { BigRoomResult } from './scenarios/big-room.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { IngestResult } from './scenarios/ingest.js';
 import { joinRoomName, type JoinCostResult } from './scenarios/join.js';
@@ -36,7 +38,7 @@ import type { Pair, ServerKind } from './target.js';
 import { num } from './table.js';
 import { killAllServers, type BenchServerOptions } from './server-process.js';
 
-const SCENARIOS = ['fanout', 'ingest', 'idle', 'storm', 'join', 'load'] as const;
+const SCENARIOS = ['fanout', 'bigroom', 'ingest', 'idle', 'storm', 'join', 'load'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /**
  * Page load is not in the default run: it needs a build and Chromium, and the
@@ -44,18 +46,27 @@ type Scenario = (typeof SCENARIOS)[number];
  */
 const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) => s !== 'load');
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, all: { type: 'boolean' }, 'cpu-prof-dir': { type: 'string' } },
+  strict: true,
+});
 const only = (values.only?.split(',') ?? [...DEFAULT_SCENARIOS]) as Scenario[];
+/** `--all`: the sizes left out of the default run to keep it under 5 minutes. */
+const deliveryRates = values.all ? [...config.FANOUT.deliveryRates, ...config.FANOUT.moreDeliveryRates] : config.FANOUT.deliveryRates;
 for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`--only: unknown scenario "${name}"`);
 const profileDir = values['cpu-prof-dir'] && resolve(values['cpu-prof-dir']);
 
 const started = Date.now();
 const command = `node --import tsx bench/run.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`;
 
+const results: BenchResults = {};
+
+/** Stops everything; the scenarios finished so far are still printed and written, marked incomplete. */
 function abandon(reason: string, code: number): never {
   console.error(`bench: ${reason}`);
   killAllDrivers();
   killAllServers();
+  if (Object.keys(results).length > 0) report(`stopped: ${reason.split('\n', 1)[0]}`);
   process.exit(code);
 }
 setTimeout(() => abandon(`over the ${config.RUN_DEADLINE_MS / 1000} s deadline, stopped`, 1), config.RUN_DEADLINE_MS).unref();
@@ -88,9 +99,9 @@ async function apart<T>(scenario: 'idle' | 'storm'): Promise<Pair<T>> {
 
 async function fanoutRates(): Promise<FanoutAtRate[]> {
   const out: FanoutAtRate[] = [];
-  for (const deliveryRate of config.FANOUT.deliveryRates) {
+  for (const deliveryRate of deliveryRates) {
     const outcome = await together({ scenario: 'fanout', params: { deliveryRate } }, `fanout-${deliveryRate}`);
-    const { bare, project } = outcome.result as Pair<FanoutResult>;
+    const { bare, project } = outcome.result as Pair<BroadcastResult>;
     out.push({ deliveryRate, bare, project, stable: sustained(bare) && sustained(project) });
   }
   return out;
@@ -123,7 +134,6 @@ function revision(): string {
   }
 }
 
-const results: BenchResults = {};
 const source = revision();
 const host = machine();
 // The machine may be shared; its load says how much to trust the figures.
@@ -133,46 +143,54 @@ console.log(`Load average before the run (1/5/15 min): ${loadBefore.join(' / ')}
 console.log(`Source: ${source}`);
 console.log(`Command: ${command}  (project server: --rate-limit-scale ${config.RATE_LIMIT_SCALE}, from source via tsx)\n`);
 try {
+  // Issue 12's scenarios first: a run stopped at its deadline loses the older issues' figures before them.
   if (only.includes('fanout')) results.fanout = await fanoutRates();
-  if (only.includes('ingest')) results.ingest = (await together({ scenario: 'ingest' }, 'ingest')).result as Pair<IngestResult>;
+  if (only.includes('bigroom')) results.bigRoom = (await together({ scenario: 'bigroom' }, 'bigroom')).result as Pair<BigRoomResult>;
   if (only.includes('idle')) results.idle = await apart<IdleResult>('idle');
   if (only.includes('storm')) results.storm = await apart<StormResult>('storm');
+  if (only.includes('ingest')) results.ingest = (await together({ scenario: 'ingest' }, 'ingest')).result as Pair<IngestResult>;
   if (only.includes('join')) results.join = await joinCost();
   if (only.includes('load')) results.load = await loadScenario(log);
 } catch (err) {
   abandon(err instanceof Error ? (err.stack ?? err.message) : String(err), 1);
 }
 
-const durationSec = (Date.now() - started) / 1000;
-const outcomes = [...targets(results), ...(results.load ? loadTargets(results.load) : [])];
-console.log('');
-for (const section of [...sections(results), ...(results.load ? [loadSection(results.load)] : [])]) console.log(section + '\n');
-console.log('Targets (figures, not tests):');
-console.log(targetTable(outcomes));
-console.log(`\nRun time: ${durationSec.toFixed(1)} s`);
-
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
-mkdirSync(resultsDir, { recursive: true });
-const file = resolve(resultsDir, 'latest.json');
-const { TARGETS, FANOUT, INGEST, IDLE, STORM, JOIN, LOAD, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
-writeFileSync(
-  file,
-  JSON.stringify(
-    {
-      command,
-      startedAt: new Date(started).toISOString(),
-      durationSec,
-      source,
-      machine: host,
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
-      config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, INGEST, IDLE, STORM, JOIN, LOAD, TARGETS },
-      results,
-      targets: outcomes,
-    },
-    null,
-    2,
-  ) + '\n',
-);
-console.log(`Results: ${file}`);
+report();
 process.exit(0);
+
+/** Prints every table and the targets, and writes bench/results/latest.json; `incomplete` says why some scenarios are missing. */
+function report(incomplete?: string): void {
+  const durationSec = (Date.now() - started) / 1000;
+  const outcomes = [...targets(results), ...(results.load ? loadTargets(results.load) : [])];
+  console.log('');
+  for (const section of [...sections(results), ...(results.load ? [loadSection(results.load)] : [])]) console.log(section + '\n');
+  console.log('Targets (figures, not tests):');
+  console.log(targetTable(outcomes));
+  console.log(`\nRun time: ${durationSec.toFixed(1)} s${incomplete ? ` (${incomplete})` : ''}`);
+
+  const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(resultsDir, { recursive: true });
+  const file = resolve(resultsDir, 'latest.json');
+  const { TARGETS, FANOUT, BIG_ROOM, INGEST, IDLE, STORM, JOIN, LOAD, RATE_LIMIT_SCALE, CONNECT_BATCH } = config;
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        command,
+        startedAt: new Date(started).toISOString(),
+        durationSec,
+        ...(incomplete ? { incomplete } : {}),
+        source,
+        machine: host,
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2))),
+        config: { RATE_LIMIT_SCALE, CONNECT_BATCH, FANOUT, BIG_ROOM, INGEST, IDLE, STORM, JOIN, LOAD, TARGETS },
+        results,
+        targets: outcomes,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`Results: ${file}`);
+}

@@ -80,6 +80,9 @@ export async function runScenario(
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${output}`);
   } finally {
     driver.kill('SIGKILL');
-    await Promise.all(servers.map((s) => s.stop()));
+    // A server slow to stop (still busy with what it was sent) is SIGKILLed by stop(); the figures stand.
+    for (const stopped of await Promise.allSettled(servers.map((s) => s.stop()))) {
+      if (stopped.status === 'rejected') console.error(`bench: note, not a failure: ${String(stopped.reason).split('\n', 1)[0]}`);
+    }
   }
 }

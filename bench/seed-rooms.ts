@@ -2,8 +2,10 @@
  * Fills rooms of the `demo` site straight through the project's SQLite store
  * (group commits of a few thousand appends), before the server that will use
  * the data dir starts: a room of 100,000 messages in seconds instead of the
- * minutes it would take through sockets.
+ * minutes it would take through sockets. The rooms belong to the `demo` site,
+ * registered here as the server registers it.
  */
+import { SiteRegistry } from '../server/services/sites.js';
 import { SqliteStore } from '../server/storage/sqlite-store.js';
 import { SITE } from './config.js';
 
@@ -14,6 +16,8 @@ const from = { id: 'g_benchseedbenchseedbe', name: 'Seeder', kind: 'guest' as co
 export async function seedRooms(dataDir: string, rooms: ReadonlyMap<string, number>): Promise<void> {
   const store = SqliteStore.open(dataDir);
   try {
+    // Registered first, as the server would: registering a site clears rows left under its id.
+    await new SiteRegistry(store).ensureDemoSite();
     for (const [room, count] of rooms) {
       for (let start = 1; start <= count; start += BATCH) {
         const appends: Promise<unknown>[] = [];

@@ -22,3 +22,9 @@ export function table(header: readonly string[], rows: readonly (readonly Cell[]
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(text[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...text.slice(1).map(line)].join('\n');
 }
+
+/** A ratio against its target as "1.23×", with a third decimal when two would show the target itself for a value on either side of it. */
+export function times(value: number, limit: number): string {
+  const shown = value.toFixed(2);
+  return `${Number(shown) === limit && value !== limit ? value.toFixed(3) : shown}×`;
+}

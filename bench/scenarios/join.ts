@@ -51,7 +51,7 @@ async function measureRoom(target: Target, key: string, size: number): Promise<J
   const first = new Samples();
   let data: JoinData | undefined;
   for (let i = 0; i < JOIN.firstJoins; i++) {
-    const socket = openSocket(target.url, undefined, key);
+    const socket = openSocket(target.url, { key });
     try {
       await connect(socket);
       data = await timedJoin(socket, room, first);
@@ -59,7 +59,7 @@ async function measureRoom(target: Target, key: string, size: number): Promise<J
       socket.disconnect();
     }
   }
-  const socket = openSocket(target.url, undefined, key);
+  const socket = openSocket(target.url, { key });
   try {
     await connect(socket);
     await join(socket, room);
@@ -82,7 +82,7 @@ async function measureRoom(target: Target, key: string, size: number): Promise<J
 /** One user acknowledges seq 1 in every room (the project keeps the cursor; the bare server has none). */
 async function ackFirst(target: Target, key: string): Promise<void> {
   if (target.kind === 'bare') return;
-  const socket = openSocket(target.url, undefined, key);
+  const socket = openSocket(target.url, { key });
   try {
     await connect(socket);
     for (const size of JOIN.roomSizes) {
