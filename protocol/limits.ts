@@ -59,6 +59,11 @@ export const PRESENCE_GRACE_MS = 3000;
 export const PRESENCE_LIST_MAX = 100;
 /** Presence updates of a room are coalesced into one per window, cluster-wide: at most 4 a second reach a client. */
 export const PRESENCE_WINDOW_MS = 250;
+/**
+ * Above the big-room size the window is this long: such updates carry only
+ * counts and summaries, and each one is a frame to every member.
+ */
+export const BIG_ROOM_PRESENCE_WINDOW_MS = 1000;
 /** A window's joins (or leaves) are named one by one up to this many; more are a summary ("12 people joined"). */
 export const PRESENCE_NAMED_CHANGES_MAX = 3;
 /** Members per `presence:list` page when no `limit` is given, and the most a `limit` may ask for. */

@@ -13,6 +13,8 @@ import type { Logger } from '../logger.js';
 export interface FlushGate {
   /** Takes the slot named `key` for `windowMs` when it is free (answers 0), or answers how long until it frees. */
   take(key: string, windowMs: number): Promise<number>;
+  /** Keeps the slot named `key` (taken by this caller) for `ms` from now. */
+  hold(key: string, ms: number): Promise<void>;
 }
 
 export class Coalescer {
@@ -25,7 +27,8 @@ export class Coalescer {
     private readonly name: string,
     private readonly gate: FlushGate,
     private readonly windowMs: number,
-    private readonly flush: (site: string, room: string) => Promise<void>,
+    /** Sends the room's changes; may answer a longer window before the room's next flush. */
+    private readonly flush: (site: string, room: string) => Promise<number | void>,
     private readonly logger: Logger,
     /** Asked after a wait: whether the room still has something to flush (another node may have flushed it). */
     private readonly stillDue?: (site: string, room: string) => Promise<boolean>,
@@ -51,7 +54,8 @@ export class Coalescer {
         this.waiting.delete(key);
         return;
       }
-      const wait = await this.gate.take(`${this.name}:${site}:${room}`, this.windowMs);
+      const slot = `${this.name}:${site}:${room}`;
+      const wait = await this.gate.take(slot, this.windowMs);
       if (this.closed) return;
       if (wait > 0) {
         const timer = setTimeout(() => void this.attempt(site, room, key, true), wait);
@@ -61,7 +65,8 @@ export class Coalescer {
       }
       // Changes from now on wait for the next slot.
       this.waiting.delete(key);
-      await this.flush(site, room);
+      const next = await this.flush(site, room);
+      if (next && next > this.windowMs) await this.gate.hold(slot, next);
     } catch (err) {
       this.waiting.delete(key);
       this.logger.error('coalesced flush failed', { name: this.name, site, room, err });

@@ -10,12 +10,16 @@ export class MemoryFlushGate implements FlushGate {
     const now = Date.now();
     const until = this.until.get(key);
     if (until !== undefined && until > now) return until - now;
-    const mine = now + windowMs;
+    await this.hold(key, windowMs);
+    return 0;
+  }
+
+  async hold(key: string, ms: number): Promise<void> {
+    const mine = Date.now() + ms;
     this.until.set(key, mine);
     setTimeout(() => {
       if (this.until.get(key) === mine) this.until.delete(key);
-    }, windowMs).unref();
-    return 0;
+    }, ms).unref();
   }
 }
 
@@ -32,5 +36,9 @@ export class RedisFlushGate implements FlushGate {
 
   async take(key: string, windowMs: number): Promise<number> {
     return Number(await this.redis.eval(TAKE_SLOT, 1, `${this.prefix}gate:${key}`, windowMs));
+  }
+
+  async hold(key: string, ms: number): Promise<void> {
+    await this.redis.set(`${this.prefix}gate:${key}`, '1', 'PX', ms);
   }
 }

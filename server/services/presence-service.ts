@@ -10,7 +10,7 @@
  * leaves by name (when few); bigger rooms get counts, and pages of members
  * from `presence:list`.
  */
-import { PRESENCE_LIST_MAX, PRESENCE_NAMED_CHANGES_MAX, PRESENCE_PAGE_SIZE, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
+import { BIG_ROOM_PRESENCE_WINDOW_MS, PRESENCE_LIST_MAX, PRESENCE_NAMED_CHANGES_MAX, PRESENCE_PAGE_SIZE, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
 import type { PresenceListRequest, PresencePage, PresenceUpdate, UserId, UserInfo } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import type { Logger } from '../logger.js';
@@ -163,11 +163,12 @@ export class PresenceService {
     this.renameWindows.clear();
   }
 
-  /** Sends the room's changes not yet announced, if another node has not already. */
-  private async flush(site: string, room: string): Promise<void> {
+  /** Sends the room's changes not yet announced, if another node has not already; a big room's next update waits longer. */
+  private async flush(site: string, room: string): Promise<number | void> {
     const changes = await this.store.takeChanges(site, room, { listMax: this.options.bigRoomSize, namedMax: PRESENCE_NAMED_CHANGES_MAX });
     if (!changes || this.closed) return;
     this.namespaceOf(site).to(roomChannel(room)).emit('presence:update', { room, ...changes });
+    if (changes.count > this.options.bigRoomSize) return BIG_ROOM_PRESENCE_WINDOW_MS;
   }
 
   /** Members whose node died left without a disconnect: announce them gone (their grace is long over). */
