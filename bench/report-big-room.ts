@@ -1,7 +1,7 @@
 /** The big room's table and its targets (issue 12). */
 import { broadcastRows, compare, type Row } from './compare.js';
 import { BIG_ROOM, TARGETS } from './config.js';
-import type { TargetOutcome } from './report.js';
+import type { TargetOutcome } from './target.js';
 import { PEAK_RING, type BigRoomResult } from './scenarios/big-room.js';
 import { num, times } from './table.js';
 import type { Pair } from './target.js';

@@ -3,7 +3,7 @@ import type { BroadcastResult } from './broadcast.js';
 import { broadcastRows, compare, type Row } from './compare.js';
 import { FANOUT, IDLE, INGEST, JOIN, TARGETS } from './config.js';
 import type { LoadResult } from './load/scenario.js';
-import type { Pair } from './target.js';
+import type { Pair, TargetOutcome } from './target.js';
 import type { Machine } from './proc.js';
 import { bigRoomSection, bigRoomTargets } from './report-big-room.js';
 import type { BigRoomResult } from './scenarios/big-room.js';
@@ -27,12 +27,6 @@ export interface BenchResults {
   storm?: Pair<StormResult>;
   join?: Pair<JoinCostResult>;
   load?: LoadResult;
-}
-
-export interface TargetOutcome {
-  target: string;
-  measured: string;
-  pass: boolean | null;
 }
 
 /** A rate counts as sustained when it is delivered in full, on time, with nothing refused or missing. */

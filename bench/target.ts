@@ -13,3 +13,10 @@ export interface Pair<T> {
   bare: T;
   project: T;
 }
+
+/** One target of an issue and what a run measured against it (`pass` null: not measured). */
+export interface TargetOutcome {
+  target: string;
+  measured: string;
+  pass: boolean | null;
+}

@@ -1,6 +1,6 @@
 /** The load scenario's tables and its targets (issue 11). */
 import { TARGETS } from '../config.js';
-import type { TargetOutcome } from '../report.js';
+import type { TargetOutcome } from '../target.js';
 import { num, table } from '../table.js';
 import type { Window } from './measure.js';
 import type { BytesResult, LoadResult, PageResult, Spread } from './scenario.js';
