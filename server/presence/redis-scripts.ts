@@ -6,7 +6,11 @@
  * the caller and each member's current one is kept in the `k` hash.
  */
 
-/** Marks the room changed; unannounced changes expire if no node ever takes them (a node died). */
+/**
+ * Marks the room changed (unannounced changes expire if no node ever takes
+ * them: a node died); keeps a member's place in the sorted index; takes a
+ * removed member out of it, and an emptied room out of the site's rooms.
+ */
 const CHANGED = `
 local function changed(joins, leaves, dirty, ttl)
   redis.call('SET', dirty, '1', 'PX', ttl)
@@ -19,6 +23,17 @@ local function resort(keys, index, id, key)
   if old then redis.call('ZREM', index, old) end
   redis.call('ZADD', index, 0, key)
   redis.call('HSET', keys, id, key)
+end
+local function unlisted(members, keys, index, rooms, version, id, room)
+  local key = redis.call('HGET', keys, id)
+  if key then redis.call('ZREM', index, key) end
+  redis.call('HDEL', keys, id)
+  if redis.call('HLEN', members) == 0 then
+    redis.call('SREM', rooms, room)
+    redis.call('DEL', version)
+  else
+    redis.call('INCR', version)
+  end
 end
 `;
 
@@ -70,15 +85,7 @@ local user = redis.call('HGET', KEYS[2], ARGV[1])
 if not user then return false end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[2])
-local key = redis.call('HGET', KEYS[6], ARGV[1])
-if key then redis.call('ZREM', KEYS[7], key) end
-redis.call('HDEL', KEYS[6], ARGV[1])
-if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('SREM', KEYS[4], ARGV[2])
-  redis.call('DEL', KEYS[5])
-else
-  redis.call('INCR', KEYS[5])
-end
+unlisted(KEYS[2], KEYS[6], KEYS[7], KEYS[4], KEYS[5], ARGV[1], ARGV[2])
 if redis.call('HDEL', KEYS[8], ARGV[1]) == 0 then redis.call('HSET', KEYS[9], ARGV[1], user) end
 changed(KEYS[8], KEYS[9], KEYS[10], ARGV[3])
 return user`;
@@ -105,15 +112,7 @@ return redis.call('HLEN', KEYS[1])`;
 export const FORGET = `${CHANGED}
 if redis.call('HDEL', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('DEL', KEYS[1])
-local key = redis.call('HGET', KEYS[5], ARGV[1])
-if key then redis.call('ZREM', KEYS[6], key) end
-redis.call('HDEL', KEYS[5], ARGV[1])
-if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('SREM', KEYS[3], ARGV[2])
-  redis.call('DEL', KEYS[4])
-else
-  redis.call('INCR', KEYS[4])
-end
+unlisted(KEYS[2], KEYS[5], KEYS[6], KEYS[3], KEYS[4], ARGV[1], ARGV[2])
 redis.call('HDEL', KEYS[7], ARGV[1])
 redis.call('HDEL', KEYS[8], ARGV[1])
 changed(KEYS[7], KEYS[8], KEYS[9], ARGV[3])
