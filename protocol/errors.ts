@@ -38,6 +38,20 @@ export const ErrorCode = {
   ReadOnly: 'read_only',
   /** No message with that id in that room. */
   UnknownMessage: 'unknown_message',
+  /** The message was deleted: it can no longer be edited, reacted to or answered. */
+  MessageDeleted: 'message_deleted',
+  /** The edit window of the site (`editWindowMinutes`, 15 by default) has passed since the message was sent. */
+  EditWindowClosed: 'edit_window_closed',
+  /** The reaction is not one RGI emoji. */
+  InvalidEmoji: 'invalid_emoji',
+  /** The message already has `REACTION_EMOJI_MAX` distinct emoji. */
+  TooManyReactions: 'too_many_reactions',
+  /** The text names more than `MENTIONS_MAX` distinct users. */
+  TooManyMentions: 'too_many_mentions',
+  /** The user already blocks `BLOCKS_MAX` users. */
+  TooManyBlocks: 'too_many_blocks',
+  /** The recipient does not take private messages from the sender (a block, or guests refused). */
+  DmRefused: 'dm_refused',
   /** The socket is already in `MAX_ROOMS_PER_SOCKET` rooms. */
   TooManyRooms: 'too_many_rooms',
   /** The message text is empty after trimming. */

@@ -8,6 +8,7 @@ import { DIRECT_ROOM_PREFIX } from './limits.js';
 import type {
   AckCallback,
   BanInfo,
+  ChangesPage,
   ChatMessage,
   CursorRequest,
   CursorResult,
@@ -19,6 +20,7 @@ import type {
   JoinRequest,
   JoinResult,
   LeaveRequest,
+  MessageChanged,
   MessageDeleted,
   ModBanRequest,
   ModDeleteRequest,
@@ -40,12 +42,41 @@ import type {
   TypingUpdate,
   UserInfo,
 } from './types.js';
+import type {
+  ChangesRequest,
+  DeleteRequest,
+  EditRequest,
+  Privacy,
+  PrivacyRequest,
+  ReactRequest,
+} from './rich-types.js';
 
 export interface ClientToServerEvents {
   'room:join': (req: JoinRequest, ack: AckCallback<JoinResult>) => void;
   'room:leave': (req: LeaveRequest, ack: AckCallback<{ room: string }>) => void;
   'message:send': (req: SendRequest, ack: AckCallback<SendResult>) => void;
   'message:history': (req: HistoryRequest, ack: AckCallback<HistoryPage>) => void;
+  /**
+   * New text for one's own message (`forbidden` for another's) within the
+   * site's edit window (`edit_window_closed` after it; `unknown_message`,
+   * `message_deleted`); mentions are read again from the new text. Every member
+   * receives `message:changed`.
+   */
+  'message:edit': (req: EditRequest, ack: AckCallback<MessageChanged>) => void;
+  /**
+   * Deletes one's own message at any time (moderators: anyone's); a tombstone
+   * as with `mod:delete`, and every member receives `message:deleted`.
+   */
+  'message:delete': (req: DeleteRequest, ack: AckCallback<MessageDeleted>) => void;
+  /**
+   * Adds or removes one's own reaction (`invalid_emoji` unless one RGI emoji;
+   * `too_many_reactions` beyond `REACTION_EMOJI_MAX` distinct emoji on the
+   * message). Adding twice or removing what is not there changes nothing and
+   * answers the message as it is. Every member receives `message:changed`.
+   */
+  'message:react': (req: ReactRequest, ack: AckCallback<MessageChanged>) => void;
+  /** Messages of a joined room changed (edited, reacted to, deleted) after a change number: replay after a reconnect. */
+  'message:changes': (req: ChangesRequest, ack: AckCallback<ChangesPage>) => void;
   /** Delivery ack: moves this user's cursor in a joined room forward to `seq`. */
   'room:ack': (req: CursorRequest, ack: AckCallback<CursorResult>) => void;
   /** App-level heartbeat (`{}`); the widget measures round-trip time with it and reconnects when it goes unanswered. */
@@ -65,6 +96,12 @@ export interface ClientToServerEvents {
   /** Volatile and throttled by the client; no ack. */
   'typing:set': (req: TypingRequest) => void;
   'user:rename': (req: RenameRequest, ack: AckCallback<{ user: UserInfo }>) => void;
+  /**
+   * Blocks or unblocks a user (`unknown_user`, `self_message` for oneself,
+   * `too_many_blocks` beyond `BLOCKS_MAX`), or sets whether guests may send
+   * one private messages. Every tab of the user receives `user:privacy`.
+   */
+  'user:privacy': (req: PrivacyRequest, ack: AckCallback<Privacy>) => void;
   'dm:send': (req: DirectSendRequest, ack: AckCallback<SendResult>) => void;
   'dm:history': (req: DirectHistoryRequest, ack: AckCallback<HistoryPage>) => void;
   /** Moderators only (else `forbidden`): tombstones a message; every member receives `message:deleted`. */
@@ -97,6 +134,10 @@ export interface ServerToClientEvents {
   'dm:new': (message: ChatMessage) => void;
   /** A message of a joined room (or a private conversation) was deleted; history now serves its tombstone. */
   'message:deleted': (deleted: MessageDeleted) => void;
+  /** A message of a joined room was edited or reacted to: replace it (and the quotes of replies to it). */
+  'message:changed': (changed: MessageChanged) => void;
+  /** The user's blocks or private-message setting changed (from this or another tab). */
+  'user:privacy': (privacy: Privacy) => void;
   /**
    * The server ends this session; a disconnect follows. `banned` (reconnecting
    * is refused while it lasts), `token_expired` (the token's `exp` passed

@@ -120,16 +120,48 @@ export const CURSOR_ACK_DELAY_MS = 1000;
  */
 export const UNREAD_CAP = 99;
 
+/** A site's edit window unless it sets `editWindowMinutes`: a message can be edited this long after it was sent. */
+export const EDIT_WINDOW_MS = 15 * 60_000;
+
+/** Distinct emoji one message may carry. */
+export const REACTION_EMOJI_MAX = 20;
+/** A reaction names at most this many of those who reacted (`Reaction.users`). */
+export const REACTION_NAMES_MAX = 10;
+/** Longest reaction emoji, in code points (a flag, a skin tone or a family sequence fits). */
+export const REACTION_EMOJI_MAX_LENGTH = 16;
+/** The widget's quick reactions, in order. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
+
+/** A reply's quote of its original: first line, at most this many code points. */
+export const REPLY_EXCERPT_MAX = 120;
+
+/**
+ * A mention in a message's text: `<@userId>`. After the mentioned user's
+ * erase the token reads `<@erased>` (`ERASED_AUTHOR.id`, shown without a name).
+ */
+export const MENTION_PATTERN = /<@([gu]_[A-Za-z0-9_-]{1,40}|erased)>/g;
+/** Distinct users one message may mention. */
+export const MENTIONS_MAX = 20;
+
+/** Changed messages per `message:changes` page when no `limit` is given, and the most a `limit` may ask for. */
+export const CHANGES_PAGE_SIZE = 100;
+export const CHANGES_MAX_LIMIT = 200;
+
+/** Users one user may block. */
+export const BLOCKS_MAX = 500;
+
 /**
  * The version of this wire protocol, sent by clients in the handshake as
  * `auth.protocol`. It grows when the protocol changes in a way a server may
  * have to know its clients understand; 2 added `room:join { quiet }`; 3
  * moved joins and leaves into coalesced `presence:update`s and added big
- * rooms (`presence:list`, `typing:summary`). A
+ * rooms (`presence:list`, `typing:summary`); 4 added rich conversation
+ * (replies, reactions, edits, own deletions, mentions, blocks) and
+ * change replay (`rev`, `message:changes`). A
  * server started with a minimum above a client's version refuses it with
  * `client_outdated` (the widget then reloads its page at a quiet moment).
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** What a handshake without `auth.protocol` counts as: pages from before the version was sent. */
 export const UNVERSIONED_PROTOCOL = 1;

@@ -1,20 +1,10 @@
 /** Payloads carried by the events in `events.ts`. Times are milliseconds since the epoch, server clock. */
 import type { ChatError } from './errors.js';
 
-/** A public user id, stable per site: `g_…` for guests. Never the secret guest key. */
-export type UserId = string;
+import type { UserId, UserInfo, UserRole } from './user-types.js';
+import type { Privacy, Reaction, ReplyQuote } from './rich-types.js';
 
-export interface UserInfo {
-  id: UserId;
-  name: string;
-  /** `guest` for anonymous visitors; `user` for visitors identified by a token signed by the site (ids `u_<sub>`). */
-  kind: 'guest' | 'user';
-  /** Identified users only: the avatar URL from their token. */
-  avatar?: string;
-}
-
-/** What an identified user may do, from their token; guests are members. */
-export type UserRole = 'member' | 'moderator';
+export type { UserId, UserInfo, UserRole } from './user-types.js';
 
 /**
  * One stored message. Room messages carry the room name; private messages
@@ -30,13 +20,45 @@ export interface ChatMessage {
   /** The id the sender chose before the first attempt; a retry with the same id returns this message. */
   clientId: string;
   from: UserInfo;
-  /** Plain text, never HTML. */
+  /**
+   * Plain text, never HTML. Light formatting (`**bold**`, `_italic_`,
+   * `` `code` ``, fenced code blocks, links, line breaks) is the reader's to
+   * render from the text; a mention is the token `<@userId>` (see `mentions`).
+   */
   text: string;
   at: number;
   /** Private messages only: the recipient. */
   to?: UserId;
-  /** The message was deleted by a moderator or erased on request: `text` is empty and it keeps its `seq`. */
+  /**
+   * The message was deleted by its author, a moderator or an erase: `text` is
+   * empty, it keeps its `seq`, and it carries no reply, reactions or
+   * mentions any more.
+   */
   deleted?: boolean;
+  /** The message it answers (same room), resolved from the original when read. */
+  replyTo?: ReplyQuote;
+  /** Emoji reactions, in the order each emoji was first used; missing when none. */
+  reactions?: Reaction[];
+  /**
+   * The emoji the reader reacted with: only in answers to the reader (join,
+   * history, `message:changes`), never in `message:new` / `message:changed`
+   * broadcasts, whose `reaction` field tells a client its own changes.
+   */
+  myReactions?: string[];
+  /** When its author last edited it (missing when never). */
+  editedAt?: number;
+  /**
+   * Users its `<@userId>` tokens name (existing users of the site, at most
+   * `MENTIONS_MAX`), with their current names: a rename does not break a
+   * mention. A token naming no one here stays literal text.
+   */
+  mentions?: UserInfo[];
+  /**
+   * The room's change number of the message's last change (an edit, a
+   * reaction, a deletion); missing when it never changed. Change numbers are
+   * per room, grow with every change, and never use `seq`s.
+   */
+  rev?: number;
 }
 
 /** A message was deleted: show its tombstone instead. */
@@ -46,6 +68,36 @@ export interface MessageDeleted {
   seq: number;
   /** After an erase: the author the tombstone shows from now on (`ERASED_AUTHOR`); show it instead of the one held. */
   from?: UserInfo;
+  /** The room's change number of this deletion (see `ChatMessage.rev`). */
+  rev?: number;
+}
+/**
+ * A message changed after it was sent: edited, reacted to, or (with
+ * `message:deleted`) deleted. Sent to every member of the room (both users of
+ * a private conversation) with the message as it is now.
+ */
+export interface MessageChanged {
+  room: string;
+  /** The whole message after the change (without `myReactions`: this goes to everyone). */
+  message: ChatMessage;
+  /** The change: the room's change number now, as `message.rev`. */
+  rev: number;
+  /** A reaction change: who, which emoji, added or removed (the receiver's own `myReactions` follow it). */
+  reaction?: { user: UserId; emoji: string; on: boolean };
+}
+
+/**
+ * Messages changed after `after`, each once as it is now (with the reader's
+ * `myReactions`), in the order of their last change: edits, reactions and
+ * tombstones (`deleted`). A client applies those it holds (and the quotes of
+ * replies to them) and asks again from `lastRev` while `hasMore`.
+ */
+export interface ChangesPage {
+  room: string;
+  messages: ChatMessage[];
+  /** The highest `rev` this page covers: ask from here next. */
+  lastRev: number;
+  hasMore: boolean;
 }
 
 export interface PresenceUpdate {
@@ -153,6 +205,8 @@ export interface Session {
   role?: UserRole;
   site: SiteInfo;
   serverTime: number;
+  /** The user's blocks and private-message setting (see `Privacy`). */
+  privacy?: Privacy;
   /**
    * Identified users only: when the server ends this session (ms since the
    * epoch, server clock) unless `session:renew` gives it a newer token — the
@@ -222,6 +276,12 @@ export interface JoinResult {
   /** Highest `seq` in the room (0 when empty). */
   lastSeq: number;
   /**
+   * Highest change number of the room (0 when nothing ever changed): the
+   * messages of this answer are as they are at that change; ask
+   * `message:changes` from here after a reconnect.
+   */
+  lastRev: number;
+  /**
    * The highest `seq` this user acknowledged in the room (`room:ack`) before
    * this join, from any tab or device; 0 when never. A client that lost its
    * memory (a page reload) replays from here.
@@ -269,6 +329,8 @@ export interface SendRequest {
   text: string;
   /** A UUID chosen once per message before the first attempt. */
   clientId: string;
+  /** The id of a message of the same room this one answers (`unknown_message` when there is none). */
+  replyTo?: string;
 }
 
 export interface SendResult {

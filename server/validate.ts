@@ -10,6 +10,8 @@
  */
 import * as v from 'valibot';
 import {
+  CHANGES_MAX_LIMIT,
+  CHANGES_PAGE_SIZE,
   DIRECT_ROOM_PREFIX,
   ErrorCode,
   HISTORY_MAX_LIMIT,
@@ -19,6 +21,7 @@ import {
   NICKNAME_MAX_LENGTH,
   PRESENCE_PAGE_MAX,
   PRESENCE_PAGE_SIZE,
+  REACTION_EMOJI_MAX_LENGTH,
   ROOM_NAME_MAX_LENGTH,
   ROOM_NAME_PATTERN,
 } from '../protocol/index.js';
@@ -54,6 +57,7 @@ const SPECIFIC: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.InvalidRoom]: 'room name is not allowed',
   [ErrorCode.MessageEmpty]: 'message is empty',
   [ErrorCode.MessageTooLong]: `message is longer than ${MESSAGE_MAX_LENGTH} characters`,
+  [ErrorCode.InvalidEmoji]: 'a reaction is one emoji',
 };
 
 const room = v.pipe(v.string(), v.transform(roomName), v.string(ErrorCode.InvalidRoom));
@@ -79,6 +83,16 @@ function codePoints(t: string): number {
   }
   return n;
 }
+
+const messageId = v.pipe(v.string(), v.minLength(1), v.maxLength(MESSAGE_ID_MAX_LENGTH));
+
+/** One RGI emoji (a sequence: flags, skin tones, families), never text. Built at run time: the `v` flag is newer than the compile target. */
+const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const emoji = v.pipe(
+  v.string(),
+  v.maxLength(REACTION_EMOJI_MAX_LENGTH * 2, ErrorCode.InvalidEmoji),
+  v.check((e) => RGI_EMOJI.test(e), ErrorCode.InvalidEmoji),
+);
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max));
@@ -107,8 +121,12 @@ const namePrefix = v.pipe(
 export const EVENT_SCHEMAS = {
   'room:join': v.object({ room, quiet: v.optional(v.boolean(), false) }),
   'room:leave': roomRequest,
-  'message:send': v.object({ room, text, clientId }),
+  'message:send': v.object({ room, text, clientId, replyTo: v.optional(messageId) }),
   'message:history': v.pipe(v.object({ room, ...page }), notBothDirections()),
+  'message:edit': v.object({ room, messageId, text }),
+  'message:delete': v.object({ room, messageId }),
+  'message:react': v.object({ room, messageId, emoji, on: v.boolean() }),
+  'message:changes': v.object({ room, after: int(0), limit: v.optional(int(1, CHANGES_MAX_LIMIT), CHANGES_PAGE_SIZE) }),
   'room:ack': v.object({ room, seq: int(0) }),
   'session:ping': v.object({}),
   // Only the type and a bound: the token is checked like a handshake's.
@@ -122,9 +140,13 @@ export const EVENT_SCHEMAS = {
   'typing:set': v.object({ room, typing: v.boolean() }),
   // Only the type: the nickname rules live with the user service.
   'user:rename': v.object({ name: v.pipe(v.string(), v.maxLength(RAW_TEXT_MAX_LENGTH)) }),
+  'user:privacy': v.pipe(
+    v.object({ block: v.optional(userId), unblock: v.optional(userId), refuseGuestDms: v.optional(v.boolean()) }),
+    v.check((p) => p.block !== undefined || p.unblock !== undefined || p.refuseGuestDms !== undefined, 'give block, unblock or refuseGuestDms'),
+  ),
   'dm:send': v.object({ to: userId, text, clientId }),
   'dm:history': v.pipe(v.object({ with: userId, ...page }), notBothDirections()),
-  'mod:delete': v.object({ room, messageId: v.pipe(v.string(), v.minLength(1), v.maxLength(MESSAGE_ID_MAX_LENGTH)) }),
+  'mod:delete': v.object({ room, messageId }),
   'mod:erase': v.object({ userId }),
   'mod:ban': v.object({
     userId,

@@ -3,7 +3,7 @@
  * SQLite default and a PostgreSQL driver are interchangeable. Every method is
  * async even where the driver is synchronous.
  */
-import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserId, UserInfo } from '../../protocol/index.js';
+import type { BanInfo, ChangesPage, ChatMessage, HistoryPage, MessageDeleted, Privacy, UserId, UserInfo } from '../../protocol/index.js';
 
 /** Who may join which rooms of a site. */
 export type RoomPolicy = 'open' | 'allow-list' | 'token';
@@ -31,6 +31,8 @@ export interface Site {
   retentionDays?: number;
   /** The server's rate limits times this, for this site's visitors (raise it when many share one address). Unset: 1. */
   rateLimitScale?: number;
+  /** How long after sending an author may edit a message, in minutes (0: never). Unset: `EDIT_WINDOW_MS`. */
+  editWindowMinutes?: number;
   created: number;
 }
 
@@ -52,6 +54,10 @@ export interface MessageDraft {
   text: string;
   at: number;
   to?: UserId;
+  /** The message it answers: the service checked it is a message of the room that is not deleted. */
+  replyTo?: string;
+  /** Users the text mentions: the service kept the `<@id>` tokens that name users of the site (at most `MENTIONS_MAX`). */
+  mentions?: UserId[];
 }
 
 /** See `ChatStore.countUnread`. */
@@ -71,7 +77,23 @@ export interface HistoryQuery {
   beforeSeq?: number;
   afterSeq?: number;
   limit: number;
+  /** Reading for this user: each message's `myReactions` are theirs. */
+  reader?: UserId;
 }
+
+/**
+ * What `react` did: the message as it is after it (`changed` false when the
+ * reaction was already there, or not there to remove: nothing was written and
+ * no change number spent), or why nothing could be.
+ */
+export type ReactOutcome =
+  | { message: ChatMessage; changed: boolean }
+  | 'unknown_message'
+  | 'message_deleted'
+  | 'too_many_reactions';
+
+/** What `setBlocked` did. */
+export type BlockOutcome = 'ok' | 'too_many' | 'unknown_user';
 
 /** What `eraseUser` did. */
 export interface ErasedUser {
@@ -125,9 +147,45 @@ export interface ChatStore {
   history(site: string, room: string, query: HistoryQuery): Promise<HistoryPage>;
   /** Highest seq of the room, 0 when empty. */
   lastSeq(site: string, room: string): Promise<number>;
-  getMessage(site: string, id: string): Promise<ChatMessage | undefined>;
-  /** Tombstones a message (text cleared, `deleted` set; seq kept); answers the tombstone, or undefined when there is none. */
+  /** The message as it is now; with `reader`, their `myReactions`. */
+  getMessage(site: string, id: string, reader?: UserId): Promise<ChatMessage | undefined>;
+  /**
+   * Tombstones a message (text cleared, `deleted` set; seq kept; its reply
+   * link, reactions and mentions dropped) with the room's
+   * next change number as `rev`; answers the tombstone, or undefined when
+   * there is none. A tombstone deleted again is answered as it is.
+   */
   deleteMessage(site: string, id: string): Promise<ChatMessage | undefined>;
+  /**
+   * New text and mentions of a message that is not deleted, `editedAt` = `at`,
+   * with the room's next change number as `rev`; undefined when there is no
+   * such message or it is deleted.
+   */
+  editMessage(site: string, id: string, text: string, mentions: UserId[], at: number): Promise<ChatMessage | undefined>;
+  /**
+   * Adds (`on`) or removes the user's reaction `emoji` in one transaction: a
+   * new distinct emoji beyond `maxDistinct` is refused; a write takes the
+   * room's next change number as the message's `rev`.
+   */
+  react(site: string, id: string, user: UserId, emoji: string, on: boolean, maxDistinct: number): Promise<ReactOutcome>;
+  /** Highest change number of the room (0 when nothing ever changed). */
+  lastRev(site: string, room: string): Promise<number>;
+  /**
+   * Messages of the room whose `rev` is above `after`, as they are now, in
+   * `rev` order, at most `limit` (reading for `reader`): see `ChangesPage`.
+   * Costs the page, never the room's history (an index on (site, room, rev)).
+   */
+  changes(site: string, room: string, after: number, limit: number, reader: UserId): Promise<ChangesPage>;
+  /** Of these ids, those that are users of the site. */
+  existingUsers(site: string, ids: readonly UserId[]): Promise<UserId[]>;
+  /** The user's blocks (current names) and private-message setting; none stored: nothing blocked, guests allowed. */
+  getPrivacy(site: string, user: UserId): Promise<Privacy>;
+  /** Blocks (at most `max`) or unblocks `target` for `user`; unblocking one not blocked changes nothing. */
+  setBlocked(site: string, user: UserId, target: UserId, blocked: boolean, max: number): Promise<BlockOutcome>;
+  setRefuseGuestDms(site: string, user: UserId, refuse: boolean): Promise<void>;
+  /** Whether `user` blocks `other` (cheap: one indexed lookup, asked on every private message). */
+  blocks(site: string, user: UserId, other: UserId): Promise<boolean>;
+
   /** Every message the user sent, oldest first (private ones included), for a data export. */
   messagesBy(site: string, userId: UserId): Promise<ChatMessage[]>;
   /**
@@ -138,8 +196,10 @@ export interface ChatStore {
    * profile are deleted, bans on them alone are deleted and bans that also name
    * an address stay as bans of `ERASED_AUTHOR` there without a reason (they keep
    * holding new guest sessions from that address, never signed-in users, until
-   * they end). Afterwards no row of the site holds their
-   * id or name. Every table added later that stores a user id, a name or a
+   * they end). Their reactions are removed (each message that loses one takes
+   * a change number), `<@id>` tokens naming them in others' texts become
+   * `<@erased>`, blocks by them or of them are removed. Afterwards no row of
+   * the site holds their id or name. Every table added later that stores a user id, a name or a
    * user's content (reactions, mentions, quotes, images, ...) joins this
    * routine (`eraseStatements` in statements.ts, which both drivers run), and
    * the contract test's scan of every table proves it.
