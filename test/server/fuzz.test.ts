@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { MAX_PAYLOAD_BYTES, MESSAGE_MAX_LENGTH } from '../../protocol/index.js';
+import { CHANGES_MAX_LIMIT, MAX_PAYLOAD_BYTES, MESSAGE_MAX_LENGTH } from '../../protocol/index.js';
 import { EVENT_SCHEMAS } from '../../server/validate.js';
 import { clientId, connect, record, sentinel, sleep, startServer, waitFor } from './helpers.js';
 import type { Client } from './helpers.js';
@@ -87,6 +87,7 @@ const BAD: Record<string, readonly unknown[]> = {
   emoji: [42, null, '', 'x', 'ab', ':)', '👍👍', '👍 ', '<b>', '😀'.repeat(20), {}],
   on: ['yes', 1, null, undefined, {}],
   refuseGuestDms: ['yes', 1, null, {}, []],
+  changesLimit: [0, -1, CHANGES_MAX_LIMIT + 1, 1.5, '10', null],
 };
 
 /** Valid-looking payloads of each event with one or more fields broken (mod events fail anyway: no moderator). */
@@ -143,7 +144,13 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
   const broken = keys.filter(() => random() < 0.4);
   if (broken.length === 0) broken.push(pick(keys));
   for (const key of broken) {
-    const alias = ['with', 'userId', 'block', 'unblock'].includes(key) ? 'to' : key === 'replyTo' ? 'messageId' : event === 'message:changes' && key === 'after' ? 'seq' : key;
+    const changes = event === 'message:changes';
+    const alias =
+      ['with', 'userId', 'block', 'unblock'].includes(key) ? 'to'
+      : key === 'replyTo' ? 'messageId'
+      : changes && key === 'after' ? 'seq'
+      : changes && key === 'limit' ? 'changesLimit'
+      : key;
     const bad = BAD[alias] ?? BAD.seq!;
     payload[key] = pick(bad);
   }
