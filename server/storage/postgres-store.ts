@@ -14,7 +14,7 @@ import { query, run, transaction } from './postgres-query.js';
 import type { Queryable } from './postgres-query.js';
 import { eraseOwnRows, eraseTraces, insertMentions, PostgresRich, readMessage, readMessages } from './postgres-rich.js';
 import { pruneRichStatements } from './rich-statements.js';
-import { insertedRow, newBanRow, newMessageRow, newUserRow, pageRows, siteRow, toBan, toMessage, toSite, toUser } from './rows.js';
+import { insertedRow, newBanRow, newMessageRow, newUserRow, pageRows, siteRow, storedMessage, toBan, toMessage, toSite, toUser } from './rows.js';
 import type { MessageRow } from './rows.js';
 import { sql } from './sql.js';
 import type { Statement } from './sql.js';
@@ -204,10 +204,12 @@ export class PostgresStore implements ChatStore {
         const existing = await byClientId(client, site, draft);
         if (existing) return { message: existing, duplicate: true };
         const { seq } = (await query(client, POSTGRES_ONLY.nextSeq, { site, room: draft.room })).rows[0]!;
-        const row = newMessageRow(site, messageId(draft.at), seq, draft);
+        const id = messageId(draft.at);
+        const row = newMessageRow(site, id, seq, draft);
         await run(client, messageStatements.insert, row);
-        await insertMentions(client, site, row.id, draft.mentions);
-        // A plain message (no reply, no mention) reads nothing more.
+        if (!draft.mentions?.length && draft.replyTo === undefined) return { message: storedMessage(id, seq, draft), duplicate: false };
+        // A reply or a mention: read back as any message is.
+        await insertMentions(client, site, id, draft.mentions);
         return { message: await readMessage(client, site, insertedRow(row)), duplicate: false };
       });
     } catch (error) {

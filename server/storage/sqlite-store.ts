@@ -14,7 +14,20 @@ import type { Logger } from '../logger.js';
 import { messageId } from './message-id.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { pruneRichStatements } from './rich-statements.js';
-import { insertedRow, newBanRow, newMessageRow, newUserRow, pageRows, siteRow, toBan, toMessage, toSite, toUser } from './rows.js';
+import {
+  insertedRow,
+  newBanRow,
+  newMessageRow,
+  newUserRow,
+  pageRows,
+  plainMessageRow,
+  siteRow,
+  storedMessage,
+  toBan,
+  toMessage,
+  toSite,
+  toUser,
+} from './rows.js';
 import type { MessageRow } from './rows.js';
 import { sql } from './sql.js';
 import { prepare, prepareAll } from './sqlite-prepared.js';
@@ -181,11 +194,14 @@ export class SqliteStore implements ChatStore {
       const existing = this.messages.byClientId.get({ site, sender_id: draft.from.id, client_id: draft.clientId });
       if (existing) return { message: this.rich.read(site, [existing])[0]!, duplicate: true };
       const seq = this.messages.lastSeq.get({ site, room: draft.room })!.seq + 1;
-      const row = newMessageRow(site, messageId(draft.at), seq, draft);
-      this.messages.insert.run(row);
-      this.rich.insertMentions(site, row.id, draft.mentions);
-      // A plain message (no reply, no mention) reads nothing more.
-      return { message: this.rich.read(site, [insertedRow(row)])[0]!, duplicate: false };
+      const id = messageId(draft.at);
+      const plain = plainMessageRow(site, id, seq, draft);
+      if (plain) this.messages.insertPlain.run(plain);
+      else this.messages.insert.run(newMessageRow(site, id, seq, draft));
+      if (!draft.mentions?.length && draft.replyTo === undefined) return { message: storedMessage(id, seq, draft), duplicate: false };
+      // A reply or a mention: read back as any message is.
+      this.rich.insertMentions(site, id, draft.mentions);
+      return { message: this.rich.read(site, [insertedRow(newMessageRow(site, id, seq, draft))])[0]!, duplicate: false };
     };
     this.appendTx = db.transaction(appendOne).immediate;
     this.appendManyTx = db.transaction((items: readonly QueuedAppend[]) => items.map((a) => appendOne(a.site, a.draft))).immediate;
