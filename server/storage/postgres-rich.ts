@@ -46,7 +46,9 @@ export async function readMessage(db: Queryable, site: string, row: MessageRow, 
 }
 
 export async function insertMentions(db: Queryable, site: string, id: string, mentions: readonly UserId[] | undefined): Promise<void> {
-  for (const [ord, user] of (mentions ?? []).entries()) await run(db, mentionStatements.insert, { site, message_id: id, user_id: user, ord });
+  for (const [ord, user] of (mentions ?? []).entries()) {
+    await run(db, mentionStatements.insert, { site, message_id: id, user_id: user, ord });
+  }
 }
 
 async function nextRev(db: Queryable, site: string, room: string): Promise<number> {
@@ -164,5 +166,7 @@ export async function eraseTraces(client: pg.PoolClient, params: ErasedParams): 
   await run(client, eraseRichStatements.mentionsOf, params);
   await run(client, eraseRichStatements.blocks, params);
   await run(client, eraseRichStatements.privacy, params);
-  for (const { id, room } of touched) await run(client, revStatements.stamp, { site: params.site, id, rev: await nextRev(client, params.site, room) });
+  for (const { id, room } of touched) {
+    await run(client, revStatements.stamp, { site: params.site, id, rev: await nextRev(client, params.site, room) });
+  }
 }

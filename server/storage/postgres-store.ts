@@ -14,7 +14,19 @@ import { query, run, transaction } from './postgres-query.js';
 import type { Queryable } from './postgres-query.js';
 import { eraseOwnRows, eraseTraces, insertMentions, PostgresRich, readMessage, readMessages } from './postgres-rich.js';
 import { pruneRichStatements } from './rich-statements.js';
-import { insertedRow, newBanRow, newMessageRow, newUserRow, pageRows, siteRow, storedMessage, toBan, toMessage, toSite, toUser } from './rows.js';
+import {
+  insertedRow,
+  newBanRow,
+  newMessageRow,
+  newUserRow,
+  pageRows,
+  siteRow,
+  storedMessage,
+  toBan,
+  toMessage,
+  toSite,
+  toUser,
+} from './rows.js';
 import type { MessageRow } from './rows.js';
 import { sql } from './sql.js';
 import type { Statement } from './sql.js';

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { BanInfo, ChangesPage, ChatMessage, HistoryPage, MessageDeleted, Privacy, UserId, UserInfo } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import { messageId } from './message-id.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { migrateSqlite } from './migrations.js';
 import { pruneRichStatements } from './rich-statements.js';
 import {
   insertedRow,
@@ -128,7 +128,7 @@ export class SqliteStore implements ChatStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db);
+    migrateSqlite(db);
 
     this.sites = prepareAll(db, siteStatements);
     const siteRows = SITE_TABLES.map((table) => prepare(db, deleteSiteRows(table)));
@@ -416,22 +416,4 @@ export class SqliteStore implements ChatStore {
     await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
-}
-
-function migrate(db: Database.Database): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)',
-  );
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)');
-  const applied = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations');
-  // Immediate: the write lock is taken before reading what is applied, so two processes opening one file do not both migrate.
-  db.transaction(() => {
-    const done = new Set(applied.all().map((r) => r.version));
-    for (const m of SQLITE_MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      db.exec(m.sql);
-      m.data?.(db);
-      record.run(m.version, m.name, Date.now());
-    }
-  }).immediate();
 }
