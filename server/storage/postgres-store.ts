@@ -12,7 +12,7 @@ import { messageId } from './message-id.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { query, run, transaction } from './postgres-query.js';
 import type { Queryable } from './postgres-query.js';
-import { eraseOwnRows, eraseTraces, insertMentions, PostgresRich, readMessage, readMessages } from './postgres-rich.js';
+import { eraseOwnRows, eraseTraces, insertMentions, PostgresRich, readMessage, readMessages, stampTombstones } from './postgres-rich.js';
 import { pruneRichStatements } from './rich-statements.js';
 import {
   insertedRow,
@@ -313,8 +313,9 @@ export class PostgresStore implements ChatStore {
   async eraseUser(site: string, userId: string): Promise<ErasedUser> {
     const params = erasedParams(site, userId);
     return this.transaction(async (client) => {
-      await eraseOwnRows(client, params);
-      const { rows: tombstoned } = await query(client, POSTGRES_ONLY.anonymise, params);
+      const touched = await eraseOwnRows(client, params);
+      const { rows: live } = await query(client, POSTGRES_ONLY.anonymise, params);
+      const tombstoned = await stampTombstones(client, site, live);
       await run(client, POSTGRES_ONLY.conversationSeqs, params);
       const privateRemoved = await run(client, eraseStatements.privateMessages, params);
       await run(client, eraseStatements.cursors, params);
@@ -322,7 +323,7 @@ export class PostgresStore implements ChatStore {
       await run(client, eraseStatements.bansWithAddress, params);
       const profile = await run(client, eraseStatements.profile, params);
       await run(client, eraseStatements.roomRevs, params);
-      await eraseTraces(client, params);
+      await eraseTraces(client, params, touched);
       return { tombstoned, privateRemoved, profile: profile === 1 };
     });
   }

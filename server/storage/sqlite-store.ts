@@ -177,9 +177,10 @@ export class SqliteStore implements ChatStore {
     // The one erase routine: a table added later that names a user joins `eraseStatements` (or both drivers' erase).
     this.eraseTx = db.transaction((site: string, userId: string): ErasedUser => {
       const params = erasedParams(site, userId);
-      const tombstoned = this.only.liveRoomMessagesOf.all(params);
+      const live = this.only.liveRoomMessagesOf.all(params);
       this.rich.eraseOwnRows(params);
       this.only.anonymise.run(params);
+      const tombstoned = this.rich.stampTombstones(site, live);
       const privateRemoved = this.erase.privateMessages.run(params).changes;
       this.erase.cursors.run(params);
       this.erase.bansOnUserAlone.run(params);
