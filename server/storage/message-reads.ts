@@ -48,7 +48,10 @@ export interface MentionRow {
 
 type Ids = { site: string; ids: string };
 
-/** The reads a page needs, as parameters of `quoteStatements.originals`, `reactionStatements.ofMessages` / `.mine`, `mentionStatements.ofMessages`. */
+/**
+ * The reads a page needs, as parameters of `quoteStatements.originals`,
+ * `reactionStatements.ofMessages` / `.mine`, `mentionStatements.ofMessages`.
+ */
 export interface ReadPlan {
   quotes?: Ids;
   reactions?: Ids & { names: number };

@@ -217,3 +217,22 @@ function rewriteIdentifiedIds(db: Database.Database): void {
     for (const [sql, params] of idRewriteStatements(input, false)) db.prepare(sql).run(...params);
   }
 }
+
+/** Applies the missing migrations in order, all in one immediate transaction. */
+export function migrateSqlite(db: Database.Database): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)',
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)');
+  const applied = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations');
+  // Immediate: the write lock is taken before reading what is applied, so two processes opening one file do not both migrate.
+  db.transaction(() => {
+    const done = new Set(applied.all().map((r) => r.version));
+    for (const m of SQLITE_MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      db.exec(m.sql);
+      m.data?.(db);
+      record.run(m.version, m.name, Date.now());
+    }
+  }).immediate();
+}

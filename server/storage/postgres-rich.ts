@@ -5,7 +5,7 @@
  * that order everywhere, erase included.
  */
 import type pg from 'pg';
-import type { ChangesPage, ChatMessage, Privacy, UserId } from '../../protocol/index.js';
+import type { ChangesPage, ChatMessage, MessageDeleted, Privacy, UserId } from '../../protocol/index.js';
 import { readPlan, withReads } from './message-reads.js';
 import { query, rows, run, transaction } from './postgres-query.js';
 import type { Queryable } from './postgres-query.js';
@@ -46,7 +46,9 @@ export async function readMessage(db: Queryable, site: string, row: MessageRow, 
 }
 
 export async function insertMentions(db: Queryable, site: string, id: string, mentions: readonly UserId[] | undefined): Promise<void> {
-  for (const [ord, user] of (mentions ?? []).entries()) await run(db, mentionStatements.insert, { site, message_id: id, user_id: user, ord });
+  for (const [ord, user] of (mentions ?? []).entries()) {
+    await run(db, mentionStatements.insert, { site, message_id: id, user_id: user, ord });
+  }
 }
 
 async function nextRev(db: Queryable, site: string, room: string): Promise<number> {
@@ -150,19 +152,39 @@ export class PostgresRich {
   }
 }
 
-/** Erase, before the user's own messages are tombstoned or removed: the reactions and mentions those carry. */
-export async function eraseOwnRows(client: pg.PoolClient, params: ErasedParams): Promise<void> {
+/**
+ * Erase, before the user's own messages are tombstoned or removed: the
+ * reactions and mentions those carry go, and others' messages they reacted to
+ * or are mentioned in are locked (before any room counter is taken, as every
+ * write does) and answered, for `eraseTraces`.
+ */
+export async function eraseOwnRows(client: pg.PoolClient, params: ErasedParams): Promise<Touched[]> {
   await run(client, eraseRichStatements.reactionsOnTheirMessages, params);
   await run(client, eraseRichStatements.mentionsInTheirMessages, params);
+  return rows(client, lockTouched, params);
 }
 
-/** Erase, after: others' messages they reacted to or were mentioned in take a change number; then their reactions, mentions, blocks go. */
-export async function eraseTraces(client: pg.PoolClient, params: ErasedParams): Promise<void> {
-  const touched = await rows(client, lockTouched, params);
+type Touched = { id: string; room: string };
+
+/** Erase, after: the touched messages take a change number; their reactions, mentions, blocks go. */
+export async function eraseTraces(client: pg.PoolClient, params: ErasedParams, touched: Touched[]): Promise<void> {
   await run(client, eraseRichStatements.rewriteMentions, params);
   await run(client, eraseRichStatements.reactionsBy, params);
   await run(client, eraseRichStatements.mentionsOf, params);
   await run(client, eraseRichStatements.blocks, params);
   await run(client, eraseRichStatements.privacy, params);
-  for (const { id, room } of touched) await run(client, revStatements.stamp, { site: params.site, id, rev: await nextRev(client, params.site, room) });
+  for (const { id, room } of touched) {
+    await run(client, revStatements.stamp, { site: params.site, id, rev: await nextRev(client, params.site, room) });
+  }
+}
+
+/** Erase: each room message it tombstoned takes its room's next change number, so a reconnecting client replays it. */
+export async function stampTombstones(client: pg.PoolClient, site: string, tombstoned: MessageDeleted[]): Promise<MessageDeleted[]> {
+  const stamped: MessageDeleted[] = [];
+  for (const t of tombstoned) {
+    const rev = await nextRev(client, site, t.room);
+    await run(client, revStatements.stamp, { site, id: t.id, rev });
+    stamped.push({ ...t, rev });
+  }
+  return stamped;
 }

@@ -12,9 +12,21 @@ import { messageId } from './message-id.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { query, run, transaction } from './postgres-query.js';
 import type { Queryable } from './postgres-query.js';
-import { eraseOwnRows, eraseTraces, insertMentions, PostgresRich, readMessage, readMessages } from './postgres-rich.js';
+import { eraseOwnRows, eraseTraces, insertMentions, PostgresRich, readMessage, readMessages, stampTombstones } from './postgres-rich.js';
 import { pruneRichStatements } from './rich-statements.js';
-import { insertedRow, newBanRow, newMessageRow, newUserRow, pageRows, siteRow, toBan, toMessage, toSite, toUser } from './rows.js';
+import {
+  insertedRow,
+  newBanRow,
+  newMessageRow,
+  newUserRow,
+  pageRows,
+  siteRow,
+  storedMessage,
+  toBan,
+  toMessage,
+  toSite,
+  toUser,
+} from './rows.js';
 import type { MessageRow } from './rows.js';
 import { sql } from './sql.js';
 import type { Statement } from './sql.js';
@@ -204,10 +216,12 @@ export class PostgresStore implements ChatStore {
         const existing = await byClientId(client, site, draft);
         if (existing) return { message: existing, duplicate: true };
         const { seq } = (await query(client, POSTGRES_ONLY.nextSeq, { site, room: draft.room })).rows[0]!;
-        const row = newMessageRow(site, messageId(draft.at), seq, draft);
+        const id = messageId(draft.at);
+        const row = newMessageRow(site, id, seq, draft);
         await run(client, messageStatements.insert, row);
-        await insertMentions(client, site, row.id, draft.mentions);
-        // A plain message (no reply, no mention) reads nothing more.
+        if (!draft.mentions?.length && draft.replyTo === undefined) return { message: storedMessage(id, seq, draft), duplicate: false };
+        // A reply or a mention: read back as any message is.
+        await insertMentions(client, site, id, draft.mentions);
         return { message: await readMessage(client, site, insertedRow(row)), duplicate: false };
       });
     } catch (error) {
@@ -299,8 +313,9 @@ export class PostgresStore implements ChatStore {
   async eraseUser(site: string, userId: string): Promise<ErasedUser> {
     const params = erasedParams(site, userId);
     return this.transaction(async (client) => {
-      await eraseOwnRows(client, params);
-      const { rows: tombstoned } = await query(client, POSTGRES_ONLY.anonymise, params);
+      const touched = await eraseOwnRows(client, params);
+      const { rows: live } = await query(client, POSTGRES_ONLY.anonymise, params);
+      const tombstoned = await stampTombstones(client, site, live);
       await run(client, POSTGRES_ONLY.conversationSeqs, params);
       const privateRemoved = await run(client, eraseStatements.privateMessages, params);
       await run(client, eraseStatements.cursors, params);
@@ -308,7 +323,7 @@ export class PostgresStore implements ChatStore {
       await run(client, eraseStatements.bansWithAddress, params);
       const profile = await run(client, eraseStatements.profile, params);
       await run(client, eraseStatements.roomRevs, params);
-      await eraseTraces(client, params);
+      await eraseTraces(client, params, touched);
       return { tombstoned, privateRemoved, profile: profile === 1 };
     });
   }

@@ -192,6 +192,35 @@ export function newMessageRow(site: string, id: string, seq: number, draft: Mess
   };
 }
 
+/** A message as inserted without an avatar or a reply. */
+export type PlainMessageRow = Omit<NewMessageRow, 'sender_avatar' | 'reply_to'>;
+
+/** The row of a message without an avatar or a reply, or undefined when it has either (see `messageStatements.insertPlain`). */
+export function plainMessageRow(site: string, id: string, seq: number, draft: MessageDraft): PlainMessageRow | undefined {
+  if (draft.from.avatar !== undefined || draft.replyTo !== undefined) return undefined;
+  return {
+    id,
+    site,
+    room: draft.room,
+    seq,
+    client_id: draft.clientId,
+    sender_id: draft.from.id,
+    sender_name: draft.from.name,
+    sender_kind: draft.from.kind,
+    recipient: draft.to ?? null,
+    text: draft.text,
+    at: draft.at,
+  };
+}
+
+/** A message just stored without a reply or mentions, as `toMessage` reads it back (without building its row). */
+export function storedMessage(id: string, seq: number, draft: MessageDraft): ChatMessage {
+  const { room, clientId, from, text, at, to } = draft;
+  const message: ChatMessage = { id, room, seq, clientId, from: { ...from }, text, at };
+  if (to !== undefined) message.to = to;
+  return message;
+}
+
 /** The row just inserted, as read back. */
 export function insertedRow(row: NewMessageRow): MessageRow {
   return { ...row, deleted: false, edited_at: null, rev: null };

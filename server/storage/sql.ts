@@ -25,14 +25,11 @@ export interface Statement<P extends object = object, R = unknown> {
 }
 
 /**
- * A list bound as one JSON array parameter: `x IN (SELECT value FROM json_each(:ids))`,
- * or `FROM json_each(:ids) AS j` (SQLite's `json_each` and PostgreSQL's
- * `json_array_elements_text` both name their column `value`). PostgreSQL gets
- * the `IN` as `= ANY (ARRAY(...))`: an index condition, whatever it guesses
- * of the list's length.
+ * A list bound as one JSON array parameter: `x IN (SELECT value FROM json_each(:ids))`.
+ * PostgreSQL gets it as `x = ANY (ARRAY(SELECT json_array_elements_text(...)))`:
+ * an index condition, whatever it guesses of the list's length.
  */
 const IN_JSON_EACH = /IN \(SELECT value FROM json_each\((\$\d+)\)\)/g;
-const JSON_EACH = /json_each\((\$\d+)\)/g;
 
 /** Not after a word character or a colon, so PostgreSQL's `x::text` casts stay as they are. */
 const PLACEHOLDER = /(?<![\w:]):([A-Za-z_]\w*)/g;
@@ -55,7 +52,6 @@ function numbered(text: string): Numbered {
       return `$${index + 1}`;
     })
     .replaceAll('COLLATE BINARY', 'COLLATE "C"')
-    .replace(IN_JSON_EACH, '= ANY (ARRAY(SELECT json_array_elements_text(CAST($1 AS json))))')
-    .replace(JSON_EACH, 'json_array_elements_text(CAST($1 AS json))');
+    .replace(IN_JSON_EACH, '= ANY (ARRAY(SELECT json_array_elements_text(CAST($1 AS json))))');
   return { text: pgText, names };
 }

@@ -5,7 +5,7 @@
  * in it.
  */
 import type Database from 'better-sqlite3';
-import type { ChangesPage, ChatMessage, Privacy, UserId } from '../../protocol/index.js';
+import type { ChangesPage, ChatMessage, MessageDeleted, Privacy, UserId } from '../../protocol/index.js';
 import { readPlan, withReads } from './message-reads.js';
 import { privacyStatements } from './privacy-statements.js';
 import {
@@ -161,6 +161,15 @@ export class SqliteRich {
     this.erase.blocks.run(params);
     this.erase.privacy.run(params);
     for (const { id, room } of touched) this.revs.stamp.run({ site: params.site, id, rev: this.nextRev(params.site, room) });
+  }
+
+  /** Erase: each room message it tombstoned takes its room's next change number, so a reconnecting client replays it. */
+  stampTombstones(site: string, tombstoned: MessageDeleted[]): MessageDeleted[] {
+    return tombstoned.map((t) => {
+      const rev = this.nextRev(site, t.room);
+      this.revs.stamp.run({ site, id: t.id, rev });
+      return { ...t, rev };
+    });
   }
 
   private nextRev(site: string, room: string): number {

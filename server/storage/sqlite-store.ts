@@ -12,9 +12,22 @@ import Database from 'better-sqlite3';
 import type { BanInfo, ChangesPage, ChatMessage, HistoryPage, MessageDeleted, Privacy, UserId, UserInfo } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import { messageId } from './message-id.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { migrateSqlite } from './migrations.js';
 import { pruneRichStatements } from './rich-statements.js';
-import { insertedRow, newBanRow, newMessageRow, newUserRow, pageRows, siteRow, toBan, toMessage, toSite, toUser } from './rows.js';
+import {
+  insertedRow,
+  newBanRow,
+  newMessageRow,
+  newUserRow,
+  pageRows,
+  plainMessageRow,
+  siteRow,
+  storedMessage,
+  toBan,
+  toMessage,
+  toSite,
+  toUser,
+} from './rows.js';
 import type { MessageRow } from './rows.js';
 import { sql } from './sql.js';
 import { prepare, prepareAll } from './sqlite-prepared.js';
@@ -115,7 +128,7 @@ export class SqliteStore implements ChatStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db);
+    migrateSqlite(db);
 
     this.sites = prepareAll(db, siteStatements);
     const siteRows = SITE_TABLES.map((table) => prepare(db, deleteSiteRows(table)));
@@ -164,9 +177,10 @@ export class SqliteStore implements ChatStore {
     // The one erase routine: a table added later that names a user joins `eraseStatements` (or both drivers' erase).
     this.eraseTx = db.transaction((site: string, userId: string): ErasedUser => {
       const params = erasedParams(site, userId);
-      const tombstoned = this.only.liveRoomMessagesOf.all(params);
+      const live = this.only.liveRoomMessagesOf.all(params);
       this.rich.eraseOwnRows(params);
       this.only.anonymise.run(params);
+      const tombstoned = this.rich.stampTombstones(site, live);
       const privateRemoved = this.erase.privateMessages.run(params).changes;
       this.erase.cursors.run(params);
       this.erase.bansOnUserAlone.run(params);
@@ -181,11 +195,14 @@ export class SqliteStore implements ChatStore {
       const existing = this.messages.byClientId.get({ site, sender_id: draft.from.id, client_id: draft.clientId });
       if (existing) return { message: this.rich.read(site, [existing])[0]!, duplicate: true };
       const seq = this.messages.lastSeq.get({ site, room: draft.room })!.seq + 1;
-      const row = newMessageRow(site, messageId(draft.at), seq, draft);
-      this.messages.insert.run(row);
-      this.rich.insertMentions(site, row.id, draft.mentions);
-      // A plain message (no reply, no mention) reads nothing more.
-      return { message: this.rich.read(site, [insertedRow(row)])[0]!, duplicate: false };
+      const id = messageId(draft.at);
+      const plain = plainMessageRow(site, id, seq, draft);
+      if (plain) this.messages.insertPlain.run(plain);
+      else this.messages.insert.run(newMessageRow(site, id, seq, draft));
+      if (!draft.mentions?.length && draft.replyTo === undefined) return { message: storedMessage(id, seq, draft), duplicate: false };
+      // A reply or a mention: read back as any message is.
+      this.rich.insertMentions(site, id, draft.mentions);
+      return { message: this.rich.read(site, [insertedRow(newMessageRow(site, id, seq, draft))])[0]!, duplicate: false };
     };
     this.appendTx = db.transaction(appendOne).immediate;
     this.appendManyTx = db.transaction((items: readonly QueuedAppend[]) => items.map((a) => appendOne(a.site, a.draft))).immediate;
@@ -400,22 +417,4 @@ export class SqliteStore implements ChatStore {
     await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
-}
-
-function migrate(db: Database.Database): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)',
-  );
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)');
-  const applied = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations');
-  // Immediate: the write lock is taken before reading what is applied, so two processes opening one file do not both migrate.
-  db.transaction(() => {
-    const done = new Set(applied.all().map((r) => r.version));
-    for (const m of SQLITE_MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      db.exec(m.sql);
-      m.data?.(db);
-      record.run(m.version, m.name, Date.now());
-    }
-  }).immediate();
 }

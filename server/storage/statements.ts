@@ -6,7 +6,7 @@
  */
 import { DIRECT_ROOM_PREFIX, ERASED_AUTHOR } from '../../protocol/index.js';
 import { sql } from './sql.js';
-import type { BanRow, MessageRow, NewBanRow, NewMessageRow, NewUserRow, SiteRow, UserRow } from './rows.js';
+import type { BanRow, MessageRow, NewBanRow, NewMessageRow, NewUserRow, PlainMessageRow, SiteRow, UserRow } from './rows.js';
 
 const SITE_COLUMNS = [
   'id',
@@ -28,21 +28,8 @@ const SITE_FIXED: readonly string[] = ['id', 'created', 'id_key'] satisfies (typ
 const USER_COLUMNS = ['site', 'id', 'name', 'name_key', 'kind', 'avatar', 'skeleton', 'created'] as const;
 export const MESSAGE_COLUMNS =
   'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted, sender_avatar, reply_to, edited_at, rev';
-const NEW_MESSAGE_COLUMNS = [
-  'id',
-  'site',
-  'room',
-  'seq',
-  'client_id',
-  'sender_id',
-  'sender_name',
-  'sender_kind',
-  'sender_avatar',
-  'recipient',
-  'text',
-  'at',
-  'reply_to',
-];
+const PLAIN_MESSAGE_COLUMNS = ['id', 'site', 'room', 'seq', 'client_id', 'sender_id', 'sender_name', 'sender_kind', 'recipient', 'text', 'at'];
+const NEW_MESSAGE_COLUMNS = [...PLAIN_MESSAGE_COLUMNS, 'sender_avatar', 'reply_to'];
 const BAN_COLUMNS = 'id, kind, user_id, ip, until, reason, created';
 const NEW_BAN_COLUMNS = ['id', 'site', 'kind', 'user_id', 'ip', 'until', 'reason', 'created'];
 
@@ -101,6 +88,8 @@ export const messageStatements = {
   ),
   lastSeq: sql<Room, { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE site = :site AND room = :room'),
   insert: sql<NewMessageRow>(insertInto('messages', NEW_MESSAGE_COLUMNS)),
+  /** A message without an avatar or a reply (most): binding fewer parameters makes the hot insert measurably cheaper. */
+  insertPlain: sql<PlainMessageRow>(insertInto('messages', PLAIN_MESSAGE_COLUMNS)),
   // Each page reads one row more than asked to learn whether more exist.
   newest: sql<Room & { take: number }, MessageRow>(
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = :site AND room = :room ORDER BY seq DESC LIMIT :take`,

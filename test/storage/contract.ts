@@ -331,7 +331,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
 
     const erased = await store.eraseUser('s', annId);
     assert.deepEqual(erased, {
-      tombstoned: [{ room: 'lobby', id: second!.id, seq: second!.seq }],
+      tombstoned: [{ room: 'lobby', id: second!.id, seq: second!.seq, rev: 2 }],
       privateRemoved: 2,
       profile: true,
     });
@@ -347,7 +347,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     const tombstone = (m: ChatMessage): ChatMessage => ({ ...m, clientId: m.id, from: ERASED_AUTHOR, text: '', deleted: true });
     assert.deepEqual((await store.history('s', 'lobby', { limit: 10 })).messages, [
       { ...tombstone(first!), rev: 1 },
-      tombstone(second!),
+      { ...tombstone(second!), rev: 2 },
       beas,
     ]);
     assert.equal(await store.lastSeq('s', 'lobby'), 3, 'tombstones keep their seqs');

@@ -251,7 +251,8 @@ export function richContract(name: string, open: (t: TestContext) => Promise<Ope
     await store.setRefuseGuestDms('s', erased.id, true);
     const before = await store.lastRev('s', 'lobby');
 
-    await store.eraseUser('s', erased.id);
+    const { tombstoned } = await store.eraseUser('s', erased.id);
+    assert.deepEqual(tombstoned, [{ room: 'lobby', id: theirs.id, seq: theirs.seq, rev: before + 1 }], 'a tombstone takes a change number');
     const rows = await opened.tableRows();
     const left = JSON.stringify(rows);
     for (const secret of [email, erased.id, erased.name]) assert.ok(!left.includes(secret), `a row names ${secret}: ${left}`);
@@ -263,9 +264,10 @@ export function richContract(name: string, open: (t: TestContext) => Promise<Ope
     assert.equal(replyNow?.replyTo?.from.id, 'erased');
     const likedNow = await store.getMessage('s', liked.id, bea.id);
     assert.deepEqual(likedNow?.reactions, [{ emoji: '👍', count: 1, users: [bea] }]);
-    assert.equal(await store.lastRev('s', 'lobby'), before + 2, 'the reply and the liked message changed');
+    assert.equal(await store.lastRev('s', 'lobby'), before + 3, 'their message, the reply and the liked message changed');
     const replay = await store.changes('s', 'lobby', before, 10, bea.id);
-    assert.deepEqual(replay.messages.map((m) => m.id).sort(), [reply.id, liked.id].sort());
+    assert.deepEqual(replay.messages.map((m) => m.id).sort(), [theirs.id, reply.id, liked.id].sort());
+    assert.equal(replay.messages.find((m) => m.id === theirs.id)?.deleted, true);
     assert.equal(await store.blocks('s', bea.id, erased.id), false);
     assert.deepEqual(await store.getPrivacy('s', erased.id), { blocked: [], refuseGuestDms: false });
   });
@@ -295,6 +297,23 @@ export function richContract(name: string, open: (t: TestContext) => Promise<Ope
     assert.equal((await store.getPrivacy('s', ann.id)).refuseGuestDms, false);
     assert.deepEqual(await store.existingUsers('s', [cy.id, 'g_nobody', ann.id]), [cy.id, ann.id]);
     assert.deepEqual(await store.existingUsers('s', []), []);
+  });
+
+  it('numbers changes without gaps or repeats with three nodes reacting and editing at once', async (store, opened) => {
+    await people(store);
+    const message = await send(store, ann, 'busy');
+    const nodes = [store, await opened.openAnother(), await opened.openAnother()];
+    const users = Array.from({ length: 12 }, (_, i): UserInfo => ({ id: `g_n${i}`, name: `N ${i}`, kind: 'guest' }));
+    for (const user of users) await store.createUser('s', newUser(user));
+    await Promise.all([
+      ...users.map((user, i) => nodes[i % 3]!.react('s', message.id, user.id, '👍', true, 20)),
+      ...[1, 2, 3].map((n) => nodes[n % 3]!.editMessage('s', message.id, `busy ${n}`, [], AT + n)),
+    ]);
+    assert.equal(await store.lastRev('s', 'lobby'), 15);
+    const now = await store.getMessage('s', message.id);
+    assert.equal(now?.rev, 15, 'the last change wins');
+    assert.equal(now?.reactions?.[0]?.count, 12);
+    assert.equal(await store.lastSeq('s', 'lobby'), 1);
   });
 
   it('retention and site removal take reactions and mentions along', async (store, opened) => {

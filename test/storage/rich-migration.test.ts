@@ -27,7 +27,8 @@ const BEA = { id: 'g_beaGuest', name: 'Bea', kind: 'guest' } as const;
 async function writeOldData(run: Run, postgres: boolean): Promise<void> {
   const bool = (value: boolean) => (postgres ? value : value ? 1 : 0);
   await run(
-    `INSERT INTO sites (id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms, retention_days, created, rate_limit_scale, id_key)
+    `INSERT INTO sites (id, name, origins, allow_no_origin, secret, room_policy, rooms, read_only_rooms,
+       retention_days, created, rate_limit_scale, id_key)
      VALUES ('s', 'S', '["https://a.example"]', ?, 'sec', 'open', '[]', '[]', 30, 5, 2, 'key')`,
     bool(false),
   );
@@ -125,7 +126,9 @@ test('sqlite: v9 keeps the data of a v8 database and rich messages work on it', 
 
 const url = process.env.DATABASE_URL || undefined;
 
-test('postgres: v7 keeps the data of a v6 schema and rich messages work on it', { skip: url === undefined ? 'set DATABASE_URL' : false }, async (t: TestContext) => {
+const skip = url === undefined ? 'set DATABASE_URL' : false;
+
+test('postgres: v7 keeps the data of a v6 schema and rich messages work on it', { skip }, async (t: TestContext) => {
   const schema = `chat_test_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
