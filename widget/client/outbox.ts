@@ -23,6 +23,8 @@ export interface PendingSend {
   key: string;
   target: SendTarget;
   text: string;
+  /** Room messages: the id of the message this one answers (kept through every retry and reload). */
+  replyTo?: string;
   /** `sending` until acknowledged (also while offline or between retries); `failed` once refused. */
   state: 'sending' | 'failed';
   /** Why it failed, or why the last attempt did not go through. */
@@ -113,8 +115,9 @@ export class Outbox extends Emitter<OutboxEvents> {
    * Queues a message (validated against the shared limits first) and resolves
    * with the stored message once the server has it, however many attempts that
    * takes; rejects with a `ChatRoomError` when the server refuses it.
+   * `replyTo`: the id of the room message it answers.
    */
-  send(target: SendTarget, text: string): Promise<ChatMessage> {
+  send(target: SendTarget, text: string, replyTo?: string): Promise<ChatMessage> {
     const invalid = checkMessageText(text);
     if (invalid) return Promise.reject(new ChatRoomError(invalid));
     const owner = this.#conn.user?.id;
@@ -128,6 +131,7 @@ export class Outbox extends Emitter<OutboxEvents> {
       createdAt: Date.now(),
       attempts: 0,
       ...(owner ? { owner } : {}),
+      ...(replyTo ? { replyTo } : {}),
     };
     this.#items.set(item.clientId, item);
     this.#persist();
@@ -230,10 +234,10 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   async #attempt(item: PendingSend): Promise<void> {
     if (item.attempts++) this.retries++;
-    const { target, text, clientId } = item;
+    const { target, text, clientId, replyTo } = item;
     const ack =
       'room' in target
-        ? await this.#conn.request('message:send', { room: target.room, text, clientId })
+        ? await this.#conn.request('message:send', { room: target.room, text, clientId, replyTo })
         : await this.#conn.request('dm:send', { to: target.to, text, clientId });
     if (!this.#items.has(clientId)) return;
     if (ack.ok) return this.#delivered(item, ack.data.message);
@@ -280,8 +284,8 @@ export class Outbox extends Emitter<OutboxEvents> {
 }
 
 function toStored(item: PendingSend): StoredSend {
-  const { clientId, target, text, createdAt, owner } = item;
-  return owner ? { clientId, target, text, createdAt, owner } : { clientId, target, text, createdAt };
+  const { clientId, target, text, createdAt, owner, replyTo } = item;
+  return { clientId, target, text, createdAt, ...(owner ? { owner } : {}), ...(replyTo ? { replyTo } : {}) };
 }
 
 /** A send restored from storage is pending again: a reload is a natural moment to try once more. */

@@ -22,6 +22,8 @@ export interface StoredSend {
   createdAt: number;
   /** The user who wrote it, when known: another user signing in on this browser does not send it. */
   owner?: UserId;
+  /** The message it answers (room messages). */
+  replyTo?: string;
 }
 
 export function pendingStorageKey(server: string, site: string): string {
@@ -63,6 +65,7 @@ function isStoredSend(value: unknown): value is StoredSend {
     typeof s.clientId === 'string' &&
     typeof s.text === 'string' &&
     typeof s.createdAt === 'number' &&
+    (s.replyTo === undefined || typeof s.replyTo === 'string') &&
     typeof target === 'object' &&
     target !== null &&
     (typeof target.room === 'string' || typeof target.to === 'string')
