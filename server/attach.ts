@@ -29,9 +29,11 @@ import type { RateLimitOptions } from './security/rate-limits.js';
 import { BanService } from './services/bans.js';
 import { ChunkArchive } from './services/chunk-archive.js';
 import type { Services } from './services/index.js';
+import { MessageChangeService } from './services/message-changes.js';
 import { MessageService } from './services/messages.js';
 import { ModerationService } from './services/moderation.js';
 import { PresenceService } from './services/presence-service.js';
+import { PrivacyService } from './services/privacy.js';
 import { startRetention } from './services/retention.js';
 import { TypingService } from './services/typing-service.js';
 import { SessionCredentials } from './services/sessions.js';
@@ -222,14 +224,17 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     namespaceOf,
     logger,
   });
+  const moderation = new ModerationService(store, bans, namespaceOf, presence);
   const services: Services = {
     sites,
     users: new UserService(store),
     messages: new MessageService(store, namespaceOf),
+    changes: new MessageChangeService(store, namespaceOf, moderation),
+    privacy: new PrivacyService(store, namespaceOf),
     presence,
     typing,
     bans,
-    moderation: new ModerationService(store, bans, namespaceOf, presence),
+    moderation,
     sessions,
   };
   namespaces.serve({ services, limits, metrics, proxyHops, minClientProtocol });

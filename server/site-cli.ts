@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { SITE_ID_PATTERN } from '../protocol/index.js';
 import { isOriginPattern } from './security/origin.js';
-import { SiteRegistry } from './services/sites.js';
+import { EDIT_WINDOW_MAX_MINUTES, SiteRegistry } from './services/sites.js';
 import { PostgresStore } from './storage/postgres-store.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { ROOM_POLICIES } from './storage/store.js';
@@ -24,6 +24,7 @@ Commands:
       --read-only-room <name>   A room where only moderators post (repeatable)
       --retention-days <n>      Keep messages this many days
       --rate-limit-scale <x>    The server's rate limits times x for this site's visitors
+      --edit-window-minutes <n> How long authors may edit a message (default 15; 0: never)
       --public-url <url>        The server's public URL for the snippet
                                 (CHAT_ROOM_PUBLIC_URL, default http://localhost:8080)
   list                  List the sites
@@ -58,6 +59,7 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
       'read-only-room': { type: 'string', multiple: true },
       'retention-days': { type: 'string' },
       'rate-limit-scale': { type: 'string' },
+      'edit-window-minutes': { type: 'string' },
       'public-url': { type: 'string' },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
@@ -107,6 +109,11 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
         if (rateLimitScale !== undefined && !(rateLimitScale >= 0.01 && rateLimitScale <= 10_000)) {
           throw new SiteUsageError('--rate-limit-scale must be a number from 0.01 to 10000');
         }
+        const window = values['edit-window-minutes'];
+        const editWindowMinutes = window === undefined ? undefined : Number(window);
+        if (editWindowMinutes !== undefined && !(Number.isSafeInteger(editWindowMinutes) && editWindowMinutes >= 0 && editWindowMinutes <= EDIT_WINDOW_MAX_MINUTES)) {
+          throw new SiteUsageError(`--edit-window-minutes must be a whole number of minutes from 0 to ${EDIT_WINDOW_MAX_MINUTES}`);
+        }
         const site = await sites.create({
           id: siteId,
           name,
@@ -117,6 +124,7 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
           readOnlyRooms,
           ...(retentionDays === undefined ? {} : { retentionDays }),
           ...(rateLimitScale === undefined ? {} : { rateLimitScale }),
+          ...(editWindowMinutes === undefined ? {} : { editWindowMinutes }),
         });
         if (!site) {
           printError(`chat-room-server: a site "${siteId}" exists already\n`);

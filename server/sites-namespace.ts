@@ -29,6 +29,7 @@ import { admission, refusal, takeHandshakeRename } from './security/admission.js
 import { admitEvent } from './security/event-guard.js';
 import type { RateLimits } from './security/rate-limits.js';
 import type { Services } from './services/index.js';
+import { OPEN_PRIVACY } from './services/privacy.js';
 import type { SiteRegistry } from './services/sites.js';
 import type { ChatIo, ChatNamespace, ChatSocket, NamespaceOf } from './socket-types.js';
 
@@ -88,7 +89,9 @@ export function siteNamespaces({ io, sites, ready, logger }: SiteNamespacesDeps)
         void socket.join(userChannel(user.id));
         services.sessions.arm(socket);
         // Socket.IO middleware is not told its socket: this closure (and the one on disconnect) is all a socket holds of its own.
-        let queue: Promise<void> | undefined;
+        // Events wait for `session:ready` (it reads the user's privacy), so it is always the first answer.
+        const ready = sessionReady(socket, services, logger);
+        let queue: Promise<void> | undefined = ready;
         socket.use((packet) => {
           const run = (): Promise<void> => handle(socket, packet, { base, limits, metrics });
           const mine = (queue = queue ? queue.then(run) : run());
@@ -100,18 +103,29 @@ export function siteNamespaces({ io, sites, ready, logger }: SiteNamespacesDeps)
           services.sessions.release(socket);
           disconnected(socket, base);
         });
-        const expiresAt = socket.data.credentials?.expiresAt;
-        socket.emit('session:ready', { user, role: socket.data.role, site: socket.data.site, serverTime: Date.now(), ...(expiresAt === undefined ? {} : { expiresAt }) });
         logger.debug('connected', { site: socket.data.site.id, socket: socket.id, user: user.id });
         const renamed = takeHandshakeRename(socket);
         // Other tabs and the rooms this user is already in learn the new name.
         if (renamed) {
           const ctx = contextOf(socket, base);
-          announceRename(ctx, renamed).catch((err: unknown) => ctx.logger.error('announcing rename failed', { err }));
+          ready.then(() => announceRename(ctx, renamed)).catch((err: unknown) => ctx.logger.error('announcing rename failed', { err }));
         }
       });
     },
   };
+}
+
+/** Sends `session:ready` with the user's privacy (a guest not stored yet has none). */
+async function sessionReady(socket: ChatSocket, services: Services, logger: Logger): Promise<void> {
+  const { user, site, role, stored } = socket.data;
+  let privacy = OPEN_PRIVACY;
+  try {
+    if (stored) privacy = await services.privacy.get(site.id, user.id);
+  } catch (err) {
+    logger.error('reading privacy failed', { site: site.id, socket: socket.id, err });
+  }
+  const expiresAt = socket.data.credentials?.expiresAt;
+  socket.emit('session:ready', { user: socket.data.user, role, site, serverTime: Date.now(), privacy, ...(expiresAt === undefined ? {} : { expiresAt }) });
 }
 
 interface EventDeps {

@@ -18,6 +18,9 @@ export function sendDirect(ctx: HandlerContext) {
     if (!recipient) return fail(ErrorCode.UnknownUser, 'no such user on this site');
     const muted = await muteRefusal(ctx);
     if (muted) return muted;
+    // A recipient not stored yet has no blocks or setting.
+    const unwelcome = recipient.stored && (await services.privacy.directRefusal(site.id, socket.data.user, to));
+    if (unwelcome) return unwelcome;
     const user = await storedSender(ctx);
     // Stored with the message, so the conversation outlives the recipient's session.
     if (!recipient.stored) await adopt(ctx, recipient.user, recipient.lang ?? 'en');

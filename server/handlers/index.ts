@@ -12,8 +12,10 @@ import type { ClientEvent } from '../validate.js';
 import type { HandlerContext } from './context.js';
 import { directHistory, sendDirect } from './dm.js';
 import { messageHistory, sendMessage } from './message.js';
+import { deleteMessage, editMessage, messageChanges, reactToMessage } from './message-changes.js';
 import { moderatorBan, moderatorDelete, moderatorErase } from './moderation.js';
 import { listPresence } from './presence.js';
+import { setPrivacy } from './privacy.js';
 import { ackRoom, joinRoom, leaveAllRooms, leaveRoom } from './room.js';
 import { ping, renewSession } from './session.js';
 import { setTyping } from './typing.js';
@@ -29,11 +31,16 @@ const ROUTES: { readonly [E in ClientEvent]: Route } = {
   'room:ack': ackRoom,
   'message:send': sendMessage,
   'message:history': messageHistory,
+  'message:edit': editMessage,
+  'message:delete': deleteMessage,
+  'message:react': reactToMessage,
+  'message:changes': messageChanges,
   'session:ping': ping,
   'session:renew': renewSession,
   'presence:list': listPresence,
   'typing:set': setTyping,
   'user:rename': renameUser,
+  'user:privacy': setPrivacy,
   'dm:send': sendDirect,
   'dm:history': directHistory,
   'mod:delete': moderatorDelete,

@@ -7,10 +7,10 @@ import { storedSender } from './guests.js';
 import { muteRefusal } from './mute.js';
 import { acked } from './respond.js';
 
-/** Stores the message once per clientId and broadcasts it to the room (see `MessageService.post`). */
+/** Stores the message once per clientId (a reply: to a message of the room) and broadcasts it to the room (see `MessageService.post`). */
 export function sendMessage(ctx: HandlerContext) {
   const { socket, services, logger } = ctx;
-  return acked('message:send', logger, async ({ room, text, clientId }) => {
+  return acked('message:send', logger, async ({ room, text, clientId, replyTo }) => {
     const { site, rooms, role } = socket.data;
     if (!rooms.has(room)) return fail(ErrorCode.NotInRoom, 'join the room before sending to it');
     const siteRecord = await services.sites.get(site.id);
@@ -18,13 +18,13 @@ export function sendMessage(ctx: HandlerContext) {
     const refused = postRefusal(siteRecord, room, role) ?? (await muteRefusal(ctx));
     if (refused) return refused;
     const from = await storedSender(ctx);
-    return ok(await services.messages.post(site.id, room, from, text, clientId));
+    return services.messages.post(site.id, room, from, text, clientId, replyTo);
   });
 }
 
 export function messageHistory({ socket, services, logger }: HandlerContext) {
   return acked('message:history', logger, async ({ room, ...query }) => {
     if (!socket.data.rooms.has(room)) return fail(ErrorCode.NotInRoom, 'join the room before reading its history');
-    return ok(await services.messages.history(socket.data.site.id, room, query));
+    return ok(await services.messages.history(socket.data.site.id, room, query, socket.data.user.id));
   });
 }

@@ -39,13 +39,14 @@ export function joinRoom({ socket, services, logger }: HandlerContext) {
     const presence = enters
       ? await services.presence.enter(site.id, room, user, socket.id)
       : await services.presence.presence(site.id, room);
-    const { page, cursor, unread } = await services.messages.catchUp(site.id, room, user.id);
+    const { page, cursor, unread, lastRev } = await services.messages.catchUp(site.id, room, user.id);
     const result: JoinResult = {
       room,
       presence,
       messages: page.messages,
       hasMore: page.hasMore,
       lastSeq: page.messages.at(-1)?.seq ?? 0,
+      lastRev,
       cursor,
       unread: unread.count,
       unreadCapped: unread.capped,

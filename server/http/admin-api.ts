@@ -31,6 +31,7 @@ import { clientIp } from '../security/client-ip.js';
 import { isOriginPattern } from '../security/origin.js';
 import type { RateLimits } from '../security/rate-limits.js';
 import { erasureRef } from '../services/moderation.js';
+import { EDIT_WINDOW_MAX_MINUTES } from '../services/sites.js';
 import type { Site } from '../storage/store.js';
 import { ROOM_POLICIES } from '../storage/store.js';
 import { roomName } from '../validate.js';
@@ -65,6 +66,7 @@ const newSiteSchema = v.object({
   readOnlyRooms: v.optional(v.pipe(v.array(room), v.maxLength(1000))),
   retentionDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(36500))),
   rateLimitScale: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(10_000))),
+  editWindowMinutes: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(EDIT_WINDOW_MAX_MINUTES))),
 });
 
 const banSchema = v.pipe(

@@ -43,6 +43,11 @@ const ACTIONS: Partial<Record<ClientEvent, RateLimitedAction>> = {
   'typing:set': 'typing',
   'presence:list': 'list',
   'user:rename': 'rename',
+  'message:edit': 'edit',
+  'message:delete': 'edit',
+  'message:react': 'react',
+  'message:changes': 'changes',
+  'user:privacy': 'privacy',
 };
 
 /** Fire-and-forget events; every other one must come with an ack. */

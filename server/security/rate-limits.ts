@@ -29,6 +29,16 @@ export interface RateLimitOptions {
   /** `user:rename`: each one is announced to every room of the user. */
   renamesPerUser: RateLimitRule;
   renamesPerIp: RateLimitRule;
+  /** `message:edit` and `message:delete`: each one is a write and a broadcast to the room. */
+  editsPerSocket: RateLimitRule;
+  editsPerUser: RateLimitRule;
+  /** `message:react`: each change is a write and a broadcast to the room. */
+  reactionsPerSocket: RateLimitRule;
+  reactionsPerUser: RateLimitRule;
+  /** `message:changes`: each one reads a page of a room's changes. */
+  changePagesPerSocket: RateLimitRule;
+  /** `user:privacy`: each one is a write and a notice to every tab of the user. */
+  privacyPerUser: RateLimitRule;
   /** Engine.IO handshakes, counted before any socket exists. */
   connectionsPerIp: RateLimitRule;
   /** Admin API requests of any kind. */
@@ -53,6 +63,12 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   presenceListsPerSocket: { points: 10, durationMs: 10_000 },
   renamesPerUser: { points: 5, durationMs: 60_000 },
   renamesPerIp: { points: 30, durationMs: 60_000 },
+  editsPerSocket: { points: 10, durationMs: 10_000 },
+  editsPerUser: { points: 10, durationMs: 10_000, burst: { points: 5, durationMs: 60_000 } },
+  reactionsPerSocket: { points: 20, durationMs: 10_000 },
+  reactionsPerUser: { points: 20, durationMs: 10_000, burst: { points: 10, durationMs: 60_000 } },
+  changePagesPerSocket: { points: 10, durationMs: 10_000 },
+  privacyPerUser: { points: 10, durationMs: 60_000 },
   connectionsPerIp: { points: 30, durationMs: 60_000 },
   adminRequestsPerIp: { points: 300, durationMs: 60_000 },
   adminAuthFailuresPerIp: { points: 10, durationMs: 10 * 60_000 },
@@ -74,7 +90,7 @@ export function scaleRateLimits(rules: RateLimitOptions, factor: number): RateLi
   return Object.fromEntries(Object.entries(rules).map(([k, rule]) => [k, scale(rule)])) as unknown as RateLimitOptions;
 }
 
-export type RateLimitedAction = 'message' | 'join' | 'typing' | 'list' | 'rename';
+export type RateLimitedAction = 'message' | 'join' | 'typing' | 'list' | 'rename' | 'edit' | 'react' | 'changes' | 'privacy';
 
 /** Who is acting: each key has its own budget. */
 export interface ActorKeys {
@@ -169,6 +185,10 @@ export class RateLimits {
           ['ip', limiter('rename-ip', rules.renamesPerIp)],
         ],
       },
+      edit: { socket: new KeyedBudget(rules.editsPerSocket), shared: [['user', limiter('edit-user', rules.editsPerUser)]] },
+      react: { socket: new KeyedBudget(rules.reactionsPerSocket), shared: [['user', limiter('react-user', rules.reactionsPerUser)]] },
+      changes: { socket: new KeyedBudget(rules.changePagesPerSocket), shared: [] },
+      privacy: { shared: [['user', limiter('privacy-user', rules.privacyPerUser)]] },
     };
   }
 

@@ -30,12 +30,16 @@ export class ModerationService {
     private readonly presence: PresenceService,
   ) {}
 
-  /** Tombstones a message of `room`; every socket that can see it hears `message:deleted`. */
+  /**
+   * Tombstones a message of `room` (with the room's next change number; a
+   * tombstone is answered as it is); every socket that can see it hears
+   * `message:deleted`.
+   */
   async deleteMessage(site: string, room: string, messageId: string): Promise<Ack<MessageDeleted>> {
     const message = await this.store.getMessage(site, messageId);
     if (!message || message.room !== room) return fail(ErrorCode.UnknownMessage, 'no such message in this room');
-    if (!message.deleted) await this.store.deleteMessage(site, messageId);
-    const deleted: MessageDeleted = { room, id: message.id, seq: message.seq };
+    const tombstone = (await this.store.deleteMessage(site, messageId)) ?? message;
+    const deleted: MessageDeleted = { room, id: message.id, seq: message.seq, ...(tombstone.rev === undefined ? {} : { rev: tombstone.rev }) };
     this.announceDeleted(site, [deleted], message.to === undefined ? [] : [message.from.id, message.to]);
     return ok(deleted);
   }

@@ -12,6 +12,9 @@ import { BoundedCache } from './bounded-cache.js';
 
 export const DEMO_SITE_ID = 'demo';
 
+/** The longest edit window a site may set: a week. */
+export const EDIT_WINDOW_MAX_MINUTES = 7 * 24 * 60;
+
 /** Local pages on any port: the demo host and a developer's own pages. */
 export const DEMO_SITE_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
 
@@ -39,6 +42,7 @@ export interface NewSite {
   readOnlyRooms?: string[];
   retentionDays?: number;
   rateLimitScale?: number;
+  editWindowMinutes?: number;
 }
 
 /** A fresh random site secret (256 bits, URL-safe). */
@@ -62,6 +66,7 @@ export function siteRecord(fields: NewSite): Site {
   };
   if (fields.retentionDays !== undefined) site.retentionDays = fields.retentionDays;
   if (fields.rateLimitScale !== undefined) site.rateLimitScale = fields.rateLimitScale;
+  if (fields.editWindowMinutes !== undefined) site.editWindowMinutes = fields.editWindowMinutes;
   return site;
 }
 

@@ -149,6 +149,63 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // Every append paid for it; the lookups by sender (export, erase) use the dedupe index's (site, sender_id) prefix.
     sql: `DROP INDEX IF EXISTS messages_sender;`,
   },
+  {
+    version: 9,
+    name: 'rich messages: sender avatars, replies, edits, change numbers, reactions, mentions, blocks, edit window',
+    sql: `
+      ALTER TABLE sites ADD COLUMN edit_window_minutes INTEGER;
+
+      ALTER TABLE messages ADD COLUMN sender_avatar TEXT;
+      ALTER TABLE messages ADD COLUMN reply_to TEXT;      -- the id of the message it answers
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+      ALTER TABLE messages ADD COLUMN rev INTEGER;        -- the room's change number of its last change
+      CREATE INDEX messages_room_rev ON messages (site, room, rev) WHERE rev IS NOT NULL;
+
+      -- The last change number handed out per room (never a seq).
+      CREATE TABLE room_revs (
+        site TEXT NOT NULL,
+        room TEXT NOT NULL,
+        rev  INTEGER NOT NULL,
+        PRIMARY KEY (site, room)
+      );
+
+      CREATE TABLE reactions (
+        id         INTEGER PRIMARY KEY, -- the order reactions came in
+        site       TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        emoji      TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        at         INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX reactions_one ON reactions (site, message_id, emoji, user_id);
+      CREATE INDEX reactions_user ON reactions (site, user_id);
+
+      CREATE TABLE mentions (
+        site       TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        ord        INTEGER NOT NULL, -- the order of the tokens in the text
+        PRIMARY KEY (site, message_id, user_id)
+      );
+      CREATE INDEX mentions_user ON mentions (site, user_id);
+
+      CREATE TABLE blocks (
+        site    TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        target  TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        PRIMARY KEY (site, user_id, target)
+      );
+      CREATE INDEX blocks_target ON blocks (site, target);
+
+      CREATE TABLE privacy (
+        site              TEXT NOT NULL,
+        user_id           TEXT NOT NULL,
+        refuse_guest_dms  INTEGER NOT NULL,
+        PRIMARY KEY (site, user_id)
+      );
+    `,
+  },
 ];
 
 function rewriteIdentifiedIds(db: Database.Database): void {

@@ -141,6 +141,63 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // Every append paid for it; the lookups by sender (export, erase) use the dedupe constraint's (site, sender_id) prefix.
     sql: `DROP INDEX IF EXISTS messages_sender;`,
   },
+  {
+    version: 7,
+    name: 'rich messages: sender avatars, replies, edits, change numbers, reactions, mentions, blocks, edit window',
+    sql: `
+      ALTER TABLE sites ADD COLUMN edit_window_minutes INTEGER;
+
+      ALTER TABLE messages ADD COLUMN sender_avatar TEXT;
+      ALTER TABLE messages ADD COLUMN reply_to TEXT;      -- the id of the message it answers
+      ALTER TABLE messages ADD COLUMN edited_at BIGINT;
+      ALTER TABLE messages ADD COLUMN rev BIGINT;         -- the room's change number of its last change
+      CREATE INDEX messages_room_rev ON messages (site, room, rev) WHERE rev IS NOT NULL;
+
+      -- The last change number handed out per room (never a seq): its row lock serialises the room's changes.
+      CREATE TABLE room_revs (
+        site TEXT NOT NULL,
+        room TEXT NOT NULL,
+        rev  BIGINT NOT NULL,
+        PRIMARY KEY (site, room)
+      );
+
+      CREATE TABLE reactions (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- the order reactions came in
+        site       TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        emoji      TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        at         BIGINT NOT NULL,
+        CONSTRAINT reactions_one UNIQUE (site, message_id, emoji, user_id)
+      );
+      CREATE INDEX reactions_user ON reactions (site, user_id);
+
+      CREATE TABLE mentions (
+        site       TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        ord        INTEGER NOT NULL, -- the order of the tokens in the text
+        PRIMARY KEY (site, message_id, user_id)
+      );
+      CREATE INDEX mentions_user ON mentions (site, user_id);
+
+      CREATE TABLE blocks (
+        site    TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        target  TEXT NOT NULL,
+        at      BIGINT NOT NULL,
+        PRIMARY KEY (site, user_id, target)
+      );
+      CREATE INDEX blocks_target ON blocks (site, target);
+
+      CREATE TABLE privacy (
+        site             TEXT NOT NULL,
+        user_id          TEXT NOT NULL,
+        refuse_guest_dms BOOLEAN NOT NULL,
+        PRIMARY KEY (site, user_id)
+      );
+    `,
+  },
 ];
 
 /** `?` placeholders numbered as PostgreSQL wants them. */

@@ -7,8 +7,8 @@
  * (PostgreSQL; the SQLite driver binds booleans as 0/1).
  */
 import { ROOM_POLICIES } from './store.js';
-import type { BanDraft, HistoryQuery, NewUser, RoomPolicy, Site } from './store.js';
-import type { BanInfo, ChatMessage, HistoryPage, UserInfo } from '../../protocol/index.js';
+import type { BanDraft, HistoryQuery, MessageDraft, NewUser, RoomPolicy, Site } from './store.js';
+import type { BanInfo, ChatMessage, UserInfo } from '../../protocol/index.js';
 
 /** 0/1 in SQLite, a boolean in PostgreSQL. */
 export type Flag = number | boolean;
@@ -29,6 +29,7 @@ export interface SiteRow {
   created: number;
   rate_limit_scale: number | null;
   id_key: string;
+  edit_window_minutes: number | null;
 }
 
 export interface UserRow {
@@ -72,10 +73,15 @@ export interface MessageRow {
   text: string;
   at: number;
   deleted: Flag;
+  sender_avatar: string | null;
+  /** The id of the message it answers. */
+  reply_to: string | null;
+  edited_at: number | null;
+  rev: number | null;
 }
 
-/** A message as inserted (`deleted` starts false). */
-export interface NewMessageRow extends Omit<MessageRow, 'deleted'> {
+/** A message as inserted (`deleted` starts false, never edited or changed). */
+export interface NewMessageRow extends Omit<MessageRow, 'deleted' | 'edited_at' | 'rev'> {
   site: string;
 }
 
@@ -94,6 +100,7 @@ export function toSite(row: SiteRow): Site {
   };
   if (row.retention_days !== null) site.retentionDays = row.retention_days;
   if (row.rate_limit_scale !== null) site.rateLimitScale = row.rate_limit_scale;
+  if (row.edit_window_minutes !== null) site.editWindowMinutes = row.edit_window_minutes;
   return site;
 }
 
@@ -111,6 +118,7 @@ export function siteRow(site: Site): SiteRow {
     created: site.created,
     rate_limit_scale: site.rateLimitScale ?? null,
     id_key: site.idKey,
+    edit_window_minutes: site.editWindowMinutes ?? null,
   };
 }
 
@@ -154,43 +162,46 @@ export function newBanRow(site: string, id: string, ban: BanDraft): NewBanRow {
   };
 }
 
+/** The stored message alone: its reply, reactions and mentions are resolved by `message-reads.ts`. */
 export function toMessage(row: MessageRow): ChatMessage {
-  const message: ChatMessage = {
-    id: row.id,
-    room: row.room,
-    seq: row.seq,
-    clientId: row.client_id,
-    from: { id: row.sender_id, name: row.sender_name, kind: row.sender_kind === 'user' ? 'user' : 'guest' },
-    text: row.text,
-    at: row.at,
-  };
+  const from: UserInfo = { id: row.sender_id, name: row.sender_name, kind: row.sender_kind === 'user' ? 'user' : 'guest' };
+  if (row.sender_avatar !== null) from.avatar = row.sender_avatar;
+  const message: ChatMessage = { id: row.id, room: row.room, seq: row.seq, clientId: row.client_id, from, text: row.text, at: row.at };
   if (row.recipient !== null) message.to = row.recipient;
   if (row.deleted) message.deleted = true;
+  if (row.edited_at !== null) message.editedAt = row.edited_at;
+  if (row.rev !== null) message.rev = row.rev;
   return message;
 }
 
-export function newMessageRow(site: string, message: ChatMessage): NewMessageRow {
+export function newMessageRow(site: string, id: string, seq: number, draft: MessageDraft): NewMessageRow {
   return {
-    id: message.id,
+    id,
     site,
-    room: message.room,
-    seq: message.seq,
-    client_id: message.clientId,
-    sender_id: message.from.id,
-    sender_name: message.from.name,
-    sender_kind: message.from.kind,
-    recipient: message.to ?? null,
-    text: message.text,
-    at: message.at,
+    room: draft.room,
+    seq,
+    client_id: draft.clientId,
+    sender_id: draft.from.id,
+    sender_name: draft.from.name,
+    sender_kind: draft.from.kind,
+    sender_avatar: draft.from.avatar ?? null,
+    recipient: draft.to ?? null,
+    text: draft.text,
+    at: draft.at,
+    reply_to: draft.replyTo ?? null,
   };
 }
 
+/** The row just inserted, as read back. */
+export function insertedRow(row: NewMessageRow): MessageRow {
+  return { ...row, deleted: false, edited_at: null, rev: null };
+}
+
 /**
- * A history page from rows read oldest first with one row more than `limit`:
+ * The rows of a history page from rows read oldest first with one row more than `limit`:
  * that extra row, at the far end of the direction asked for, only says there is more.
  */
-export function toPage(rows: MessageRow[], query: HistoryQuery): HistoryPage {
+export function pageRows(rows: MessageRow[], query: HistoryQuery): { rows: MessageRow[]; hasMore: boolean } {
   const hasMore = rows.length > query.limit;
-  const page = !hasMore ? rows : query.afterSeq !== undefined ? rows.slice(0, -1) : rows.slice(1);
-  return { messages: page.map(toMessage), hasMore };
+  return { rows: !hasMore ? rows : query.afterSeq !== undefined ? rows.slice(0, -1) : rows.slice(1), hasMore };
 }

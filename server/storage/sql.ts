@@ -24,6 +24,12 @@ export interface Statement<P extends object = object, R = unknown> {
   readonly types?: { params: P; row: R };
 }
 
+/**
+ * A list bound as one JSON array parameter: `IN (SELECT value FROM json_each(:ids))`.
+ * SQLite's `json_each` and PostgreSQL's `json_array_elements_text` both name their column `value`.
+ */
+const JSON_EACH = /json_each\((\$\d+)\)/g;
+
 /** Not after a word character or a colon, so PostgreSQL's `x::text` casts stay as they are. */
 const PLACEHOLDER = /(?<![\w:]):([A-Za-z_]\w*)/g;
 
@@ -39,6 +45,7 @@ function numbered(text: string): Numbered {
       const index = names.includes(name) ? names.indexOf(name) : names.push(name) - 1;
       return `$${index + 1}`;
     })
-    .replaceAll('COLLATE BINARY', 'COLLATE "C"');
+    .replaceAll('COLLATE BINARY', 'COLLATE "C"')
+    .replace(JSON_EACH, 'json_array_elements_text(CAST($1 AS json))');
   return { text: pgText, names };
 }

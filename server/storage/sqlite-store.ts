@@ -9,14 +9,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
+import type { BanInfo, ChangesPage, ChatMessage, HistoryPage, MessageDeleted, Privacy, UserId, UserInfo } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import { messageId } from './message-id.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { newBanRow, newMessageRow, newUserRow, siteRow, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
+import { pruneRichStatements } from './rich-statements.js';
+import { insertedRow, newBanRow, newMessageRow, newUserRow, pageRows, siteRow, toBan, toMessage, toSite, toUser } from './rows.js';
 import type { MessageRow } from './rows.js';
 import { sql } from './sql.js';
-import type { Statement } from './sql.js';
+import { prepare, prepareAll } from './sqlite-prepared.js';
+import { SqliteRich } from './sqlite-rich.js';
 import {
   ANONYMISED,
   banStatements,
@@ -35,12 +37,14 @@ import { toWidgetChunk, widgetChunkRow, widgetChunkStatements } from './widget-c
 import type {
   AppendResult,
   BanDraft,
+  BlockOutcome,
   ChatStore,
   CreateUserResult,
   ErasedUser,
   HistoryQuery,
   MessageDraft,
   NewUser,
+  ReactOutcome,
   Site,
   UnreadCount,
   WidgetChunk,
@@ -60,16 +64,6 @@ const SQLITE_ONLY = {
   anonymise: sql<ErasedParams>(`UPDATE messages SET ${ANONYMISED} WHERE site = :site AND sender_id = :userId AND recipient IS NULL`),
 };
 
-/** A statement prepared once, bound from its named parameters. */
-interface Prepared<P extends object, R> {
-  get(params: P): R | undefined;
-  all(params: P): R[];
-  run(params: P): Database.RunResult;
-}
-
-/** Prepares every statement of a group of them. */
-type PreparedGroup<G> = { [K in keyof G]: G[K] extends Statement<infer P, infer R> ? Prepared<P, R> : never };
-
 interface QueuedAppend {
   site: string;
   draft: MessageDraft;
@@ -86,6 +80,8 @@ export class SqliteStore implements ChatStore {
   private readonly bans;
   private readonly erase;
   private readonly only;
+  private readonly rich: SqliteRich;
+  private readonly pruneTx: (site: string, before: number) => number;
   private readonly appendTx: (site: string, draft: MessageDraft) => AppendResult;
   private readonly appendManyTx: (items: readonly QueuedAppend[]) => AppendResult[];
   /** Appends waiting for the next group commit. */
@@ -130,6 +126,14 @@ export class SqliteStore implements ChatStore {
     this.erase = prepareAll(db, eraseStatements);
     this.only = prepareAll(db, SQLITE_ONLY);
     this.widget = prepareAll(db, widgetChunkStatements);
+    this.rich = new SqliteRich(db);
+    const pruneRich = prepareAll(db, pruneRichStatements);
+
+    this.pruneTx = db.transaction((site: string, before: number): number => {
+      pruneRich.reactions.run({ site, before });
+      pruneRich.mentions.run({ site, before });
+      return this.messages.prune.run({ site, before }).changes;
+    });
 
     this.recordWidgetBuildTx = db.transaction((build: string, chunks: readonly WidgetChunk[], seen: number): void => {
       this.widget.recordBuild.run({ id: build, seen });
@@ -161,22 +165,27 @@ export class SqliteStore implements ChatStore {
     this.eraseTx = db.transaction((site: string, userId: string): ErasedUser => {
       const params = erasedParams(site, userId);
       const tombstoned = this.only.liveRoomMessagesOf.all(params);
+      this.rich.eraseOwnRows(params);
       this.only.anonymise.run(params);
       const privateRemoved = this.erase.privateMessages.run(params).changes;
       this.erase.cursors.run(params);
       this.erase.bansOnUserAlone.run(params);
       this.erase.bansWithAddress.run(params);
       const profile = this.erase.profile.run(params).changes > 0;
+      this.erase.roomRevs.run(params);
+      this.rich.eraseTraces(params);
       return { tombstoned, privateRemoved, profile };
     });
 
     const appendOne = (site: string, draft: MessageDraft): AppendResult => {
       const existing = this.messages.byClientId.get({ site, sender_id: draft.from.id, client_id: draft.clientId });
-      if (existing) return { message: toMessage(existing), duplicate: true };
+      if (existing) return { message: this.rich.read(site, [existing])[0]!, duplicate: true };
       const seq = this.messages.lastSeq.get({ site, room: draft.room })!.seq + 1;
-      const message: ChatMessage = { id: messageId(draft.at), seq, ...draft };
-      this.messages.insert.run(newMessageRow(site, message));
-      return { message, duplicate: false };
+      const row = newMessageRow(site, messageId(draft.at), seq, draft);
+      this.messages.insert.run(row);
+      this.rich.insertMentions(site, row.id, draft.mentions);
+      // A plain message (no reply, no mention) reads nothing more.
+      return { message: this.rich.read(site, [insertedRow(row)])[0]!, duplicate: false };
     };
     this.appendTx = db.transaction(appendOne).immediate;
     this.appendManyTx = db.transaction((items: readonly QueuedAppend[]) => items.map((a) => appendOne(a.site, a.draft))).immediate;
@@ -275,21 +284,57 @@ export class SqliteStore implements ChatStore {
     } else {
       rows = this.messages.newest.all({ site, room, take }).reverse();
     }
-    return toPage(rows, query);
+    const page = pageRows(rows, query);
+    return { messages: this.rich.read(site, page.rows, query.reader), hasMore: page.hasMore };
   }
 
   async lastSeq(site: string, room: string): Promise<number> {
     return this.messages.lastSeq.get({ site, room })!.seq;
   }
 
-  async getMessage(site: string, id: string): Promise<ChatMessage | undefined> {
+  async getMessage(site: string, id: string, reader?: UserId): Promise<ChatMessage | undefined> {
     const row = this.messages.get.get({ site, id });
-    return row && toMessage(row);
+    return row && this.rich.read(site, [row], reader)[0];
   }
 
   async deleteMessage(site: string, id: string): Promise<ChatMessage | undefined> {
-    const row = this.messages.tombstone.get({ site, id });
-    return row && toMessage(row);
+    return this.rich.deleteMessage(site, id);
+  }
+
+  async editMessage(site: string, id: string, text: string, mentions: UserId[], at: number): Promise<ChatMessage | undefined> {
+    return this.rich.editMessage(site, id, text, mentions, at);
+  }
+
+  async react(site: string, id: string, user: UserId, emoji: string, on: boolean, maxDistinct: number): Promise<ReactOutcome> {
+    return this.rich.react(site, id, user, emoji, on, maxDistinct);
+  }
+
+  async lastRev(site: string, room: string): Promise<number> {
+    return this.rich.lastRev(site, room);
+  }
+
+  async changes(site: string, room: string, after: number, limit: number, reader: UserId): Promise<ChangesPage> {
+    return this.rich.changes(site, room, after, limit, reader);
+  }
+
+  async existingUsers(site: string, ids: readonly UserId[]): Promise<UserId[]> {
+    return this.rich.existingUsers(site, ids);
+  }
+
+  async getPrivacy(site: string, user: UserId): Promise<Privacy> {
+    return this.rich.getPrivacy(site, user);
+  }
+
+  async setBlocked(site: string, user: UserId, target: UserId, blocked: boolean, max: number): Promise<BlockOutcome> {
+    return this.rich.setBlocked(site, user, target, blocked, max);
+  }
+
+  async setRefuseGuestDms(site: string, user: UserId, refuse: boolean): Promise<void> {
+    this.rich.setRefuseGuestDms(site, user, refuse);
+  }
+
+  async blocks(site: string, user: UserId, other: UserId): Promise<boolean> {
+    return this.rich.blocks(site, user, other);
   }
 
   async messagesBy(site: string, userId: string): Promise<ChatMessage[]> {
@@ -301,7 +346,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async pruneMessages(site: string, before: number): Promise<number> {
-    return this.messages.prune.run({ site, before }).changes;
+    return this.pruneTx(site, before);
   }
 
   async getCursor(site: string, userId: string, room: string): Promise<number> {
@@ -355,35 +400,6 @@ export class SqliteStore implements ChatStore {
     await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
-}
-
-function prepare<P extends object, R>(db: Database.Database, statement: Statement<P, R>): Prepared<P, R> {
-  const stmt = db.prepare<[Record<string, unknown>], R>(statement.text);
-  return {
-    get: (params) => stmt.get(bindable(params)),
-    all: (params) => stmt.all(bindable(params)),
-    run: (params) => stmt.run(bindable(params)),
-  };
-}
-
-function prepareAll<G extends Record<string, Statement>>(db: Database.Database, group: G): PreparedGroup<G> {
-  const prepared: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(group)) {
-    prepared[key] = prepare(db, value as Statement);
-  }
-  return prepared as PreparedGroup<G>;
-}
-
-/** SQLite binds no booleans: they are stored as 0/1. Parameters without one (every append) are bound as they are, not copied. */
-function bindable(params: object): Record<string, unknown> {
-  const given = params as Record<string, unknown>;
-  for (const key in given) {
-    if (typeof given[key] !== 'boolean') continue;
-    const bound: Record<string, unknown> = {};
-    for (const [k, value] of Object.entries(given)) bound[k] = typeof value === 'boolean' ? Number(value) : value;
-    return bound;
-  }
-  return given;
 }
 
 function migrate(db: Database.Database): void {

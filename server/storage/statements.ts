@@ -21,22 +21,38 @@ const SITE_COLUMNS = [
   'created',
   'rate_limit_scale',
   'id_key',
+  'edit_window_minutes',
 ] as const;
 /** Set when the site is added, never by an update. */
 const SITE_FIXED: readonly string[] = ['id', 'created', 'id_key'] satisfies (typeof SITE_COLUMNS)[number][];
 const USER_COLUMNS = ['site', 'id', 'name', 'name_key', 'kind', 'avatar', 'skeleton', 'created'] as const;
-const MESSAGE_COLUMNS = 'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted';
-const NEW_MESSAGE_COLUMNS = ['id', 'site', 'room', 'seq', 'client_id', 'sender_id', 'sender_name', 'sender_kind', 'recipient', 'text', 'at'];
+export const MESSAGE_COLUMNS =
+  'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted, sender_avatar, reply_to, edited_at, rev';
+const NEW_MESSAGE_COLUMNS = [
+  'id',
+  'site',
+  'room',
+  'seq',
+  'client_id',
+  'sender_id',
+  'sender_name',
+  'sender_kind',
+  'sender_avatar',
+  'recipient',
+  'text',
+  'at',
+  'reply_to',
+];
 const BAN_COLUMNS = 'id, kind, user_id, ip, until, reason, created';
 const NEW_BAN_COLUMNS = ['id', 'site', 'kind', 'user_id', 'ip', 'until', 'reason', 'created'];
 
 /** `INSERT INTO table (a, b) VALUES (:a, :b)`. */
-function insertInto(table: string, columns: readonly string[]): string {
+export function insertInto(table: string, columns: readonly string[]): string {
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `:${c}`).join(', ')})`;
 }
 
 /** Tables holding rows of a site besides `sites` (the PostgreSQL driver adds its seq counters). */
-export const SITE_TABLES = ['bans', 'cursors', 'messages', 'users'];
+export const SITE_TABLES = ['bans', 'blocks', 'cursors', 'mentions', 'messages', 'privacy', 'reactions', 'room_revs', 'users'];
 
 /** Deletes everything a table holds under the site id. */
 export function deleteSiteRows(table: string) {
@@ -96,8 +112,12 @@ export const messageStatements = {
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = :site AND room = :room AND seq > :seq ORDER BY seq ASC LIMIT :take`,
   ),
   get: sql<Id, MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = :site AND id = :id`),
-  tombstone: sql<Id, MessageRow>(
-    `UPDATE messages SET text = '', deleted = TRUE WHERE site = :site AND id = :id RETURNING ${MESSAGE_COLUMNS}`,
+  tombstone: sql<Id & { rev: number }, MessageRow>(
+    `UPDATE messages SET text = '', deleted = TRUE, reply_to = NULL, edited_at = NULL, rev = :rev
+     WHERE site = :site AND id = :id RETURNING ${MESSAGE_COLUMNS}`,
+  ),
+  edit: sql<Id & { text: string; edited_at: number; rev: number }, MessageRow>(
+    `UPDATE messages SET text = :text, edited_at = :edited_at, rev = :rev WHERE site = :site AND id = :id RETURNING ${MESSAGE_COLUMNS}`,
   ),
   prune: sql<{ site: string; before: number }>('DELETE FROM messages WHERE site = :site AND at < :before'),
   by: sql<{ site: string; sender_id: string }, MessageRow>(
@@ -145,6 +165,8 @@ export function erasedParams(site: string, userId: string) {
     dmPrefix: DIRECT_ROOM_PREFIX,
     dmFirst: `${DIRECT_ROOM_PREFIX}${userId}:`,
     dmLast: `:${userId}`,
+    mentionToken: `<@${userId}>`,
+    erasedToken: `<@${ERASED_AUTHOR.id}>`,
   };
 }
 
@@ -156,7 +178,7 @@ export const IS_USERS_CONVERSATION = `(
 
 /** How a room message of an erased user is kept: a tombstone by `ERASED_AUTHOR`, its client id replaced. */
 export const ANONYMISED = `text = '', deleted = TRUE, sender_id = :erasedId, sender_name = :erasedName,
-  sender_kind = :erasedKind, client_id = messages.id`;
+  sender_kind = :erasedKind, client_id = messages.id, sender_avatar = NULL, reply_to = NULL, edited_at = NULL`;
 
 /**
  * The steps of `eraseUser` both drivers run, in this order, after tombstoning
@@ -171,4 +193,6 @@ export const eraseStatements = {
   bansOnUserAlone: sql<ErasedParams>('DELETE FROM bans WHERE site = :site AND user_id = :userId AND ip IS NULL'),
   bansWithAddress: sql<ErasedParams>('UPDATE bans SET user_id = :erasedId, reason = NULL WHERE site = :site AND user_id = :userId'),
   profile: sql<ErasedParams>('DELETE FROM users WHERE site = :site AND id = :userId'),
+  /** The change counters of their private conversations. */
+  roomRevs: sql<ErasedParams>(`DELETE FROM room_revs WHERE site = :site AND ${IS_USERS_CONVERSATION}`),
 };

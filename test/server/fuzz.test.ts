@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { MAX_PAYLOAD_BYTES, MESSAGE_MAX_LENGTH } from '../../protocol/index.js';
+import { CHANGES_MAX_LIMIT, MAX_PAYLOAD_BYTES, MESSAGE_MAX_LENGTH } from '../../protocol/index.js';
 import { EVENT_SCHEMAS } from '../../server/validate.js';
 import { clientId, connect, record, sentinel, sleep, startServer, waitFor } from './helpers.js';
 import type { Client } from './helpers.js';
@@ -84,6 +84,10 @@ const BAD: Record<string, readonly unknown[]> = {
   token: [42, null, {}, [], true, 'x'.repeat(4097)],
   query: [42, null, {}, [], 'x'.repeat(33), true],
   after: [42, null, {}, 'not a cursor!', 'x'.repeat(600)],
+  emoji: [42, null, '', 'x', 'ab', ':)', '👍👍', '👍 ', '<b>', '😀'.repeat(20), {}],
+  on: ['yes', 1, null, undefined, {}],
+  refuseGuestDms: ['yes', 1, null, {}, []],
+  changesLimit: [0, -1, CHANGES_MAX_LIMIT + 1, 1.5, '10', null],
 };
 
 /** Valid-looking payloads of each event with one or more fields broken (mod events fail anyway: no moderator). */
@@ -105,12 +109,24 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
     userId: bob,
     seq: 1,
     query: 'Mal',
-    after: 'bWFsAGdfeA',
+    // `message:changes` counts `after` in change numbers, `presence:list` takes a cursor string.
+    after: event === 'message:changes' ? 0 : 'bWFsAGdfeA',
+    replyTo: 'x',
+    emoji: '👍',
+    on: true,
+    block: bob,
+    unblock: bob,
+    refuseGuestDms: true,
   };
   const fields: Record<string, string[]> = {
     'room:join': ['room'],
     'room:leave': ['room'],
-    'message:send': ['room', 'text', 'clientId'],
+    'message:send': ['room', 'text', 'clientId', 'replyTo'],
+    'message:edit': ['room', 'messageId', 'text'],
+    'message:delete': ['room', 'messageId'],
+    'message:react': ['room', 'messageId', 'emoji', 'on'],
+    'message:changes': ['room', 'after', 'limit'],
+    'user:privacy': ['block', 'unblock', 'refuseGuestDms'],
     'message:history': ['room', 'beforeSeq', 'afterSeq', 'limit'],
     'typing:set': ['room', 'typing'],
     'presence:list': ['room', 'query', 'after', 'limit'],
@@ -128,7 +144,14 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
   const broken = keys.filter(() => random() < 0.4);
   if (broken.length === 0) broken.push(pick(keys));
   for (const key of broken) {
-    const bad = BAD[key] ?? BAD[key === 'with' ? 'to' : key === 'userId' ? 'to' : 'seq']!;
+    const changes = event === 'message:changes';
+    const alias =
+      ['with', 'userId', 'block', 'unblock'].includes(key) ? 'to'
+      : key === 'replyTo' ? 'messageId'
+      : changes && key === 'after' ? 'seq'
+      : changes && key === 'limit' ? 'changesLimit'
+      : key;
+    const bad = BAD[alias] ?? BAD.seq!;
     payload[key] = pick(bad);
   }
   return Object.defineProperty(payload, BROKEN, { value: broken, enumerable: false });
@@ -204,7 +227,7 @@ test(`${PAYLOADS} hostile payloads change nothing, and a well-behaved user keeps
 
   const bobMessages = record(bob.socket, 'message:new');
   const bobOther = [
-    ...(['typing:update', 'room:notice', 'presence:update', 'dm:new', 'message:deleted', 'user:updated'] as const).map((e) =>
+    ...(['typing:update', 'room:notice', 'presence:update', 'dm:new', 'message:deleted', 'message:changed', 'user:updated', 'user:privacy'] as const).map((e) =>
       record(bob.socket, e),
     ),
   ];

@@ -44,10 +44,11 @@ test('the site secret deletes a message: every member gets the tombstone and his
     waitFor(bob.socket, 'message:deleted'),
   ]);
   assert.equal(res.status, 200);
-  assert.deepEqual(deleted, { room: 'lobby', id: message.id, seq: message.seq });
+  // The room's first change number: the deletion is a change clients replay with `message:changes`.
+  assert.deepEqual(deleted, { room: 'lobby', id: message.id, seq: message.seq, rev: 1 });
   const history = await bob.socket.emitWithAck('message:history', { room: 'lobby' });
   assert.ok(history.ok);
-  assert.deepEqual(history.data.messages[0], { ...message, text: '', deleted: true });
+  assert.deepEqual(history.data.messages[0], { ...message, text: '', deleted: true, rev: 1 });
   const missing = await api(url, 'DELETE', `/sites/demo/rooms/other/messages/${message.id}`, { token: secret });
   assert.equal(missing.status, 404);
 });

@@ -273,7 +273,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.equal(await store.deleteMessage('t', second!.id), undefined, 'not on another site');
     assert.equal(await store.deleteMessage('s', 'no-such-id'), undefined);
 
-    const tombstone = { ...second!, text: '', deleted: true };
+    const tombstone = { ...second!, text: '', deleted: true, rev: 1 };
     assert.deepEqual(await store.deleteMessage('s', second!.id), tombstone);
     assert.deepEqual(await store.getMessage('s', second!.id), tombstone);
     assert.equal(await store.getMessage('t', second!.id), undefined);
@@ -345,7 +345,11 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     }
 
     const tombstone = (m: ChatMessage): ChatMessage => ({ ...m, clientId: m.id, from: ERASED_AUTHOR, text: '', deleted: true });
-    assert.deepEqual((await store.history('s', 'lobby', { limit: 10 })).messages, [tombstone(first!), tombstone(second!), beas]);
+    assert.deepEqual((await store.history('s', 'lobby', { limit: 10 })).messages, [
+      { ...tombstone(first!), rev: 1 },
+      tombstone(second!),
+      beas,
+    ]);
     assert.equal(await store.lastSeq('s', 'lobby'), 3, 'tombstones keep their seqs');
     assert.deepEqual((await store.history('s', withBea, { limit: 10 })).messages, []);
     assert.deepEqual((await store.history('s', directConversation(bea.id, cy.id), { limit: 10 })).messages, [beaToCy]);

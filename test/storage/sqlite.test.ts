@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME, SqliteStore } from '../../server/storage/sqlite-store.js';
+import type { TestContext } from 'node:test';
 import { storeContract } from './contract.js';
+import type { OpenedStore } from './contract.js';
+import { richContract } from './rich-contract.js';
 
-storeContract('sqlite', async (t) => {
+async function openSqlite(t: TestContext): Promise<OpenedStore> {
   const dir = await mkdtemp(join(tmpdir(), 'chat-room-store-'));
   const stores = [SqliteStore.open(dir)];
   t.after(async () => {
@@ -32,4 +35,7 @@ storeContract('sqlite', async (t) => {
       }
     },
   };
-});
+}
+
+storeContract('sqlite', openSqlite);
+richContract('sqlite', openSqlite);
