@@ -93,6 +93,7 @@ export function readPlan(site: string, rows: readonly MessageRow[], reader?: str
 
 /** The messages of `rows` (in their order) with what the reads answered. */
 export function withReads(rows: readonly MessageRow[], reads: PageReads): ChatMessage[] {
+  if (!reads.quotes && !reads.reactions && !reads.mentions) return rows.map(toMessage);
   const quotes = new Map((reads.quotes ?? []).map((row) => [row.id, toQuote(row)]));
   const reactions = groupReactions(reads.reactions ?? []);
   const mine = group(reads.mine ?? [], (row) => row.emoji);

@@ -178,7 +178,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         at         INTEGER NOT NULL
       );
       CREATE UNIQUE INDEX reactions_one ON reactions (site, message_id, emoji, user_id);
-      CREATE INDEX reactions_user ON reactions (site, user_id);
+      CREATE INDEX reactions_user ON reactions (site, user_id, message_id);
 
       CREATE TABLE mentions (
         site       TEXT NOT NULL,

@@ -170,7 +170,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         at         BIGINT NOT NULL,
         CONSTRAINT reactions_one UNIQUE (site, message_id, emoji, user_id)
       );
-      CREATE INDEX reactions_user ON reactions (site, user_id);
+      CREATE INDEX reactions_user ON reactions (site, user_id, message_id);
 
       CREATE TABLE mentions (
         site       TEXT NOT NULL,

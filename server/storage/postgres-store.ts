@@ -7,10 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { BanInfo, ChatMessage, HistoryPage, MessageDeleted, UserInfo } from '../../protocol/index.js';
+import type { BanInfo, ChangesPage, ChatMessage, HistoryPage, MessageDeleted, Privacy, UserId, UserInfo } from '../../protocol/index.js';
 import { messageId } from './message-id.js';
 import { migratePostgres } from './postgres-migrations.js';
-import { newBanRow, newMessageRow, newUserRow, siteRow, toBan, toMessage, toPage, toSite, toUser } from './rows.js';
+import { query, run, transaction } from './postgres-query.js';
+import type { Queryable } from './postgres-query.js';
+import { eraseOwnRows, eraseTraces, insertMentions, PostgresRich, readMessage, readMessages } from './postgres-rich.js';
+import { pruneRichStatements } from './rich-statements.js';
+import { insertedRow, newBanRow, newMessageRow, newUserRow, pageRows, siteRow, toBan, toMessage, toSite, toUser } from './rows.js';
 import type { MessageRow } from './rows.js';
 import { sql } from './sql.js';
 import type { Statement } from './sql.js';
@@ -32,12 +36,14 @@ import { toWidgetChunk, widgetChunkRow, widgetChunkStatements } from './widget-c
 import type {
   AppendResult,
   BanDraft,
+  BlockOutcome,
   ChatStore,
   CreateUserResult,
   ErasedUser,
   HistoryQuery,
   MessageDraft,
   NewUser,
+  ReactOutcome,
   Site,
   UnreadCount,
   WidgetChunk,
@@ -92,13 +98,12 @@ TYPES.setTypeParser(pg.types.builtins.INT8, Number);
 // JSONB lists arrive as JSON text, as SQLite stores them, so `rows.ts` decodes one shape.
 TYPES.setTypeParser(pg.types.builtins.JSONB, String);
 
-type Queryable = pg.Pool | pg.PoolClient;
-
 /** Everything stored under a site id but the site itself: the shared tables and the seq counters. */
 const SITE_ROWS = [...SITE_TABLES, 'room_seqs'].map(deleteSiteRows);
 
 export class PostgresStore implements ChatStore {
   private readonly pool: pg.Pool;
+  private readonly rich: PostgresRich;
 
   /** Connects, creates `schema` when given, and migrates. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -128,6 +133,7 @@ export class PostgresStore implements ChatStore {
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
+    this.rich = new PostgresRich(pool);
   }
 
   async getSite(id: string): Promise<Site | undefined> {
@@ -198,9 +204,11 @@ export class PostgresStore implements ChatStore {
         const existing = await byClientId(client, site, draft);
         if (existing) return { message: existing, duplicate: true };
         const { seq } = (await query(client, POSTGRES_ONLY.nextSeq, { site, room: draft.room })).rows[0]!;
-        const message: ChatMessage = { id: messageId(draft.at), seq, ...draft };
-        await run(client, messageStatements.insert, newMessageRow(site, message));
-        return { message, duplicate: false };
+        const row = newMessageRow(site, messageId(draft.at), seq, draft);
+        await run(client, messageStatements.insert, row);
+        await insertMentions(client, site, row.id, draft.mentions);
+        // A plain message (no reply, no mention) reads nothing more.
+        return { message: await readMessage(client, site, insertedRow(row)), duplicate: false };
       });
     } catch (error) {
       // The same clientId committed on another node after our check; the
@@ -222,21 +230,57 @@ export class PostgresStore implements ChatStore {
     } else {
       rows = (await this.all(messageStatements.newest, { site, room, take })).reverse();
     }
-    return toPage(rows, query);
+    const page = pageRows(rows, query);
+    return { messages: await readMessages(this.pool, site, page.rows, query.reader), hasMore: page.hasMore };
   }
 
   async lastSeq(site: string, room: string): Promise<number> {
     return (await this.one(messageStatements.lastSeq, { site, room }))!.seq;
   }
 
-  async getMessage(site: string, id: string): Promise<ChatMessage | undefined> {
+  async getMessage(site: string, id: string, reader?: UserId): Promise<ChatMessage | undefined> {
     const row = await this.one(messageStatements.get, { site, id });
-    return row && toMessage(row);
+    return row && readMessage(this.pool, site, row, reader);
   }
 
-  async deleteMessage(site: string, id: string): Promise<ChatMessage | undefined> {
-    const row = await this.one(messageStatements.tombstone, { site, id });
-    return row && toMessage(row);
+  deleteMessage(site: string, id: string): Promise<ChatMessage | undefined> {
+    return this.rich.deleteMessage(site, id);
+  }
+
+  editMessage(site: string, id: string, text: string, mentions: UserId[], at: number): Promise<ChatMessage | undefined> {
+    return this.rich.editMessage(site, id, text, mentions, at);
+  }
+
+  react(site: string, id: string, user: UserId, emoji: string, on: boolean, maxDistinct: number): Promise<ReactOutcome> {
+    return this.rich.react(site, id, user, emoji, on, maxDistinct);
+  }
+
+  lastRev(site: string, room: string): Promise<number> {
+    return this.rich.lastRev(site, room);
+  }
+
+  changes(site: string, room: string, after: number, limit: number, reader: UserId): Promise<ChangesPage> {
+    return this.rich.changes(site, room, after, limit, reader);
+  }
+
+  existingUsers(site: string, ids: readonly UserId[]): Promise<UserId[]> {
+    return this.rich.existingUsers(site, ids);
+  }
+
+  getPrivacy(site: string, user: UserId): Promise<Privacy> {
+    return this.rich.getPrivacy(site, user);
+  }
+
+  setBlocked(site: string, user: UserId, target: UserId, blocked: boolean, max: number): Promise<BlockOutcome> {
+    return this.rich.setBlocked(site, user, target, blocked, max);
+  }
+
+  setRefuseGuestDms(site: string, user: UserId, refuse: boolean): Promise<void> {
+    return this.rich.setRefuseGuestDms(site, user, refuse);
+  }
+
+  blocks(site: string, user: UserId, other: UserId): Promise<boolean> {
+    return this.rich.blocks(site, user, other);
   }
 
   async messagesBy(site: string, userId: string): Promise<ChatMessage[]> {
@@ -244,13 +288,18 @@ export class PostgresStore implements ChatStore {
   }
 
   async pruneMessages(site: string, before: number): Promise<number> {
-    return run(this.pool, messageStatements.prune, { site, before });
+    return this.transaction(async (client) => {
+      await run(client, pruneRichStatements.reactions, { site, before });
+      await run(client, pruneRichStatements.mentions, { site, before });
+      return run(client, messageStatements.prune, { site, before });
+    });
   }
 
   // The one erase routine: a table added later that names a user joins `eraseStatements` (or both drivers' erase).
   async eraseUser(site: string, userId: string): Promise<ErasedUser> {
     const params = erasedParams(site, userId);
     return this.transaction(async (client) => {
+      await eraseOwnRows(client, params);
       const { rows: tombstoned } = await query(client, POSTGRES_ONLY.anonymise, params);
       await run(client, POSTGRES_ONLY.conversationSeqs, params);
       const privateRemoved = await run(client, eraseStatements.privateMessages, params);
@@ -258,6 +307,8 @@ export class PostgresStore implements ChatStore {
       await run(client, eraseStatements.bansOnUserAlone, params);
       await run(client, eraseStatements.bansWithAddress, params);
       const profile = await run(client, eraseStatements.profile, params);
+      await run(client, eraseStatements.roomRevs, params);
+      await eraseTraces(client, params);
       return { tombstoned, privateRemoved, profile: profile === 1 };
     });
   }
@@ -332,25 +383,8 @@ export class PostgresStore implements ChatStore {
     return (await query(this.pool, statement, params)).rows;
   }
 
-  /** Runs `work` in one transaction on one pooled connection; rolls back when it throws. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A connection that cannot even roll back is destroyed, not pooled again.
-      broken = await client.query('ROLLBACK').then(
-        () => undefined,
-        (rollbackError: Error) => rollbackError,
-      );
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return transaction(this.pool, work);
   }
 }
 
@@ -358,19 +392,8 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION && error.constraint === constraint;
 }
 
-/** Runs a shared statement with its parameters in `$n` order. */
-function query<P extends object, R extends pg.QueryResultRow>(db: Queryable, statement: Statement<P, R>, params: P) {
-  const { text, names } = statement.postgres;
-  return db.query<R>(text, names.map((name) => (params as Record<string, unknown>)[name]));
-}
-
-/** Runs a statement for its effect; answers how many rows it touched. */
-async function run<P extends object>(db: Queryable, statement: Statement<P, pg.QueryResultRow>, params: P): Promise<number> {
-  return (await query(db, statement, params)).rowCount ?? 0;
-}
-
 /** The message this sender stored under this clientId, if any. */
 async function byClientId(db: Queryable, site: string, draft: MessageDraft): Promise<ChatMessage | undefined> {
   const { rows } = await query(db, messageStatements.byClientId, { site, sender_id: draft.from.id, client_id: draft.clientId });
-  return rows[0] && toMessage(rows[0]);
+  return rows[0] && readMessage(db, site, rows[0]);
 }

@@ -4,7 +4,7 @@
  * page's quotes, reactions and mentions (lists bound as one JSON array, see
  * `sql.ts`), and what erase and retention add for these tables.
  */
-import { sql } from './sql.js';
+import { sql, sqlEach } from './sql.js';
 import type { MessageRow } from './rows.js';
 import type { ErasedParams } from './statements.js';
 import { MESSAGE_COLUMNS } from './statements.js';
@@ -74,10 +74,13 @@ export const mentionStatements = {
   dropFor: sql<Id>('DELETE FROM mentions WHERE site = :site AND message_id = :id'),
 };
 
+const QUOTE_COLUMNS = 'm.id, m.seq, m.sender_id, m.sender_name, m.sender_kind, m.sender_avatar, m.text, m.deleted';
+
 export const quoteStatements = {
-  originals: sql<Ids, QuoteRow>(
-    `SELECT id, seq, sender_id, sender_name, sender_kind, sender_avatar, text, deleted FROM messages
-     WHERE site = :site AND id IN (SELECT value FROM json_each(:ids))`,
+  // Each id one primary-key lookup: SQLite led by the list (CROSS JOIN keeps its order), PostgreSQL by `id = ANY`.
+  originals: sqlEach<Ids, QuoteRow>(
+    `SELECT ${QUOTE_COLUMNS} FROM json_each(:ids) AS j CROSS JOIN messages AS m WHERE m.id = j.value AND m.site = :site`,
+    `SELECT ${QUOTE_COLUMNS} FROM messages AS m WHERE m.id IN (SELECT value FROM json_each(:ids)) AND m.site = :site`,
   ),
 };
 

@@ -25,9 +25,13 @@ export interface Statement<P extends object = object, R = unknown> {
 }
 
 /**
- * A list bound as one JSON array parameter: `IN (SELECT value FROM json_each(:ids))`.
- * SQLite's `json_each` and PostgreSQL's `json_array_elements_text` both name their column `value`.
+ * A list bound as one JSON array parameter: `x IN (SELECT value FROM json_each(:ids))`,
+ * or `FROM json_each(:ids) AS j` (SQLite's `json_each` and PostgreSQL's
+ * `json_array_elements_text` both name their column `value`). PostgreSQL gets
+ * the `IN` as `= ANY (ARRAY(...))`: an index condition, whatever it guesses
+ * of the list's length.
  */
+const IN_JSON_EACH = /IN \(SELECT value FROM json_each\((\$\d+)\)\)/g;
 const JSON_EACH = /json_each\((\$\d+)\)/g;
 
 /** Not after a word character or a colon, so PostgreSQL's `x::text` casts stay as they are. */
@@ -38,6 +42,11 @@ export function sql<P extends object = Record<string, never>, R = never>(text: s
   return { text, postgres: numbered(text) };
 }
 
+/** One statement written for each driver, where one text cannot lead both planners to the same index. */
+export function sqlEach<P extends object = Record<string, never>, R = never>(sqlite: string, postgres: string): Statement<P, R> {
+  return { text: sqlite, postgres: numbered(postgres) };
+}
+
 function numbered(text: string): Numbered {
   const names: string[] = [];
   const pgText = text
@@ -46,6 +55,7 @@ function numbered(text: string): Numbered {
       return `$${index + 1}`;
     })
     .replaceAll('COLLATE BINARY', 'COLLATE "C"')
+    .replace(IN_JSON_EACH, '= ANY (ARRAY(SELECT json_array_elements_text(CAST($1 AS json))))')
     .replace(JSON_EACH, 'json_array_elements_text(CAST($1 AS json))');
   return { text: pgText, names };
 }

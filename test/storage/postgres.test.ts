@@ -10,6 +10,7 @@ import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from '../../server/storage/postgres-migrations.js';
 import { PostgresStore } from '../../server/storage/postgres-store.js';
 import { storeContract } from './contract.js';
+import { richContract } from './rich-contract.js';
 
 // Empty counts as unset, as in a shell `DATABASE_URL= npm test`.
 const url = process.env.DATABASE_URL || undefined;
@@ -58,10 +59,12 @@ function isolatedSchema(t: TestContext, databaseUrl: string) {
 if (url === undefined) {
   test('postgres store', { skip: 'PostgreSQL store suite not run: set DATABASE_URL (.ci/run does)' }, () => {});
 } else {
-  storeContract('postgres', async (t) => {
+  const openPostgres = async (t: TestContext) => {
     const { open, tableRows } = isolatedSchema(t, url);
     return { store: await open(), openAnother: open, tableRows };
-  });
+  };
+  storeContract('postgres', openPostgres);
+  richContract('postgres', openPostgres);
 
   test('postgres: nodes starting together migrate a new schema once', { timeout: 30_000 }, async (t) => {
     const { schema, open } = isolatedSchema(t, url);
