@@ -215,11 +215,14 @@ export class RichConversation {
     return privacy;
   }
 
-  /** The answer of one's own change: applied at once (its broadcast, which follows, changes nothing more). */
-  #changed(changed: MessageChanged): ChatMessage {
-    this.#seen(changed.rev);
-    this.#apply(changed);
-    return this.#host.log.messages.find((m) => m.id === changed.message.id) ?? withMyReactions(changed, undefined, this.#host.conn.user?.id);
+  /**
+   * The answer of one's own change, applied at once: its message carries the
+   * user's `myReactions` (the broadcast, before or after it, agrees with it).
+   */
+  #changed({ message, rev }: MessageChanged): ChatMessage {
+    this.#seen(rev);
+    this.#apply(message);
+    return this.#host.log.messages.find((m) => m.id === message.id) ?? message;
   }
 
   /** A change number seen live (or in an answer). */

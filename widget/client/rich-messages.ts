@@ -7,7 +7,7 @@ import { REPLY_EXCERPT_MAX, type ChatMessage, type MessageChanged, type MessageD
 
 /** A quote's text: the original's first line, at most `REPLY_EXCERPT_MAX` code points (as the server makes it). */
 export function excerpt(text: string): string {
-  return [...text.split('\n', 1)[0]!].slice(0, REPLY_EXCERPT_MAX).join('');
+  return [...text.split(/\r?\n/, 1)[0]!].slice(0, REPLY_EXCERPT_MAX).join('');
 }
 
 /** The quote of `original` in the replies to it. */
