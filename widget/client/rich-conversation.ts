@@ -43,8 +43,8 @@ export interface RichHost {
 
 export class RichConversation {
   readonly #host: RichHost;
-  /** Every change up to this change number is applied. */
-  #rev = 0;
+  /** Every change up to this change number is applied; null before the first join (whose page is current). */
+  #rev: number | null = null;
   /** False from a disconnect until the replay after the next join: live changes then only raise `#live`. */
   #current = false;
   /** The highest change number seen live while not current. */
@@ -78,9 +78,9 @@ export class RichConversation {
     for (const off of this.#offs.splice(0)) off();
   }
 
-  /** The highest change number whose changes are all applied. */
+  /** The highest change number whose changes are all applied (0 before the first join). */
   get rev(): number {
-    return this.#rev;
+    return this.#rev ?? 0;
   }
 
   // ---- change replay (conversation.ts calls these on every (re)load) ----
@@ -91,8 +91,8 @@ export class RichConversation {
    * (current as of `lastRev`), and the replay has nothing to do.
    */
   stale(lastRev = 0): boolean {
-    if (!this.#rev || lastRev - this.#rev <= MAX_CHANGE_REPLAY) return false;
-    this.#rev = 0;
+    if (this.#rev === null || lastRev - this.#rev <= MAX_CHANGE_REPLAY) return false;
+    this.#rev = null;
     return true;
   }
 
@@ -105,7 +105,7 @@ export class RichConversation {
   async replay(lastRev?: number): Promise<void> {
     if (lastRev === undefined) return;
     const { conn, roomId } = this.#host;
-    for (let after = this.#rev; after && after < lastRev; ) {
+    for (let after = this.#rev; after !== null && after < lastRev; ) {
       const ack = await conn.request('message:changes', { room: roomId, after, limit: CHANGES_MAX_LIMIT });
       if (!ack.ok || this.#host.stopped) return;
       for (const m of ack.data.messages) this.#apply(m);
@@ -113,7 +113,7 @@ export class RichConversation {
       this.#rev = after = ack.data.lastRev;
       if (!ack.data.hasMore) break;
     }
-    this.#rev = Math.max(this.#rev, lastRev, this.#live);
+    this.#rev = Math.max(this.#rev ?? 0, lastRev, this.#live);
     this.#current = true;
   }
 
@@ -227,7 +227,7 @@ export class RichConversation {
 
   /** A change number seen live (or in an answer). */
   #seen(rev: number): void {
-    if (this.#current) this.#rev = Math.max(this.#rev, rev);
+    if (this.#current) this.#rev = Math.max(this.#rev ?? 0, rev);
     else this.#live = Math.max(this.#live, rev);
   }
 
