@@ -120,7 +120,6 @@ export class Outbox extends Emitter<OutboxEvents> {
   send(target: SendTarget, text: string, replyTo?: string): Promise<ChatMessage> {
     const invalid = checkMessageText(text);
     if (invalid) return Promise.reject(new ChatRoomError(invalid));
-    const owner = this.#conn.user?.id;
     const item: PendingSend = {
       clientId: uuid(),
       key: targetKey(target),
@@ -130,8 +129,8 @@ export class Outbox extends Emitter<OutboxEvents> {
       error: null,
       createdAt: Date.now(),
       attempts: 0,
-      ...(owner ? { owner } : {}),
-      ...(replyTo ? { replyTo } : {}),
+      owner: this.#conn.user?.id,
+      replyTo,
     };
     this.#items.set(item.clientId, item);
     this.#persist();
@@ -283,9 +282,10 @@ export class Outbox extends Emitter<OutboxEvents> {
   }
 }
 
+/** What is kept of a pending send: all but its state on this page (JSON leaves out a missing `owner` or `replyTo`). */
 function toStored(item: PendingSend): StoredSend {
-  const { clientId, target, text, createdAt, owner, replyTo } = item;
-  return { clientId, target, text, createdAt, ...(owner ? { owner } : {}), ...(replyTo ? { replyTo } : {}) };
+  const { key: _key, state: _state, error: _error, attempts: _attempts, ...stored } = item;
+  return stored;
 }
 
 /** A send restored from storage is pending again: a reload is a natural moment to try once more. */

@@ -65,7 +65,6 @@ function isStoredSend(value: unknown): value is StoredSend {
     typeof s.clientId === 'string' &&
     typeof s.text === 'string' &&
     typeof s.createdAt === 'number' &&
-    (s.replyTo === undefined || typeof s.replyTo === 'string') &&
     typeof target === 'object' &&
     target !== null &&
     (typeof target.room === 'string' || typeof target.to === 'string')
