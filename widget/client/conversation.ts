@@ -107,6 +107,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
         if (room === this.roomId && this.log.tombstone(id, from)) this.changed();
       }),
     );
+    // Fetched while the connection opens, so the join does not wait for it (a failure is tried again then).
+    this.loadRich().catch(() => undefined);
     if (conn.connected) void this.load();
   }
 
