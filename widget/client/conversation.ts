@@ -2,6 +2,8 @@
  * What a room and a private conversation have in common: a message log that
  * (re)loads on every connect, replays what it missed by `seq`, fetches any gap
  * seen in the live stream, pages backwards, and sends through the outbox.
+ * What happens to messages after they were sent (edits, reactions,
+ * deletions, blocks) is the rich part's (rich-conversation.ts).
  */
 import { HISTORY_MAX_LIMIT, HISTORY_PAGE_SIZE, type ChatMessage, type HistoryPage } from '../../protocol/index.js';
 import type { Channel } from './channel.js';
@@ -102,9 +104,6 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
       }),
       this.outbox.on('change', (key) => {
         if (key === this.key) this.changed();
-      }),
-      conn.on('deleted', ({ room, id, from }) => {
-        if (room === this.roomId && this.log.tombstone(id, from)) this.changed();
       }),
     );
     // Fetched while the connection opens, so the join does not wait for it (a failure is tried again then).
