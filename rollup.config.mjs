@@ -199,6 +199,8 @@ export const PARTS = {
 function sharedChunk(id) {
   // Only the member panel (a lazily loaded region) uses it: it goes with it, not into what every room loads.
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]member-directory\.js$/.test(id)) return undefined;
+  // Reactions, edits, change replay and blocks: a chunk of their own, loaded before the first join (not the first render).
+  if (/[/\\]lib[/\\]widget[/\\]client[/\\]rich-[a-z-]+\.js$/.test(id)) return undefined;
   if (/node_modules[/\\](socket\.io-client|engine\.io-client|@socket\.io[/\\]component-emitter)[/\\]/.test(id)) return 'client';
   if (/[/\\]lib[/\\](widget[/\\]client|protocol)[/\\]|[/\\]lib[/\\]widget[/\\]room-name\.js$/.test(id)) return 'client';
   if (/node_modules[/\\](lit-html|lit|@lit)[/\\]/.test(id)) return 'ui';

@@ -1,6 +1,7 @@
-import type { ChatMessage, EraseResult, UserId, UserInfo } from '../protocol/index.js';
+import type { ChatMessage, EraseResult, MessageDeleted, Privacy, UserId, UserInfo } from '../protocol/index.js';
 import type { ConnectionState } from './client/connection.js';
 import type { ClientError } from './client/errors.js';
+import type { RichConversation } from './client/rich-conversation.js';
 import { sheet } from './css.js';
 import { defaultServer } from './defaults.js';
 import type { ChatRoomEventMap } from './events.js';
@@ -46,6 +47,7 @@ const live = new Set<ChatRoom>();
  * @fires chat-room-presence - The room's members changed (at most 4 times a second). `detail: { room, count, members }`; `members` is empty in a big room (over 100).
  * @fires chat-room-user - Your own identity is known or changed (session start, rename). `detail: { user }`.
  * @fires chat-room-dm - A private message to this user arrived. `detail: { message }`.
+ * @fires chat-room-mention - A message of someone else that mentions you arrived in the room (also a `chat-room-message`). `detail: { message, replayed }`.
  * @fires chat-room-error - A request failed (send, join, rename, connect). `detail: { code, message }`.
  * @fires chat-room-unread - The number of unread messages in the room changed. `detail: { room, count, capped }` (`capped`: show "99+").
  * @fires chat-room-open - Launcher mode: the panel opened. `detail: { restored }` (true: it was open on the last page load).
@@ -310,7 +312,11 @@ export class ChatRoom extends HTMLElement {
     return this.#view?.rtt ?? null;
   }
 
-  /** Messages of the room loaded so far, oldest first. */
+  /**
+   * Messages of the room loaded so far, oldest first, with their `replyTo`
+   * quote, `reactions` (and your `myReactions`), `editedAt` and `mentions`.
+   * Messages of users you block are left out, and so are their reactions.
+   */
   get messages(): ChatMessage[] {
     return this.#view?.messages ?? [];
   }
@@ -326,6 +332,55 @@ export class ChatRoom extends HTMLElement {
   /** Sends a message to the room. Rejects with an `Error` whose `code` is a protocol error code. */
   async send(text: string): Promise<ChatMessage> {
     return (await this.#ready()).send(text);
+  }
+
+  /** Sends a reply to the room message `messageId` (shown with a quote of it). Rejects as `send()` does, and with `unknown_message`. */
+  async reply(messageId: string, text: string): Promise<ChatMessage> {
+    return (await this.#ready()).send(text, messageId);
+  }
+
+  /**
+   * Adds your `emoji` reaction to a message; resolves with the message as it is now (`reactions`, `myReactions`).
+   * Rejects with an `Error` whose `code` is `invalid_emoji`, `too_many_reactions`, `unknown_message`, `message_deleted`, `rate_limited` or `not_connected`.
+   */
+  async react(messageId: string, emoji: string): Promise<ChatMessage> {
+    return (await this.#rich()).react(messageId, emoji);
+  }
+
+  /** Takes your `emoji` reaction off a message; resolves with the message as it is now. Rejects as `react()`. */
+  async unreact(messageId: string, emoji: string): Promise<ChatMessage> {
+    return (await this.#rich()).unreact(messageId, emoji);
+  }
+
+  /**
+   * New text for your own message; resolves with the edited message (`editedAt`). Rejects with an `Error` whose `code` is
+   * `forbidden` (another's), `edit_window_closed`, `message_deleted`, `unknown_message`, `message_empty`, `message_too_long` …
+   */
+  async edit(messageId: string, text: string): Promise<ChatMessage> {
+    return (await this.#rich()).edit(messageId, text);
+  }
+
+  /** Deletes your own message (moderators: anyone's); resolves with the deletion. Rejects with `forbidden` for another's. */
+  async deleteMessage(messageId: string): Promise<MessageDeleted> {
+    return (await this.#rich()).deleteMessage(messageId);
+  }
+
+  /**
+   * Blocks a user: their messages and reactions are hidden from you and they cannot send you private messages
+   * (kept by the server, on every tab). Resolves with your blocks; rejects with `unknown_user`, `self_message`, `too_many_blocks` …
+   */
+  async block(userId: UserId): Promise<Privacy> {
+    return (await this.#rich()).block(userId);
+  }
+
+  /** Unblocks a user. Resolves with your blocks. */
+  async unblock(userId: UserId): Promise<Privacy> {
+    return (await this.#rich()).unblock(userId);
+  }
+
+  /** Refuses (`true`) or takes again private messages from guests. Resolves with your blocks and this setting. */
+  async setRefuseGuestDms(refuse: boolean): Promise<Privacy> {
+    return (await this.#rich()).setRefuseGuestDms(refuse);
   }
 
   /** (Re)connects after `disconnect()`. */
@@ -499,6 +554,11 @@ export class ChatRoom extends HTMLElement {
       return mode;
     });
     return this.#launcher;
+  }
+
+  /** The room's rich part (reactions, edits, blocks), once the chat is in. */
+  async #rich(): Promise<RichConversation> {
+    return (await this.#ready()).rich();
   }
 
   /** The chat view, loading it on first use: in the page (inline) or in the launcher's panel. */

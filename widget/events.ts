@@ -44,6 +44,13 @@ export interface ChatRoomDirectMessageDetail {
   message: ChatMessage;
 }
 
+export interface ChatRoomMentionDetail {
+  /** A message of someone else whose `mentions` name you. */
+  message: ChatMessage;
+  /** Missed while the connection was down and filled in after it came back, rather than live. */
+  replayed: boolean;
+}
+
 export interface ChatRoomTokenExpiringDetail {
   /** When the server ends the session (ms since the epoch, this page's clock) unless `identify()` renews it. */
   expiresAt: number;
@@ -63,6 +70,7 @@ export interface ChatRoomEventMap {
   'chat-room-error': CustomEvent<ChatRoomErrorDetail>;
   'chat-room-user': CustomEvent<ChatRoomUserDetail>;
   'chat-room-dm': CustomEvent<ChatRoomDirectMessageDetail>;
+  'chat-room-mention': CustomEvent<ChatRoomMentionDetail>;
   'chat-room-unread': CustomEvent<ChatRoomUnreadDetail>;
   'chat-room-token-expiring': CustomEvent<ChatRoomTokenExpiringDetail>;
   /** Cancelable: the server refused this page's widget as outdated, and the page is about to reload (see reload-when-quiet.ts). */

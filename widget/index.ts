@@ -16,10 +16,16 @@ export { ChatRoomError } from './client/errors.js';
 export type { AnyErrorCode, ClientAck, ClientError } from './client/errors.js';
 export type { ConnectionState } from './client/connection.js';
 export type { PendingSend, SendTarget } from './client/outbox.js';
+export type { RichConversation } from './client/rich-conversation.js';
 export type {
   ChatMessage,
   EraseResult,
+  MessageChanged,
+  MessageDeleted,
   PresenceUpdate,
+  Privacy,
+  Reaction,
+  ReplyQuote,
   RoomNotice,
   Session,
   SiteInfo,

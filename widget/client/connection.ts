@@ -8,10 +8,12 @@ import {
   PROTOCOL_VERSION,
   siteNamespace,
   type ErrorCode,
+  type MessageChanged,
   type MessageDeleted,
   type ChatMessage,
   type ClientToServerEvents,
   type PresenceUpdate,
+  type Privacy,
   type Renewal,
   type RoomNotice,
   type ServerToClientEvents,
@@ -41,6 +43,10 @@ export type ConnectionEvents = LinkEvents & {
   dm: (message: ChatMessage) => void;
   /** A moderator deleted a message (or a user's messages were erased): show its tombstone. */
   deleted: (deleted: MessageDeleted) => void;
+  /** A message was edited or reacted to: replace it (rich-conversation.ts applies it). */
+  changed: (changed: MessageChanged) => void;
+  /** The user's blocks or private-message setting changed (`session.privacy` holds them now). */
+  privacy: (privacy: Privacy) => void;
   /** A heartbeat came back: the round-trip time in milliseconds. */
   rtt: (ms: number) => void;
   /**
@@ -313,6 +319,12 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     if (!prev || prev.id !== user.id || prev.name !== user.name || prev.kind !== user.kind) this.emit('user', user);
   }
 
+  /** The user's blocks changed: from `user:privacy` (any tab), or the answer of this tab's own change. */
+  privacyChanged(privacy: Privacy): void {
+    if (this.session) this.session = { ...this.session, privacy };
+    this.emit('privacy', privacy);
+  }
+
   #createSocket(): ChatSocket {
     const socket: ChatSocket = io(this.server + siteNamespace(this.site), {
       autoConnect: false,
@@ -349,6 +361,8 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     });
     socket.on('session:ended', (reason) => (this.#ended = reason));
     socket.on('message:deleted', (d) => this.emit('deleted', d));
+    socket.on('message:changed', (c) => this.emit('changed', c));
+    socket.on('user:privacy', (p) => this.privacyChanged(p));
     socket.on('session:ready', (session) => {
       this.session = session;
       this.#clockOffset = Date.now() - session.serverTime;

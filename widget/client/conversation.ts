@@ -2,6 +2,8 @@
  * What a room and a private conversation have in common: a message log that
  * (re)loads on every connect, replays what it missed by `seq`, fetches any gap
  * seen in the live stream, pages backwards, and sends through the outbox.
+ * What happens to messages after they were sent (edits, reactions,
+ * deletions, blocks) is the rich part's (rich-conversation.ts).
  */
 import { HISTORY_MAX_LIMIT, HISTORY_PAGE_SIZE, type ChatMessage, type HistoryPage } from '../../protocol/index.js';
 import type { Channel } from './channel.js';
@@ -11,6 +13,7 @@ import type { ClientAck, ClientError } from './errors.js';
 import { MessageLog } from './message-log.js';
 import type { Outbox, PendingSend } from './outbox.js';
 import { targetKey, type SendTarget } from './pending-store.js';
+import type { RichConversation } from './rich-conversation.js';
 
 export type ConversationStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -36,6 +39,8 @@ export interface OpenResult extends HistoryPage {
   unread?: number;
   /** `unread` is a lower bound: the server stopped counting at `UNREAD_CAP`. */
   unreadCapped?: boolean;
+  /** Rooms: the highest change number the page is current at (see `JoinResult.lastRev`). */
+  lastRev?: number;
 }
 
 /** Largest gap replayed message by message; beyond it the log restarts from the latest page. */
@@ -54,7 +59,14 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   unreadCapped = false;
   /** The user has seen the conversation up to this seq: the unread ones come after it. */
   readSeq = 0;
-  protected stopped = false;
+  /**
+   * Replies, reactions, edits, deletions, change replay and blocks
+   * (rich-conversation.ts, loaded on first use and before every join): null
+   * until the first load has it.
+   */
+  rich: RichConversation | null = null;
+  /** True once `stop()` was called. */
+  stopped = false;
   protected readonly offs: (() => void)[] = [];
   /** Everything above this seq is held (or being fetched); holes above it are gaps to fill. */
   #floor = 0;
@@ -93,29 +105,40 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
       this.outbox.on('change', (key) => {
         if (key === this.key) this.changed();
       }),
-      conn.on('deleted', ({ room, id, from }) => {
-        if (room === this.roomId && this.log.tombstone(id, from)) this.changed();
-      }),
     );
+    // Fetched while the connection opens, so the join does not wait for it (a failure is tried again then).
+    this.loadRich().catch(() => undefined);
     if (conn.connected) void this.load();
   }
 
   stop(): void {
     this.stopped = true;
     for (const off of this.offs.splice(0)) off();
+    this.rich?.stop();
   }
 
+  /** The messages to show: those of blocked users left out, and their reactions (see `RichConversation.visible`). */
   get messages(): ChatMessage[] {
-    return this.log.messages;
+    return this.rich?.visible ?? this.log.messages;
+  }
+
+  /** The rich part, loading it on first use. */
+  async loadRich(): Promise<RichConversation> {
+    const { RichConversation } = await import('./rich-conversation.js');
+    return (this.rich ??= new RichConversation(this));
   }
 
   get pending(): PendingSend[] {
     return this.outbox.pending(this.key);
   }
 
-  /** Sends text (validated against the shared limits); resolves with the stored message once the server has it. */
-  send(text: string): Promise<ChatMessage> {
-    return this.outbox.send(this.target, text);
+  /**
+   * Sends text (validated against the shared limits), as a reply to the
+   * message `replyTo` if given (rooms); resolves with the stored message once
+   * the server has it.
+   */
+  send(text: string, replyTo?: string): Promise<ChatMessage> {
+    return this.outbox.send(this.target, text, replyTo);
   }
 
   retry(clientId: string): Promise<ChatMessage> {
@@ -136,12 +159,12 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     this.changed();
   }
 
-  /** Loads the page before the oldest message shown. */
-  async loadOlder(): Promise<void> {
+  /** Loads the page (of `limit` messages) before the oldest message shown (nothing while one is under way). */
+  async loadOlder(limit = HISTORY_PAGE_SIZE): Promise<void> {
     if (this.loadingOlder || !this.log.hasMore || this.status !== 'ready') return;
     this.loadingOlder = true;
     this.changed();
-    const ack = await this.fetchHistory({ beforeSeq: this.log.firstSeq, limit: HISTORY_PAGE_SIZE });
+    const ack = await this.fetchHistory({ beforeSeq: this.log.firstSeq, limit });
     this.loadingOlder = false;
     if (this.stopped) return;
     if (ack.ok) {
@@ -152,7 +175,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   }
 
   /** The `room` its messages carry: the room name, or the private conversation's id. */
-  protected abstract get roomId(): string;
+  abstract get roomId(): string;
   /** Requests the conversation's first page (join, for rooms). */
   protected abstract open(): Promise<ClientAck<OpenResult>>;
   protected abstract fetchHistory(query: HistoryQuery): Promise<ClientAck<HistoryPage>>;
@@ -173,6 +196,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   protected async load(): Promise<void> {
     this.setStatus('loading');
     this.#buffered = [];
+    // Before the join: the changes that follow it are then never missed. A chunk that fails leaves the messages plain.
+    const rich = await this.loadRich().catch(() => null);
     const ack = await this.open();
     if (this.stopped) return;
     if (!ack.ok) {
@@ -185,7 +210,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     const first = page.messages[0];
     // What the view already holds; after a reload, what the server says this user received.
     const known = this.log.lastSeq || (this.loaded ? 0 : (page.cursor ?? 0));
-    if (known && first && first.seq - known > MAX_REPLAY) {
+    if (known && first && (first.seq - known > MAX_REPLAY || rich?.stale(page.lastRev))) {
       this.log.clear();
       this.#floor = 0;
     } else if (known && !this.log.messages.length) this.#floor = known;
@@ -200,7 +225,7 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     this.#buffered = [];
     this.setStatus('ready');
     this.setReady(true);
-    await this.#fillGaps();
+    await Promise.all([rich?.replay(page.lastRev), this.#fillGaps()]);
     if (this.stopped) return;
     if (!this.loaded) {
       this.loaded = true;
@@ -240,8 +265,10 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     for (const m of messages) this.outbox.settle(m);
     if (!added.length) return;
     const me = this.conn.user?.id;
-    if (fresh) this.unread += added.filter((m) => m.from.id !== me).length;
-    if (this.loaded) for (const m of added) this.#fire('message', m, replayed);
+    // A blocked user's messages are neither counted nor announced.
+    const shown = added.filter((m) => !this.rich?.hides(m));
+    if (fresh) this.unread += shown.filter((m) => m.from.id !== me).length;
+    if (this.loaded) for (const m of shown) this.#fire('message', m, replayed);
     // A jump in the live stream: fetch the hole (skipped while a load or fill is under way, which covers it).
     if (this.status === 'ready' && added.some((m) => m.seq > before + 1) && before) void this.#fillGaps();
     if (this.log.gapAfter(this.#floor) === null) this.delivered(this.log.lastSeq);
@@ -259,7 +286,8 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
     this.#fire('error', error);
   }
 
-  protected changed(): void {
+  /** Something shown changed: the views render again. */
+  changed(): void {
     this.#fire('change');
   }
 

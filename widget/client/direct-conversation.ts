@@ -12,7 +12,7 @@ export class DirectConversation extends Conversation {
     super(channel, { to: peer.id });
   }
 
-  protected get roomId(): string {
+  get roomId(): string {
     return directConversation(this.conn.user?.id ?? '', this.peer.id);
   }
 

@@ -14,5 +14,7 @@ export * from './message-log.js';
 export * from './outbox.js';
 export * from './pending-store.js';
 export * from './registry.js';
+export * from './rich-conversation.js';
+export * from './rich-messages.js';
 export * from './room-conversation.js';
 export * from './storage.js';

@@ -1,4 +1,4 @@
-import type { ChatMessage, UserInfo } from '../../protocol/index.js';
+import type { ChatMessage } from '../../protocol/index.js';
 
 /** Messages of one conversation: deduplicated by id, sorted by `seq`. */
 export class MessageLog {
@@ -35,14 +35,6 @@ export class MessageLog {
       expected++;
     }
     return null;
-  }
-
-  /** Replaces a held message by its tombstone (text gone, seq kept; after an erase, by `from`); false when it is not held. */
-  tombstone(id: string, from?: UserInfo): boolean {
-    const i = this.messages.findIndex((m) => m.id === id);
-    if (i < 0) return false;
-    this.messages = this.messages.map((m, j) => (j === i ? { ...m, text: '', deleted: true, ...(from ? { from } : {}) } : m));
-    return true;
   }
 
   get firstSeq(): number {

@@ -23,6 +23,8 @@ export interface PendingSend {
   key: string;
   target: SendTarget;
   text: string;
+  /** Room messages: the id of the message this one answers (kept through every retry and reload). */
+  replyTo?: string;
   /** `sending` until acknowledged (also while offline or between retries); `failed` once refused. */
   state: 'sending' | 'failed';
   /** Why it failed, or why the last attempt did not go through. */
@@ -113,11 +115,11 @@ export class Outbox extends Emitter<OutboxEvents> {
    * Queues a message (validated against the shared limits first) and resolves
    * with the stored message once the server has it, however many attempts that
    * takes; rejects with a `ChatRoomError` when the server refuses it.
+   * `replyTo`: the id of the room message it answers.
    */
-  send(target: SendTarget, text: string): Promise<ChatMessage> {
+  send(target: SendTarget, text: string, replyTo?: string): Promise<ChatMessage> {
     const invalid = checkMessageText(text);
     if (invalid) return Promise.reject(new ChatRoomError(invalid));
-    const owner = this.#conn.user?.id;
     const item: PendingSend = {
       clientId: uuid(),
       key: targetKey(target),
@@ -127,7 +129,8 @@ export class Outbox extends Emitter<OutboxEvents> {
       error: null,
       createdAt: Date.now(),
       attempts: 0,
-      ...(owner ? { owner } : {}),
+      owner: this.#conn.user?.id,
+      replyTo,
     };
     this.#items.set(item.clientId, item);
     this.#persist();
@@ -230,10 +233,10 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   async #attempt(item: PendingSend): Promise<void> {
     if (item.attempts++) this.retries++;
-    const { target, text, clientId } = item;
+    const { target, text, clientId, replyTo } = item;
     const ack =
       'room' in target
-        ? await this.#conn.request('message:send', { room: target.room, text, clientId })
+        ? await this.#conn.request('message:send', { room: target.room, text, clientId, replyTo })
         : await this.#conn.request('dm:send', { to: target.to, text, clientId });
     if (!this.#items.has(clientId)) return;
     if (ack.ok) return this.#delivered(item, ack.data.message);
@@ -279,9 +282,10 @@ export class Outbox extends Emitter<OutboxEvents> {
   }
 }
 
+/** What is kept of a pending send: all but its state on this page (JSON leaves out a missing `owner` or `replyTo`). */
 function toStored(item: PendingSend): StoredSend {
-  const { clientId, target, text, createdAt, owner } = item;
-  return owner ? { clientId, target, text, createdAt, owner } : { clientId, target, text, createdAt };
+  const { key: _key, state: _state, error: _error, attempts: _attempts, ...stored } = item;
+  return stored;
 }
 
 /** A send restored from storage is pending again: a reload is a natural moment to try once more. */

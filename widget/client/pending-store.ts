@@ -22,6 +22,8 @@ export interface StoredSend {
   createdAt: number;
   /** The user who wrote it, when known: another user signing in on this browser does not send it. */
   owner?: UserId;
+  /** The message it answers (room messages). */
+  replyTo?: string;
 }
 
 export function pendingStorageKey(server: string, site: string): string {

@@ -175,11 +175,11 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
   }
 
   /** Rejects at once with the join's error while the room refuses this user; else queues like any conversation. */
-  override send(text: string) {
+  override send(text: string, replyTo?: string) {
     const refusal = this.#refusal();
     if (refusal) return Promise.reject(refusal);
     this.setTyping(false);
-    return super.send(text);
+    return super.send(text, replyTo);
   }
 
   override retry(clientId: string) {
@@ -194,13 +194,12 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
 
   protected async open(): Promise<ClientAck<OpenResult>> {
     const ack = await this.conn.request('room:join', this.#quiet ? { room: this.room, quiet: true } : { room: this.room });
-    if (!ack.ok) return ack;
-    const { presence, messages, hasMore, cursor, unread, unreadCapped } = ack.data;
-    if (!this.stopped) this.#setPresence(presence);
-    return { ok: true, data: { messages, hasMore, cursor, unread, unreadCapped } };
+    // The answer is an `OpenResult` as it is (its page, the cursor, the unread count and `lastRev`).
+    if (ack.ok && !this.stopped) this.#setPresence(ack.data.presence);
+    return ack;
   }
 
-  protected get roomId(): string {
+  get roomId(): string {
     return this.room;
   }
 

@@ -238,7 +238,12 @@ export class ConnectionController implements ReactiveController {
       const room = (this.#room = new RoomConversation(this.#channel, roomName));
       this.#roomOffs = [
         room.on('change', () => this.#host.requestUpdate()),
-        room.on('message', (message, replayed) => emit(this.#host, 'chat-room-message', { message, own: message.from.id === this.conn?.user?.id, replayed })),
+        room.on('message', (message, replayed) => {
+          const me = this.conn?.user?.id;
+          const own = message.from.id === me;
+          emit(this.#host, 'chat-room-message', { message, own, replayed });
+          if (!own && message.mentions?.some((u) => u.id === me)) emit(this.#host, 'chat-room-mention', { message, replayed });
+        }),
         room.on('presence', (p) => emit(this.#host, 'chat-room-presence', { room: p.room, count: p.count, members: p.members })),
         room.on('error', (e) => this.reportError(e)),
       ];

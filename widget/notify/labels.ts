@@ -4,3 +4,11 @@ export function notificationTitle(lang: string, name: string, room: string | nul
   if (/^zh\b/i.test(lang)) return room === null ? `${name}（私聊）` : `${name}（${room}）`;
   return room === null ? `${name} (private message)` : `${name} in ${room}`;
 }
+
+/** A message's text as a notification shows it: mentions (`<@id>`) as `@name`. */
+export function notificationBody({ text, mentions }: { text: string; mentions?: { id: string; name: string }[] }): string {
+  return text.replace(/<@([\w-]+)>/g, (token, id: string) => {
+    const user = mentions?.find((u) => u.id === id);
+    return user ? `@${user.name}` : token;
+  });
+}

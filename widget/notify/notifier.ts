@@ -7,7 +7,7 @@
 import type { ChatMessage, UserInfo } from '../../protocol/index.js';
 // The element's events, typed in GlobalEventHandlersEventMap.
 import type {} from '../events.js';
-import { notificationTitle } from './labels.js';
+import { notificationBody, notificationTitle } from './labels.js';
 import { DesktopNotifications } from './desktop-notifications.js';
 import { Chime } from './sound.js';
 import { TitleBadge } from './title-badge.js';
@@ -29,6 +29,8 @@ export type NotifierHost = HTMLElement & {
   show?(): void;
   readonly unread?: number;
   readonly unreadCapped?: boolean;
+  /** You: a room message that mentions you is notified as a mention (`chat-room-mention`), not twice. */
+  readonly user?: UserInfo | null;
 };
 
 export class Notifier {
@@ -50,10 +52,12 @@ export class Notifier {
       'chat-room-message',
       (e) => {
         const { message, own, replayed } = e.detail;
-        if (!own && !replayed) this.#arrived(message, false);
+        const mention = message.mentions?.some((u) => u.id === host.user?.id);
+        if (!own && !replayed && !mention) this.#arrived(message, false);
       },
       listen,
     );
+    host.addEventListener('chat-room-mention', (e) => !e.detail.replayed && this.#arrived(e.detail.message, false, true), listen);
     host.addEventListener('chat-room-dm', (e) => this.#arrived(e.detail.message, true), listen);
     host.addEventListener(
       'chat-room-unread',
@@ -90,20 +94,20 @@ export class Notifier {
     this.update({ titleBadge: false, sound: false, notify: false, lang: this.#options.lang });
   }
 
-  /** A new message of someone else (`direct`: a private one), live. */
-  #arrived(message: ChatMessage, direct: boolean): void {
+  /** A new message of someone else (`direct`: a private one; `mention`: a room message naming you, shown as a private one is), live. */
+  #arrived(message: ChatMessage, direct: boolean, mention = false): void {
     const hidden = document.visibilityState === 'hidden';
     if (hidden) {
       this.#badge?.arrived(direct);
       this.#chime?.play();
     }
-    if (!hidden && !direct) return;
-    const { from, room, text } = message;
+    if (!hidden && !direct && !mention) return;
+    const { from, room } = message;
     const lang = this.#options.lang();
     const host = this.#host;
     this.#desktop?.show(
       notificationTitle(lang, from.name, direct ? null : room),
-      text,
+      notificationBody(message),
       direct ? `chat-room-dm:${from.id}` : `chat-room:${room}`,
       () => {
         if (direct) host.openDirect?.(from);

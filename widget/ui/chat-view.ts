@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit/html.js';
 import type { ChatMessage, EraseResult, UserId, UserInfo } from '../../protocol/index.js';
 import type { ConnectionState } from '../client/link.js';
+import type { RichConversation } from '../client/rich-conversation.js';
 import { ChatRoomError, type ClientError } from '../client/errors.js';
 import { ComposerController } from '../controllers/composer.js';
 import { ConnectionController } from '../controllers/connection.js';
@@ -148,12 +149,17 @@ export class ChatView extends ViewHost<ViewSettings> {
 
   // ---- public methods ----
 
-  /** Sends a message to the room. Rejects with an `Error` whose `code` is a protocol error code. */
-  send(text: string): Promise<ChatMessage> {
+  /** Sends a message to the room (a reply to the message `replyTo`, if given). Rejects with an `Error` whose `code` is a protocol error code. */
+  send(text: string, replyTo?: string): Promise<ChatMessage> {
     const room = this.#connection.room;
     if (!room) return Promise.reject(this.#connection.notConnected());
     this.#scroll.stick();
-    return room.send(text);
+    return room.send(text, replyTo);
+  }
+
+  /** The room's reactions, edits, deletions and blocks (loaded on first use). */
+  rich(): Promise<RichConversation> {
+    return this.#connection.room?.loadRich() ?? Promise.reject(this.#connection.notConnected());
   }
 
   /** (Re)connects after `disconnect()`. */
