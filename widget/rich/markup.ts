@@ -98,10 +98,19 @@ function inline(line: string, out: Token[]): void {
     while (a < atoms.length && atoms[a]!.to <= pos) a++;
     return a < atoms.length && atoms[a]!.from <= pos ? a : -1;
   };
-  /** A closing marker's position must not be inside an atom (checked without moving the cursor). */
-  const covered = (pos: number) => {
-    for (let k = a; k < atoms.length && atoms[k]!.from <= pos; k++) if (atoms[k]!.to > pos) return true;
-    return false;
+  /**
+   * The next `marker` from `pos` outside every atom, or -1 (atoms are skipped
+   * whole; `a` does not move, and the atoms crossed lie before the next opener).
+   */
+  const next = (marker: string, pos: number) => {
+    let k = a;
+    for (;;) {
+      const at = line.indexOf(marker, pos);
+      if (at < 0) return -1;
+      while (k < atoms.length && atoms[k]!.to <= at) k++;
+      if (k === atoms.length || atoms[k]!.from > at) return at;
+      pos = atoms[k]!.to;
+    }
   };
   // Markers with no closer left on the line: later openers of the same kind are text at once.
   const spent = { '`': false, '**': false, _: false };
@@ -129,22 +138,16 @@ function inline(line: string, out: Token[]): void {
         token = { t: 'code', v: line.slice(i + 1, close) };
       }
     } else if (c === '*' && line[i + 1] === '*' && !spent['**']) {
-      const close = line.indexOf('**', i + 2);
+      const close = next('**', i + 2);
       if (close < 0) spent['**'] = true;
-      else if (close > i + 2 && !SPACE.test(line[i + 2]!) && !SPACE.test(line[close - 1]!) && !covered(close)) {
+      else if (close > i + 2 && !SPACE.test(line[i + 2]!) && !SPACE.test(line[close - 1]!)) {
         end = close + 2;
         token = { t: 'b', c: [] };
       }
     } else if (c === '_' && !spent._ && !WORD.test(line[i - 1] ?? ' ')) {
-      const close = line.indexOf('_', i + 1);
+      const close = next('_', i + 1);
       if (close < 0) spent._ = true;
-      else if (
-        close > i + 1 &&
-        !SPACE.test(line[i + 1]!) &&
-        !SPACE.test(line[close - 1]!) &&
-        !WORD.test(line[close + 1] ?? ' ') &&
-        !covered(close)
-      ) {
+      else if (close > i + 1 && !SPACE.test(line[i + 1]!) && !SPACE.test(line[close - 1]!) && !WORD.test(line[close + 1] ?? ' ')) {
         end = close + 1;
         token = { t: 'i', c: [] };
       }

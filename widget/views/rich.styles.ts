@@ -153,6 +153,10 @@ export default css`
     background: var(--_code-background);
     font: 0.9em var(--_code-font);
   }
+  /* Line clamping does not reach into a code block: a folded text stops at its six lines' height all the same. */
+  .rich .folded {
+    max-height: calc(6lh + 14px);
+  }
   .text pre {
     margin: 4px 0;
     padding: 6px 8px;
