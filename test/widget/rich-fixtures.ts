@@ -45,7 +45,7 @@ export async function renderMessages(
   let pending = Promise.resolve();
   const host = {
     requestUpdate: () => {
-      pending = Promise.resolve().then(() => update());
+      pending = Promise.resolve().then(() => void update());
     },
     get updateComplete() {
       return pending.then(() => true);

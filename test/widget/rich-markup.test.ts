@@ -48,7 +48,7 @@ describe('formatting parser', () => {
     expect(parse('**a _b_ c**')).to.deep.equal([{ t: 'b', c: [text('a _b_ c')] }]);
     expect(parse('_a **b** c_')).to.deep.equal([{ t: 'i', c: [text('a **b** c')] }]);
     expect(parse('`**a**`')).to.deep.equal([{ t: 'code', v: '**a**' }]);
-    for (const literal of ['**a', 'a**', '_a', '`a', '```a\nb', '** a**', '**a **', '_ a_', 'snake_case_name', 'a_b', '****', '__', '``']) {
+    for (const literal of ['**a', 'a**', '_a', '`a', '```a\nb', '** a**', '**a **', '_ a_', 'snake_case_name', 'a_b', '__init__', 'x.__a = 1; y.__a = 2', '_a__', '__a_', '****', '__', '``']) {
       expect(plainText(parse(literal), (_, raw) => raw), literal).to.equal(literal);
       expect(
         parse(literal).every((k) => k.t === 'text' || k.t === 'br'),

@@ -85,7 +85,8 @@ function atomsOf(line: string): Atom[] {
   return atoms.sort((a, b) => a.from - b.from);
 }
 
-const WORD = /[\p{L}\p{N}]/u;
+/** What an underscore of italics may not touch on its outer side: `snake_case`, `__dunder__` and `a__b` stay text. */
+const WORD = /[\p{L}\p{N}_]/u;
 const SPACE = /\s/;
 
 /** One line's tokens: emphasis and code spans around text, links and mentions. */
@@ -147,7 +148,7 @@ function inline(line: string, out: Token[]): void {
     } else if (c === '_' && !spent._ && !WORD.test(line[i - 1] ?? ' ')) {
       const close = next('_', i + 1);
       if (close < 0) spent._ = true;
-      else if (close > i + 1 && !SPACE.test(line[i + 1]!) && !SPACE.test(line[close - 1]!) && !WORD.test(line[close + 1] ?? ' ')) {
+      else if (close > i + 1 && /[^\s_]/.test(line[i + 1]!) && /[^\s_]/.test(line[close - 1]!) && !WORD.test(line[close + 1] ?? ' ')) {
         end = close + 1;
         token = { t: 'i', c: [] };
       }
