@@ -65,7 +65,7 @@ export class ChatView extends ViewHost<ViewSettings> {
   /** The words of notices and the typing line, loaded once the room has one. */
   readonly #activity = new LazyPart(this, () => import('../views/activity.js'));
   /** Formatting, avatars, quotes, reactions and message actions, loaded once connected (plain text until then). */
-  readonly #rich = new LazyPart(this, () => import('../views/rich.js'));
+  readonly #rich = new LazyPart(this, () => import('../views/rich.js'), true);
 
 
   // ---- public read-only state ----

@@ -64,9 +64,7 @@ export function renderMessage(item: MessageItem, ctx: TimelineContext) {
                 aria-haspopup="dialog"
                 aria-expanded=${card ? 'true' : 'false'}
                 @click=${(e: Event) => toggleCard(e, ctx, m.id)}
-              >
-                ${m.from.name}
-              </button>`}${signedInMark(m.from, lang)}${renderTime(m.at, lang)}
+              >${m.from.name}</button>`}${signedInMark(m.from, lang)}${renderTime(m.at, lang)}
         </div>`}
     ${card ? renderAuthorCard(m.from, m.id, ctx) : nothing}
     ${m.replyTo && !m.deleted ? renderQuote(m.replyTo, m, ctx) : nothing}
