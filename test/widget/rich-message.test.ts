@@ -255,6 +255,17 @@ describe('rich messages: quotes, edits and actions', () => {
     expect(actions(old)).to.deep.equal(['reply', 'react', 'delete']);
     expect(actions(other)).to.deep.equal(['reply', 'react']);
     expect(view.el(deleted.id).querySelector('[part~="actions"]')).to.equal(null);
+    // Hidden until hover or focus; the touch menu button shows the toolbar.
+    const toolbar = view.el(other.id).querySelector<HTMLElement>('[part~="actions"]')!;
+    expect(getComputedStyle(toolbar).opacity).to.equal('0');
+    toolbar.querySelector('button')!.focus();
+    expect(getComputedStyle(toolbar).opacity, 'shown on focus').to.equal('1');
+    toolbar.querySelector('button')!.blur();
+    const menu = view.el(other.id).querySelector<HTMLButtonElement>('[part~="actions-menu"]')!;
+    menu.click();
+    await view.ctx.host.updateComplete;
+    expect(menu.getAttribute('aria-expanded')).to.equal('true');
+    expect(getComputedStyle(toolbar).opacity, 'shown from the menu').to.equal('1');
     for (const part of ['reply', 'edit', 'delete']) view.el(fresh.id).querySelector<HTMLButtonElement>(`[part~="${part}"]`)!.click();
     expect(called).to.deep.equal([`reply ${fresh.id}`, `edit ${fresh.id}`, `delete ${fresh.id}`]);
     view.remove();

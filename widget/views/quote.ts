@@ -37,7 +37,7 @@ export function renderQuote(quote: ReplyQuote, reply: ChatMessage, ctx: Timeline
   const name = quote.deleted && !quote.from.name ? '' : quote.from.name;
   return html`<button
     part=${quote.deleted ? 'quote quote-deleted' : 'quote'}
-    class="quote ${quote.deleted ? 'deleted' : ''}"
+    class="quote ${quote.deleted ? 'gone' : ''}"
     type="button"
     aria-label=${say(lang, 'quoteOf', { name, text })}
     @click=${(e: Event) => void jump(quote, e.currentTarget as HTMLElement, ctx)}

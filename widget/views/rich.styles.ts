@@ -144,7 +144,7 @@ export default css`
     white-space: nowrap;
     text-overflow: ellipsis;
   }
-  .quote.deleted .quote-text {
+  .quote.gone .quote-text {
     font-style: italic;
   }
   .text code {
