@@ -307,5 +307,15 @@ describe('rich messages: quotes, edits and actions', () => {
     await view.ctx.host.updateComplete;
     expect(view.el(m.id).querySelector('[part~="author-card"]')).to.equal(null);
     expect(view.root.activeElement).to.equal(author);
+    // A press outside closes it; one inside does not.
+    author.click();
+    await view.ctx.host.updateComplete;
+    const inside = view.el(m.id).querySelector<HTMLElement>('.card-who')!;
+    inside.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
+    await view.ctx.host.updateComplete;
+    expect(view.el(m.id).querySelector('[part~="author-card"]'), 'a press inside').to.not.equal(null);
+    document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
+    await view.ctx.host.updateComplete;
+    expect(view.el(m.id).querySelector('[part~="author-card"]'), 'a press outside').to.equal(null);
   });
 });

@@ -11,6 +11,26 @@ interface RichUi {
   open: { id: string; kind: PopupKind } | null;
   highlight: string | null;
   timer?: ReturnType<typeof setTimeout>;
+  /** Stops listening for a press outside the open popup. */
+  unlisten?: () => void;
+}
+
+/** A press on these keeps the popup open (they toggle it themselves, or are in it). */
+const INSIDE = '.author-card, .quick, .actions, .menu-button, .author, .avatar-button';
+
+/** Closes the open popup on a press anywhere outside it (in the page or the widget). */
+function closeOutside(ctx: Pick<TimelineContext, 'host'>, ui: RichUi): void {
+  const press = (e: Event) => {
+    if (e.composedPath().some((n) => n instanceof Element && n.matches(INSIDE))) return;
+    ui.open = null;
+    ui.unlisten?.();
+    ctx.host.requestUpdate();
+  };
+  document.addEventListener('pointerdown', press, true);
+  ui.unlisten = () => {
+    document.removeEventListener('pointerdown', press, true);
+    ui.unlisten = undefined;
+  };
 }
 
 const states = new WeakMap<object, RichUi>();
@@ -34,6 +54,8 @@ export function openOn(ctx: Pick<TimelineContext, 'host'>, id: string): PopupKin
 export function toggle(ctx: Pick<TimelineContext, 'host'>, id: string, kind: PopupKind | null, focus?: () => void): void {
   const ui = uiOf(ctx);
   ui.open = kind && (ui.open?.id !== id || ui.open.kind !== kind) ? { id, kind } : null;
+  ui.unlisten?.();
+  if (ui.open) closeOutside(ctx, ui);
   ctx.host.requestUpdate();
   if (focus) void ctx.host.updateComplete.then(focus);
 }
