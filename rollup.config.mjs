@@ -207,7 +207,7 @@ function sharedChunk(id) {
   // The view's own modules, which the lazily loaded regions import too (else they would make a chunk of their own);
   // not the reload of an outdated page, a part of its own.
   if (/reload-when-quiet\.js$/.test(id)) return undefined;
-  if (/[/\\]lib[/\\]widget[/\\](ui|controllers)[/\\]|[/\\]lib[/\\]widget[/\\]views[/\\](header|composer|message-list)\.js$|[/\\]lib[/\\]widget[/\\](i18n|format|linkify|css)\.js$/.test(id)) return 'ui';
+  if (/[/\\]lib[/\\]widget[/\\](ui|controllers)[/\\]|[/\\]lib[/\\]widget[/\\]views[/\\](header|composer|message-list)\.js$|[/\\]lib[/\\]widget[/\\](i18n|format|css)\.js$/.test(id)) return 'ui';
   return undefined;
 }
 

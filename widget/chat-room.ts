@@ -76,13 +76,34 @@ const live = new Set<ChatRoom>();
  * @csspart load-older - The "load earlier messages" button.
  * @csspart day - A day separator.
  * @csspart notice - A system notice: "Alice joined", "Alice left", "Bob is now Alice"; in a big room (or when many come at once) one line for all of a moment's joins and leaves, "12 people joined, 3 people left".
- * @csspart message - A message (own messages also have `message-own`; pending/failed ones `message-sending`/`message-failed`).
- * @csspart author - A message's author name.
+ * @csspart message - A message (own messages also have `message-own`; pending/failed ones `message-sending`/`message-failed`; one that mentions you `mentioned`; the original of a quote just jumped to `highlight`, for 2 s).
+ * @csspart mentioned - A message that mentions you (with `message`): a background of its own (`--chat-room-mentioned-background`).
+ * @csspart highlight - The message a reply's quote jumped to, for 2 s (a fading background; an outline under reduced motion).
+ * @csspart author - A message's author name: a button opening the author card.
+ * @csspart avatar - An author's avatar on the first message of a group (others' messages) and in the author card: their `avatar` image, else initials on a colour from their id.
+ * @csspart author-card - The small card an author's name or avatar opens: name, signed in or guest, "Private message", "Block".
+ * @csspart card-dm - The author card's "Private message" button.
+ * @csspart card-block - The author card's "Block" button.
+ * @csspart card-close - The author card's close button.
+ * @csspart quote - A reply's quote of the message it answers (author and first line; `quote-deleted` once that is deleted): a button that jumps to it.
+ * @csspart mention - A mention in a text, `@Name` (`mention-me` when it names you).
+ * @csspart code - Inline code in a text.
+ * @csspart code-block - A fenced code block in a text.
+ * @csspart edited - The "edited" marker of an edited message (its title gives the time).
+ * @csspart reactions - The row of reactions under a message.
+ * @csspart reaction - One reaction: emoji and count (`reaction-mine` when you reacted with it); its title names who reacted.
+ * @csspart actions - A message's toolbar, shown on hover and focus: Reply, React, Edit (your own, within the edit window), Delete (your own; moderators: any).
+ * @csspart actions-menu - The ⋯ button that shows a message's toolbar on touch screens.
+ * @csspart reply - The Reply action.
+ * @csspart react - The React action: opens the quick reactions.
+ * @csspart edit - The Edit action.
+ * @csspart quick-reactions - The row of six quick reactions the React action opens.
+ * @csspart more-emoji - The quick reactions' "More emoji" button (the full picker).
  * @csspart signed-in - The ✓ badge after the name of a signed-in user (not a guest), in messages and the member list.
  * @csspart time - A message's time.
  * @csspart text - A message's text bubble (a deleted message's also has `deleted`).
  * @csspart more - The "Show more" / "Show less" button under a long message, folded to its first lines.
- * @csspart delete - Moderators only: deletes a message.
+ * @csspart delete - The Delete action of a message: your own, or (moderators) anyone's.
  * @csspart unread-divider - "New messages": where the unread ones start.
  * @csspart delivery - The sending / failed line of an own message.
  * @csspart retry - Retry button of a failed message.
@@ -115,6 +136,21 @@ const live = new Set<ChatRoom>();
  * @cssprop [--chat-room-warning=#b35900] - "Connecting" dot.
  * @cssprop [--chat-room-danger=#cf222e] - Errors, failed messages, unread badges.
  * @cssprop [--chat-room-signed-in=var(--chat-room-success)] - The ✓ badge of signed-in users (guests have none).
+ * @cssprop [--chat-room-avatar-size=28px] - Avatar diameter in messages.
+ * @cssprop [--chat-room-avatar-saturation=60%] - Saturation of the initials' background (its hue comes from the user id).
+ * @cssprop [--chat-room-avatar-lightness=82%] - Lightness of the initials' background.
+ * @cssprop [--chat-room-avatar-text=#1f2328] - Colour of the initials (4.5:1 or more on every hue at the defaults).
+ * @cssprop [--chat-room-mention-background=currentColor at 14%] - A mention in a text.
+ * @cssprop [--chat-room-mention-me-background=warning at 30%] - A mention of you in a text.
+ * @cssprop [--chat-room-mentioned-background=warning at 12%] - A message that mentions you.
+ * @cssprop [--chat-room-mentioned-border=var(--chat-room-warning)] - The bar at the start of a message that mentions you.
+ * @cssprop [--chat-room-highlight-background=accent at 28%] - The flash on a message a quote jumped to.
+ * @cssprop [--chat-room-quote-border=var(--chat-room-accent)] - The bar at the start of a reply's quote.
+ * @cssprop [--chat-room-code-background=currentColor at 12%] - Inline code and code blocks.
+ * @cssprop [--chat-room-code-font=ui-monospace, …] - Font family of code.
+ * @cssprop [--chat-room-reaction-background=var(--chat-room-surface)] - A reaction chip.
+ * @cssprop [--chat-room-reaction-mine-background=accent at 18%] - A reaction chip you reacted with.
+ * @cssprop [--chat-room-reaction-mine-border=var(--chat-room-accent)] - Its border.
  * @cssprop [--chat-room-focus-ring=0 0 0 3px (accent at 40%)] - Focus indicator (a box-shadow).
  * @cssprop [--chat-room-shadow=0 1px 3px #0001, 0 8px 24px #0001] - Outer shadow.
  * @cssprop [--chat-room-radius=12px] - Corner radius of the frame and bubbles.

@@ -25,7 +25,6 @@ export const zh: Catalog = {
   queueHint: '现在写的消息会在连接恢复后发送。',
   failed: '发送失败',
   deleted: '消息已删除',
-  delete: '删除',
   retry: '重试',
   discard: '放弃',
   showMore: '显示更多',

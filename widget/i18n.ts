@@ -30,7 +30,6 @@ const en = {
   queueHint: 'Messages you write now are sent once the connection is back.',
   failed: 'Not sent',
   deleted: 'Message deleted',
-  delete: 'Delete',
   retry: 'Retry',
   discard: 'Discard',
   showMore: 'Show more',

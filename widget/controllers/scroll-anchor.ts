@@ -25,6 +25,8 @@ export class ScrollAnchorController implements ReactiveController {
   readonly #entered: () => void;
   #jumpVisible = false;
   #atBottom = true;
+  /** The list's scrollTop as the last render left it. */
+  #top = 0;
   #stickToBottom = false;
   #renderedKey = '';
   #snapshot = { top: 0, height: 0, firstSeq: 0, lastKey: '' };
@@ -81,6 +83,8 @@ export class ScrollAnchorController implements ReactiveController {
   hostUpdate(): void {
     const list = this.list;
     if (list) {
+      // Scrolled since the last render, its scroll event not in yet (it comes with the next frame): this render must not undo it.
+      if (list.scrollTop !== this.#top) this.#atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK;
       this.#snapshot.top = list.scrollTop;
       this.#snapshot.height = list.scrollHeight;
     }
@@ -115,6 +119,7 @@ export class ScrollAnchorController implements ReactiveController {
     if (this.#atBottom && this.#host.shown) conv.markRead();
     snap.firstSeq = conv.log.firstSeq;
     snap.lastKey = lastItemKey(conv);
+    this.#top = list.scrollTop;
   }
 
   handleScroll(): void {

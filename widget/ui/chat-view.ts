@@ -65,6 +65,8 @@ export class ChatView extends ViewHost<ViewSettings> {
   readonly #renameForm = new LazyPart(this, () => import('../views/rename-form.js'));
   /** The words of notices and the typing line, loaded once the room has one. */
   readonly #activity = new LazyPart(this, () => import('../views/activity.js'));
+  /** Formatting, avatars, quotes, reactions and message actions, loaded once connected (plain text until then). */
+  readonly #rich = new LazyPart(this, () => import('../views/rich.js'), true);
 
 
   // ---- public read-only state ----
@@ -371,6 +373,10 @@ export class ChatView extends ViewHost<ViewSettings> {
           scroll: () => this.#scroll.handleScroll(),
           timeline: {
             lang,
+            me: user?.id,
+            rich: state === 'connected' || conv?.messages.length ? this.#rich.get() : undefined,
+            host: this,
+            openDirect: (peer) => this.openDirect(peer),
             online: state === 'connected',
             remove: this.#connection.moderator && !dmPeer ? this.#handleDelete : null,
             retry: this.#handleRetry,

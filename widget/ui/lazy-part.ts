@@ -12,6 +12,7 @@ const sheets = new WeakMap<object, CSSStyleSheet>();
 interface LazyHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
   track(loading: Promise<unknown>): void;
+  requestUpdate(): void;
 }
 
 export class LazyPart<T extends object> {
@@ -19,10 +20,13 @@ export class LazyPart<T extends object> {
   readonly #load: () => Promise<T>;
   #module: T | undefined;
   #loading = false;
+  readonly #quiet: boolean;
 
-  constructor(host: LazyHost, load: () => Promise<T>) {
+  /** A `quiet` part's load does not hold the view's `updateComplete`: it renders again once in, like a message arriving. */
+  constructor(host: LazyHost, load: () => Promise<T>, quiet = false) {
     this.#host = host;
     this.#load = load;
+    this.#quiet = quiet;
   }
 
   /** The module if loaded; else starts loading it (the host renders again when it is in) and answers undefined. */
@@ -42,7 +46,8 @@ export class LazyPart<T extends object> {
         // A failed chunk (a network blip) is tried again on the next use.
         () => (this.#loading = false),
       );
-      this.#host.track(loading);
+      if (this.#quiet) void loading.then(() => this.#host.requestUpdate());
+      else this.#host.track(loading);
     }
     return this.#module;
   }

@@ -6,7 +6,7 @@ import type { Conversation } from '../client/conversation.js';
 import type { Notice, TimelineNotice } from '../client/room-conversation.js';
 import { dayKey, dayLabel, formatTime } from '../format.js';
 import { errorText, t } from '../i18n.js';
-import { linkify } from '../linkify.js';
+import type { MessageHooks } from './timeline-hooks.js';
 
 export type TimelineItem =
   | { kind: 'day'; key: string; at: number }
@@ -73,8 +73,27 @@ export function buildTimeline(
   return items;
 }
 
-export interface TimelineContext {
+export type MessageItem = Extract<TimelineItem, { kind: 'message' }>;
+
+/**
+ * The rich renderers (views/rich.ts: formatting, avatars, quotes, reactions,
+ * actions), loaded once connected: until they are in, texts render plain.
+ */
+export interface RichRenderer {
+  renderMessage(item: MessageItem, ctx: TimelineContext): TemplateResult;
+  /** A text's formatted content (a pending send's: no mentions resolved). */
+  format(text: string, ctx: TimelineContext): unknown;
+}
+
+export interface TimelineContext extends MessageHooks {
   lang: string;
+  /** The reader: their mentions are highlighted, their own messages have Edit and Delete. */
+  me?: UserId | undefined;
+  rich?: RichRenderer | undefined;
+  /** The view: the rich renderers keep what is open (a card, a menu) per host and render it again. */
+  host: { requestUpdate(): void; readonly updateComplete: Promise<unknown> };
+  /** The site's edit window (default `EDIT_WINDOW_MS`). */
+  editWindowMs?: number;
   /** False while the connection is down: pending messages wait rather than send. */
   online: boolean;
   /** Moderators only: deletes a stored message. */
@@ -93,18 +112,12 @@ export interface TimelineContext {
   noticeText: ((notice: Notice, lang: string) => string) | undefined;
 }
 
-export function renderText(text: string): (TemplateResult | string)[] {
-  return linkify(text).map((s) =>
-    s.kind === 'link' ? html`<a href=${s.href} target="_blank" rel="noopener noreferrer nofollow">${s.text}</a>` : s.text,
-  );
-}
-
 /** A text bubble, folded to a few lines when it is longer, with a "Show more" / "Show less" button. */
-function renderBubble(key: string, text: string, ctx: TimelineContext) {
+export function renderBubble(key: string, content: unknown, ctx: TimelineContext) {
   const open = ctx.unfolded.has(key);
   const over = ctx.overflows.get(key);
   const fold = over === undefined ? key : nothing;
-  return html`<div part="text" class="text ${open || over === false ? '' : 'folded'}" data-fold=${fold}>${renderText(text)}</div>
+  return html`<div part="text" class="text ${open || over === false ? '' : 'folded'}" data-fold=${fold}>${content}</div>
     ${open || over
       ? html`<button
           part="more"
@@ -118,7 +131,7 @@ function renderBubble(key: string, text: string, ctx: TimelineContext) {
       : nothing}`;
 }
 
-function renderTime(at: number, lang: string) {
+export function renderTime(at: number, lang: string) {
   return html`<time part="time" datetime=${new Date(at).toISOString()}>${formatTime(at, lang)}</time>`;
 }
 
@@ -143,6 +156,7 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
     case 'unread':
       return html`<div part="unread-divider" class="unread-divider" role="separator">${t(lang, 'unreadDivider')}</div>`;
     case 'message': {
+      if (ctx.rich) return ctx.rich.renderMessage(item, ctx);
       const { message: m, own, grouped, last } = item;
       return html`<div
         part=${own ? 'message message-own' : 'message'}
@@ -159,9 +173,6 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
         ${m.deleted
           ? html`<div part="text deleted" class="text deleted">${t(lang, 'deleted')}</div>`
           : renderBubble(m.id, m.text, ctx)}
-        ${ctx.remove && !m.deleted
-          ? html`<button part="delete" class="mod" type="button" @click=${() => ctx.remove!(m.id)}>${t(lang, 'delete')}</button>`
-          : nothing}
         ${last ? html`<div part="delivery" class="delivery">${t(lang, 'sent')} ✓</div>` : nothing}
       </div>`;
     }
@@ -175,7 +186,7 @@ function renderItem(item: TimelineItem, ctx: TimelineContext) {
         data-client-id=${p.clientId}
         data-state=${p.state}
       >
-        ${renderBubble(p.clientId, p.text, ctx)}
+        ${renderBubble(p.clientId, ctx.rich?.format(p.text, ctx) ?? p.text, ctx)}
         <div part="delivery" class="delivery" role=${failed ? 'alert' : nothing}>
           ${failed
             ? html`<span title=${reason}>${t(lang, 'failed')}</span>
