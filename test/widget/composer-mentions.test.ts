@@ -61,7 +61,7 @@ describe('mention autocomplete', () => {
     expect(options()[0]!.getAttribute('aria-selected'), 'wraps around').to.equal('true');
     await press(el, 'Enter');
     expect(box.value, 'the visitor sees the name').to.equal(`hi @Zara ${tag} `);
-    expect($(el, '[part="mention-list"]'), 'list closed').to.equal(null);
+    expect(!!$(el, '[part="mention-list"]'), 'list closed').to.equal(false);
     expect(box.getAttribute('aria-expanded')).to.equal('false');
     expect(box.hasAttribute('aria-activedescendant')).to.equal(false);
     // A second mention with Tab, then the message goes out with Enter.
@@ -82,7 +82,7 @@ describe('mention autocomplete', () => {
     await type(el, '@Zar');
     await waitFor(() => $(el, '[part="mention-list"]'), 'mention list');
     await press(el, 'Escape');
-    expect($(el, '[part="mention-list"]')).to.equal(null);
+    expect(!!$(el, '[part="mention-list"]')).to.equal(false);
     expect(input(el).value).to.equal('@Zar');
     await type(el, 'a');
     await waitFor(() => $(el, '[part="mention-list"]'), 'open again');
