@@ -1,7 +1,7 @@
 /** `@` in the composer: a keyboard-driven member list (ARIA combobox) whose choice goes to the server as `<@userId>`. */
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import type { ChatMessage } from '../../protocol/index.js';
+import { PRESENCE_LIST_MAX, type ChatMessage } from '../../protocol/index.js';
 import type { ChatRoom } from '../../widget/index.js';
 import { MentionMap, mentionQuery } from '../../widget/rich/mention-text.js';
 import { $, $$, cleanup, connected, mount, rawClient, rawJoin, uniqueRoom, waitFor, type RawSocket } from './helpers.js';
@@ -96,6 +96,33 @@ describe('mention autocomplete', () => {
     const stored = await received;
     expect(stored.text).to.equal(`@Zara ${tag.slice(0, -1)}X`);
     expect(stored.text).not.to.contain('<@');
+  });
+
+  it('in a big room asks the server for the members matching what follows @', async function () {
+    this.timeout(40_000);
+    const room = uniqueRoom('mention-big');
+    const tag = `Q${room.slice(-4)}`;
+    // Above the big-room size, presence carries counts only: the list must come from `presence:list`.
+    for (let i = 0; i < PRESENCE_LIST_MAX + 5; i += 15) {
+      await Promise.all(
+        Array.from({ length: Math.min(15, PRESENCE_LIST_MAX + 5 - i) }, async (_, j) => rawJoin(await rawClient(`${tag} ${String(i + j).padStart(3, '0')}`), room)),
+      );
+    }
+    const el = await mount({ room });
+    await connected(el);
+    await waitFor(() => el.onlineCount > PRESENCE_LIST_MAX && el.members.length < el.onlineCount, 'a big room');
+    await type(el, `@${tag}`);
+    const options = await waitFor(() => {
+      const found = $$(el, '[part~="mention-option"]');
+      return found.length === 8 && found;
+    }, 'eight members from the server', 10_000);
+    expect(options.map((o) => o.textContent!.trim())).to.deep.equal(Array.from({ length: 8 }, (_, i) => `${tag} ${String(i).padStart(3, '0')}`));
+    await press(el, 'ArrowDown');
+    await press(el, 'Enter');
+    expect(input(el).value).to.equal(`@${tag} 001 `);
+    await press(el, 'Enter');
+    const sent = await waitFor(() => el.messages.find((m) => m.text.startsWith('<@')), 'stored');
+    expect(sent.text).to.match(/^<@g_[A-Za-z0-9_-]+>$/);
   });
 
   it('sends at most MENTIONS_MAX distinct mentions as tokens; finds the @ being typed; decodes a stored text', () => {
