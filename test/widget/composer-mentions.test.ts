@@ -98,7 +98,7 @@ describe('mention autocomplete', () => {
     expect(stored.text).not.to.contain('<@');
   });
 
-  it('in a big room asks the server for the members matching what follows @', async function () {
+  it('in a big room asks the server for the members matching what follows @', async function (this: { timeout(ms: number): void }) {
     this.timeout(40_000);
     const room = uniqueRoom('mention-big');
     const tag = `Q${room.slice(-4)}`;
