@@ -114,6 +114,17 @@ const live = new Set<ChatRoom>();
  * @csspart input - The message textarea.
  * @csspart send - The send button.
  * @csspart composer-status - Why the composer cannot send, or the last error.
+ * @csspart emoji-button - The composer's emoji button: opens the emoji picker.
+ * @csspart reply-bar - Above the input while replying ("Replying to Ann" and the first line) or editing ("Editing message"); `data-mode` is `reply` or `edit`.
+ * @csspart reply-bar-excerpt - The first line of the message replied to, in the reply bar.
+ * @csspart reply-bar-cancel - The reply bar's cancel button (Escape in the input does the same).
+ * @csspart mention-list - The people an `@` being typed can mention (a listbox the input controls).
+ * @csspart mention-option - One person in the mention list; the highlighted one is also `mention-option-active`.
+ * @csspart emoji-picker - The emoji picker (a popover; a bottom sheet on a narrow window).
+ * @csspart emoji-picker-search - The emoji picker's search box.
+ * @csspart emoji-picker-tab - One group tab of the emoji picker (recent, smileys, people…).
+ * @csspart emoji-picker-grid - The emoji picker's grid of emoji.
+ * @csspart emoji-picker-option - One emoji in the picker.
  * @csspart launcher - Launcher mode: the floating button.
  * @csspart badge - Launcher mode: the unread count on the button.
  * @csspart panel - Launcher mode: the dialog the chat opens in.
@@ -160,6 +171,13 @@ const live = new Set<ChatRoom>();
  * @cssprop [--chat-room-width=auto] - Width of the element.
  * @cssprop [--chat-room-height=480px] - Height of the element (or set `height` on the element).
  * @cssprop [--chat-room-min-height=240px] - Minimum height.
+ * @cssprop [--chat-room-reply-bar-background=var(--chat-room-surface)] - The reply / edit bar above the input.
+ * @cssprop [--chat-room-reply-bar-accent=var(--chat-room-accent)] - The reply / edit bar's leading stripe.
+ * @cssprop [--chat-room-mention-list-background=var(--chat-room-background)] - The mention list.
+ * @cssprop [--chat-room-mention-list-active-background=var(--chat-room-surface)] - The highlighted person in the mention list.
+ * @cssprop [--chat-room-emoji-picker-background=var(--chat-room-background)] - The emoji picker.
+ * @cssprop [--chat-room-emoji-picker-width=22rem] - The emoji picker's width on a wide window (a phone's is the window's).
+ * @cssprop [--chat-room-emoji-size=1.5rem] - The size of the emoji in the picker.
  * @cssprop [--chat-room-launcher-right=20px] - Launcher mode: distance of the button and panel from the right edge.
  * @cssprop [--chat-room-launcher-left=auto] - Launcher mode: distance from the left edge (set `--chat-room-launcher-right: auto` with it).
  * @cssprop [--chat-room-launcher-bottom=20px] - Launcher mode: distance of the button from the bottom edge.

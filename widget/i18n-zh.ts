@@ -31,6 +31,7 @@ export const zh: Catalog = {
   showLess: '收起',
   placeholder: '输入消息…',
   send: '发送',
+  emoji: '表情',
   connect: '连接',
   dmTitle: '与 {name} 的私聊',
   signedIn: '已登录',

@@ -36,6 +36,7 @@ const en = {
   showLess: 'Show less',
   placeholder: 'Write a message…',
   send: 'Send',
+  emoji: 'Emoji',
   connect: 'Connect',
   dmTitle: 'Private chat with {name}',
   signedIn: 'Signed in',

@@ -2,19 +2,35 @@
  * The composer's behaviour: the draft and the last send error, Enter to send
  * (Shift+Enter for a new line, never while an IME composes), the textarea's
  * growth where CSS cannot size it, and the widget kept above an on-screen
- * keyboard.
+ * keyboard. Replying and editing (a bar above the input), `@` mentions and the
+ * emoji picker load their parts on first use.
  */
 import type { ReactiveController } from 'lit';
+import type { ChatMessage } from '../../protocol/index.js';
 import type { Conversation } from '../client/conversation.js';
 import { checkMessageText, type ChatRoomError, type ClientError } from '../client/errors.js';
+import type { RichComposer } from '../rich/rich-composer.js';
 import type { Reason } from '../views/composer.js';
 import type { ChatHost } from './host.js';
+
+/** How a new message goes out: `replyTo` is the id of the message it answers. */
+export interface SendOptions {
+  replyTo?: string;
+}
 
 export interface ComposerHooks {
   /** The conversation a message goes to. */
   target(): Conversation | null;
   /** Why it cannot send now, or null. */
   reason(): Reason | null;
+  /**
+   * Sends a reply or a message with mentions: `text` has them as `<@userId>`
+   * tokens; a pending (queued) send must keep its `replyTo`. Default:
+   * `conv.send(text)` (a plain message: the client layer's send takes `replyTo`).
+   */
+  send?(conv: Conversation, text: string, options: SendOptions): Promise<unknown>;
+  /** Saves new `text` for one's own message `messageId`; rejects with a `ChatRoomError`. Default: `message:edit` in the room. */
+  edit?(conv: Conversation, messageId: string, text: string): Promise<unknown>;
   /** What you write is (or is no longer) "typing…" for the room. */
   typing(active: boolean): void;
   /** A message is on its way: the list follows it to the end. */
@@ -26,12 +42,13 @@ export interface ComposerHooks {
 }
 
 export class ComposerController implements ReactiveController {
-  readonly #host: ChatHost;
+  readonly #host: ChatHost & { track(loading: Promise<unknown>): void };
   readonly #hooks: ComposerHooks;
   #draft = '';
   #error = '';
+  #rich: RichComposer | undefined;
 
-  constructor(host: ChatHost, hooks: ComposerHooks) {
+  constructor(host: ChatHost & { track(loading: Promise<unknown>): void }, hooks: ComposerHooks) {
     this.#host = host;
     this.#hooks = hooks;
     host.addController(this);
@@ -58,44 +75,97 @@ export class ComposerController implements ReactiveController {
     globalThis.visualViewport?.removeEventListener('resize', this.#handleViewport);
   }
 
+  /** The next message answers `message` (the draft stays); a bar above the input says so. */
+  startReply(message: ChatMessage): void {
+    this.#withRich((r) => r.startReply(message));
+  }
+
+  /** The input holds `message`'s text (mentions as `@Name`), Enter saves it; the draft is put aside until then. */
+  startEdit(message: ChatMessage): void {
+    this.#withRich((r) => r.startEdit(message));
+  }
+
+  /** Back to a plain message (Escape in the input does it too). */
+  cancel(): void {
+    this.#rich?.cancel();
+  }
+
+  /** The reply / edit bar and the `@` list, once their part is in. */
+  renderAbove(lang: string): unknown {
+    return this.#rich?.render(lang);
+  }
+
   handleInput = (e: InputEvent): void => {
     const input = e.target as HTMLTextAreaElement;
     this.#set(input.value, '');
     this.#hooks.typing(input.value.trim() !== '');
-    if (!CSS.supports('field-sizing', 'content')) {
-      input.style.height = 'auto';
-      input.style.height = `${input.scrollHeight + 2}px`;
-    }
+    this.#grow(input);
+    if (this.#rich || input.value.includes('@')) this.#withRich((r) => r.input(input));
   };
 
   handleKeydown = (e: KeyboardEvent): void => {
-    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    if (this.#rich?.keydown(e) || e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
     e.preventDefault();
     this.send();
+  };
+
+  /** The emoji button: the picker inserts what is picked at the caret. */
+  openEmoji = (e: Event): void => {
+    const button = e.currentTarget as HTMLElement;
+    this.#withRich((r) => r.openEmoji(button));
   };
 
   send = (): void => {
     const conv = this.#hooks.target();
     const reason = this.#hooks.reason();
     if (!conv || (reason && !reason.queue)) return;
-    const invalid = checkMessageText(this.#draft);
+    const draft = this.#draft;
+    const text = this.#rich?.encode(draft) ?? draft;
+    const invalid = checkMessageText(text);
     if (invalid) {
-      if (invalid.code !== 'message_empty') this.#set(this.#draft, this.#hooks.errorText(invalid));
+      if (invalid.code !== 'message_empty') this.#set(draft, this.#hooks.errorText(invalid));
       return;
     }
-    const text = this.#draft;
-    this.#set('', this.#error);
-    const input = this.#input;
-    if (input) {
-      input.value = '';
-      input.style.removeProperty('height');
-    }
-    this.#hooks.sending();
-    conv.send(text).catch((e: ChatRoomError) => {
+    this.#fill('');
+    const sent = this.#rich ? this.#rich.submit(conv, text, draft) : (this.#hooks.sending(), conv.send(text));
+    sent?.catch((e: ChatRoomError) => {
       this.#set(this.#draft, this.#hooks.errorText(e));
       this.#hooks.reportError(e);
     });
   };
+
+  /** Runs `use` with the rich part, loading it first if it is not in yet. */
+  #withRich(use: (rich: RichComposer) => void): void {
+    if (this.#rich) return use(this.#rich);
+    this.#host.track(
+      import('../rich/rich-composer.js').then((m) => {
+        this.#rich ??= new m.RichComposer(this.#host, this.#hooks, {
+          input: () => this.#input,
+          fill: (draft) => this.#fill(draft),
+          changed: (draft) => this.#set(draft, ''),
+        });
+        use(this.#rich);
+      }),
+    );
+  }
+
+  /** Puts `draft` in the input (and the draft). */
+  #fill(draft: string): void {
+    this.#set(draft, this.#error);
+    const input = this.#input;
+    if (input) {
+      input.value = draft;
+      input.style.removeProperty('height');
+      this.#grow(input);
+    }
+  }
+
+  #grow(input: HTMLTextAreaElement): void {
+    if (!CSS.supports('field-sizing', 'content')) {
+      input.style.height = 'auto';
+      input.style.height = `${input.scrollHeight + 2}px`;
+    }
+  }
 
   #set(draft: string, error: string): void {
     if (draft === this.#draft && error === this.#error) return;

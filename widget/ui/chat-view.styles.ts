@@ -171,8 +171,13 @@ export default css`
     min-width: var(--_target, 32px);
   }
   .input,
-  .send {
+  .send,
+  .emoji {
     min-height: var(--_target, 40px);
+  }
+  .emoji {
+    min-width: var(--_target, 40px);
+    font-size: 1.25em;
   }
   @media (pointer: coarse) {
     .header,

@@ -21,8 +21,11 @@ export interface ComposerProps {
   error: string;
   /** The peer of the private chat on screen, or null in the room. */
   dmPeer: UserInfo | null;
+  /** Above the input: the reply / edit bar and the `@` list (controllers/composer.ts). */
+  above: unknown;
   input(e: InputEvent): void;
   keydown(e: KeyboardEvent): void;
+  emoji(e: Event): void;
   send(): void;
   connect(): void;
   retry(): void;
@@ -41,6 +44,7 @@ export function renderComposer(p: ComposerProps) {
         : null);
   const placeholder = p.dmPeer ? t(lang, 'dmTitle', { name: p.dmPeer.name }) : t(lang, 'placeholder');
   return html`<div part="composer" data-can-send=${reason ? 'false' : 'true'}>
+    ${p.above}
     <div class="composer">
       <textarea
         part="input"
@@ -55,6 +59,7 @@ export function renderComposer(p: ComposerProps) {
         @input=${p.input}
         @keydown=${p.keydown}
       ></textarea>
+      <button part="emoji-button" class="emoji" type="button" aria-label=${t(lang, 'emoji')} aria-haspopup="dialog" @click=${p.emoji}>🙂</button>
       <button part="send" class="send" type="button" ?disabled=${(!!reason && !reason.queue) || tooLong || !draft.trim()} @click=${p.send}>
         ${t(lang, 'send')}
       </button>
