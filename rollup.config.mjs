@@ -199,6 +199,10 @@ export const PARTS = {
 function sharedChunk(id) {
   // Only the member panel (a lazily loaded region) uses it: it goes with it, not into what every room loads.
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]member-directory\.js$/.test(id)) return undefined;
+  // Private chats: loaded when one is opened (an incoming one only counts as unread until then).
+  if (/[/\\]lib[/\\]widget[/\\]client[/\\]direct-conversation\.js$/.test(id)) return undefined;
+  // The heartbeat: loaded on the first connect.
+  if (/[/\\]lib[/\\]widget[/\\]client[/\\]heartbeat\.js$/.test(id)) return undefined;
   // Reactions, edits, change replay and blocks: a chunk of their own, loaded before the first join (not the first render).
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]rich-[a-z-]+\.js$/.test(id)) return undefined;
   if (/node_modules[/\\](socket\.io-client|engine\.io-client|@socket\.io[/\\]component-emitter)[/\\]/.test(id)) return 'client';
@@ -207,6 +211,8 @@ function sharedChunk(id) {
   // The view's own modules, which the lazily loaded regions import too (else they would make a chunk of their own);
   // not the reload of an outdated page, a part of its own.
   if (/reload-when-quiet\.js$/.test(id)) return undefined;
+  // What messages' controls do and the styles of what shows once connected: loaded with the rich renderers.
+  if (/[/\\]lib[/\\]widget[/\\](ui[/\\](message-hooks|connected\.styles)|controllers[/\\]live-region)\.js$/.test(id)) return undefined;
   if (/[/\\]lib[/\\]widget[/\\](ui|controllers)[/\\]|[/\\]lib[/\\]widget[/\\]views[/\\](header|composer|message-list)\.js$|[/\\]lib[/\\]widget[/\\](i18n|format|css)\.js$/.test(id)) return 'ui';
   return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * Texts of the errors most visitors never meet (a site not set up, a refused
- * sign-in, a ban, a name taken), in every UI language: a chunk of its own,
+ * sign-in, a ban, a name taken, a server that failed or did not answer), in every UI language: a chunk of its own,
  * loaded after the chat connected, or at once by the first such error.
  */
 import type { UiLanguage } from './lang.js';
@@ -21,6 +21,9 @@ const en = {
   token_expired: 'Your sign-in has expired. Please reload.',
   token_wrong_site: 'Your sign-in is for another site.',
   credentials_revoked: 'Your sign-in is no longer valid. Please reload.',
+  message_too_long: 'The message is too long.',
+  internal_error: 'The chat server had a problem. Please try again.',
+  timeout: 'The chat server did not answer in time.',
 };
 
 export type RareErrorCode = keyof typeof en;
@@ -43,5 +46,8 @@ export const errors: Record<UiLanguage, Record<RareErrorCode, string>> = {
     token_expired: '你的登录已过期，请刷新页面。',
     token_wrong_site: '你的登录凭证属于其他站点。',
     credentials_revoked: '你的登录凭证已失效，请刷新页面。',
+    message_too_long: '消息太长。',
+    internal_error: '聊天服务器出错，请重试。',
+    timeout: '聊天服务器未及时响应。',
   },
 };

@@ -18,7 +18,6 @@ const en = {
   messagesLabel: 'Messages in {room}',
   loadOlder: 'Load earlier messages',
   empty: 'No messages yet. Say hello!',
-  newMessages: 'New messages',
   today: 'Today',
   yesterday: 'Yesterday',
   sending: 'Sending…',
@@ -26,7 +25,6 @@ const en = {
   sent: 'Sent',
   unreadDivider: 'New messages',
   rtt: 'Connected, round trip {ms} ms',
-  newCount: '{count} new',
   queueHint: 'Messages you write now are sent once the connection is back.',
   failed: 'Not sent',
   deleted: 'Message deleted',
@@ -45,11 +43,8 @@ const en = {
   reasonOffline: 'You are offline.',
   unreachable: "Can't reach the chat server.",
   lastKnown: 'last known',
-  message_too_long: 'The message is too long.',
   rate_limited: 'You are sending too fast. Please wait a moment.',
-  internal_error: 'The chat server had a problem. Please try again.',
   not_connected: 'Not connected to the chat.',
-  timeout: 'The chat server did not answer in time.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -25,7 +25,7 @@ import {
 } from '../../protocol/index.js';
 import { Emitter } from './emitter.js';
 import type { ClientAck, ClientError } from './errors.js';
-import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import type { Heartbeat, HeartbeatOptions } from './heartbeat.js';
 import * as jsonParser from './json-parser.js';
 import type { ConnectionState, Link, LinkEvents, RequestEvent, RequestOf, ResultOf } from './link.js';
 
@@ -130,7 +130,8 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
   #clockOffset = 0;
   readonly #guestKey: string;
   readonly #rooms = new Map<string, number>();
-  readonly #heartbeat: Heartbeat;
+  /** Loaded on the first connect (a chunk of its own: nothing before that needs it). */
+  #heartbeat: Heartbeat | undefined;
   readonly #options: ConnectionOptions;
   /** Why the server ended the session (a ban, an expired token), if it did. */
   #ended: ClientError | null = null;
@@ -144,20 +145,6 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     this.site = options.site;
     this.#guestKey = options.guestKey;
     this.nickname = options.nickname;
-    this.#heartbeat = new Heartbeat(
-      {
-        ping: async (timeoutMs) => {
-          const ack = await this.request('session:ping', {}, timeoutMs);
-          return ack.ok || (ack.error.code !== 'timeout' && ack.error.code !== 'not_connected');
-        },
-        rtt: (ms) => {
-          this.rtt = ms;
-          this.emit('rtt', ms);
-        },
-        dead: () => this.#reconnectNow(),
-      },
-      options.heartbeat ?? DEFAULT_HEARTBEAT,
-    );
   }
 
   /** The identity token this connection signs in with, if any. */
@@ -178,7 +165,7 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
 
   /** Closes the socket for good (until `connect()`). */
   disconnect(): void {
-    this.#heartbeat.stop();
+    this.#heartbeat?.stop();
     this.#socket?.disconnect();
     this.#setState('disconnected', null);
   }
@@ -188,7 +175,7 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
    * and retry a lost one now instead of after the current backoff.
    */
   wake(): void {
-    if (this.state === 'connected') this.#heartbeat.checkNow();
+    if (this.state === 'connected') this.#heartbeat?.checkNow();
     else if (this.state === 'connecting' && this.#socket) {
       this.#socket.disconnect();
       this.#socket.connect();
@@ -269,6 +256,28 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     return n <= 0;
   }
 
+  #startHeartbeat(): void {
+    if (this.#heartbeat) return this.#heartbeat.start();
+    void import('./heartbeat.js').then(({ Heartbeat, DEFAULT_HEARTBEAT }) => {
+      this.#heartbeat ??= new Heartbeat(
+        {
+          ping: async (timeoutMs) => {
+            const ack = await this.request('session:ping', {}, timeoutMs);
+            return ack.ok || (ack.error.code !== 'timeout' && ack.error.code !== 'not_connected');
+          },
+          rtt: (ms) => {
+            this.rtt = ms;
+            this.emit('rtt', ms);
+          },
+          dead: () => this.#reconnectNow(),
+        },
+        this.#options.heartbeat ?? DEFAULT_HEARTBEAT,
+      );
+      // Connected still (not dropped while it loaded): it beats from now on.
+      if (this.state === 'connected') this.#heartbeat.start();
+    });
+  }
+
   /** The link is dead though the socket does not know it yet (half-open): drop it and let Socket.IO reconnect. */
   #reconnectNow(): void {
     this.#setState('connecting', { code: 'timeout', message: 'The chat server stopped answering.' });
@@ -279,7 +288,7 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
   /** No retry can succeed until the page reloads: stop for good, and say so. */
   #outdate(socket: ChatSocket, error: ClientError): void {
     this.outdated = true;
-    this.#heartbeat.stop();
+    this.#heartbeat?.stop();
     socket.disconnect();
     this.#setState('error', error);
     this.emit('outdated');
@@ -344,7 +353,7 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
     });
     socket.on('connect', () => {
       this.rtt = null;
-      this.#heartbeat.start();
+      this.#startHeartbeat();
       this.#setState('connected', null);
     });
     socket.on('connect_error', (err) => {
@@ -353,7 +362,7 @@ export class Connection extends Emitter<ConnectionEvents> implements Link {
       this.#setState(socket.active ? 'connecting' : 'error', error);
     });
     socket.on('disconnect', () => {
-      this.#heartbeat.stop();
+      this.#heartbeat?.stop();
       clearTimeout(this.#expiring);
       // A ban ends the session for good (the server says why first): an error, not a reconnect.
       if (this.#ended) this.#setState('error', this.#ended);

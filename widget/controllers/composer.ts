@@ -8,7 +8,7 @@
 import type { ReactiveController } from 'lit';
 import type { ChatMessage } from '../../protocol/index.js';
 import type { Conversation } from '../client/conversation.js';
-import { checkMessageText, type ChatRoomError, type ClientError } from '../client/errors.js';
+import { checkMessageText, type ClientError } from '../client/errors.js';
 import type { RichComposer } from '../rich/rich-composer.js';
 import type { Reason } from '../views/composer.js';
 import type { ChatHost } from './host.js';
@@ -26,10 +26,10 @@ export interface ComposerHooks {
   /**
    * Sends a reply or a message with mentions: `text` has them as `<@userId>`
    * tokens; a pending (queued) send must keep its `replyTo`. Default:
-   * `conv.send(text)` (a plain message: the client layer's send takes `replyTo`).
+   * `conv.send(text, replyTo)` (through the outbox, which keeps `replyTo` while queued).
    */
   send?(conv: Conversation, text: string, options: SendOptions): Promise<unknown>;
-  /** Saves new `text` for one's own message `messageId`; rejects with a `ChatRoomError`. Default: `message:edit` in the room. */
+  /** Saves new `text` for one's own message `messageId`; rejects with a `ChatRoomError`. Default: the conversation's rich part's `edit` (applies the answer at once). */
   edit?(conv: Conversation, messageId: string, text: string): Promise<unknown>;
   /** What you write is (or is no longer) "typing…" for the room. */
   typing(active: boolean): void;
@@ -128,10 +128,13 @@ export class ComposerController implements ReactiveController {
     }
     this.#fill('');
     const sent = this.#rich ? this.#rich.submit(conv, text, draft) : (this.#hooks.sending(), conv.send(text));
-    sent?.catch((e: ChatRoomError) => {
-      this.#set(this.#draft, this.#hooks.errorText(e));
-      this.#hooks.reportError(e);
-    });
+    sent?.catch(this.showError);
+  };
+
+  /** A refused send or action (a reaction, a deletion…): its text shows under the input until you type again. */
+  showError = (e: ClientError): void => {
+    this.#set(this.#draft, this.#hooks.errorText(e));
+    this.#hooks.reportError(e);
   };
 
   /** Runs `use` with the rich part, loading it first if it is not in yet. */

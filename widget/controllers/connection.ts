@@ -8,7 +8,7 @@ import type { ChatMessage, UserInfo } from '../../protocol/index.js';
 import type { Channel } from '../client/channel.js';
 import { normalizeServer, type Connection } from '../client/connection.js';
 import type { Conversation } from '../client/conversation.js';
-import { DirectConversation } from '../client/direct-conversation.js';
+import type { DirectConversation } from '../client/direct-conversation.js';
 import { ChatRoomError, type ClientError } from '../client/errors.js';
 import type { RequestEvent, RequestOf, ResultOf } from '../client/link.js';
 import { acquireChannel, releaseChannel } from '../client/registry.js';
@@ -54,7 +54,7 @@ export class ConnectionController implements ReactiveController {
   /** Left by `disconnect()`: stays away until `connect()`. */
   manualOffline = false;
 
-  readonly #host: ChatHost;
+  readonly #host: ChatHost & { track(loading: Promise<unknown>): void };
   readonly #settings: ConnectionSettings;
   readonly #hooks: ConnectionHooks;
   #channel: Channel | null = null;
@@ -69,7 +69,7 @@ export class ConnectionController implements ReactiveController {
   #lastUnread = 0;
   #lastCapped = false;
 
-  constructor(host: ChatHost, settings: ConnectionSettings, hooks: ConnectionHooks) {
+  constructor(host: ChatHost & { track(loading: Promise<unknown>): void }, settings: ConnectionSettings, hooks: ConnectionHooks) {
     this.#host = host;
     this.#settings = settings;
     this.#hooks = hooks;
@@ -90,9 +90,9 @@ export class ConnectionController implements ReactiveController {
     return this.#dm;
   }
 
-  /** The conversation on screen: the private chat if one is open, else the room. */
+  /** The conversation on screen: the private chat if one is open (null while its module loads), else the room. */
   get current(): Conversation | null {
-    return this.#dm ?? this.#room;
+    return this.dmPeer ? this.#dm : this.#room;
   }
 
   /** Moderators (by their token's role) see delete, mute and ban. */
@@ -141,19 +141,32 @@ export class ConnectionController implements ReactiveController {
     });
   }
 
-  /** Opens the private conversation with `peer`; false when there is no connection or it is you. */
+  /**
+   * Opens the private conversation with `peer`; false when there is no connection or it is you. Private chats
+   * are a part of their own (not in what a room loads before it connects): until it is in, none is on screen.
+   */
   openDirect(peer: UserInfo): boolean {
     const channel = this.#channel;
     if (!channel || peer.id === channel.conn.user?.id) return false;
     this.closeDirect();
-    const dm = (this.#dm = new DirectConversation(channel, peer));
-    this.#dmOffs = [dm.on('change', () => this.#host.requestUpdate()), dm.on('error', (e) => this.reportError(e))];
-    dm.start();
     this.dmPeer = peer;
     const dmUnread = new Map(this.dmUnread);
     dmUnread.delete(peer.id);
     this.dmUnread = dmUnread;
     this.#host.requestUpdate();
+    this.#host.track(
+      import('../client/direct-conversation.js').then(({ DirectConversation }) => {
+        if (this.dmPeer !== peer || this.#channel !== channel) return;
+        const dm = (this.#dm = new DirectConversation(channel, peer));
+        this.#dmOffs = [dm.on('change', () => this.#host.requestUpdate()), dm.on('error', (e) => this.reportError(e))];
+        dm.start();
+        this.#host.requestUpdate();
+      }, (error: unknown) => {
+        // A chunk that failed to load (a network blip): back to the room, where the next opening tries again.
+        if (this.dmPeer === peer) this.closeDirect();
+        throw error;
+      }),
+    );
     return true;
   }
 

@@ -8,7 +8,6 @@ import type { ReactiveController } from 'lit';
 import { html, nothing } from 'lit/html.js';
 import type { ChatMessage } from '../../protocol/index.js';
 import type { Conversation } from '../client/conversation.js';
-import { ChatRoomError } from '../client/errors.js';
 import { RoomConversation } from '../client/room-conversation.js';
 import type { ComposerHooks } from '../controllers/composer.js';
 import type { ChatHost } from '../controllers/host.js';
@@ -136,7 +135,7 @@ export class RichComposer implements ReactiveController {
     if (mode?.kind !== 'edit') {
       this.#hooks.sending();
       const replyTo = mode?.message.id;
-      return this.#hooks.send ? this.#hooks.send(conv, text, { replyTo }) : conv.send(text);
+      return this.#hooks.send ? this.#hooks.send(conv, text, { replyTo }) : conv.send(text, replyTo);
     }
     this.#draft.fill(this.#aside);
     if (text === mode.message.text) return undefined;
@@ -156,11 +155,7 @@ export class RichComposer implements ReactiveController {
   }
 
   async #edit(conv: Conversation, messageId: string, text: string): Promise<unknown> {
-    if (this.#hooks.edit) return this.#hooks.edit(conv, messageId, text);
-    if (!(conv instanceof RoomConversation)) throw new ChatRoomError({ code: 'not_connected', message: 'not in a room' });
-    const ack = await conv.conn.request('message:edit', { room: conv.room, messageId, text });
-    if (!ack.ok) throw new ChatRoomError(ack.error);
-    return ack.data;
+    return this.#hooks.edit ? this.#hooks.edit(conv, messageId, text) : (await conv.loadRich()).edit(messageId, text);
   }
 
   #start(mode: ComposeMode): void {

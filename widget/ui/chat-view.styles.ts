@@ -229,22 +229,6 @@ export default css`
     overflow: hidden;
     text-overflow: ellipsis;
   }
-  .unread-divider {
-    display: flex;
-    align-items: center;
-    gap: var(--_spacing);
-    margin: var(--_spacing) 0;
-    color: var(--_danger);
-    font-size: 0.78em;
-    font-weight: 600;
-  }
-  .unread-divider::before,
-  .unread-divider::after {
-    content: '';
-    flex: 1;
-    border-top: 1px solid currentColor;
-    opacity: 0.5;
-  }
   .signed-in {
     padding: 0 4px;
     border: 1px solid;
@@ -252,17 +236,6 @@ export default css`
     color: var(--_signed-in);
     font-size: 0.75em;
     line-height: 1.3;
-  }
-  .badge {
-    min-width: 18px;
-    padding: 0 5px;
-    border-radius: 9px;
-    background: var(--_danger);
-    color: var(--_background);
-    font-size: 0.75em;
-    font-weight: 600;
-    line-height: 18px;
-    text-align: center;
   }
   .body {
     position: relative;
@@ -353,17 +326,6 @@ export default css`
   .failed .text {
     outline: 1px solid var(--_danger);
   }
-  .deleted {
-    background: none;
-    outline: 1px dashed var(--_border);
-    color: var(--_muted);
-    font-style: italic;
-  }
-  .mod {
-    padding: 2px 8px;
-    color: var(--_danger);
-    font-size: 0.78em;
-  }
   .failed .delivery {
     color: var(--_danger);
   }
@@ -372,18 +334,6 @@ export default css`
   .more {
     color: var(--_accent);
     text-decoration: underline;
-  }
-  .jump {
-    position: absolute;
-    left: 50%;
-    bottom: var(--_spacing);
-    transform: translateX(-50%);
-    padding: 6px 14px;
-    background: var(--_accent);
-    color: var(--_accent-text);
-    box-shadow: var(--_shadow);
-    font-size: 0.85em;
-    font-weight: 600;
   }
   .input {
     flex: 1;

@@ -7,17 +7,18 @@ import { ComposerController } from '../controllers/composer.js';
 import { ConnectionController } from '../controllers/connection.js';
 import { FoldController } from '../controllers/folds.js';
 import { emit } from '../controllers/host.js';
-import { LiveRegionController } from '../controllers/live-region.js';
+import type { LiveRegionController } from '../controllers/live-region.js';
 import { PanelController } from '../controllers/panels.js';
 import { ScrollAnchorController } from '../controllers/scroll-anchor.js';
 import { errorText, hasLanguage, loadErrors, loadLanguage, t } from '../i18n.js';
 import { resolveRoom } from '../room-name.js';
 import type { LangOf, ViewSettings } from './view-settings.js';
 import { LazyPart } from './lazy-part.js';
+import type { ViewMessageHooks } from './message-hooks.js';
 import { ViewHost } from './view-host.js';
 import { renderComposer, renderTyping, type Reason } from '../views/composer.js';
 import { renderHeader } from '../views/header.js';
-import { buildTimeline, renderJump, renderMessageList } from '../views/message-list.js';
+import { buildTimeline, renderMessageList } from '../views/message-list.js';
 
 
 /**
@@ -44,7 +45,8 @@ export class ChatView extends ViewHost<ViewSettings> {
   });
   readonly #scroll: ScrollAnchorController = new ScrollAnchorController(this, () => this.#connection.current, () => this.#folds.reset());
   readonly #folds: FoldController = new FoldController(this, () => this.#scroll.list);
-  readonly #live = new LiveRegionController(this, () => this.#connection.current, () => this.#scroll.renderedKey);
+  /** Announces arriving messages: with the message hooks' part, for nothing arrives before the room is connected. */
+  #live: LiveRegionController | undefined;
   readonly #panels = new PanelController(this, () => {
     if (!this.#connection.dmPeer) return false;
     this.closeDirect(false);
@@ -54,7 +56,7 @@ export class ChatView extends ViewHost<ViewSettings> {
     target: () => this.#connection.current,
     reason: () => this.#reason(),
     typing: (active) => {
-      if (!this.#connection.dm) this.#connection.room?.setTyping(active);
+      if (!this.#connection.dmPeer) this.#connection.room?.setTyping(active);
     },
     sending: () => this.#scroll.stick(),
     resized: () => this.#scroll.keepEnd(),
@@ -67,6 +69,9 @@ export class ChatView extends ViewHost<ViewSettings> {
   readonly #activity = new LazyPart(this, () => import('../views/activity.js'));
   /** Formatting, avatars, quotes, reactions and message actions, loaded once connected (plain text until then). */
   readonly #rich = new LazyPart(this, () => import('../views/rich.js'), true);
+  /** What messages' controls do (reply, react, edit, delete, block…), loaded with the rich renderers. */
+  readonly #actions = new LazyPart(this, () => import('./message-hooks.js'), true);
+  #hooks: ViewMessageHooks | undefined;
 
 
   // ---- public read-only state ----
@@ -279,15 +284,25 @@ export class ChatView extends ViewHost<ViewSettings> {
     return null;
   }
 
+  /** The hooks of messages' controls, once their part is in. */
+  #messageHooks(): ViewMessageHooks | undefined {
+    const part = this.#actions.loaded;
+    if (part) this.#live ??= new part.LiveRegionController(this, () => this.#connection.current, () => this.#scroll.renderedKey);
+    return (this.#hooks ??= part?.messageHooks({
+      conversation: () => this.#connection.current,
+      startReply: (m) => this.#composer.startReply(m),
+      startEdit: (m) => this.#composer.startEdit(m),
+      lang: () => this.#lang,
+      failed: this.#composer.showError,
+      moderatorDelete: (messageId) => this.#connection.call('mod:delete', { room: this.roomName, messageId }),
+    }));
+  }
+
   // ---- handlers ----
 
   #handleModeration(user: UserInfo, kind: 'mute' | 'ban', durationMs: number): void {
     this.#connection.call('mod:ban', { userId: user.id, kind, durationMs }).catch((e: ChatRoomError) => this.#connection.reportError(e));
   }
-
-  #handleDelete = (messageId: string): void => {
-    this.#connection.call('mod:delete', { room: this.roomName, messageId }).catch((e: ChatRoomError) => this.#connection.reportError(e));
-  };
 
   #handleRetry = (clientId: string): void => {
     this.#scroll.stick();
@@ -329,8 +344,11 @@ export class ChatView extends ViewHost<ViewSettings> {
     const state = this.connectionState;
     const user = this.user;
     const stale = this.#presenceStale;
-    const typing = this.#connection.dm ? null : room?.typing;
+    const typing = dmPeer ? null : room?.typing;
     const activity = typing?.count || room?.notices.length ? this.#activity.get() : undefined;
+    const late = state === 'connected' || !!conv?.messages.length;
+    const actions = late ? this.#actions.get() : undefined;
+    const hooks = this.#messageHooks();
     return html`<div part="base" class="base" lang=${lang} @keydown=${(e: KeyboardEvent) => panels.handleEscape(e)}>
       ${renderHeader({
         lang,
@@ -365,20 +383,21 @@ export class ChatView extends ViewHost<ViewSettings> {
           lang,
           conv,
           items: conv
-            ? buildTimeline(conv.messages, this.#connection.dm ? [] : (room?.notices ?? []), conv.pending, user?.id, conv.unread ? conv.readSeq : null)
+            ? buildTimeline(conv.messages, dmPeer ? [] : (room?.notices ?? []), conv.pending, user?.id, conv.unread ? conv.readSeq : null)
             : [],
           label: dmPeer ? t(lang, 'dmTitle', { name: dmPeer.name }) : t(lang, 'messagesLabel', { room: this.roomName }),
-          live: this.#live.live,
+          live: !!this.#live?.live,
           inert: panels.membersOpen,
           scroll: () => this.#scroll.handleScroll(),
           timeline: {
             lang,
             me: user?.id,
-            rich: state === 'connected' || conv?.messages.length ? this.#rich.get() : undefined,
+            ...hooks,
+            rich: late ? this.#rich.get() : undefined,
             host: this,
             openDirect: (peer) => this.openDirect(peer),
             online: state === 'connected',
-            remove: this.#connection.moderator && !dmPeer ? this.#handleDelete : null,
+            remove: (this.#connection.moderator && !dmPeer && hooks?.remove) || null,
             retry: this.#handleRetry,
             discard: this.#handleDiscard,
             overflows: this.#folds.overflows,
@@ -387,7 +406,7 @@ export class ChatView extends ViewHost<ViewSettings> {
             noticeText: activity?.noticeText,
           },
         })}
-        ${this.#scroll.jumpVisible && !panels.membersOpen ? renderJump(lang, conv, () => this.#handleJump()) : nothing}
+        ${this.#scroll.jumpVisible && !panels.membersOpen ? (actions?.renderJump(lang, conv, () => this.#handleJump()) ?? nothing) : nothing}
         ${panels.membersOpen
           ? (this.#memberList.get()?.renderMembers({
               lang,

@@ -29,6 +29,11 @@ export class LazyPart<T extends object> {
     this.#quiet = quiet;
   }
 
+  /** The module if loaded (without loading it). */
+  get loaded(): T | undefined {
+    return this.#module;
+  }
+
   /** The module if loaded; else starts loading it (the host renders again when it is in) and answers undefined. */
   get(): T | undefined {
     if (!this.#loading) {

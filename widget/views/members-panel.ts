@@ -164,8 +164,13 @@ export function renderMembers(p: MembersProps) {
   </section>`;
 }
 
-/** The member list's own styles, adopted when it first loads (the view's sheet has the shared ones: .messages, .badge, .mod). */
+/** The member list's own styles, adopted when it first loads (the view's sheet has the shared ones: .messages; widget/ui/connected.styles.ts .badge). */
 export const styles = css`
+  .mod {
+    padding: 2px 8px;
+    color: var(--_danger);
+    font-size: 0.78em;
+  }
   .panel {
     position: absolute;
     inset: 0;

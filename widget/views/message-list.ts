@@ -1,6 +1,6 @@
 /** The timeline of a conversation as data, and its Lit templates. */
 import { html, nothing, type TemplateResult } from 'lit/html.js';
-import { UNREAD_CAP, type ChatMessage, type UserId, type UserInfo } from '../../protocol/index.js';
+import { type ChatMessage, type UserId, type UserInfo } from '../../protocol/index.js';
 import type { PendingSend } from '../client/outbox.js';
 import type { Conversation } from '../client/conversation.js';
 import type { Notice, TimelineNotice } from '../client/room-conversation.js';
@@ -248,16 +248,4 @@ export function renderMessageList({ lang, conv, items, label, live, inert, scrol
   >
     ${top} ${renderTimeline(items, timeline)}
   </div>`;
-}
-
-/** "12"; "99+" (or "40+") when the count is a lower bound, the server having stopped counting. */
-function unreadLabel({ unread, unreadCapped }: Conversation): string {
-  return unreadCapped ? `${Math.min(unread, UNREAD_CAP)}+` : String(unread);
-}
-
-/** The "new messages" button shown while the list is scrolled up and something arrived. */
-export function renderJump(lang: string, conv: Conversation | null, jump: () => void) {
-  return html`<button part="jump" class="jump" type="button" @click=${jump}>
-    ${conv?.unread ? t(lang, 'newCount', { count: unreadLabel(conv) }) : t(lang, 'newMessages')} ↓
-  </button>`;
 }

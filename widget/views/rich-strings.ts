@@ -1,5 +1,6 @@
 /**
- * The words of rich messages (actions, reactions, quotes, the author card),
+ * The words of rich messages (actions, reactions, quotes, the author card)
+ * and of the jump to new messages (views/jump.ts),
  * in every UI language. They load with the rich renderers (views/rich.ts),
  * not with the first render, as views/activity.ts's do.
  */
@@ -28,6 +29,8 @@ const en = {
   signedIn: 'Signed in',
   moderator: 'Moderator',
   you: 'You',
+  newMessages: 'New messages',
+  newCount: '{count} new',
 };
 
 type Key = keyof typeof en;
@@ -56,6 +59,8 @@ const strings: Record<UiLanguage, Record<Key, string>> = {
     signedIn: '已登录',
     moderator: '管理员',
     you: '你',
+    newMessages: '有新消息',
+    newCount: '{count} 条新消息',
   },
 };
 
