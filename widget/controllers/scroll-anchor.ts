@@ -65,7 +65,7 @@ export class ScrollAnchorController implements ReactiveController {
     this.#stickToBottom = true;
   }
 
-  /** The reader unfolded a text: stay where they are, the text grows downwards. */
+  /** The reader unfolded a text (the text grows downwards) or jumps to a quote's original: the list stops following its end. */
   hold(): void {
     this.#atBottom = false;
   }

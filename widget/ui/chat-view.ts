@@ -294,6 +294,7 @@ export class ChatView extends ViewHost<ViewSettings> {
       startEdit: (m) => this.#composer.startEdit(m),
       lang: () => this.#lang,
       failed: this.#composer.showError,
+      leaveEnd: () => this.#scroll.hold(),
       moderatorDelete: (messageId) => this.#connection.call('mod:delete', { room: this.roomName, messageId }),
     }));
   }

@@ -24,6 +24,8 @@ export interface MessageHooksHost {
   lang(): string;
   /** A refused action: its text shows where a failed send's does. */
   failed(error: ClientError): void;
+  /** The timeline is about to scroll to a quote's original: the list stops following its end (a render would undo the scroll). */
+  leaveEnd(): void;
   /** Moderators: deletes anyone's message (`mod:delete`). */
   moderatorDelete(messageId: string): Promise<unknown>;
 }
@@ -47,7 +49,9 @@ export function messageHooks(host: MessageHooksHost): ViewMessageHooks {
     pickEmoji: (messageId, anchor) => void openEmojiPicker(anchor, (emoji) => react(messageId, emoji, true), { lang: host.lang() }),
     reveal: async (quote) => {
       const conv = host.conversation();
-      return !!conv && (await conv.loadRich()).reveal(quote.seq);
+      const found = !!conv && (await conv.loadRich()).reveal(quote.seq);
+      if (found) host.leaveEnd();
+      return found;
     },
     block: (user) => withRich((rich) => rich.block(user.id)),
     remove: (messageId) => void host.moderatorDelete(messageId).catch((e: ClientError) => host.failed(e)),
