@@ -121,4 +121,21 @@ describe('rich messages through the UI', function (this: { timeout(ms: number): 
     await waitFor(() => shown.getAttribute('part')?.includes('mentioned'), 'marked mentioned');
     expect(shown.querySelector('[part~="mention-me"]')!.textContent).to.equal(`@${annName}`);
   });
+
+  it('blocks the author from their card: their messages leave the blocker’s view', async () => {
+    const room = uniqueRoom('rich-ui-block');
+    const proxy = await openProxy();
+    await proxy.up();
+    freshGuest(proxy.url);
+    const ann = await mount({ room, nickname: uniqueName('Ann') });
+    const bob = await mount({ room, nickname: uniqueName('Bob'), server: proxy.url });
+    await Promise.all([connected(ann), connected(bob)]);
+    const noise = await ann.send('noise from Ann');
+    const author = await waitFor(() => $(bob, `[data-id="${CSS.escape(noise.id)}"] [part~="author"]`) as HTMLButtonElement | null, 'Ann’s message at Bob');
+    author.click();
+    const block = await waitFor(() => $(bob, '[part~="author-card"] [part~="card-block"]') as HTMLButtonElement | null, 'Block in the card');
+    block.click();
+    await waitFor(() => !bob.messages.some((m) => m.id === noise.id) && !$(bob, `[data-id="${CSS.escape(noise.id)}"]`), 'hidden at Bob');
+    expect(ann.messages.some((m) => m.id === noise.id), 'Ann still sees her own').to.equal(true);
+  });
 });
