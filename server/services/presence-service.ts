@@ -11,7 +11,7 @@
  * from `presence:list`.
  */
 import { BIG_ROOM_PRESENCE_WINDOW_MS, PRESENCE_LIST_MAX, PRESENCE_NAMED_CHANGES_MAX, PRESENCE_PAGE_SIZE, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
-import type { PresenceListRequest, PresencePage, PresenceUpdate, UserId, UserInfo } from '../../protocol/index.js';
+import type { ListedPresence, PresenceListRequest, PresencePage, UserId, UserInfo } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import type { Logger } from '../logger.js';
 import { Coalescer } from '../presence/coalescer.js';
@@ -79,10 +79,10 @@ export class PresenceService {
   }
 
   /** A socket of `user` entered the room; a user not listed yet joins (announced with the window's update). Answers the room's presence. */
-  async enter(site: string, room: string, user: UserInfo, socketId: string): Promise<PresenceUpdate> {
+  async enter(site: string, room: string, user: UserInfo, socketId: string): Promise<ListedPresence> {
     this.cancelLeave(site, room, user.id);
-    const { wasMember } = await this.store.addSocket(site, room, user, socketId);
-    if (!wasMember) this.updates.touch(site, room);
+    const { changed } = await this.store.addSocket(site, room, user, socketId);
+    if (changed) this.updates.touch(site, room);
     return this.presence(site, room);
   }
 
@@ -124,12 +124,12 @@ export class PresenceService {
   }
 
   /** Count and version, and the members when the room is at most the big-room size: bounded whatever the room's size. */
-  async presence(site: string, room: string): Promise<PresenceUpdate> {
+  async presence(site: string, room: string): Promise<ListedPresence> {
     return { room, ...(await this.store.snapshot(site, room, this.options.bigRoomSize)) };
   }
 
   /** For the admin API: count and version, and the first `PRESENCE_LIST_MAX` members in list order whatever the big-room size. */
-  async overview(site: string, room: string): Promise<PresenceUpdate> {
+  async overview(site: string, room: string): Promise<ListedPresence> {
     const { count, version } = await this.store.snapshot(site, room, 0);
     const { members } = await this.store.page(site, room, { prefix: '', limit: PRESENCE_LIST_MAX });
     return { room, count, members, version };

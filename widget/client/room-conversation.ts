@@ -1,7 +1,9 @@
 /** One joined room: history, live messages, presence, typing and notices. */
 import {
+  PRESENCE_PAGE_MAX,
   TYPING_THROTTLE_MS,
   TYPING_TIMEOUT_MS,
+  type ListedPresence,
   type PresenceUpdate,
   type RoomNotice,
   type TypingSummary,
@@ -26,7 +28,7 @@ export type Notice =
   | { kind: 'summary'; joined: number; left: number; at: number };
 
 export type RoomConversationEvents = ConversationEvents & {
-  presence: (presence: PresenceUpdate) => void;
+  presence: (presence: ListedPresence) => void;
   notice: (notice: Notice) => void;
 };
 
@@ -56,7 +58,7 @@ const MAX_NOTICES = 200;
 let noticeIds = 0;
 
 export class RoomConversation extends Conversation<RoomConversationEvents> {
-  presence: PresenceUpdate | null = null;
+  presence: ListedPresence | null = null;
   /** False while `presence` is only the last picture seen before the connection dropped. */
   presenceLive = false;
   #presenceVersion = 0;
@@ -230,9 +232,27 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
    */
   #setPresence(p: PresenceUpdate): void {
     if (p.version < this.#presenceVersion) return;
+    let { members } = p;
+    if (!members) {
+      // A delta: it changes the list seen at `base` or later; a list before that missed an update, so it is fetched anew.
+      const add = [...(p.joined?.users ?? []), ...(p.updated ?? [])];
+      const out = new Set([...add, ...(p.left?.users ?? [])].map((u) => u.id));
+      members = [...(this.presence?.members.filter((m) => !out.has(m.id)) ?? []), ...add].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      if (p.base! > this.#presenceVersion) void this.#refetch();
+    }
     this.#presenceVersion = p.version;
     // A room back under the big-room size relays typing one by one again: no summary stays behind.
-    if (p.members.length >= p.count) this.#typingSummary = null;
+    if (members.length >= p.count) this.#typingSummary = null;
+    this.#showPresence({ ...p, members });
+  }
+
+  /** The whole list of a listed room (one page), after a missed update. */
+  async #refetch(): Promise<void> {
+    const ack = await this.conn.request('presence:list', { room: this.room, limit: PRESENCE_PAGE_MAX });
+    if (ack.ok && this.presence && !this.stopped) this.#showPresence({ ...this.presence, ...ack.data });
+  }
+
+  #showPresence(p: ListedPresence): void {
     this.presence = p;
     this.presenceLive = true;
     this.emit('presence', p);
@@ -274,4 +294,9 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
     this.#typingUsers.delete(id);
     this.changed();
   }
+}
+
+/** The server's list order: case-folded name, then id. */
+function key(u: UserInfo): string {
+  return `${u.name.toLowerCase()}\0${u.id}`;
 }
