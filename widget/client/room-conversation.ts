@@ -232,30 +232,24 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
    */
   #setPresence(p: PresenceUpdate): void {
     if (p.version < this.#presenceVersion) return;
-    let { members } = p;
-    if (!members) {
-      // A delta: it changes the list seen at `base` or later; a list before that missed an update, so it is fetched anew.
-      const add = [...(p.joined?.users ?? []), ...(p.updated ?? [])];
-      const out = new Set([...add, ...(p.left?.users ?? [])].map((u) => u.id));
-      members = [...(this.presence?.members.filter((m) => !out.has(m.id)) ?? []), ...add].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      if (p.base! > this.#presenceVersion) void this.#refetch();
+    if (!p.members) {
+      // A delta: it changes a list from `base` on; one from before missed an update, and the whole list (one page) is fetched anew.
+      if (p.base! > this.#presenceVersion) {
+        void this.conn
+          .request('presence:list', { room: this.room, limit: PRESENCE_PAGE_MAX })
+          .then((page) => page.ok && this.presence && this.#setPresence({ ...this.presence, ...page.data }));
+      }
+      const add = [...p.joined!.users, ...(p.updated ?? [])];
+      const ids = [...add, ...p.left!.users].map((u) => u.id);
+      const key = (u: UserInfo) => `${u.name.toLowerCase()}\0${u.id}`;
+      p = { ...p, members: [...(this.presence?.members ?? []).filter((m) => !ids.includes(m.id)), ...add].sort((a, b) => (key(a) < key(b) ? -1 : 1)) };
     }
     this.#presenceVersion = p.version;
     // A room back under the big-room size relays typing one by one again: no summary stays behind.
-    if (members.length >= p.count) this.#typingSummary = null;
-    this.#showPresence({ ...p, members });
-  }
-
-  /** The whole list of a listed room (one page), after a missed update. */
-  async #refetch(): Promise<void> {
-    const ack = await this.conn.request('presence:list', { room: this.room, limit: PRESENCE_PAGE_MAX });
-    if (ack.ok && this.presence && !this.stopped) this.#showPresence({ ...this.presence, ...ack.data });
-  }
-
-  #showPresence(p: ListedPresence): void {
-    this.presence = p;
+    if (p.members!.length >= p.count) this.#typingSummary = null;
+    this.presence = p as ListedPresence;
     this.presenceLive = true;
-    this.emit('presence', p);
+    this.emit('presence', this.presence);
     this.changed();
   }
 
@@ -296,7 +290,3 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
   }
 }
 
-/** The server's list order: case-folded name, then id. */
-function key(u: UserInfo): string {
-  return `${u.name.toLowerCase()}\0${u.id}`;
-}
