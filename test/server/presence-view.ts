@@ -10,7 +10,7 @@ import type { Client } from './helpers.js';
 import { sleep } from './helpers.js';
 
 /** The list after `update`, from a list at its `base` or later. */
-export function applied(members: UserInfo[], update: PresenceUpdate): UserInfo[] {
+export function applied(members: UserInfo[], update: Omit<PresenceUpdate, 'room'>): UserInfo[] {
   if (update.members) return update.members;
   const add = [...(update.joined?.users ?? []), ...(update.updated ?? [])];
   const out = new Set([...add, ...(update.left?.users ?? [])].map((u) => u.id));
