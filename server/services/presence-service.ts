@@ -20,6 +20,14 @@ import { decodeCursor, encodeCursor, foldName } from '../presence/member-order.j
 import type { PresenceStore } from '../presence/presence.js';
 import type { NamespaceOf } from '../socket-types.js';
 
+/**
+ * Each member of a room adds this much to the wait before its next update
+ * (from `PRESENCE_WINDOW_MS` up to `BIG_ROOM_PRESENCE_WINDOW_MS`, reached at
+ * 100 members): every update is a frame to every member, so a room's updates
+ * cost its members at most about 100 frames a second however it fills.
+ */
+const WINDOW_MS_PER_MEMBER = 10;
+
 /** How often a cluster store is asked for members of dead nodes. */
 const REAP_INTERVAL_MS = 2000;
 
@@ -163,12 +171,13 @@ export class PresenceService {
     this.renameWindows.clear();
   }
 
-  /** Sends the room's changes not yet announced, if another node has not already; a big room's next update waits longer. */
+  /** Sends the room's changes not yet announced, if another node has not already; a bigger room's next update waits longer. */
   private async flush(site: string, room: string): Promise<number | void> {
     const changes = await this.store.takeChanges(site, room, { listMax: this.options.bigRoomSize, namedMax: PRESENCE_NAMED_CHANGES_MAX });
     if (!changes || this.closed) return;
     this.namespaceOf(site).to(roomChannel(room)).emit('presence:update', { room, ...changes });
     if (changes.count > this.options.bigRoomSize) return BIG_ROOM_PRESENCE_WINDOW_MS;
+    return Math.min(BIG_ROOM_PRESENCE_WINDOW_MS, changes.count * WINDOW_MS_PER_MEMBER);
   }
 
   /** Members whose node died left without a disconnect: announce them gone (their grace is long over). */
