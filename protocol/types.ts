@@ -108,9 +108,22 @@ export interface PresenceUpdate {
    * Every member, sorted by name (case-folded, then id), while the room has at
    * most the server's big-room size (`PRESENCE_LIST_MAX` unless configured
    * lower); empty above it, where `members.length < count`: page through
-   * them with `presence:list` instead.
+   * them with `presence:list` instead. Always in a join's answer; missing on
+   * a live update that is a delta (`base` set).
    */
-  members: UserInfo[];
+  members?: UserInfo[];
+  /**
+   * Deltas only (live updates of a listed room, protocol 4): the `version`
+   * of the room's previous update, which `joined`, `left` and `updated`
+   * change into this one; they name every change (final states: a joiner
+   * is there with that profile, a leaver is not). A client whose list is at
+   * a version from `base` up to below `version` applies them (remove the
+   * leavers, put in or replace the joiners and the updated); one below `base`
+   * missed an update and fetches the list anew (`presence:list`).
+   */
+  base?: number;
+  /** Deltas only, when any: members listed before who are still there with a new profile (a rename), or who left and came back. */
+  updated?: UserInfo[];
   /**
    * Grows with every change of the room's members. Updates from several
    * server nodes can arrive out of order: keep the highest version since the
@@ -125,6 +138,11 @@ export interface PresenceUpdate {
   joined?: PresenceChanges;
   /** Live updates only: who left since the room's previous update (after the grace period). */
   left?: PresenceChanges;
+}
+
+/** A room's presence with its list (a join's answer): never a delta. */
+export interface ListedPresence extends PresenceUpdate {
+  members: UserInfo[];
 }
 
 /**
@@ -268,7 +286,7 @@ export interface JoinRequest {
 
 export interface JoinResult {
   room: string;
-  presence: PresenceUpdate;
+  presence: ListedPresence;
   /** The latest messages, oldest first (at most `HISTORY_PAGE_SIZE`). */
   messages: ChatMessage[];
   /** Older messages exist before `messages[0]`. */

@@ -3,7 +3,7 @@ import type { UserId, UserInfo } from '../../protocol/index.js';
 import { MemberIndex } from './member-index.js';
 import { sortKey } from './member-order.js';
 import type { MemberPage, MemberQuery } from './member-order.js';
-import { announced, firstVersion } from './presence.js';
+import { announced, delta, firstVersion, isDelta } from './presence.js';
 import type { ListingLimits, PresenceChangeSet, PresenceSnapshot, PresenceStore } from './presence.js';
 
 interface Member {
@@ -16,12 +16,21 @@ interface Room {
   members: Map<UserId, Member>;
   index: MemberIndex;
   version: number;
+  /** The version of the room's last update, while that update listed the room: the next delta's base. */
+  announced?: number;
 }
 
-/** A room's changes since its last update: a join and a leave of one user within it cancel out. */
+/**
+ * A room's changes since its last update, each user in at most one map: a
+ * join and a leave of one user within it cancel out (a leave and a join
+ * leave them `updated`; a join and a leave, `unnamed`).
+ */
 interface Pending {
   joined: Map<UserId, UserInfo>;
   left: Map<UserId, UserInfo>;
+  updated: Map<UserId, UserInfo>;
+  /** Something a delta cannot name happened (an erase, a join and leave within the window). */
+  unnamed: boolean;
 }
 
 export class MemoryPresence implements PresenceStore {
@@ -35,7 +44,7 @@ export class MemoryPresence implements PresenceStore {
     return this.roomsByKey.size;
   }
 
-  async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }> {
+  async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean; changed: boolean }> {
     const key = roomKey(site, room);
     let state = this.roomsByKey.get(key);
     if (!state) this.roomsByKey.set(key, (state = { members: new Map(), index: new MemberIndex(), version: firstVersion() }));
@@ -43,15 +52,18 @@ export class MemoryPresence implements PresenceStore {
     const member = state.members.get(user.id);
     if (member) {
       member.sockets.add(socketId);
+      const changed = JSON.stringify(member.user) !== JSON.stringify(user);
+      if (changed) this.profileChanged(key, user);
       this.setProfile(state, member, user);
-      return { wasMember: true };
+      return { wasMember: true, changed };
     }
     const added = { user, key: sortKey(user), sockets: new Set([socketId]) };
     state.members.set(user.id, added);
     state.index.set(added.key, user);
     const changes = this.changesOf(key);
-    if (!changes.left.delete(user.id)) changes.joined.set(user.id, user);
-    return { wasMember: false };
+    if (changes.left.delete(user.id)) changes.updated.set(user.id, user);
+    else changes.joined.set(user.id, user);
+    return { wasMember: false, changed: true };
   }
 
   async removeSocket(site: string, room: string, userId: UserId, socketId: string): Promise<{ remaining: number }> {
@@ -68,7 +80,11 @@ export class MemoryPresence implements PresenceStore {
     if (!state || !member || member.sockets.size > 0) return undefined;
     this.remove(key, state, member);
     const changes = this.changesOf(key);
-    if (!changes.joined.delete(userId)) changes.left.set(userId, member.user);
+    if (changes.joined.delete(userId)) changes.unnamed = true;
+    else {
+      changes.updated.delete(userId);
+      changes.left.set(userId, member.user);
+    }
     return member.user;
   }
 
@@ -79,8 +95,7 @@ export class MemoryPresence implements PresenceStore {
       if (!member) continue;
       this.setProfile(state, member, user);
       state.version++;
-      const changes = this.changesOf(key);
-      if (changes.joined.has(user.id)) changes.joined.set(user.id, user);
+      this.profileChanged(key, user);
       rooms.push({ room, count: state.members.size });
     }
     return rooms;
@@ -95,6 +110,8 @@ export class MemoryPresence implements PresenceStore {
       const changes = this.changesOf(key);
       changes.joined.delete(userId);
       changes.left.delete(userId);
+      changes.updated.delete(userId);
+      changes.unnamed = true;
       rooms.push(room);
     }
     return rooms;
@@ -120,10 +137,18 @@ export class MemoryPresence implements PresenceStore {
     const changes = this.pending.get(key);
     if (!changes) return undefined;
     this.pending.delete(key);
+    const state = this.roomsByKey.get(key);
+    const count = state?.members.size ?? 0;
+    const listed = count <= listMax;
+    const { joined, left, updated, unnamed } = changes;
+    const base = state?.announced;
+    if (state) state.announced = listed ? state.version : undefined;
+    if (isDelta(base, count, { joins: joined.size, leaves: left.size, updates: updated.size, unnamed }, { listMax, namedMax })) {
+      return delta(count, state!.version, base!, [...joined.values()], [...left.values()], [...updated.values()]);
+    }
     const snapshot = await this.snapshot(site, room, listMax);
-    const listed = snapshot.count <= listMax;
     const change = (users: Map<UserId, UserInfo>) => announced([...users.values()], users.size, listed, namedMax);
-    return { ...snapshot, joined: change(changes.joined), left: change(changes.left) };
+    return { ...snapshot, joined: change(joined), left: change(left) };
   }
 
   async page(site: string, room: string, query: MemberQuery): Promise<MemberPage> {
@@ -151,6 +176,12 @@ export class MemoryPresence implements PresenceStore {
     state.index.set(key, user);
   }
 
+  /** A member's profile changed: a pending join carries the new one, else it is an update of a listed member. */
+  private profileChanged(key: string, user: UserInfo): void {
+    const changes = this.changesOf(key);
+    (changes.joined.has(user.id) ? changes.joined : changes.updated).set(user.id, user);
+  }
+
   private remove(key: string, state: Room, member: Member): void {
     state.members.delete(member.user.id);
     state.index.delete(member.key);
@@ -162,7 +193,7 @@ export class MemoryPresence implements PresenceStore {
   /** The room's pending changes; changes of an emptied room wait here until they are taken. */
   private changesOf(key: string): Pending {
     let changes = this.pending.get(key);
-    if (!changes) this.pending.set(key, (changes = { joined: new Map(), left: new Map() }));
+    if (!changes) this.pending.set(key, (changes = { joined: new Map(), left: new Map(), updated: new Map(), unnamed: false }));
     return changes;
   }
 }

@@ -7,7 +7,10 @@
  * A store also keeps each room's changes not yet announced (joins, leaves,
  * renames, erases), so that one update carries every change of a window,
  * whichever node made it: `takeChanges` hands them to the one node that
- * announces them and forgets them.
+ * announces them and forgets them. A listed room's update is a delta from the
+ * version of the room's previous update (its `base`) when every change of the
+ * window can be named; the change records and the version move together in
+ * one step of the store, so a delta is exact whichever node announces it.
  */
 import type { PresenceChanges, UserId, UserInfo } from '../../protocol/index.js';
 import type { MemberPage, MemberQuery } from './member-order.js';
@@ -21,10 +24,39 @@ export interface PresenceSnapshot {
   version: number;
 }
 
-/** A room's unannounced changes, with the room as it is after them. */
-export interface PresenceChangeSet extends PresenceSnapshot {
+/**
+ * A room's unannounced changes, with the room as it is after them: a delta
+ * (`base` set, no `members`: see `PresenceUpdate`) or the whole list.
+ */
+export interface PresenceChangeSet {
+  count: number;
+  version: number;
+  /** Missing on a delta; empty above the big-room size. */
+  members?: UserInfo[];
+  base?: number;
   joined: PresenceChanges;
   left: PresenceChanges;
+  /** Deltas only, when any: members listed at `base` and still there with a new profile. */
+  updated?: UserInfo[];
+}
+
+/**
+ * A window's changes as a store found them, classified against the room at
+ * the previous update: net joins and leaves, members there before and after
+ * whose profile changed or who left and came back (`updated`), and whether
+ * something happened that a delta cannot name (an erase, a joiner who left
+ * again within the window).
+ */
+export interface WindowChanges {
+  joined: UserInfo[];
+  left: UserInfo[];
+  updated: UserInfo[];
+  unnamed: boolean;
+}
+
+/** Whether a window's changes go out as a delta: the previous update listed the room (`base`), and every change is named. */
+export function isDelta(base: number | undefined, count: number, c: { joins: number; leaves: number; updates: number; unnamed: boolean }, limits: ListingLimits): boolean {
+  return base !== undefined && count <= limits.listMax && !c.unnamed && Math.max(c.joins, c.leaves, c.updates) <= limits.namedMax;
 }
 
 /** How big a room and a window may be for their members and changes to be named. */
@@ -46,9 +78,10 @@ export interface PresenceStore {
   /**
    * Records a socket of `user` in the room. `wasMember` is true when the user
    * was already listed (another socket, or within the grace period); when not,
-   * the join is recorded as a change of the room.
+   * the join is recorded as a change of the room, as is a listed member's new
+   * profile (`changed`).
    */
-  addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }>;
+  addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean; changed: boolean }>;
   /** Forgets a socket; answers how many sockets of that user remain in the room. */
   removeSocket(site: string, room: string, userId: UserId, socketId: string): Promise<{ remaining: number }>;
   /** Removes the member if no socket of theirs remains, recording the leave; answers the removed member. */
@@ -84,6 +117,12 @@ export interface PresenceStore {
  */
 export function firstVersion(): number {
   return Date.now() * 1000;
+}
+
+/** A delta's fields, the changes named and sorted. */
+export function delta(count: number, version: number, base: number, joined: UserInfo[], left: UserInfo[], updated: UserInfo[]): PresenceChangeSet {
+  const named = (users: UserInfo[]) => ({ count: users.length, users: [...users].sort(byName) });
+  return { count, version, base, joined: named(joined), left: named(left), ...(updated.length ? { updated: [...updated].sort(byName) } : {}) };
 }
 
 /** The changes of one window as announced: named only when few, in a listed room. */

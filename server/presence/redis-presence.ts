@@ -10,8 +10,10 @@
  * members `<folded name>\0<id>`, see member-order.ts), `…:k` each member's
  * entry in it, `…:v` the version (deleted with the last member),
  * `…:s:<user>` set of that member's sockets (`<node>/<socket>`), `…:cj` and
- * `…:cl` joins and leaves not yet announced (id → profile), `…:cd` set when
- * the room has unannounced changes; `pres:<site>:rooms` rooms with members,
+ * `…:cl` joins and leaves not yet announced and `…:cu` members updated
+ * (id → profile), `…:cd` set when the room has unannounced changes, `…:cb`
+ * the version those changes apply to and `…:va` the version of the room's
+ * last update (see redis-scripts.ts); `pres:<site>:rooms` rooms with members,
  * `pres:<site>:u:<user>` rooms of a user, `node:<id>` heartbeat,
  * `node:<id>:s` the node's socket entries, `nodes` known nodes.
  */
@@ -21,7 +23,7 @@ import type { UserId, UserInfo } from '../../protocol/index.js';
 import { decodeProfiles } from './redis-replies.js';
 import { idOfKey, sortKey } from './member-order.js';
 import type { MemberPage, MemberQuery } from './member-order.js';
-import { announced, firstVersion } from './presence.js';
+import { announced, delta, firstVersion } from './presence.js';
 import type { DepartedMember, ListingLimits, PresenceChangeSet, PresenceSnapshot, PresenceStore } from './presence.js';
 import { ADD_SOCKET, FORGET, REMOVE_IF_IDLE, SNAPSHOT, TAKE_CHANGES, UPDATE_IF_MEMBER } from './redis-scripts.js';
 
@@ -55,13 +57,14 @@ export class RedisPresence implements PresenceStore {
     await this.#redis.multi().del(this.#key(`node:${this.nodeId}`), this.#key(`node:${this.nodeId}:s`)).srem(this.#key('nodes'), this.nodeId).exec();
   }
 
-  async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean }> {
+  async addSocket(site: string, room: string, user: UserInfo, socketId: string): Promise<{ wasMember: boolean; changed: boolean }> {
     const k = this.#roomKeys(site, room, user.id);
     const socket = this.#socket(socketId);
     const nodeSockets = this.#key(`node:${this.nodeId}:s`);
-    const keys = [k.members, k.sortKeys, k.index, k.sockets, k.rooms, k.userRooms, nodeSockets, k.version, k.joins, k.leaves, k.dirty];
+    const keys = [k.members, k.sortKeys, k.index, k.sockets, k.rooms, k.userRooms, nodeSockets, k.version, ...pendingKeys(k)];
     const args = [user.id, JSON.stringify(user), sortKey(user), socket, room, entry(site, room, user.id, socket), firstVersion(), PENDING_TTL_MS];
-    return { wasMember: (await this.#redis.eval(ADD_SOCKET, keys.length, ...keys, ...args)) === 1 };
+    const was = Number(await this.#redis.eval(ADD_SOCKET, keys.length, ...keys, ...args));
+    return { wasMember: was > 0, changed: was !== 1 };
   }
 
   async removeSocket(site: string, room: string, userId: UserId, socketId: string): Promise<{ remaining: number }> {
@@ -77,7 +80,7 @@ export class RedisPresence implements PresenceStore {
 
   async removeIfIdle(site: string, room: string, userId: UserId): Promise<UserInfo | undefined> {
     const k = this.#roomKeys(site, room, userId);
-    const keys = [k.sockets, k.members, k.userRooms, k.rooms, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty];
+    const keys = [k.sockets, k.members, k.userRooms, k.rooms, k.version, k.sortKeys, k.index, ...pendingKeys(k)];
     const removed = (await this.#redis.eval(REMOVE_IF_IDLE, keys.length, ...keys, userId, room, PENDING_TTL_MS)) as string | null;
     return removed ? (JSON.parse(removed) as UserInfo) : undefined;
   }
@@ -89,7 +92,7 @@ export class RedisPresence implements PresenceStore {
     const kept: Array<{ room: string; count: number }> = [];
     for (const room of rooms) {
       const k = this.#roomKeys(site, room, user.id);
-      const keys = [k.members, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty];
+      const keys = [k.members, k.version, k.sortKeys, k.index, ...pendingKeys(k)];
       const count = Number(await this.#redis.eval(UPDATE_IF_MEMBER, keys.length, ...keys, user.id, profile, key, PENDING_TTL_MS));
       if (count > 0) kept.push({ room, count });
     }
@@ -101,7 +104,7 @@ export class RedisPresence implements PresenceStore {
     const rooms: string[] = [];
     for (const room of await this.#redis.smembers(userRooms)) {
       const k = this.#roomKeys(site, room, userId);
-      const keys = [k.sockets, k.members, k.rooms, k.version, k.sortKeys, k.index, k.joins, k.leaves, k.dirty];
+      const keys = [k.sockets, k.members, k.rooms, k.version, k.sortKeys, k.index, ...pendingKeys(k)];
       if (await this.#redis.eval(FORGET, keys.length, ...keys, userId, room, PENDING_TTL_MS)) rooms.push(room);
     }
     await this.#redis.del(userRooms);
@@ -125,12 +128,13 @@ export class RedisPresence implements PresenceStore {
 
   async takeChanges(site: string, room: string, { listMax, namedMax }: ListingLimits): Promise<PresenceChangeSet | undefined> {
     const k = this.#roomKeys(site, room, '');
-    const keys = [k.dirty, k.joins, k.leaves, k.members, k.index, k.version];
+    const keys = [...pendingKeys(k), k.members, k.index, k.version];
     const taken = (await this.#redis.eval(TAKE_CHANGES, keys.length, ...keys, listMax, namedMax)) as
-      | [number, number, Array<string | null>, number, string[], number, string[]]
+      | [number, number, number, number, Array<string | null>, number, string[], number, string[], string[]]
       | null;
     if (!taken) return undefined;
-    const [count, version, profiles, joins, joined, leaves, left] = taken;
+    const [isDelta, count, version, base, profiles, joins, joined, leaves, left, updated] = taken;
+    if (isDelta) return delta(count, version, base, decodeProfiles(joined), decodeProfiles(left), decodeProfiles(updated));
     const listed = count <= listMax;
     return {
       count,
@@ -209,12 +213,20 @@ export class RedisPresence implements PresenceStore {
       version: `${base}v`,
       joins: `${base}cj`,
       leaves: `${base}cl`,
+      updates: `${base}cu`,
       dirty: `${base}cd`,
+      base: `${base}cb`,
+      announced: `${base}va`,
       sockets: `${base}s:${userId}`,
       rooms: this.#key(`pres:${site}:rooms`),
       userRooms: this.#key(`pres:${site}:u:${userId}`),
     };
   }
+}
+
+/** The six keys of a room's pending changes, in the order the scripts take them. */
+function pendingKeys(k: { joins: string; leaves: string; updates: string; dirty: string; base: string; announced: string }): string[] {
+  return [k.joins, k.leaves, k.updates, k.dirty, k.base, k.announced];
 }
 
 function entry(site: string, room: string, userId: UserId, socket: string): string {

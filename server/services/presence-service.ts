@@ -11,7 +11,7 @@
  * from `presence:list`.
  */
 import { BIG_ROOM_PRESENCE_WINDOW_MS, PRESENCE_LIST_MAX, PRESENCE_NAMED_CHANGES_MAX, PRESENCE_PAGE_SIZE, PRESENCE_WINDOW_MS } from '../../protocol/index.js';
-import type { PresenceListRequest, PresencePage, PresenceUpdate, UserId, UserInfo } from '../../protocol/index.js';
+import type { ListedPresence, PresenceListRequest, PresencePage, UserId, UserInfo } from '../../protocol/index.js';
 import { roomChannel } from '../channels.js';
 import type { Logger } from '../logger.js';
 import { Coalescer } from '../presence/coalescer.js';
@@ -19,6 +19,14 @@ import type { FlushGate } from '../presence/coalescer.js';
 import { decodeCursor, encodeCursor, foldName } from '../presence/member-order.js';
 import type { PresenceStore } from '../presence/presence.js';
 import type { NamespaceOf } from '../socket-types.js';
+
+/**
+ * Each member of a room adds this much to the wait before its next update
+ * (from `PRESENCE_WINDOW_MS` up to `BIG_ROOM_PRESENCE_WINDOW_MS`, reached at
+ * 100 members): every update is a frame to every member, so a room's updates
+ * cost its members at most about 100 frames a second however it fills.
+ */
+const WINDOW_MS_PER_MEMBER = 10;
 
 /** How often a cluster store is asked for members of dead nodes. */
 const REAP_INTERVAL_MS = 2000;
@@ -79,10 +87,10 @@ export class PresenceService {
   }
 
   /** A socket of `user` entered the room; a user not listed yet joins (announced with the window's update). Answers the room's presence. */
-  async enter(site: string, room: string, user: UserInfo, socketId: string): Promise<PresenceUpdate> {
+  async enter(site: string, room: string, user: UserInfo, socketId: string): Promise<ListedPresence> {
     this.cancelLeave(site, room, user.id);
-    const { wasMember } = await this.store.addSocket(site, room, user, socketId);
-    if (!wasMember) this.updates.touch(site, room);
+    const { changed } = await this.store.addSocket(site, room, user, socketId);
+    if (changed) this.updates.touch(site, room);
     return this.presence(site, room);
   }
 
@@ -124,12 +132,12 @@ export class PresenceService {
   }
 
   /** Count and version, and the members when the room is at most the big-room size: bounded whatever the room's size. */
-  async presence(site: string, room: string): Promise<PresenceUpdate> {
+  async presence(site: string, room: string): Promise<ListedPresence> {
     return { room, ...(await this.store.snapshot(site, room, this.options.bigRoomSize)) };
   }
 
   /** For the admin API: count and version, and the first `PRESENCE_LIST_MAX` members in list order whatever the big-room size. */
-  async overview(site: string, room: string): Promise<PresenceUpdate> {
+  async overview(site: string, room: string): Promise<ListedPresence> {
     const { count, version } = await this.store.snapshot(site, room, 0);
     const { members } = await this.store.page(site, room, { prefix: '', limit: PRESENCE_LIST_MAX });
     return { room, count, members, version };
@@ -163,12 +171,13 @@ export class PresenceService {
     this.renameWindows.clear();
   }
 
-  /** Sends the room's changes not yet announced, if another node has not already; a big room's next update waits longer. */
+  /** Sends the room's changes not yet announced, if another node has not already; a bigger room's next update waits longer. */
   private async flush(site: string, room: string): Promise<number | void> {
     const changes = await this.store.takeChanges(site, room, { listMax: this.options.bigRoomSize, namedMax: PRESENCE_NAMED_CHANGES_MAX });
     if (!changes || this.closed) return;
     this.namespaceOf(site).to(roomChannel(room)).emit('presence:update', { room, ...changes });
     if (changes.count > this.options.bigRoomSize) return BIG_ROOM_PRESENCE_WINDOW_MS;
+    return Math.min(BIG_ROOM_PRESENCE_WINDOW_MS, changes.count * WINDOW_MS_PER_MEMBER);
   }
 
   /** Members whose node died left without a disconnect: announce them gone (their grace is long over). */

@@ -48,7 +48,7 @@ if (!REDIS_URL) {
 
     const seen: unknown[] = [];
     bob.socket.onAny((event: string, payload: unknown) => seen.push([event, payload]));
-    const gone = waitFor(bob.socket, 'presence:update', (p) => !p.members.some((m) => m.id === victimId));
+    const gone = waitFor(bob.socket, 'presence:update', (p) => p.members !== undefined && !p.members.some((m) => m.id === victimId));
     const erased = await mod.socket.emitWithAck('mod:erase', { userId: victimId });
     assert.ok(erased.ok, JSON.stringify(erased));
     assert.equal((await gone).count, 2, 'Bob and the moderator');

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { PRESENCE_LIST_MAX } from '../../protocol/index.js';
 import { createChatServer } from '../../server/index.js';
 import { connect, guestKey, startServer, tempDir, waitFor } from './helpers.js';
+import { PresenceView } from './presence-view.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -45,9 +46,12 @@ test('a room of exactly the big-room size is listed; one more member and it is n
   const { url } = await startServer(t, { bigRoomSize: 3 });
   const members = await Promise.all(Array.from({ length: 4 }, () => connect(t, url, { guestKey: guestKey() })));
   const watcher = members[0]!.socket;
-  const three = waitFor(watcher, 'presence:update', (p) => p.count === 3);
-  for (const { socket } of members.slice(0, 3)) assert.ok((await socket.emitWithAck('room:join', { room: 'edge' })).ok);
-  assert.equal((await three).members.length, 3);
+  const answer0 = await watcher.emitWithAck('room:join', { room: 'edge' });
+  assert.ok(answer0.ok);
+  const view = new PresenceView(watcher, 'edge', answer0.data.presence);
+  for (const { socket } of members.slice(1, 3)) assert.ok((await socket.emitWithAck('room:join', { room: 'edge' })).ok);
+  await view.until((v) => v.count === 3);
+  assert.equal(view.members.length, 3);
   const four = waitFor(watcher, 'presence:update', (p) => p.count === 4);
   const answer = await members[3]!.socket.emitWithAck('room:join', { room: 'edge' });
   assert.deepEqual(answer.ok && answer.data.presence.members, []);

@@ -64,7 +64,7 @@ test('a rename is answered, sent to every tab of the user and announced in their
     tab1.socket.emitWithAck('user:rename', { name: 'Zelda' }),
     waitFor(tab2.socket, 'user:updated'),
     waitFor(bob.socket, 'room:notice', (n) => n.kind === 'rename'),
-    waitFor(bob.socket, 'presence:update', (p) => p.members.some((m) => m.name === 'Zelda')),
+    waitFor(bob.socket, 'presence:update', (p) => [...(p.members ?? []), ...(p.updated ?? [])].some((m) => m.name === 'Zelda')),
   ]);
   assert.ok(ack.ok);
   assert.deepEqual(ack.data.user, { ...tab1.session.user, name: 'Zelda' });

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { NICKNAME_MAX_LENGTH, PRESENCE_PAGE_MAX, PRESENCE_PAGE_SIZE } from '../../protocol/index.js';
 import type { PresenceUpdate } from '../../protocol/index.js';
 import { TEST_GRACE_MS, connect, emitRaw, guestKey, record, startServer, waitFor } from './helpers.js';
+import { applied } from './presence-view.js';
 
 const BIG_ROOM_SIZE = 5;
 
@@ -16,21 +17,25 @@ test('a small room names who joined and left, with the member list', async (t) =
   const { url } = await startServer(t, { bigRoomSize: BIG_ROOM_SIZE });
   const alice = await connect(t, url, { nickname: 'Alice' });
   const bob = await connect(t, url, { nickname: 'Bob' });
-  assert.ok((await alice.socket.emitWithAck('room:join', { room: 'small' })).ok);
+  const first = await alice.socket.emitWithAck('room:join', { room: 'small' });
+  assert.ok(first.ok);
 
   const joined = waitFor(alice.socket, 'presence:update', (p) => p.count === 2);
   assert.ok((await bob.socket.emitWithAck('room:join', { room: 'small' })).ok);
   const update = await joined;
   assert.deepEqual(update.joined, { count: 1, users: [bob.session.user] });
   assert.deepEqual(update.left, { count: 0, users: [] });
-  assert.deepEqual(update.members.map((m) => m.name), ['Alice', 'Bob']);
+  assert.equal(update.members, undefined, 'a delta from the list Alice has');
+  const listed = applied(first.data.presence.members, update);
+  assert.deepEqual(listed.map((m) => m.name), ['Alice', 'Bob']);
 
   const left = waitFor(alice.socket, 'presence:update', (p) => p.count === 1, TEST_GRACE_MS * 10);
   bob.socket.disconnect();
   const after = await left;
   assert.deepEqual(after.left, { count: 1, users: [bob.session.user] });
   assert.deepEqual(after.joined, { count: 0, users: [] });
-  assert.deepEqual(after.members, [alice.session.user]);
+  assert.equal(after.base, update.version);
+  assert.deepEqual(applied(listed, after), [alice.session.user]);
 });
 
 test('a big room counts who joined and left, names nobody and lists nobody', async (t) => {
@@ -54,14 +59,14 @@ test('a big room counts who joined and left, names nobody and lists nobody', asy
   await all;
   const sum = (pick: (u: PresenceUpdate) => number): number => updates.reduce((n, u) => n + pick(u), 0);
   assert.equal(sum((u) => u.joined!.count), 4, 'every join counted once');
-  assert.deepEqual(updates.flatMap((u) => [...u.joined!.users, ...u.left!.users, ...u.members]), [], 'nobody named');
+  assert.deepEqual(updates.flatMap((u) => [...u.joined!.users, ...u.left!.users, ...u.members!]), [], 'nobody named');
 
   updates.length = 0;
   const gone = waitFor(watcher.socket, 'presence:update', (p) => p.count === BIG_ROOM_SIZE + 5, TEST_GRACE_MS * 10);
   for (const { socket } of more.slice(0, 2)) socket.disconnect();
   await gone;
   assert.equal(sum((u) => u.left!.count), 2, 'every leave counted once');
-  assert.deepEqual(updates.flatMap((u) => [...u.joined!.users, ...u.left!.users, ...u.members]), [], 'nobody named');
+  assert.deepEqual(updates.flatMap((u) => [...u.joined!.users, ...u.left!.users, ...u.members!]), [], 'nobody named');
 });
 
 test('renames are noticed in small rooms only', async (t) => {
@@ -76,7 +81,7 @@ test('renames are noticed in small rooms only', async (t) => {
 
   const bigNotices = record(bigPeer.socket, 'room:notice');
   const notice = waitFor(smallPeer.socket, 'room:notice');
-  const listed = waitFor(smallPeer.socket, 'presence:update', (p) => p.members.some((m) => m.name === 'After'));
+  const listed = waitFor(smallPeer.socket, 'presence:update', (p) => p.updated?.some((m) => m.name === 'After') ?? false);
   assert.ok((await renamer.socket.emitWithAck('user:rename', { name: 'After' })).ok);
   assert.deepEqual(await notice, { room: 'small', kind: 'rename', user: { ...renamer.session.user, name: 'After' }, previousName: 'Before', at: (await notice).at });
   await listed;

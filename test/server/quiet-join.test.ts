@@ -99,8 +99,9 @@ async function send(socket: Client, text: string) {
   return ack.data.message;
 }
 
+/** The members of a list, or those a delta names as joined. */
 function ids(presence: PresenceUpdate): string[] {
-  return presence.members.map((m) => m.id);
+  return (presence.members ?? presence.joined?.users ?? []).map((m) => m.id);
 }
 
 for (const mode of ['memory', 'redis'] as const) {

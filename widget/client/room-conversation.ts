@@ -1,7 +1,9 @@
 /** One joined room: history, live messages, presence, typing and notices. */
 import {
+  PRESENCE_PAGE_MAX,
   TYPING_THROTTLE_MS,
   TYPING_TIMEOUT_MS,
+  type ListedPresence,
   type PresenceUpdate,
   type RoomNotice,
   type TypingSummary,
@@ -26,7 +28,7 @@ export type Notice =
   | { kind: 'summary'; joined: number; left: number; at: number };
 
 export type RoomConversationEvents = ConversationEvents & {
-  presence: (presence: PresenceUpdate) => void;
+  presence: (presence: ListedPresence) => void;
   notice: (notice: Notice) => void;
 };
 
@@ -56,7 +58,7 @@ const MAX_NOTICES = 200;
 let noticeIds = 0;
 
 export class RoomConversation extends Conversation<RoomConversationEvents> {
-  presence: PresenceUpdate | null = null;
+  presence: ListedPresence | null = null;
   /** False while `presence` is only the last picture seen before the connection dropped. */
   presenceLive = false;
   #presenceVersion = 0;
@@ -229,12 +231,24 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
    */
   #setPresence(p: PresenceUpdate): void {
     if (p.version < this.#presenceVersion) return;
+    if (!p.members) {
+      // A delta: it changes a list from `base` on; one from before missed an update, and the whole list (one page) is fetched anew.
+      if (p.base! > this.#presenceVersion) {
+        void this.conn
+          .request('presence:list', { room: this.room, limit: PRESENCE_PAGE_MAX })
+          .then((page) => page.ok && this.presence && this.#setPresence({ ...this.presence, ...page.data }));
+      }
+      const add = [...p.joined!.users, ...(p.updated ?? [])];
+      const ids = [...add, ...p.left!.users].map((u) => u.id);
+      const key = (u: UserInfo) => `${u.name.toLowerCase()}\0${u.id}`;
+      p = { ...p, members: [...(this.presence?.members ?? []).filter((m) => !ids.includes(m.id)), ...add].sort((a, b) => (key(a) < key(b) ? -1 : 1)) };
+    }
     this.#presenceVersion = p.version;
     // A room back under the big-room size relays typing one by one again: no summary stays behind.
-    if (p.members.length >= p.count) this.#typingSummary = null;
-    this.presence = p;
+    if (p.members!.length >= p.count) this.#typingSummary = null;
+    this.presence = p as ListedPresence;
     this.presenceLive = true;
-    this.emit('presence', p);
+    this.emit('presence', this.presence);
     this.changed();
   }
 
@@ -274,3 +288,4 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
     this.changed();
   }
 }
+
