@@ -77,8 +77,8 @@ describe('rich messages between two visitors', () => {
   const nameOf = (widget: Locator) => widget.evaluate((el) => (el as Widget).user!.name);
   const message = (widget: Locator, id: string) => widget.locator(`[data-id="${id}"]`);
   /** The id of the message `widget` holds with this text, once it holds it. */
-  const idOf = (widget: Locator, text: string) =>
-    waitFor(`"${text.slice(0, 40)}" held`, () => widget.evaluate((el, t) => (el as Widget).messages.find((m) => m.text === t && !m.id.startsWith('pending'))?.id, text), 10_000);
+  const idOf = async (widget: Locator, text: string): Promise<string> =>
+    (await waitFor(`"${text.slice(0, 40)}" held`, () => widget.evaluate((el, t) => (el as Widget).messages.find((m) => m.text === t)?.id ?? '', text), 10_000));
 
   async function send(widget: Locator, text: string): Promise<string> {
     const input = widget.locator('[part~="input"]');
@@ -143,7 +143,7 @@ describe('rich messages between two visitors', () => {
 
   it('reactions show their counts and who reacted on the other page', async () => {
     const original = await idOf(ann.widget, 'the original');
-    const emoji = QUICK_REACTIONS[0];
+    const emoji = QUICK_REACTIONS[0]!;
     const [annName, bobName] = [await nameOf(ann.widget), await nameOf(bob.widget)];
     await react(bob.widget, original, emoji);
     const chipAtAnn = message(ann.widget, original).locator('[part~="reaction"]', { hasText: emoji });
@@ -250,7 +250,7 @@ describe('rich messages between two visitors', () => {
 
     proxy.offline();
     await waitFor('Bob to see the connection gone', async () => (await state(bob.widget)) !== 'connected', 15_000);
-    const emoji = QUICK_REACTIONS[1];
+    const emoji = QUICK_REACTIONS[1]!;
     await edit(ann.widget, toEdit, 'edited while Bob was away');
     await message(ann.widget, toEdit).locator('[part~="edited"]').waitFor({ timeout: 10_000 });
     await react(ann.widget, toReact, emoji);
