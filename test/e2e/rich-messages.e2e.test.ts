@@ -1,6 +1,6 @@
 /**
  * Rich messages between two visitors (two browser contexts, so two guests) on
- * a third-party page, through the built server: a reply whose quote jumps to
+ * a third-party page under the demo's strict Content-Security-Policy, through the built server: a reply whose quote jumps to
  * an original only older history holds; reactions with who reacted; an edit
  * and a deletion of one's own; a mention picked from the `@` list; formatting,
  * and a hostile corpus that must stay text. Then one page loses its
@@ -42,12 +42,20 @@ describe('rich messages between two visitors', () => {
     server = await startServer(['--rate-limit-scale', '100']);
     proxy = await TcpProxy.start({ port: Number(new URL(server.url).port) });
     browser = await launchBrowser();
+    // The demo's policy; the proxied page may open its socket to the proxy too.
+    const policy = (await fetch(server.demoUrl)).headers.get('content-security-policy') ?? '';
+    const proxied = policy.replace('connect-src ', `connect-src ${proxy.url} ${proxy.url.replace(/^http/, 'ws')} `);
     site = createServer((req, res) => {
       const params = new URL(req.url ?? '/', 'http://x').searchParams;
       const chat = params.get('via') === 'proxy' ? proxy.url : server.url;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="en"><head><script src="${server.url}/chat-room.js"></script></head>
-        <body><chat-room server="${chat}" room="${room}" style="display:block;width:480px;height:640px"></chat-room></body></html>`);
+      const csp = params.get('via') === 'proxy' ? proxied : policy;
+      if (req.url === '/page.css') {
+        res.writeHead(200, { 'content-type': 'text/css' });
+        return res.end('chat-room { display: block; width: 480px; height: 640px; }');
+      }
+      res.writeHead(req.url === '/favicon.ico' ? 204 : 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
+      res.end(`<!doctype html><html lang="en"><head><script src="${server.url}/chat-room.js"></script><link rel="stylesheet" href="/page.css"></head>
+        <body><chat-room server="${chat}" room="${room}"></chat-room></body></html>`);
     });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/article.html`;
@@ -66,6 +74,9 @@ describe('rich messages between two visitors', () => {
     contexts.push(context);
     const page = await context.newPage();
     const problems = watchProblems(page);
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    });
     await page.goto(`${siteUrl}?via=${via}`);
     const widget = page.locator('chat-room');
     await waitFor('connected', async () => (await state(widget)) === 'connected', 15_000);
@@ -281,6 +292,8 @@ describe('rich messages between two visitors', () => {
     await showsAll('after a reload');
 
     assert.deepEqual(ann.problems, []);
+    // Bob's page reports its lost connection; nothing else, and nothing its policy blocked.
+    assert.deepEqual(bob.problems.filter((p) => /CSP|uncaught/.test(p)), []);
     assert.doesNotMatch(server.output(), /"level":"error"/);
   });
 });
