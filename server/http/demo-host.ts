@@ -58,7 +58,10 @@ export function demoApp(demoDir: string, chatServerUrl: () => string): Express {
   return app;
 }
 
-/** Scripts from this page and the chat server; sockets to the chat server only; nothing inline, no eval. */
+/**
+ * Scripts from this page and the chat server; sockets to the chat server only; nothing inline, no eval.
+ * Images from the chat server (shared images) and any https host (identified users' avatars are URLs the site chooses).
+ */
 export function demoPolicy(chatServer: string): string {
   const origin = new URL(chatServer).origin;
   const socket = origin.replace(/^http/, 'ws');
@@ -67,7 +70,7 @@ export function demoPolicy(chatServer: string): string {
     `script-src 'self' ${origin}`,
     `connect-src 'self' ${origin} ${socket}`,
     "style-src 'self'",
-    "img-src 'self' data:",
+    `img-src 'self' data: ${origin} https:`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -36,8 +36,15 @@ export class MessageService {
   async post(site: string, room: string, from: UserInfo, text: string, clientId: string, replyTo?: string): Promise<Ack<SendResult>> {
     if (replyTo !== undefined) {
       const original = await this.store.getMessage(site, replyTo);
-      if (!original || original.room !== room) return fail(ErrorCode.UnknownMessage, 'no such message in this room to reply to');
-      if (original.deleted) return fail(ErrorCode.MessageDeleted, 'that message was deleted');
+      const refused = !original || original.room !== room ? ErrorCode.UnknownMessage : original.deleted ? ErrorCode.MessageDeleted : undefined;
+      if (refused) {
+        // A retry of a reply stored before its original went: the stored one is the answer, as for any retry.
+        const stored = await this.store.messageByClientId(site, from.id, clientId);
+        if (stored && stored.room === room) return ok({ message: stored, duplicate: true });
+        return refused === ErrorCode.UnknownMessage
+          ? fail(refused, 'no such message in this room to reply to')
+          : fail(refused, 'that message was deleted');
+      }
     }
     const mentions = await resolveMentions(this.store, site, text);
     if (!mentions.ok) return mentions;

@@ -10,8 +10,9 @@ import { normaliseIp } from '../security/client-ip.js';
 import { roomChannel, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
 import type { NamespaceOf } from '../socket-types.js';
-import type { ChatStore } from '../storage/store.js';
+import type { ChatStore, ErasedUser } from '../storage/store.js';
 import type { BanService } from './bans.js';
+import { withoutMyReactions } from './messages.js';
 import type { PresenceService } from './presence-service.js';
 
 export interface BanRequest {
@@ -86,8 +87,9 @@ export class ModerationService {
   /**
    * Closes the user's sessions, erases every trace of them (see
    * `ChatStore.eraseUser`) and drops them from presence without a leave notice (it would
-   * name them). Room members hear `message:deleted` for the new tombstones;
-   * removed private messages are not announced (the event would carry the
+   * name them). Room members hear `message:deleted` for the new tombstones and
+   * `message:changed` for the messages that lost their reactions or mentions
+   * of them; removed private messages are not announced (the event would carry the
    * conversation's name, which holds the id).
    */
   async eraseUser(site: string, userId: UserId): Promise<EraseResult> {
@@ -96,8 +98,19 @@ export class ModerationService {
     const erased = await this.store.eraseUser(site, userId);
     this.bans.changed(site);
     this.announceDeleted(site, erased.tombstoned.map((d) => ({ ...d, from: { ...ERASED_AUTHOR } })), []);
+    await this.announceChanged(site, erased.changed);
     await this.presence.forget(site, userId);
     return { messages: erased.tombstoned.length + erased.privateRemoved, profile: erased.profile };
+  }
+
+  /** Each room message as it is now, to its room (private conversations hear no changes). */
+  private async announceChanged(site: string, changed: ErasedUser['changed']): Promise<void> {
+    const nsp = this.namespaceOf(site);
+    for (const { id, room } of changed) {
+      if (room.startsWith(DIRECT_ROOM_PREFIX)) continue;
+      const message = await this.store.getMessage(site, id);
+      if (message) nsp.to(roomChannel(room)).emit('message:changed', { room, message: withoutMyReactions(message), rev: message.rev ?? 0 });
+    }
   }
 
   private announceDeleted(site: string, deleted: MessageDeleted[], users: UserId[]): void {

@@ -234,6 +234,10 @@ export class PostgresStore implements ChatStore {
     }
   }
 
+  messageByClientId(site: string, senderId: UserId, clientId: string): Promise<ChatMessage | undefined> {
+    return byClientId(this.pool, site, { from: { id: senderId }, clientId });
+  }
+
   async history(site: string, room: string, query: HistoryQuery): Promise<HistoryPage> {
     const take = query.limit + 1;
     let rows: MessageRow[];
@@ -324,7 +328,7 @@ export class PostgresStore implements ChatStore {
       const profile = await run(client, eraseStatements.profile, params);
       await run(client, eraseStatements.roomRevs, params);
       await eraseTraces(client, params, touched);
-      return { tombstoned, privateRemoved, profile: profile === 1 };
+      return { tombstoned, changed: touched, privateRemoved, profile: profile === 1 };
     });
   }
 
@@ -408,7 +412,7 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 }
 
 /** The message this sender stored under this clientId, if any. */
-async function byClientId(db: Queryable, site: string, draft: MessageDraft): Promise<ChatMessage | undefined> {
+async function byClientId(db: Queryable, site: string, draft: { from: { id: UserId }; clientId: string }): Promise<ChatMessage | undefined> {
   const { rows } = await query(db, messageStatements.byClientId, { site, sender_id: draft.from.id, client_id: draft.clientId });
   return rows[0] && readMessage(db, site, rows[0]);
 }

@@ -153,7 +153,7 @@ export class SqliteRich {
   }
 
   /** Erase, after: others' messages they reacted to or were mentioned in take a change number; then their reactions, mentions, blocks go. */
-  eraseTraces(params: ErasedParams): void {
+  eraseTraces(params: ErasedParams): { id: string; room: string }[] {
     const touched = this.erase.touched.all(params);
     this.erase.rewriteMentions.run(params);
     this.erase.reactionsBy.run(params);
@@ -161,6 +161,7 @@ export class SqliteRich {
     this.erase.blocks.run(params);
     this.erase.privacy.run(params);
     for (const { id, room } of touched) this.revs.stamp.run({ site: params.site, id, rev: this.nextRev(params.site, room) });
+    return touched;
   }
 
   /** Erase: each room message it tombstoned takes its room's next change number, so a reconnecting client replays it. */

@@ -187,8 +187,8 @@ export class SqliteStore implements ChatStore {
       this.erase.bansWithAddress.run(params);
       const profile = this.erase.profile.run(params).changes > 0;
       this.erase.roomRevs.run(params);
-      this.rich.eraseTraces(params);
-      return { tombstoned, privateRemoved, profile };
+      const changed = this.rich.eraseTraces(params);
+      return { tombstoned, changed, privateRemoved, profile };
     });
 
     const appendOne = (site: string, draft: MessageDraft): AppendResult => {
@@ -307,6 +307,11 @@ export class SqliteStore implements ChatStore {
 
   async lastSeq(site: string, room: string): Promise<number> {
     return this.messages.lastSeq.get({ site, room })!.seq;
+  }
+
+  async messageByClientId(site: string, senderId: UserId, clientId: string): Promise<ChatMessage | undefined> {
+    const row = this.messages.byClientId.get({ site, sender_id: senderId, client_id: clientId });
+    return row && this.rich.read(site, [row])[0];
   }
 
   async getMessage(site: string, id: string, reader?: UserId): Promise<ChatMessage | undefined> {

@@ -99,6 +99,11 @@ export type BlockOutcome = 'ok' | 'too_many' | 'unknown_user';
 export interface ErasedUser {
   /** Room messages that became tombstones now (not those already deleted), oldest first: to announce. */
   tombstoned: MessageDeleted[];
+  /**
+   * Others' messages that lost the user's reactions or had their mentions of
+   * them rewritten, and took a change number now, by room then seq: to announce.
+   */
+  changed: { id: string; room: string }[];
   /** Private messages removed, sent by or to the user. */
   privateRemoved: number;
   /** A profile existed and was deleted. */
@@ -144,6 +149,8 @@ export interface ChatStore {
 
   /** Stores once per (site, sender, clientId) with the next gapless `seq` of the room. */
   appendMessage(site: string, draft: MessageDraft): Promise<AppendResult>;
+  /** The message this sender stored under this clientId, as it is now (a retry's original); undefined when none. */
+  messageByClientId(site: string, senderId: UserId, clientId: string): Promise<ChatMessage | undefined>;
   history(site: string, room: string, query: HistoryQuery): Promise<HistoryPage>;
   /** Highest seq of the room, 0 when empty. */
   lastSeq(site: string, room: string): Promise<number>;

@@ -77,6 +77,8 @@ describe('demo page with two visitors', () => {
     const policy = (await fetch(server.demoUrl)).headers.get('content-security-policy') ?? '';
     assert.match(policy, /script-src 'self' http:\/\/127\.0\.0\.1:\d+(;|$)/);
     assert.match(policy, /style-src 'self'(;|$)/);
+    // Images from the chat server and avatars from https hosts; nothing else (no http: hosts, no blob:).
+    assert.match(policy, /img-src 'self' data: http:\/\/127\.0\.0\.1:\d+ https:(;|$)/);
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|\*/);
     // The chat below runs under it; any violation would be reported as a problem of the page.
   });

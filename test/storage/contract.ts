@@ -332,6 +332,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     const erased = await store.eraseUser('s', annId);
     assert.deepEqual(erased, {
       tombstoned: [{ room: 'lobby', id: second!.id, seq: second!.seq, rev: 2 }],
+      changed: [],
       privateRemoved: 2,
       profile: true,
     });
@@ -364,7 +365,7 @@ export function storeContract(name: string, open: (t: TestContext) => Promise<Op
     assert.deepEqual(await store.getUser('t', annId), ann, 'another site is untouched');
     assert.deepEqual(await store.getMessage('t', otherSite.id), otherSite);
 
-    assert.deepEqual(await store.eraseUser('s', annId), { tombstoned: [], privateRemoved: 0, profile: false });
+    assert.deepEqual(await store.eraseUser('s', annId), { tombstoned: [], changed: [], privateRemoved: 0, profile: false });
     assert.equal(await store.createUser('s', newUser('g_new', 'Bea2')), 'created');
     const again = (await dm(ann, bea, 'ann-again')).message;
     assert.equal(again.seq, 1, 'a conversation started again starts afresh');

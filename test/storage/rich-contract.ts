@@ -251,8 +251,9 @@ export function richContract(name: string, open: (t: TestContext) => Promise<Ope
     await store.setRefuseGuestDms('s', erased.id, true);
     const before = await store.lastRev('s', 'lobby');
 
-    const { tombstoned } = await store.eraseUser('s', erased.id);
+    const { tombstoned, changed } = await store.eraseUser('s', erased.id);
     assert.deepEqual(tombstoned, [{ room: 'lobby', id: theirs.id, seq: theirs.seq, rev: before + 1 }], 'a tombstone takes a change number');
+    assert.deepEqual(changed, [{ id: reply.id, room: 'lobby' }, { id: liked.id, room: 'lobby' }], 'the others’ messages to announce');
     const rows = await opened.tableRows();
     const left = JSON.stringify(rows);
     for (const secret of [email, erased.id, erased.name]) assert.ok(!left.includes(secret), `a row names ${secret}: ${left}`);

@@ -51,7 +51,7 @@ describe('<chat-room> guest or signed-in author', () => {
     await waitFor(() => viewer.onlineCount === 3, 'three members');
     $(viewer, '[part="online"]')!.click();
     await viewer.updateComplete;
-    const members = marks($$(viewer, '[part="member"]'), (row) => row.querySelector('span')!.textContent!);
+    const members = marks($$(viewer, '[part="member"]'), (row) => row.querySelector('.name')!.textContent!);
     expect(members['Ada Lovelace']).to.equal('Signed in');
     expect(members['Guest Gus']).to.equal('');
     expect(members[viewer.user!.name]).to.equal('');

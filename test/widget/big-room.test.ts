@@ -32,7 +32,7 @@ async function crowd(room: string, prefix: string, n: number, batch = 20): Promi
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const notices = (el: ChatRoom) => $$(el, '[part="notice"]').map((n) => n.textContent!.trim());
 const typingLine = (el: ChatRoom) => $(el, '[part="typing"]')!.textContent!.trim();
-const memberNames = (el: ChatRoom) => $$(el, '[part="member"] span').map((s) => s.textContent!.trim());
+const memberNames = (el: ChatRoom) => $$(el, '[part="member"] .name').map((s) => s.textContent!.trim());
 
 /** How many people the summary lines say joined: "12 people joined", "Someone joined". */
 function summarisedJoins(lines: string[]): number {

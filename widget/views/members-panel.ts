@@ -1,6 +1,7 @@
 /**
- * The member list panel: one button per member (private chat, or rename for
- * yourself), Mute and Ban for moderators. A small room's members come with
+ * The member list panel: one button per member with their avatar (private
+ * chat, or rename for yourself), Mute and Ban for moderators. The avatar's
+ * styles come with the rich part (views/rich.styles.ts), loaded once connected. A small room's members come with
  * every presence update; a big room's (`members.length < count`) are asked
  * for page by page (`presence:list`) when the panel opens, with a search by
  * name and "Show more people" (or scrolling to the end) for the next page.
@@ -12,6 +13,7 @@ import type { RoomConversation } from '../client/room-conversation.js';
 import { css } from '../css.js';
 import { errorText, fill, t } from '../i18n.js';
 import { uiLanguage, type UiLanguage } from '../lang.js';
+import { renderAvatar } from './avatar.js';
 import { signedInMark } from './message-list.js';
 
 const en = {
@@ -96,7 +98,7 @@ function renderMember(p: MembersProps, m: UserInfo) {
       title=${m.id === me ? t(lang, 'rename') : t(lang, 'dmTitle', { name: m.name })}
       @click=${() => (m.id === me ? p.openRename() : p.openDirect(m))}
     >
-      <span>${m.name}</span>${signedInMark(m, lang)} ${m.id === me ? html`<b class="you">✎</b>` : nothing}
+      ${renderAvatar(m)}<span class="name">${m.name}</span>${signedInMark(m, lang)} ${m.id === me ? html`<b class="you">✎</b>` : nothing}
       ${unread ? html`<b class="badge">${unread}</b>` : nothing}
     </button>
     ${p.moderator && m.id !== me
@@ -198,13 +200,16 @@ export const styles = css`
     padding: 8px 10px;
     border-radius: 8px;
   }
-  .member span {
+  .member .name {
     flex: 1;
     min-width: 0;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
     text-align: start;
+  }
+  .member .avatar {
+    --_avatar-size: 24px;
   }
   .member:hover {
     background: var(--_surface);
