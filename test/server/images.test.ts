@@ -41,6 +41,9 @@ test('an uploaded image is sent with a message: the room receives it, history re
   const page = await bob.socket.emitWithAck('message:history', { room: ROOM });
   assert.ok(page.ok);
   assert.deepEqual(page.data.messages.at(-1)?.image, image);
+  const reply = await say(bob.socket, 'nice picture', { replyTo: sent.data.message.id });
+  assert.equal(reply.replyTo?.image, true);
+  assert.equal(reply.replyTo?.excerpt, '');
 
   // Another send may not take it, nor may another user.
   const reuse = await alice.socket.emitWithAck('message:send', { room: ROOM, text: 'again', clientId: clientId(), image: uploadId });
