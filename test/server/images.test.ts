@@ -205,3 +205,18 @@ test('deleting the message removes its image files and its upload once no other 
   assert.ok(page.ok);
   assert.equal(page.data.messages.at(-1)?.image, undefined);
 });
+
+test('an animated GIF stays animated, its thumbnail too', async (t) => {
+  const { user, url } = await richRoom(t);
+  const alice = await user('alice');
+  const frame = (r: number) => sharp({ create: { width: 600, height: 300, channels: 3, background: { r, g: 0, b: 0 } } }).png().toBuffer();
+  const gif = await sharp([await frame(255), await frame(0), await frame(128)], { join: { animated: true } }).gif().toBuffer();
+  assert.equal((await sharp(gif, { animated: true }).metadata()).pages, 3);
+  const { image } = uploaded(await upload(url, await ticketFor(alice.socket), gif));
+  assert.equal(image.type, 'image/gif');
+  assert.deepEqual([image.width, image.height, image.thumbWidth, image.thumbHeight], [600, 300, THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE / 2]);
+  for (const path of [image.url, image.thumbUrl]) {
+    const bytes = Buffer.from(await (await fetch(new URL(path, url))).arrayBuffer());
+    assert.equal((await sharp(bytes, { animated: true }).metadata()).pages, 3, path);
+  }
+});
