@@ -220,3 +220,21 @@ test('an animated GIF stays animated, its thumbnail too', async (t) => {
     assert.equal((await sharp(bytes, { animated: true }).metadata()).pages, 3, path);
   }
 });
+
+test('a moderator\'s deletion and an erase of the author remove the images of their messages', async (t) => {
+  const { user, url, dataDir } = await richRoom(t);
+  const alice = await user('alice');
+  const mod = await user('mod', { role: 'moderator' });
+  const deleted = uploaded(await upload(url, await ticketFor(alice.socket), await png(20, 20)));
+  const erased = uploaded(await upload(url, await ticketFor(alice.socket), await png(21, 21)));
+  const first = await say(alice.socket, 'one', { image: deleted.uploadId });
+  await say(alice.socket, 'two', { image: erased.uploadId });
+  assert.equal((await mediaFiles(dataDir)).length, 4);
+  assert.ok((await mod.socket.emitWithAck('mod:delete', { room: ROOM, messageId: first.id })).ok);
+  for (let i = 0; i < 50 && (await mediaFiles(dataDir)).length > 2; i++) await sleep(20);
+  assert.equal((await fetch(new URL(deleted.image.url, url))).status, 404);
+  assert.equal((await fetch(new URL(erased.image.url, url))).status, 200);
+  assert.ok((await mod.socket.emitWithAck('mod:erase', { userId: alice.session.user.id })).ok);
+  for (let i = 0; i < 50 && (await mediaFiles(dataDir)).length > 0; i++) await sleep(20);
+  assert.deepEqual(await mediaFiles(dataDir), []);
+});
