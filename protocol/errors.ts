@@ -52,6 +52,18 @@ export const ErrorCode = {
   TooManyBlocks: 'too_many_blocks',
   /** The recipient does not take private messages from the sender (a block, or guests refused). */
   DmRefused: 'dm_refused',
+  /** Upload: the bytes are not a whole PNG, JPEG, WebP or GIF image (whatever its name or declared type says). */
+  ImageInvalid: 'image_invalid',
+  /** Upload: more bytes than the site's limit (`maxBytes` of the ticket). */
+  ImageTooLarge: 'image_too_large',
+  /** Upload: more pixels (width × height, every frame) than the site's limit (`maxPixels` of the ticket). */
+  ImageTooManyPixels: 'image_too_many_pixels',
+  /** Upload: the site's stored images would exceed its quota. */
+  UploadQuota: 'upload_quota',
+  /** Upload: the ticket is missing, malformed, expired or for another site. */
+  TicketInvalid: 'ticket_invalid',
+  /** `message:send { image }` names no upload of this user (or one already sent). */
+  UnknownUpload: 'unknown_upload',
   /** The socket is already in `MAX_ROOMS_PER_SOCKET` rooms. */
   TooManyRooms: 'too_many_rooms',
   /** The message text is empty after trimming. */

@@ -49,6 +49,8 @@ import type {
   Privacy,
   PrivacyRequest,
   ReactRequest,
+  TicketRequest,
+  UploadTicket,
 } from './rich-types.js';
 
 export interface ClientToServerEvents {
@@ -102,6 +104,11 @@ export interface ClientToServerEvents {
    * one private messages. Every tab of the user receives `user:privacy`.
    */
   'user:privacy': (req: PrivacyRequest, ack: AckCallback<Privacy>) => void;
+  /**
+   * Permission to upload one image for a room the socket is in (`not_in_room`,
+   * `read_only`, `muted`, `rate_limited`, `upload_quota`). See `UploadTicket`.
+   */
+  'media:ticket': (req: TicketRequest, ack: AckCallback<UploadTicket>) => void;
   'dm:send': (req: DirectSendRequest, ack: AckCallback<SendResult>) => void;
   'dm:history': (req: DirectHistoryRequest, ack: AckCallback<HistoryPage>) => void;
   /** Moderators only (else `forbidden`): tombstones a message; every member receives `message:deleted`. */

@@ -150,13 +150,21 @@ export const CHANGES_MAX_LIMIT = 200;
 /** Users one user may block. */
 export const BLOCKS_MAX = 500;
 
+/** Image limits unless a site sets its own: bytes of an uploaded file, and pixels of the picture (every frame). */
+export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+export const IMAGE_MAX_PIXELS = 40_000_000;
+/** The longer side of a thumbnail, in px. */
+export const THUMBNAIL_MAX_SIDE = 480;
+/** An upload ticket is good for this long. */
+export const UPLOAD_TICKET_MS = 5 * 60_000;
+
 /**
  * The version of this wire protocol, sent by clients in the handshake as
  * `auth.protocol`. It grows when the protocol changes in a way a server may
  * have to know its clients understand; 2 added `room:join { quiet }`; 3
  * moved joins and leaves into coalesced `presence:update`s and added big
  * rooms (`presence:list`, `typing:summary`); 4 added rich conversation
- * (replies, reactions, edits, own deletions, mentions, blocks) and
+ * (replies, reactions, edits, own deletions, mentions, images, blocks) and
  * change replay (`rev`, `message:changes`). A
  * server started with a minimum above a client's version refuses it with
  * `client_outdated` (the widget then reloads its page at a quiet moment).

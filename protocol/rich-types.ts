@@ -21,6 +21,8 @@ export interface ReplyQuote {
   excerpt: string;
   /** The original was deleted (by its author, a moderator or an erase). */
   deleted?: boolean;
+  /** The original carries an image (its excerpt is its caption, maybe empty). */
+  image?: boolean;
 }
 
 /** One emoji on a message, with who reacted. */
@@ -81,4 +83,48 @@ export interface Privacy {
   /** At most `BLOCKS_MAX`, with their current names. */
   blocked: UserInfo[];
   refuseGuestDms: boolean;
+}
+
+/** A stored image of a message: the re-encoded picture and its thumbnail, both served by the chat server. */
+export interface ImageInfo {
+  /** Content address of the stored image (hex SHA-256 of its re-encoded bytes). */
+  id: string;
+  /** The re-encoded image (no metadata): a path on the chat server (`/media/…`), resolved against the server's URL. */
+  url: string;
+  type: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
+  width: number;
+  height: number;
+  /** Bytes of the re-encoded image. */
+  bytes: number;
+  /** The thumbnail (at most `THUMBNAIL_MAX_SIDE` px on its longer side), a path like `url`. */
+  thumbUrl: string;
+  thumbWidth: number;
+  thumbHeight: number;
+}
+
+/** `media:ticket`: permission to upload one image over HTTP for a room the socket is in. */
+export interface TicketRequest {
+  room: string;
+}
+
+/**
+ * POST the image's bytes as the request body to `url` with
+ * `Authorization: Bearer <token>` (CORS-allowed for the site's origins) before
+ * `expiresAt`; the answer is `UploadResult` (or `{ error }` with an upload
+ * error code and an HTTP status). Then send the message with `image: uploadId`.
+ */
+export interface UploadTicket {
+  /** Where to POST: a path on the chat server, resolved against the server's URL. */
+  url: string;
+  token: string;
+  expiresAt: number;
+  /** The site's limits: bytes of the uploaded file and pixels (width × height) of the picture. */
+  maxBytes: number;
+  maxPixels: number;
+}
+
+/** The HTTP answer to an upload: the stored image, to send with `message:send { image: uploadId }`. */
+export interface UploadResult {
+  uploadId: string;
+  image: ImageInfo;
 }

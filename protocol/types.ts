@@ -2,7 +2,7 @@
 import type { ChatError } from './errors.js';
 
 import type { UserId, UserInfo, UserRole } from './user-types.js';
-import type { Privacy, Reaction, ReplyQuote } from './rich-types.js';
+import type { ImageInfo, Privacy, Reaction, ReplyQuote } from './rich-types.js';
 
 export type { UserId, UserInfo, UserRole } from './user-types.js';
 
@@ -24,6 +24,7 @@ export interface ChatMessage {
    * Plain text, never HTML. Light formatting (`**bold**`, `_italic_`,
    * `` `code` ``, fenced code blocks, links, line breaks) is the reader's to
    * render from the text; a mention is the token `<@userId>` (see `mentions`).
+   * An image message's text is its caption and may be empty.
    */
   text: string;
   at: number;
@@ -53,6 +54,8 @@ export interface ChatMessage {
    * mention. A token naming no one here stays literal text.
    */
   mentions?: UserInfo[];
+  /** An image message: the stored picture (`text` is its caption). Dropped when the message is deleted. */
+  image?: ImageInfo;
   /**
    * The room's change number of the message's last change (an edit, a
    * reaction, a deletion); missing when it never changed. Change numbers are
@@ -349,6 +352,8 @@ export interface SendRequest {
   clientId: string;
   /** The id of a message of the same room this one answers (`unknown_message` when there is none). */
   replyTo?: string;
+  /** An image uploaded with a `media:ticket` (`UploadResult.uploadId`); `text` is then its caption and may be empty. */
+  image?: string;
 }
 
 export interface SendResult {

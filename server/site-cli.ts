@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { SITE_ID_PATTERN } from '../protocol/index.js';
 import { isOriginPattern } from './security/origin.js';
-import { EDIT_WINDOW_MAX_MINUTES, SiteRegistry } from './services/sites.js';
+import { EDIT_WINDOW_MAX_MINUTES, SiteRegistry, UPLOAD_MAX_BYTES_LIMIT, UPLOAD_MAX_PIXELS_LIMIT, UPLOAD_QUOTA_LIMIT } from './services/sites.js';
 import { PostgresStore } from './storage/postgres-store.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import { ROOM_POLICIES } from './storage/store.js';
@@ -25,6 +25,9 @@ Commands:
       --retention-days <n>      Keep messages this many days
       --rate-limit-scale <x>    The server's rate limits times x for this site's visitors
       --edit-window-minutes <n> How long authors may edit a message (default 15; 0: never)
+      --upload-max-bytes <n>    Bytes of one uploaded image (default 10485760)
+      --upload-max-pixels <n>   Pixels (width x height, every frame) of one image (default 40000000)
+      --upload-quota-bytes <n>  Bytes of all the site's stored images (default 1073741824; 0: no uploads)
       --public-url <url>        The server's public URL for the snippet
                                 (CHAT_ROOM_PUBLIC_URL, default http://localhost:8080)
   list                  List the sites
@@ -60,6 +63,9 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
       'retention-days': { type: 'string' },
       'rate-limit-scale': { type: 'string' },
       'edit-window-minutes': { type: 'string' },
+      'upload-max-bytes': { type: 'string' },
+      'upload-max-pixels': { type: 'string' },
+      'upload-quota-bytes': { type: 'string' },
       'public-url': { type: 'string' },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
@@ -114,6 +120,16 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
         if (editWindowMinutes !== undefined && !(Number.isSafeInteger(editWindowMinutes) && editWindowMinutes >= 0 && editWindowMinutes <= EDIT_WINDOW_MAX_MINUTES)) {
           throw new SiteUsageError(`--edit-window-minutes must be a whole number of minutes from 0 to ${EDIT_WINDOW_MAX_MINUTES}`);
         }
+        const whole = (flag: 'upload-max-bytes' | 'upload-max-pixels' | 'upload-quota-bytes', min: number, max: number): number | undefined => {
+          const value = values[flag];
+          if (value === undefined) return undefined;
+          const n = Number(value);
+          if (!(Number.isSafeInteger(n) && n >= min && n <= max)) throw new SiteUsageError(`--${flag} must be a whole number from ${min} to ${max}`);
+          return n;
+        };
+        const uploadMaxBytes = whole('upload-max-bytes', 1024, UPLOAD_MAX_BYTES_LIMIT);
+        const uploadMaxPixels = whole('upload-max-pixels', 1, UPLOAD_MAX_PIXELS_LIMIT);
+        const uploadQuotaBytes = whole('upload-quota-bytes', 0, UPLOAD_QUOTA_LIMIT);
         const site = await sites.create({
           id: siteId,
           name,
@@ -125,6 +141,9 @@ export async function runSiteCommand(args: string[], print: Print, printError: P
           ...(retentionDays === undefined ? {} : { retentionDays }),
           ...(rateLimitScale === undefined ? {} : { rateLimitScale }),
           ...(editWindowMinutes === undefined ? {} : { editWindowMinutes }),
+          ...(uploadMaxBytes === undefined ? {} : { uploadMaxBytes }),
+          ...(uploadMaxPixels === undefined ? {} : { uploadMaxPixels }),
+          ...(uploadQuotaBytes === undefined ? {} : { uploadQuotaBytes }),
         });
         if (!site) {
           printError(`chat-room-server: a site "${siteId}" exists already\n`);

@@ -64,14 +64,17 @@ const room = v.pipe(v.string(), v.transform(roomName), v.string(ErrorCode.Invali
 const clientId = v.pipe(v.string(), v.regex(CLIENT_ID_PATTERN, 'clientId must be 8-64 characters of A-Z a-z 0-9 _ -'));
 const userId = v.pipe(v.string(), v.minLength(1), v.maxLength(USER_ID_MAX_LENGTH));
 
-/** Normalised and trimmed, then measured in code points. */
-const text = v.pipe(
+/** Normalised and trimmed, then measured in code points; may be empty (an image's caption). */
+const caption = v.pipe(
   v.string(),
   v.maxLength(RAW_TEXT_MAX_LENGTH, ErrorCode.MessageTooLong),
   v.transform((raw) => normalizeText(raw).trim()),
-  v.minLength(1, ErrorCode.MessageEmpty),
   v.check((t) => t.length <= MESSAGE_MAX_LENGTH || (t.length <= MESSAGE_MAX_LENGTH * 2 && codePoints(t) <= MESSAGE_MAX_LENGTH), ErrorCode.MessageTooLong),
 );
+/** A text that is not empty. */
+const text = v.pipe(caption, v.minLength(1, ErrorCode.MessageEmpty));
+/** An upload id, as the upload answered it. */
+const uploadId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'image is not an upload id'));
 
 /** Code points in `t`, counted without splitting it (a string never has more code points than UTF-16 units, so most texts need no count). */
 function codePoints(t: string): number {
@@ -121,7 +124,10 @@ const namePrefix = v.pipe(
 export const EVENT_SCHEMAS = {
   'room:join': v.object({ room, quiet: v.optional(v.boolean(), false) }),
   'room:leave': roomRequest,
-  'message:send': v.object({ room, text, clientId, replyTo: v.optional(messageId) }),
+  'message:send': v.pipe(
+    v.object({ room, text: caption, clientId, replyTo: v.optional(messageId), image: v.optional(uploadId) }),
+    v.check((m) => m.text.length > 0 || m.image !== undefined, ErrorCode.MessageEmpty),
+  ),
   'message:history': v.pipe(v.object({ room, ...page }), notBothDirections()),
   'message:edit': v.object({ room, messageId, text }),
   'message:delete': v.object({ room, messageId }),
@@ -140,6 +146,7 @@ export const EVENT_SCHEMAS = {
   'typing:set': v.object({ room, typing: v.boolean() }),
   // Only the type: the nickname rules live with the user service.
   'user:rename': v.object({ name: v.pipe(v.string(), v.maxLength(RAW_TEXT_MAX_LENGTH)) }),
+  'media:ticket': roomRequest,
   'user:privacy': v.pipe(
     v.object({ block: v.optional(userId), unblock: v.optional(userId), refuseGuestDms: v.optional(v.boolean()) }),
     v.check((p) => p.block !== undefined || p.unblock !== undefined || p.refuseGuestDms !== undefined, 'give block, unblock or refuseGuestDms'),

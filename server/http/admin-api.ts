@@ -31,7 +31,7 @@ import { clientIp } from '../security/client-ip.js';
 import { isOriginPattern } from '../security/origin.js';
 import type { RateLimits } from '../security/rate-limits.js';
 import { erasureRef } from '../services/moderation.js';
-import { EDIT_WINDOW_MAX_MINUTES } from '../services/sites.js';
+import { EDIT_WINDOW_MAX_MINUTES, UPLOAD_MAX_BYTES_LIMIT, UPLOAD_MAX_PIXELS_LIMIT, UPLOAD_QUOTA_LIMIT } from '../services/sites.js';
 import type { Site } from '../storage/store.js';
 import { ROOM_POLICIES } from '../storage/store.js';
 import { roomName } from '../validate.js';
@@ -67,6 +67,9 @@ const newSiteSchema = v.object({
   retentionDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(36500))),
   rateLimitScale: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(10_000))),
   editWindowMinutes: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(EDIT_WINDOW_MAX_MINUTES))),
+  uploadMaxBytes: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1024), v.maxValue(UPLOAD_MAX_BYTES_LIMIT))),
+  uploadMaxPixels: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(UPLOAD_MAX_PIXELS_LIMIT))),
+  uploadQuotaBytes: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(UPLOAD_QUOTA_LIMIT))),
 });
 
 const banSchema = v.pipe(

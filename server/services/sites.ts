@@ -14,6 +14,10 @@ export const DEMO_SITE_ID = 'demo';
 
 /** The longest edit window a site may set: a week. */
 export const EDIT_WINDOW_MAX_MINUTES = 7 * 24 * 60;
+/** Bounds of a site's upload settings: one file, one picture, and every upload together. */
+export const UPLOAD_MAX_BYTES_LIMIT = 100 * 1024 * 1024;
+export const UPLOAD_MAX_PIXELS_LIMIT = 268_402_689;
+export const UPLOAD_QUOTA_LIMIT = 2 ** 50;
 
 /** Local pages on any port: the demo host and a developer's own pages. */
 export const DEMO_SITE_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
@@ -43,6 +47,9 @@ export interface NewSite {
   retentionDays?: number;
   rateLimitScale?: number;
   editWindowMinutes?: number;
+  uploadMaxBytes?: number;
+  uploadMaxPixels?: number;
+  uploadQuotaBytes?: number;
 }
 
 /** A fresh random site secret (256 bits, URL-safe). */
@@ -67,6 +74,9 @@ export function siteRecord(fields: NewSite): Site {
   if (fields.retentionDays !== undefined) site.retentionDays = fields.retentionDays;
   if (fields.rateLimitScale !== undefined) site.rateLimitScale = fields.rateLimitScale;
   if (fields.editWindowMinutes !== undefined) site.editWindowMinutes = fields.editWindowMinutes;
+  if (fields.uploadMaxBytes !== undefined) site.uploadMaxBytes = fields.uploadMaxBytes;
+  if (fields.uploadMaxPixels !== undefined) site.uploadMaxPixels = fields.uploadMaxPixels;
+  if (fields.uploadQuotaBytes !== undefined) site.uploadQuotaBytes = fields.uploadQuotaBytes;
   return site;
 }
 

@@ -20,6 +20,8 @@ export interface QuoteRow {
   sender_avatar: string | null;
   text: string;
   deleted: Flag;
+  /** The original carries an image. */
+  has_image: Flag;
 }
 
 /** One of the first reactors of an emoji on a message, `n` the emoji's count there; no name when not a user (any more). */
@@ -127,6 +129,7 @@ function toQuote(row: QuoteRow): ReplyQuote {
   if (row.sender_avatar !== null) from.avatar = row.sender_avatar;
   const quote: ReplyQuote = { id: row.id, seq: row.seq, from, excerpt: row.deleted ? '' : excerpt(row.text) };
   if (row.deleted) quote.deleted = true;
+  if (row.has_image) quote.image = true;
   return quote;
 }
 

@@ -74,7 +74,7 @@ export const mentionStatements = {
   dropFor: sql<Id>('DELETE FROM mentions WHERE site = :site AND message_id = :id'),
 };
 
-const QUOTE_COLUMNS = 'm.id, m.seq, m.sender_id, m.sender_name, m.sender_kind, m.sender_avatar, m.text, m.deleted';
+const QUOTE_COLUMNS = 'm.id, m.seq, m.sender_id, m.sender_name, m.sender_kind, m.sender_avatar, m.text, m.deleted, (m.image IS NOT NULL) AS has_image';
 
 export const quoteStatements = {
   // Each id one primary-key lookup: SQLite led by the list (CROSS JOIN keeps its order), PostgreSQL by `id = ANY`.

@@ -127,6 +127,7 @@ function brokenPayload(event: string, bob: string): Record<string, unknown> {
     'message:react': ['room', 'messageId', 'emoji', 'on'],
     'message:changes': ['room', 'after', 'limit'],
     'user:privacy': ['block', 'unblock', 'refuseGuestDms'],
+    'media:ticket': ['room'],
     'message:history': ['room', 'beforeSeq', 'afterSeq', 'limit'],
     'typing:set': ['room', 'typing'],
     'presence:list': ['room', 'query', 'after', 'limit'],
