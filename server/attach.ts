@@ -9,7 +9,13 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { MAX_PAYLOAD_BYTES, PRESENCE_GRACE_MS, PRESENCE_LIST_MAX, PROTOCOL_VERSION, UNVERSIONED_PROTOCOL } from '../protocol/index.js';
+import { join } from 'node:path';
 import { adminApi } from './http/admin-api.js';
+import { mediaRoutes } from './http/media-routes.js';
+import { ImageCodec } from './media/image-codec.js';
+import { DirectoryMediaFiles } from './media/media-files.js';
+import type { MediaFiles } from './media/media-files.js';
+import { MediaService } from './media/media-service.js';
 import { adminTokenProblem } from './http/admin-auth.js';
 import { widgetRoutes } from './http/widget-routes.js';
 import { createLogger } from './logger.js';
@@ -104,6 +110,14 @@ export interface AttachOptions {
    * every client.
    */
   minClientProtocol?: number;
+  /**
+   * Where uploaded images live. Default: `<dataDir>/media` (one node). A
+   * cluster passes one every node reads: `PostgresStore.mediaFiles()` or a
+   * `DirectoryMediaFiles` on a shared mount.
+   */
+  mediaFiles?: MediaFiles;
+  /** How often uploads no message keeps are removed (with their files). Default 10 minutes. */
+  mediaSweepIntervalMs?: number;
   /** How often site retention runs after the run at start. Default `RETENTION_INTERVAL_MS` (an hour); tests shorten it. */
   retentionIntervalMs?: number;
 }
@@ -236,10 +250,20 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     bans,
     moderation,
     sessions,
+    media: new MediaService(store, options.mediaFiles ?? new DirectoryMediaFiles(join(options.dataDir ?? './data', 'media')), new ImageCodec()),
   };
+  const sweepMedia = async () => {
+    for (const site of await sites.list()) await services.media.sweep(site.id);
+  };
+  const mediaSweeper = setInterval(
+    () => void sweepMedia().catch((err: unknown) => logger.error('media sweep failed', { err })),
+    options.mediaSweepIntervalMs ?? 10 * 60_000,
+  );
+  mediaSweeper.unref();
   namespaces.serve({ services, limits, metrics, proxyHops, minClientProtocol });
 
   const routes = widgetRoutes({ bundle: widgetBundle, chunks: widgetChunks, archive: chunkArchive });
+  routes.use(mediaRoutes({ media: services.media, sites }));
   routes.use('/api', adminApi({ services, adminToken: options.adminToken, limits, proxyHops, logger }));
   options.app?.use(routes);
 
@@ -253,6 +277,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     ready,
     async close() {
       stopRetention?.();
+      clearInterval(mediaSweeper);
       archiving.stop();
       sessions.stop();
       services.presence.close();

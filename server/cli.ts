@@ -13,6 +13,7 @@ import { adminTokenProblem } from './http/admin-auth.js';
 import { DEFAULT_RATE_LIMITS, scaleRateLimits } from './security/rate-limits.js';
 import { LOG_LEVELS, createLogger, isLogLevel } from './logger.js';
 import { SITE_HELP, SiteUsageError, runSiteCommand } from './site-cli.js';
+import { DirectoryMediaFiles } from './media/media-files.js';
 import { PostgresStore } from './storage/postgres-store.js';
 import { runWorkers } from './workers.js';
 
@@ -26,6 +27,8 @@ Options (each also read from the environment variable shown):
   --port <n>          Port to listen on (PORT, default 8080; 0 picks a free one)
   --host <addr>       Address to bind (HOST, default 127.0.0.1; 0.0.0.0 for all)
   --data-dir <path>   Where the SQLite database lives (CHAT_ROOM_DATA_DIR, default ./data)
+  --media-dir <path>  Where uploaded images live (CHAT_ROOM_MEDIA_DIR; default <data-dir>/media,
+                      or in PostgreSQL with --database-url); a directory every node mounts serves a cluster
   --demo-port <n>     Port of the demo site (CHAT_ROOM_DEMO_PORT, default port+1; 0 picks a free one)
   --no-demo           Do not serve the demo page (the \`demo\` site is still made)
   --production        No \`demo\` site and no demo page (also NODE_ENV=production)
@@ -120,6 +123,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      'media-dir': { type: 'string' },
       'demo-port': { type: 'string' },
       'no-demo': { type: 'boolean' },
       demo: { type: 'boolean' },
@@ -180,8 +184,11 @@ async function main(): Promise<void> {
     ? await PostgresStore.open({ connectionString: databaseUrl, ...(schema ? { schema } : {}) })
     : undefined;
   const redis = redisUrl ? new Redis(redisUrl) : undefined;
+  const mediaDir = values['media-dir'] ?? (env.CHAT_ROOM_MEDIA_DIR || undefined);
+  const mediaFiles = mediaDir ? new DirectoryMediaFiles(mediaDir) : store?.mediaFiles();
   const server = createChatServer({
     ...(store ? { store } : {}),
+    ...(mediaFiles ? { mediaFiles } : {}),
     ...(redis ? { cluster: { redis, prefix: values['redis-prefix'] ?? env.CHAT_ROOM_REDIS_PREFIX ?? 'chat-room:' } } : {}),
     port: listenPort,
     host: values.host ?? env.HOST ?? '127.0.0.1',

@@ -11,6 +11,7 @@ import type { ChatSocket } from '../socket-types.js';
 import type { ClientEvent } from '../validate.js';
 import type { HandlerContext } from './context.js';
 import { directHistory, sendDirect } from './dm.js';
+import { mediaTicket } from './media.js';
 import { messageHistory, sendMessage } from './message.js';
 import { deleteMessage, editMessage, messageChanges, reactToMessage } from './message-changes.js';
 import { moderatorBan, moderatorDelete, moderatorErase } from './moderation.js';
@@ -41,6 +42,7 @@ const ROUTES: { readonly [E in ClientEvent]: Route } = {
   'typing:set': setTyping,
   'user:rename': renameUser,
   'user:privacy': setPrivacy,
+  'media:ticket': mediaTicket,
   'dm:send': sendDirect,
   'dm:history': directHistory,
   'mod:delete': moderatorDelete,

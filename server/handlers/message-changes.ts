@@ -6,6 +6,7 @@ import { editWindowMs } from '../services/message-changes.js';
 import { postRefusal } from '../services/room-policy.js';
 import type { HandlerContext } from './context.js';
 import { storedSender } from './guests.js';
+import { sweepMedia } from './media.js';
 import { muteRefusal } from './mute.js';
 import { acked } from './respond.js';
 
@@ -37,6 +38,7 @@ export function deleteMessage(ctx: HandlerContext) {
     const { site, user, role } = socket.data;
     const deleted = await services.changes.delete(site.id, room, messageId, { id: user.id, role });
     if (deleted.ok && role === 'moderator') logger.info('message deleted by moderator', { room, messageId });
+    if (deleted.ok) sweepMedia(ctx);
     return deleted;
   });
 }

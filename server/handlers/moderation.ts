@@ -9,6 +9,7 @@ import type { Failure } from '../result.js';
 import { erasureRef } from '../services/moderation.js';
 import type { HandlerContext } from './context.js';
 import { findUser } from './guests.js';
+import { sweepMedia } from './media.js';
 import { acked } from './respond.js';
 
 function notModerator({ socket }: HandlerContext): Failure | undefined {
@@ -21,7 +22,10 @@ export function moderatorDelete(ctx: HandlerContext) {
     if (refused) return refused;
     const deleted = await ctx.services.moderation.deleteMessage(ctx.socket.data.site.id, room, messageId);
     // The audit line says what happened, refusals included.
-    if (deleted.ok) ctx.logger.info('message deleted by moderator', { room, messageId });
+    if (deleted.ok) {
+      ctx.logger.info('message deleted by moderator', { room, messageId });
+      sweepMedia(ctx);
+    }
     else ctx.logger.info('moderator delete refused', { room, messageId, code: deleted.error.code });
     return deleted;
   });
@@ -50,6 +54,7 @@ export function moderatorErase(ctx: HandlerContext) {
     if (userId === ctx.socket.data.user.id) return fail(ErrorCode.Forbidden, 'moderators cannot erase themselves');
     const erased = await ctx.services.moderation.eraseUser(ctx.socket.data.site.id, userId);
     ctx.logger.info('user erased by moderator', { target: erasureRef(ctx.socket.data.site.id, userId), ...erased });
+    sweepMedia(ctx);
     return ok({ erased });
   });
 }

@@ -48,6 +48,7 @@ const ACTIONS: Partial<Record<ClientEvent, RateLimitedAction>> = {
   'message:react': 'react',
   'message:changes': 'changes',
   'user:privacy': 'privacy',
+  'media:ticket': 'upload',
 };
 
 /** Fire-and-forget events; every other one must come with an ack. */

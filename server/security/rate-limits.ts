@@ -39,6 +39,9 @@ export interface RateLimitOptions {
   changePagesPerSocket: RateLimitRule;
   /** `user:privacy`: each one is a write and a notice to every tab of the user. */
   privacyPerUser: RateLimitRule;
+  /** `media:ticket`: each one lets an image be decoded and stored. */
+  uploadsPerUser: RateLimitRule;
+  uploadsPerIp: RateLimitRule;
   /** Engine.IO handshakes, counted before any socket exists. */
   connectionsPerIp: RateLimitRule;
   /** Admin API requests of any kind. */
@@ -69,6 +72,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   reactionsPerUser: { points: 20, durationMs: 10_000, burst: { points: 10, durationMs: 60_000 } },
   changePagesPerSocket: { points: 10, durationMs: 10_000 },
   privacyPerUser: { points: 10, durationMs: 60_000 },
+  uploadsPerUser: { points: 10, durationMs: 60_000, burst: { points: 10, durationMs: 10 * 60_000 } },
+  uploadsPerIp: { points: 60, durationMs: 60_000 },
   connectionsPerIp: { points: 30, durationMs: 60_000 },
   adminRequestsPerIp: { points: 300, durationMs: 60_000 },
   adminAuthFailuresPerIp: { points: 10, durationMs: 10 * 60_000 },
@@ -90,7 +95,7 @@ export function scaleRateLimits(rules: RateLimitOptions, factor: number): RateLi
   return Object.fromEntries(Object.entries(rules).map(([k, rule]) => [k, scale(rule)])) as unknown as RateLimitOptions;
 }
 
-export type RateLimitedAction = 'message' | 'join' | 'typing' | 'list' | 'rename' | 'edit' | 'react' | 'changes' | 'privacy';
+export type RateLimitedAction = 'message' | 'join' | 'typing' | 'list' | 'rename' | 'edit' | 'react' | 'changes' | 'privacy' | 'upload';
 
 /** Who is acting: each key has its own budget. */
 export interface ActorKeys {
@@ -189,6 +194,12 @@ export class RateLimits {
       react: { socket: new KeyedBudget(rules.reactionsPerSocket), shared: [['user', limiter('react-user', rules.reactionsPerUser)]] },
       changes: { socket: new KeyedBudget(rules.changePagesPerSocket), shared: [] },
       privacy: { shared: [['user', limiter('privacy-user', rules.privacyPerUser)]] },
+      upload: {
+        shared: [
+          ['user', limiter('upload-user', rules.uploadsPerUser)],
+          ['ip', limiter('upload-ip', rules.uploadsPerIp)],
+        ],
+      },
     };
   }
 

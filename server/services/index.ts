@@ -1,4 +1,5 @@
 /** The services handlers, the admission check and the admin API call; built once per server by `attachChatServer`. */
+import type { MediaService } from '../media/media-service.js';
 import type { BanService } from './bans.js';
 import type { MessageChangeService } from './message-changes.js';
 import type { MessageService } from './messages.js';
@@ -24,4 +25,6 @@ export interface Services {
   bans: BanService;
   moderation: ModerationService;
   sessions: SessionCredentials;
+  /** Image tickets, uploads and their sweep. */
+  media: MediaService;
 }

@@ -4,7 +4,7 @@
  * only way handlers reach messages in the store.
  */
 import { ErrorCode, HISTORY_PAGE_SIZE, UNREAD_CAP, directConversation } from '../../protocol/index.js';
-import type { Ack, ChatMessage, HistoryPage, SendResult, UserId, UserInfo } from '../../protocol/index.js';
+import type { Ack, ChatMessage, HistoryPage, ImageInfo, SendResult, UserId, UserInfo } from '../../protocol/index.js';
 import { roomChannel, userChannel } from '../channels.js';
 import { fail, ok } from '../result.js';
 import type { NamespaceOf } from '../socket-types.js';
@@ -31,9 +31,10 @@ export class MessageService {
    * Broadcasts to the whole room, the sender's own sockets included (other
    * tabs need it; the sending tab matches it by id). A reply's original must
    * be a message of the room that is not deleted; mentions are the text's
-   * tokens that name users of the site (see `resolveMentions`).
+   * tokens that name users of the site (see `resolveMentions`). `image`: an
+   * upload the sender claimed for this send (`text` is then its caption).
    */
-  async post(site: string, room: string, from: UserInfo, text: string, clientId: string, replyTo?: string): Promise<Ack<SendResult>> {
+  async post(site: string, room: string, from: UserInfo, text: string, clientId: string, replyTo?: string, image?: ImageInfo): Promise<Ack<SendResult>> {
     if (replyTo !== undefined) {
       const original = await this.store.getMessage(site, replyTo);
       if (!original || original.room !== room) return fail(ErrorCode.UnknownMessage, 'no such message in this room to reply to');
@@ -44,6 +45,7 @@ export class MessageService {
     const draft: MessageDraft = { room, clientId, from, text, at: Date.now() };
     if (replyTo !== undefined) draft.replyTo = replyTo;
     if (mentions.data.length > 0) draft.mentions = mentions.data;
+    if (image !== undefined) draft.image = image;
     return ok(await this.deliver(site, draft, 'message:new', [roomChannel(room)]));
   }
 

@@ -2,6 +2,7 @@
  * Versioned schema changes for the SQLite store, applied in order at start.
  * Append new entries; never edit one that has shipped.
  */
+import { uploadsMigration } from './upload-statements.js';
 import type Database from 'better-sqlite3';
 import { ID_REWRITE_READS, idRewriteStatements } from './opaque-ids.js';
 
@@ -205,6 +206,11 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         PRIMARY KEY (site, user_id)
       );
     `,
+  },
+  {
+    version: 10,
+    name: 'images: uploads, the image of a message, per-site upload limits',
+    sql: uploadsMigration('INTEGER', 'sqlite'),
   },
 ];
 

@@ -3,6 +3,7 @@
  * (see `migratePostgres`). Append new entries; never edit one that has shipped.
  * Times are ms since the epoch and seqs grow without bound: both BIGINT.
  */
+import { uploadsMigration } from './upload-statements.js';
 import type pg from 'pg';
 import type { Migration } from './migrations.js';
 import { ID_REWRITE_READS, idRewriteStatements } from './opaque-ids.js';
@@ -197,6 +198,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         PRIMARY KEY (site, user_id)
       );
     `,
+  },
+  {
+    version: 8,
+    name: 'images: uploads, the image of a message, per-site upload limits, media files of a cluster',
+    sql: `${uploadsMigration('BIGINT', 'postgres')}
+      CREATE TABLE media_files (
+        site TEXT NOT NULL,
+        name TEXT NOT NULL,
+        body BYTEA NOT NULL,
+        PRIMARY KEY (site, name)
+      );`,
   },
 ];
 

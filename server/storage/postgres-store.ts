@@ -5,6 +5,8 @@
  * so seqs stay gapless and a retry is stored once whichever node receives it.
  * Statements shared with SQLite come from `statements.ts`.
  */
+import { PostgresMediaFiles } from '../media/media-files.js';
+import { PostgresUploads } from './postgres-uploads.js';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { BanInfo, ChangesPage, ChatMessage, HistoryPage, MessageDeleted, Privacy, UserId, UserInfo } from '../../protocol/index.js';
@@ -59,6 +61,8 @@ import type {
   Site,
   UnreadCount,
   WidgetChunk,
+  ReleasedUploads,
+  UploadRecord,
 } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -115,6 +119,7 @@ const SITE_ROWS = [...SITE_TABLES, 'room_seqs'].map(deleteSiteRows);
 
 export class PostgresStore implements ChatStore {
   private readonly pool: pg.Pool;
+  private readonly uploads: PostgresUploads;
   private readonly rich: PostgresRich;
 
   /** Connects, creates `schema` when given, and migrates. */
@@ -146,6 +151,7 @@ export class PostgresStore implements ChatStore {
   private constructor(pool: pg.Pool) {
     this.pool = pool;
     this.rich = new PostgresRich(pool);
+    this.uploads = new PostgresUploads(pool);
   }
 
   async getSite(id: string): Promise<Site | undefined> {
@@ -323,6 +329,7 @@ export class PostgresStore implements ChatStore {
       await run(client, eraseStatements.bansWithAddress, params);
       const profile = await run(client, eraseStatements.profile, params);
       await run(client, eraseStatements.roomRevs, params);
+      await run(client, eraseStatements.uploads, params);
       await eraseTraces(client, params, touched);
       return { tombstoned, privateRemoved, profile: profile === 1 };
     });
@@ -384,6 +391,35 @@ export class PostgresStore implements ChatStore {
       await run(client, widgetChunkStatements.pruneChunks, {});
       return builds;
     });
+  }
+
+  async addUpload(site: string, upload: UploadRecord): Promise<void> {
+    return this.uploads.add(site, upload);
+  }
+
+  async getUpload(site: string, id: string): Promise<UploadRecord | undefined> {
+    return this.uploads.get(site, id);
+  }
+
+  async claimUpload(site: string, id: string, user: UserId, clientId: string): Promise<boolean> {
+    return this.uploads.claim(site, id, user, clientId);
+  }
+
+  async setUploadMessage(site: string, id: string, messageId: string): Promise<void> {
+    return this.uploads.setMessage(site, id, messageId);
+  }
+
+  async uploadBytes(site: string): Promise<number> {
+    return this.uploads.bytes(site);
+  }
+
+  async releaseUploads(site: string, unusedBefore: number, limit: number): Promise<ReleasedUploads> {
+    return this.uploads.release(site, unusedBefore, limit);
+  }
+
+  /** Image files in this database (`media_files`), for every node of a cluster to serve. */
+  mediaFiles(): PostgresMediaFiles {
+    return new PostgresMediaFiles(this.pool);
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@
  */
 import { ROOM_POLICIES } from './store.js';
 import type { BanDraft, HistoryQuery, MessageDraft, NewUser, RoomPolicy, Site } from './store.js';
-import type { BanInfo, ChatMessage, UserInfo } from '../../protocol/index.js';
+import type { BanInfo, ChatMessage, ImageInfo, UserInfo } from '../../protocol/index.js';
 
 /** 0/1 in SQLite, a boolean in PostgreSQL. */
 export type Flag = number | boolean;
@@ -30,6 +30,9 @@ export interface SiteRow {
   rate_limit_scale: number | null;
   id_key: string;
   edit_window_minutes: number | null;
+  upload_max_bytes: number | null;
+  upload_max_pixels: number | null;
+  upload_quota_bytes: number | null;
 }
 
 export interface UserRow {
@@ -78,6 +81,8 @@ export interface MessageRow {
   reply_to: string | null;
   edited_at: number | null;
   rev: number | null;
+  /** The message's `ImageInfo` as JSON. */
+  image: string | null;
 }
 
 /** A message as inserted (`deleted` starts false, never edited or changed). */
@@ -101,6 +106,9 @@ export function toSite(row: SiteRow): Site {
   if (row.retention_days !== null) site.retentionDays = row.retention_days;
   if (row.rate_limit_scale !== null) site.rateLimitScale = row.rate_limit_scale;
   if (row.edit_window_minutes !== null) site.editWindowMinutes = row.edit_window_minutes;
+  if (row.upload_max_bytes !== null) site.uploadMaxBytes = Number(row.upload_max_bytes);
+  if (row.upload_max_pixels !== null) site.uploadMaxPixels = Number(row.upload_max_pixels);
+  if (row.upload_quota_bytes !== null) site.uploadQuotaBytes = Number(row.upload_quota_bytes);
   return site;
 }
 
@@ -119,6 +127,9 @@ export function siteRow(site: Site): SiteRow {
     rate_limit_scale: site.rateLimitScale ?? null,
     id_key: site.idKey,
     edit_window_minutes: site.editWindowMinutes ?? null,
+    upload_max_bytes: site.uploadMaxBytes ?? null,
+    upload_max_pixels: site.uploadMaxPixels ?? null,
+    upload_quota_bytes: site.uploadQuotaBytes ?? null,
   };
 }
 
@@ -171,6 +182,7 @@ export function toMessage(row: MessageRow): ChatMessage {
   if (row.deleted) message.deleted = true;
   if (row.edited_at !== null) message.editedAt = row.edited_at;
   if (row.rev !== null) message.rev = row.rev;
+  if (row.image !== null) message.image = JSON.parse(row.image) as ImageInfo;
   return message;
 }
 
@@ -189,15 +201,16 @@ export function newMessageRow(site: string, id: string, seq: number, draft: Mess
     text: draft.text,
     at: draft.at,
     reply_to: draft.replyTo ?? null,
+    image: draft.image ? JSON.stringify(draft.image) : null,
   };
 }
 
 /** A message as inserted without an avatar or a reply. */
-export type PlainMessageRow = Omit<NewMessageRow, 'sender_avatar' | 'reply_to'>;
+export type PlainMessageRow = Omit<NewMessageRow, 'sender_avatar' | 'reply_to' | 'image'>;
 
 /** The row of a message without an avatar or a reply, or undefined when it has either (see `messageStatements.insertPlain`). */
 export function plainMessageRow(site: string, id: string, seq: number, draft: MessageDraft): PlainMessageRow | undefined {
-  if (draft.from.avatar !== undefined || draft.replyTo !== undefined) return undefined;
+  if (draft.from.avatar !== undefined || draft.replyTo !== undefined || draft.image !== undefined) return undefined;
   return {
     id,
     site,
@@ -218,6 +231,7 @@ export function storedMessage(id: string, seq: number, draft: MessageDraft): Cha
   const { room, clientId, from, text, at, to } = draft;
   const message: ChatMessage = { id, room, seq, clientId, from: { ...from }, text, at };
   if (to !== undefined) message.to = to;
+  if (draft.image !== undefined) message.image = { ...draft.image };
   return message;
 }
 

@@ -5,6 +5,7 @@
  * gapless and a retry never stores twice; the appends of one event-loop turn
  * share that transaction (group commit).
  */
+import { SqliteUploads } from './sqlite-uploads.js';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +62,8 @@ import type {
   Site,
   UnreadCount,
   WidgetChunk,
+  ReleasedUploads,
+  UploadRecord,
 } from './store.js';
 
 export const SQLITE_FILE_NAME = 'chat-room.sqlite';
@@ -93,6 +96,7 @@ export class SqliteStore implements ChatStore {
   private readonly bans;
   private readonly erase;
   private readonly only;
+  private readonly uploads: SqliteUploads;
   private readonly rich: SqliteRich;
   private readonly pruneTx: (site: string, before: number) => number;
   private readonly appendTx: (site: string, draft: MessageDraft) => AppendResult;
@@ -140,6 +144,7 @@ export class SqliteStore implements ChatStore {
     this.only = prepareAll(db, SQLITE_ONLY);
     this.widget = prepareAll(db, widgetChunkStatements);
     this.rich = new SqliteRich(db);
+    this.uploads = new SqliteUploads(db);
     const pruneRich = prepareAll(db, pruneRichStatements);
 
     this.pruneTx = db.transaction((site: string, before: number): number => {
@@ -187,6 +192,7 @@ export class SqliteStore implements ChatStore {
       this.erase.bansWithAddress.run(params);
       const profile = this.erase.profile.run(params).changes > 0;
       this.erase.roomRevs.run(params);
+      this.erase.uploads.run(params);
       this.rich.eraseTraces(params);
       return { tombstoned, privateRemoved, profile };
     });
@@ -409,6 +415,30 @@ export class SqliteStore implements ChatStore {
 
   async pruneWidgetBuilds(keep: number, since: number): Promise<number> {
     return this.pruneWidgetBuildsTx(keep, since);
+  }
+
+  async addUpload(site: string, upload: UploadRecord): Promise<void> {
+    return this.uploads.add(site, upload);
+  }
+
+  async getUpload(site: string, id: string): Promise<UploadRecord | undefined> {
+    return this.uploads.get(site, id);
+  }
+
+  async claimUpload(site: string, id: string, user: UserId, clientId: string): Promise<boolean> {
+    return this.uploads.claim(site, id, user, clientId);
+  }
+
+  async setUploadMessage(site: string, id: string, messageId: string): Promise<void> {
+    return this.uploads.setMessage(site, id, messageId);
+  }
+
+  async uploadBytes(site: string): Promise<number> {
+    return this.uploads.bytes(site);
+  }
+
+  async releaseUploads(site: string, unusedBefore: number, limit: number): Promise<ReleasedUploads> {
+    return this.uploads.release(site, unusedBefore, limit);
   }
 
   async close(): Promise<void> {

@@ -22,14 +22,17 @@ const SITE_COLUMNS = [
   'rate_limit_scale',
   'id_key',
   'edit_window_minutes',
+  'upload_max_bytes',
+  'upload_max_pixels',
+  'upload_quota_bytes',
 ] as const;
 /** Set when the site is added, never by an update. */
 const SITE_FIXED: readonly string[] = ['id', 'created', 'id_key'] satisfies (typeof SITE_COLUMNS)[number][];
 const USER_COLUMNS = ['site', 'id', 'name', 'name_key', 'kind', 'avatar', 'skeleton', 'created'] as const;
 export const MESSAGE_COLUMNS =
-  'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted, sender_avatar, reply_to, edited_at, rev';
+  'id, room, seq, client_id, sender_id, sender_name, sender_kind, recipient, text, at, deleted, sender_avatar, reply_to, edited_at, rev, image';
 const PLAIN_MESSAGE_COLUMNS = ['id', 'site', 'room', 'seq', 'client_id', 'sender_id', 'sender_name', 'sender_kind', 'recipient', 'text', 'at'];
-const NEW_MESSAGE_COLUMNS = [...PLAIN_MESSAGE_COLUMNS, 'sender_avatar', 'reply_to'];
+const NEW_MESSAGE_COLUMNS = [...PLAIN_MESSAGE_COLUMNS, 'sender_avatar', 'reply_to', 'image'];
 const BAN_COLUMNS = 'id, kind, user_id, ip, until, reason, created';
 const NEW_BAN_COLUMNS = ['id', 'site', 'kind', 'user_id', 'ip', 'until', 'reason', 'created'];
 
@@ -39,7 +42,7 @@ export function insertInto(table: string, columns: readonly string[]): string {
 }
 
 /** Tables holding rows of a site besides `sites` (the PostgreSQL driver adds its seq counters). */
-export const SITE_TABLES = ['bans', 'blocks', 'cursors', 'mentions', 'messages', 'privacy', 'reactions', 'room_revs', 'users'];
+export const SITE_TABLES = ['bans', 'blocks', 'cursors', 'mentions', 'messages', 'privacy', 'reactions', 'room_revs', 'uploads', 'users'];
 
 /** Deletes everything a table holds under the site id. */
 export function deleteSiteRows(table: string) {
@@ -102,7 +105,7 @@ export const messageStatements = {
   ),
   get: sql<Id, MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE site = :site AND id = :id`),
   tombstone: sql<Id & { rev: number }, MessageRow>(
-    `UPDATE messages SET text = '', deleted = TRUE, reply_to = NULL, edited_at = NULL, rev = :rev
+    `UPDATE messages SET text = '', deleted = TRUE, reply_to = NULL, edited_at = NULL, image = NULL, rev = :rev
      WHERE site = :site AND id = :id RETURNING ${MESSAGE_COLUMNS}`,
   ),
   edit: sql<Id & { text: string; edited_at: number; rev: number }, MessageRow>(
@@ -167,7 +170,7 @@ export const IS_USERS_CONVERSATION = `(
 
 /** How a room message of an erased user is kept: a tombstone by `ERASED_AUTHOR`, its client id replaced. */
 export const ANONYMISED = `text = '', deleted = TRUE, sender_id = :erasedId, sender_name = :erasedName,
-  sender_kind = :erasedKind, client_id = messages.id, sender_avatar = NULL, reply_to = NULL, edited_at = NULL`;
+  sender_kind = :erasedKind, client_id = messages.id, sender_avatar = NULL, reply_to = NULL, edited_at = NULL, image = NULL`;
 
 /**
  * The steps of `eraseUser` both drivers run, in this order, after tombstoning
@@ -182,6 +185,8 @@ export const eraseStatements = {
   bansOnUserAlone: sql<ErasedParams>('DELETE FROM bans WHERE site = :site AND user_id = :userId AND ip IS NULL'),
   bansWithAddress: sql<ErasedParams>('UPDATE bans SET user_id = :erasedId, reason = NULL WHERE site = :site AND user_id = :userId'),
   profile: sql<ErasedParams>('DELETE FROM users WHERE site = :site AND id = :userId'),
+  /** Their uploads stay (a sweep removes them with the tombstoned messages' images), owned by no one. */
+  uploads: sql<ErasedParams>('UPDATE uploads SET user_id = :erasedId WHERE site = :site AND user_id = :userId'),
   /** The change counters of their private conversations. */
   roomRevs: sql<ErasedParams>(`DELETE FROM room_revs WHERE site = :site AND ${IS_USERS_CONVERSATION}`),
 };

@@ -3,7 +3,7 @@
  * SQLite default and a PostgreSQL driver are interchangeable. Every method is
  * async even where the driver is synchronous.
  */
-import type { BanInfo, ChangesPage, ChatMessage, HistoryPage, MessageDeleted, Privacy, UserId, UserInfo } from '../../protocol/index.js';
+import type { BanInfo, ChangesPage, ChatMessage, HistoryPage, ImageInfo, MessageDeleted, Privacy, UserId, UserInfo } from '../../protocol/index.js';
 
 /** Who may join which rooms of a site. */
 export type RoomPolicy = 'open' | 'allow-list' | 'token';
@@ -33,6 +33,12 @@ export interface Site {
   rateLimitScale?: number;
   /** How long after sending an author may edit a message, in minutes (0: never). Unset: `EDIT_WINDOW_MS`. */
   editWindowMinutes?: number;
+  /** Bytes of one uploaded image file. Unset: `IMAGE_MAX_BYTES`. */
+  uploadMaxBytes?: number;
+  /** Pixels (width × height, every frame) of one uploaded image. Unset: `IMAGE_MAX_PIXELS`. */
+  uploadMaxPixels?: number;
+  /** Bytes of every upload of the site together (re-encoded images and thumbnails). Unset: `UPLOAD_QUOTA_BYTES` (1 GiB). */
+  uploadQuotaBytes?: number;
   created: number;
 }
 
@@ -58,6 +64,29 @@ export interface MessageDraft {
   replyTo?: string;
   /** Users the text mentions: the service kept the `<@id>` tokens that name users of the site (at most `MENTIONS_MAX`). */
   mentions?: UserId[];
+  /** The image of an upload the sender claimed for this message. */
+  image?: ImageInfo;
+}
+
+/** An uploaded image: stored at once, used by at most one message. */
+export interface UploadRecord {
+  id: string;
+  /** Who uploaded it (`ERASED_AUTHOR` once erased). */
+  user: UserId;
+  image: ImageInfo;
+  /** Bytes stored for it: image and thumbnail. */
+  bytes: number;
+  created: number;
+  /** The client id of the send that claimed it. */
+  clientId?: string;
+  /** The message that carries it. */
+  messageId?: string;
+}
+
+/** Uploads `releaseUploads` removed: content addresses no upload holds any more (their files can go). */
+export interface ReleasedUploads {
+  removed: number;
+  unreferenced: string[];
 }
 
 /** See `ChatStore.countUnread`. */
@@ -243,6 +272,22 @@ export interface ChatStore {
    * Answers how many builds went.
    */
   pruneWidgetBuilds(keep: number, since: number): Promise<number>;
+
+  /** Stores a new upload (not yet used by a message). */
+  addUpload(site: string, upload: UploadRecord): Promise<void>;
+  getUpload(site: string, id: string): Promise<UploadRecord | undefined>;
+  /** The upload of `user` becomes the one of the send `clientId`: false when it is not theirs or another send claimed it. */
+  claimUpload(site: string, id: string, user: UserId, clientId: string): Promise<boolean>;
+  /** The claimed upload is carried by `messageId`. */
+  setUploadMessage(site: string, id: string, messageId: string): Promise<void>;
+  /** Bytes of every upload of the site. */
+  uploadBytes(site: string): Promise<number>;
+  /**
+   * Removes (at most `limit`) uploads whose message is gone or deleted, and
+   * those no message carries that were made before `unusedBefore`; answers
+   * the content addresses no remaining upload of the site holds.
+   */
+  releaseUploads(site: string, unusedBefore: number, limit: number): Promise<ReleasedUploads>;
 
   close(): Promise<void>;
 }
