@@ -184,6 +184,7 @@ const live = new Set<ChatRoom>();
  * @cssprop [--chat-room-mention-list-active-background=var(--chat-room-surface)] - The highlighted person in the mention list.
  * @cssprop [--chat-room-emoji-picker-background=var(--chat-room-background)] - The emoji picker.
  * @cssprop [--chat-room-emoji-picker-width=22rem] - The emoji picker's width on a wide window (a phone's is the window's).
+ * @cssprop [--chat-room-viewer-backdrop=#000c] - Behind the image viewer.
  * @cssprop [--chat-room-emoji-size=1.5rem] - The size of the emoji in the picker.
  * @cssprop [--chat-room-launcher-right=20px] - Launcher mode: distance of the button and panel from the right edge.
  * @cssprop [--chat-room-launcher-left=auto] - Launcher mode: distance from the left edge (set `--chat-room-launcher-right: auto` with it).

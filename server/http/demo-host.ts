@@ -58,7 +58,7 @@ export function demoApp(demoDir: string, chatServerUrl: () => string): Express {
   return app;
 }
 
-/** Scripts from this page and the chat server; sockets to the chat server only; nothing inline, no eval. */
+/** Scripts from this page and the chat server; sockets and uploads to the chat server only; its images (and upload previews, `blob:`); nothing inline, no eval. */
 export function demoPolicy(chatServer: string): string {
   const origin = new URL(chatServer).origin;
   const socket = origin.replace(/^http/, 'ws');
@@ -67,7 +67,7 @@ export function demoPolicy(chatServer: string): string {
     `script-src 'self' ${origin}`,
     `connect-src 'self' ${origin} ${socket}`,
     "style-src 'self'",
-    "img-src 'self' data:",
+    `img-src 'self' data: blob: ${origin}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
