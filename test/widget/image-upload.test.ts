@@ -93,11 +93,41 @@ describe('image uploads', function (this: { timeout(ms: number): void }) {
     const data = new DataTransfer();
     data.items.add(new File([await png(300, 200)], 'clip.png', { type: 'image/png' }));
     input(ann).dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, composed: true, cancelable: true }));
-    await waitFor(() => $(ann, '[part~="upload"]'), 'the upload row');
+    const row = await waitFor(() => $(ann, '[part~="upload"]'), 'the upload row');
     expect(input(ann).value, 'the caption left the input').to.equal('');
+    // The row sits above the input, which keeps its line with the attach, emoji and send buttons.
+    const box = input(ann).getBoundingClientRect();
+    expect(row.getBoundingClientRect().bottom).to.be.at.most(box.top + 1);
+    const button = $(ann, '[part~="attach"]')!.getBoundingClientRect();
+    expect(button.top).to.be.at.least(box.top - 20);
+    expect(button.left).to.be.at.least(box.right);
     const got = await waitFor(() => images(bob).find((m) => m.text === 'pasted picture'), 'the pasted image at Bob', 15_000);
     expect(got.image).to.include({ width: 300, height: 200 });
     await waitFor(() => !$(ann, '[part~="upload"]'), 'the upload row gone');
+  });
+
+  it('an image dropped on the chat is sent; a dropped text file is left to the browser', async () => {
+    const { ann, bob } = await pair('img-drop');
+    await attach(ann);
+    const list = $(ann, '[part="messages"]')!;
+    const text = new DataTransfer();
+    text.items.add(new File(['notes'], 'notes.txt', { type: 'text/plain' }));
+    const ignored = new DragEvent('drop', { dataTransfer: text, bubbles: true, composed: true, cancelable: true });
+    list.dispatchEvent(ignored);
+    expect(ignored.defaultPrevented, 'not an image: not taken').to.equal(false);
+    const data = new DataTransfer();
+    data.items.add(new File([await png(120, 90)], 'drop.png', { type: 'image/png' }));
+    const over = new DragEvent('dragover', { dataTransfer: data, bubbles: true, composed: true, cancelable: true });
+    list.dispatchEvent(over);
+    expect(over.defaultPrevented, 'a file may be dropped').to.equal(true);
+    const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true, composed: true, cancelable: true });
+    list.dispatchEvent(drop);
+    expect(drop.defaultPrevented).to.equal(true);
+    const got = await waitFor(() => images(bob)[0], 'the dropped image at Bob', 15_000);
+    expect(got.image).to.include({ width: 120, height: 90 });
+    expect(got.text).to.equal('');
+    const img = await waitFor(() => $(bob, `[data-id="${got.id}"] img[part~="image"]`) as HTMLImageElement | null, 'its thumbnail', 10_000);
+    expect(img.alt).to.equal('Image');
   });
 
   it('Cancel aborts the upload: no message is sent', async () => {
