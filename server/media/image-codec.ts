@@ -53,8 +53,8 @@ export async function encodeImage(bytes: Buffer, maxPixels: number): Promise<Cod
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, input).metadata();
-  } catch {
-    return { ok: false, code: ErrorCode.ImageInvalid };
+  } catch (err) {
+    return { ok: false, code: refusal(err) };
   }
   if (meta.format !== SHARP_FORMAT[type] || !meta.width || !meta.height) return { ok: false, code: ErrorCode.ImageInvalid };
   const frameHeight = meta.pageHeight ?? meta.height;
@@ -80,9 +80,13 @@ export async function encodeImage(bytes: Buffer, maxPixels: number): Promise<Cod
       },
     };
   } catch (err) {
-    if (err instanceof Error && /pixel limit/i.test(err.message)) return { ok: false, code: ErrorCode.ImageTooManyPixels };
-    return { ok: false, code: ErrorCode.ImageInvalid };
+    return { ok: false, code: refusal(err) };
   }
+}
+
+/** sharp's `limitInputPixels` refusal says so; anything else it cannot read is not a whole image. */
+function refusal(err: unknown): CodecError {
+  return err instanceof Error && /pixel limit/i.test(err.message) ? ErrorCode.ImageTooManyPixels : ErrorCode.ImageInvalid;
 }
 
 /** At most `active` images in the codec at once and `waiting` queued; past that, `rate_limited` (the server is busy). */

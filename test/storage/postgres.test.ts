@@ -11,6 +11,7 @@ import { POSTGRES_MIGRATIONS } from '../../server/storage/postgres-migrations.js
 import { PostgresStore } from '../../server/storage/postgres-store.js';
 import { storeContract } from './contract.js';
 import { richContract } from './rich-contract.js';
+import { uploadContract } from './upload-contract.js';
 
 // Empty counts as unset, as in a shell `DATABASE_URL= npm test`.
 const url = process.env.DATABASE_URL || undefined;
@@ -65,6 +66,7 @@ if (url === undefined) {
   };
   storeContract('postgres', openPostgres);
   richContract('postgres', openPostgres);
+  uploadContract('postgres', openPostgres);
 
   test('postgres: nodes starting together migrate a new schema once', { timeout: 30_000 }, async (t) => {
     const { schema, open } = isolatedSchema(t, url);

@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test';
 import { storeContract } from './contract.js';
 import type { OpenedStore } from './contract.js';
 import { richContract } from './rich-contract.js';
+import { uploadContract } from './upload-contract.js';
 
 async function openSqlite(t: TestContext): Promise<OpenedStore> {
   const dir = await mkdtemp(join(tmpdir(), 'chat-room-store-'));
@@ -39,3 +40,4 @@ async function openSqlite(t: TestContext): Promise<OpenedStore> {
 
 storeContract('sqlite', openSqlite);
 richContract('sqlite', openSqlite);
+uploadContract('sqlite', openSqlite);
