@@ -128,6 +128,11 @@ describe('image uploads', function (this: { timeout(ms: number): void }) {
     expect(got.text).to.equal('');
     const img = await waitFor(() => $(bob, `[data-id="${got.id}"] img[part~="image"]`) as HTMLImageElement | null, 'its thumbnail', 10_000);
     expect(img.alt).to.equal('Image');
+
+    // Replying to it: the bar says "Image" for the empty caption (the quote's renderer: image-message.test.ts).
+    const reply = await waitFor(() => $(bob, `[data-id="${got.id}"] [part~="actions"] [part~="reply"]`) as HTMLButtonElement | null, 'Reply');
+    reply.click();
+    await waitFor(() => $(bob, '[part~="reply-bar-excerpt"]')?.textContent === 'Image', 'the reply bar says Image');
   });
 
   it('Cancel aborts the upload: no message is sent', async () => {
