@@ -203,6 +203,8 @@ function sharedChunk(id) {
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]direct-conversation\.js$/.test(id)) return undefined;
   // The heartbeat: loaded on the first connect.
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]heartbeat\.js$/.test(id)) return undefined;
+  // Image uploads: loaded on the first image sent.
+  if (/[/\\]lib[/\\]widget[/\\]client[/\\]image-upload\.js$/.test(id)) return undefined;
   // Reactions, edits, change replay and blocks: a chunk of their own, loaded before the first join (not the first render).
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]rich-[a-z-]+\.js$/.test(id)) return undefined;
   if (/node_modules[/\\](socket\.io-client|engine\.io-client|@socket\.io[/\\]component-emitter)[/\\]/.test(id)) return 'client';

@@ -92,6 +92,8 @@ export const ClientErrorCode = {
   NotConnected: 'not_connected',
   /** The server did not answer in time. */
   Timeout: 'timeout',
+  /** The visitor (or the page) cancelled the request: an image upload aborted before its message was sent. */
+  Aborted: 'aborted',
 } as const;
 
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];

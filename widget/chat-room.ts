@@ -89,6 +89,13 @@ const live = new Set<ChatRoom>();
  * @csspart mention - A mention in a text, `@Name` (`mention-me` when it names you).
  * @csspart code - Inline code in a text.
  * @csspart code-block - A fenced code block in a text.
+ * @csspart image - An image message's thumbnail (its size reserved before it loads); a click opens the viewer.
+ * @csspart image-viewer - The full-size image viewer (a modal dialog: Escape, its close button or a click beside the image closes it).
+ * @csspart image-viewer-close - The image viewer's close button.
+ * @csspart attach - The composer's button to choose an image (an image can also be pasted or dropped on the chat).
+ * @csspart upload - The row above the input while an image uploads: preview, progress, Cancel.
+ * @csspart upload-progress - The upload's progress bar (`role="progressbar"`).
+ * @csspart upload-cancel - The upload's Cancel button.
  * @csspart edited - The "edited" marker of an edited message (its title gives the time).
  * @csspart reactions - The row of reactions under a message.
  * @csspart reaction - One reaction: emoji and count (`reaction-mine` when you reacted with it); its title names who reacted.
@@ -177,6 +184,7 @@ const live = new Set<ChatRoom>();
  * @cssprop [--chat-room-mention-list-active-background=var(--chat-room-surface)] - The highlighted person in the mention list.
  * @cssprop [--chat-room-emoji-picker-background=var(--chat-room-background)] - The emoji picker.
  * @cssprop [--chat-room-emoji-picker-width=22rem] - The emoji picker's width on a wide window (a phone's is the window's).
+ * @cssprop [--chat-room-viewer-backdrop=#000c] - Behind the image viewer.
  * @cssprop [--chat-room-emoji-size=1.5rem] - The size of the emoji in the picker.
  * @cssprop [--chat-room-launcher-right=20px] - Launcher mode: distance of the button and panel from the right edge.
  * @cssprop [--chat-room-launcher-left=auto] - Launcher mode: distance from the left edge (set `--chat-room-launcher-right: auto` with it).
@@ -368,7 +376,7 @@ export class ChatRoom extends HTMLElement {
 
   /**
    * Messages of the room loaded so far, oldest first, with their `replyTo`
-   * quote, `reactions` (and your `myReactions`), `editedAt` and `mentions`.
+   * quote, `reactions` (and your `myReactions`), `editedAt`, `mentions` and `image`.
    * Messages of users you block are left out, and so are their reactions.
    */
   get messages(): ChatMessage[] {
@@ -391,6 +399,15 @@ export class ChatRoom extends HTMLElement {
   /** Sends a reply to the room message `messageId` (shown with a quote of it). Rejects as `send()` does, and with `unknown_message`. */
   async reply(messageId: string, text: string): Promise<ChatMessage> {
     return (await this.#ready()).send(text, messageId);
+  }
+
+  /**
+   * Uploads an image (PNG, JPEG, WebP or GIF) to the chat server and sends it to the room with an optional caption;
+   * resolves with the stored message (its `image` has the URLs and sizes). Rejects with an `Error` whose `code` is
+   * `image_too_large`, `image_invalid`, `image_too_many_pixels`, `upload_quota`, `rate_limited`, `not_connected` …
+   */
+  async sendImage(file: File | Blob, caption?: string): Promise<ChatMessage> {
+    return (await this.#rich()).sendImage(file, caption);
   }
 
   /**

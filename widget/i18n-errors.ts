@@ -1,5 +1,5 @@
 /**
- * Texts of the errors most visitors never meet (a site not set up, a refused
+ * Texts of the errors most visitors never meet (a site not set up, a refused image, a refused
  * sign-in, a ban, a name taken, a server that failed or did not answer), in every UI language: a chunk of its own,
  * loaded after the chat connected, or at once by the first such error.
  */
@@ -24,6 +24,12 @@ const en = {
   message_too_long: 'The message is too long.',
   internal_error: 'The chat server had a problem. Please try again.',
   timeout: 'The chat server did not answer in time.',
+  image_invalid: 'That file is not a PNG, JPEG, WebP or GIF image.',
+  image_too_large: 'That image is too large to send.',
+  image_too_many_pixels: 'That image has too many pixels to send.',
+  upload_quota: 'This chat has no room for more images right now.',
+  ticket_invalid: 'The upload was not allowed. Please try again.',
+  unknown_upload: 'That image is no longer available to send. Please upload it again.',
 };
 
 export type RareErrorCode = keyof typeof en;
@@ -49,5 +55,11 @@ export const errors: Record<UiLanguage, Record<RareErrorCode, string>> = {
     message_too_long: '消息太长。',
     internal_error: '聊天服务器出错，请重试。',
     timeout: '聊天服务器未及时响应。',
+    image_invalid: '该文件不是 PNG、JPEG、WebP 或 GIF 图片。',
+    image_too_large: '图片太大，无法发送。',
+    image_too_many_pixels: '图片像素过多，无法发送。',
+    upload_quota: '此聊天暂时无法存储更多图片。',
+    ticket_invalid: '上传未被允许，请重试。',
+    unknown_upload: '该图片已无法发送，请重新上传。',
   },
 };

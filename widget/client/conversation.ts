@@ -135,10 +135,10 @@ export abstract class Conversation<E extends ConversationEvents = ConversationEv
   /**
    * Sends text (validated against the shared limits), as a reply to the
    * message `replyTo` if given (rooms); resolves with the stored message once
-   * the server has it.
+   * the server has it. `image`: an upload id (`text` is its caption, maybe empty).
    */
-  send(text: string, replyTo?: string): Promise<ChatMessage> {
-    return this.outbox.send(this.target, text, replyTo);
+  send(text: string, replyTo?: string, image?: string): Promise<ChatMessage> {
+    return this.outbox.send(this.target, text, replyTo, image);
   }
 
   retry(clientId: string): Promise<ChatMessage> {

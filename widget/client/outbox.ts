@@ -25,6 +25,8 @@ export interface PendingSend {
   text: string;
   /** Room messages: the id of the message this one answers (kept through every retry and reload). */
   replyTo?: string;
+  /** Room messages: the upload id of its image (`text` is then a caption, maybe empty). */
+  image?: string;
   /** `sending` until acknowledged (also while offline or between retries); `failed` once refused. */
   state: 'sending' | 'failed';
   /** Why it failed, or why the last attempt did not go through. */
@@ -117,8 +119,9 @@ export class Outbox extends Emitter<OutboxEvents> {
    * takes; rejects with a `ChatRoomError` when the server refuses it.
    * `replyTo`: the id of the room message it answers.
    */
-  send(target: SendTarget, text: string, replyTo?: string): Promise<ChatMessage> {
-    const invalid = checkMessageText(text);
+  send(target: SendTarget, text: string, replyTo?: string, image?: string): Promise<ChatMessage> {
+    // An image's caption may be empty.
+    const invalid = image && !text.trim() ? null : checkMessageText(text);
     if (invalid) return Promise.reject(new ChatRoomError(invalid));
     const item: PendingSend = {
       clientId: uuid(),
@@ -131,6 +134,7 @@ export class Outbox extends Emitter<OutboxEvents> {
       attempts: 0,
       owner: this.#conn.user?.id,
       replyTo,
+      image,
     };
     this.#items.set(item.clientId, item);
     this.#persist();
@@ -233,10 +237,10 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   async #attempt(item: PendingSend): Promise<void> {
     if (item.attempts++) this.retries++;
-    const { target, text, clientId, replyTo } = item;
+    const { target, text, clientId, replyTo, image } = item;
     const ack =
       'room' in target
-        ? await this.#conn.request('message:send', { room: target.room, text, clientId, replyTo })
+        ? await this.#conn.request('message:send', { room: target.room, text, clientId, replyTo, image })
         : await this.#conn.request('dm:send', { to: target.to, text, clientId });
     if (!this.#items.has(clientId)) return;
     if (ack.ok) return this.#delivered(item, ack.data.message);

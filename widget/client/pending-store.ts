@@ -24,6 +24,8 @@ export interface StoredSend {
   owner?: UserId;
   /** The message it answers (room messages). */
   replyTo?: string;
+  /** The upload id of its image (room messages). */
+  image?: string;
 }
 
 export function pendingStorageKey(server: string, site: string): string {

@@ -21,6 +21,8 @@ import type { Connection } from './connection.js';
 import { ChatRoomError, checkMessageText, type ClientAck } from './errors.js';
 import type { RequestEvent, RequestOf, ResultOf } from './link.js';
 import type { MessageLog } from './message-log.js';
+import type { UploadOptions } from './image-upload.js';
+import type { SendTarget } from './pending-store.js';
 import { deletedQuote, quoteOf, sameQuote, tombstone, visibleTo, withMyReactions } from './rich-messages.js';
 
 /** More changes than this since the last one held: the log restarts from the latest page instead of replaying them. */
@@ -36,8 +38,12 @@ export interface RichHost {
   readonly roomId: string;
   readonly stopped: boolean;
   readonly loadingOlder: boolean;
+  /** A room's `{ room }` or a private conversation's `{ to }`. */
+  readonly target: SendTarget;
   /** Something shown changed. */
   changed(): void;
+  /** Sends through the outbox (retried with the same client id); `image`: an upload id. */
+  send(text: string, replyTo?: string, image?: string): Promise<ChatMessage>;
   loadOlder(limit?: number): Promise<void>;
 }
 
@@ -187,6 +193,21 @@ export class RichConversation {
    * the room's start (or its retention), more than `MAX_REVEAL` messages back,
    * hidden (a blocked author), or a page failed.
    */
+  /**
+   * Uploads `file` (lib client/image-upload.ts, loaded on first use) and sends it with `caption`;
+   * resolves with the stored message. Rooms only (`forbidden` in a private conversation).
+   */
+  async sendImage(file: Blob, caption = '', options?: UploadOptions): Promise<ChatMessage> {
+    const { target, conn } = this.#host;
+    if (!('room' in target)) throw new ChatRoomError({ code: 'forbidden', message: 'Images go to rooms only.' });
+    const { uploadImage } = await import('./image-upload.js');
+    const { uploadId } = await uploadImage(conn, target.room, file, options);
+    if (options?.signal?.aborted) throw new ChatRoomError({ code: 'aborted', message: 'The upload was cancelled.' });
+    const sent = this.#host.send(caption, undefined, uploadId);
+    options?.uploaded?.();
+    return sent;
+  }
+
   async reveal(seq: number): Promise<boolean> {
     const host = this.#host;
     const { log } = host;

@@ -177,11 +177,11 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
   }
 
   /** Rejects at once with the join's error while the room refuses this user; else queues like any conversation. */
-  override send(text: string, replyTo?: string) {
+  override send(text: string, replyTo?: string, image?: string) {
     const refusal = this.#refusal();
     if (refusal) return Promise.reject(refusal);
     this.setTyping(false);
-    return super.send(text, replyTo);
+    return super.send(text, replyTo, image);
   }
 
   override retry(clientId: string) {

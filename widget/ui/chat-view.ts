@@ -296,6 +296,7 @@ export class ChatView extends ViewHost<ViewSettings> {
       failed: this.#composer.showError,
       leaveEnd: () => this.#scroll.hold(),
       moderatorDelete: (messageId) => this.#connection.call('mod:delete', { room: this.roomName, messageId }),
+      view: this,
     }));
   }
 
@@ -433,6 +434,7 @@ export class ChatView extends ViewHost<ViewSettings> {
         error: composer.error,
         dmPeer,
         above: composer.renderAbove(lang),
+        attach: hooks?.attach(lang),
         input: composer.handleInput,
         keydown: composer.handleKeydown,
         emoji: composer.openEmoji,

@@ -6,6 +6,15 @@ import { css } from '../css.js';
  * they are not in what an inline room loads before it connects.
  */
 export default css`
+  /* The composer's attach button, and the upload row on a line of its own above the input. */
+  .composer {
+    flex-wrap: wrap;
+  }
+  .attach {
+    min-width: var(--_target, 40px);
+    min-height: var(--_target, 40px);
+    font-size: 1.15em;
+  }
   .unread-divider {
     display: flex;
     align-items: center;

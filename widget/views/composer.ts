@@ -23,6 +23,8 @@ export interface ComposerProps {
   dmPeer: UserInfo | null;
   /** Above the input: the reply / edit bar and the `@` list (controllers/composer.ts). */
   above: unknown;
+  /** By the input, once connected: the attach button and an image's upload row (ui/message-hooks.ts). */
+  attach?: unknown;
   input(e: InputEvent): void;
   keydown(e: KeyboardEvent): void;
   emoji(e: Event): void;
@@ -59,6 +61,7 @@ export function renderComposer(p: ComposerProps) {
         @input=${p.input}
         @keydown=${p.keydown}
       ></textarea>
+      ${p.attach}
       <button part="emoji-button" class="emoji" type="button" aria-label=${t(lang, 'emoji')} aria-haspopup="dialog" @click=${p.emoji}>🙂</button>
       <button part="send" class="send" type="button" ?disabled=${(!!reason && !reason.queue) || tooLong || !draft.trim()} @click=${p.send}>
         ${t(lang, 'send')}

@@ -33,7 +33,9 @@ async function jump(quote: ReplyQuote, from: HTMLElement, ctx: TimelineContext):
 /** The quote (part `quote`, with `deleted` once the original is). */
 export function renderQuote(quote: ReplyQuote, reply: ChatMessage, ctx: TimelineContext) {
   const { lang } = ctx;
-  const text = quote.deleted ? say(lang, 'deletedMessage') : plainExcerpt(quote.excerpt, { lang, mentions: reply.mentions, me: ctx.me });
+  const text = quote.deleted
+    ? say(lang, 'deletedMessage')
+    : plainExcerpt(quote.excerpt, { lang, mentions: reply.mentions, me: ctx.me }) || (quote.image ? say(lang, 'image') : '');
   const name = quote.deleted && !quote.from.name ? '' : quote.from.name;
   return html`<button
     part=${quote.deleted ? 'quote quote-deleted' : 'quote'}

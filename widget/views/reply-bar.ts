@@ -15,6 +15,7 @@ const en = {
   editing: 'Editing message',
   cancelReply: 'Cancel reply',
   cancelEdit: 'Cancel editing',
+  image: 'Image',
 };
 
 const strings: Record<UiLanguage, Record<keyof typeof en, string>> = {
@@ -24,6 +25,7 @@ const strings: Record<UiLanguage, Record<keyof typeof en, string>> = {
     editing: '正在编辑消息',
     cancelReply: '取消回复',
     cancelEdit: '取消编辑',
+    image: '图片',
   },
 };
 
@@ -59,9 +61,11 @@ export interface ReplyBarProps {
 export function renderReplyBar({ lang, mode, cancel }: ReplyBarProps) {
   const reply = mode.kind === 'reply';
   const label = reply ? say(lang, 'replying', { name: mode.message.from.name }) : say(lang, 'editing');
+  // An image without a caption is "Image".
+  const line = excerpt(mode.message) || (mode.message.image ? say(lang, 'image') : '');
   return html`<div part="reply-bar" class="reply-bar" data-mode=${mode.kind} role="group" aria-label=${label}>
     <div class="reply-bar-text">
-      <strong>${label}</strong>${reply ? html`<span part="reply-bar-excerpt" class="reply-bar-excerpt">${excerpt(mode.message)}</span>` : ''}
+      <strong>${label}</strong>${reply ? html`<span part="reply-bar-excerpt" class="reply-bar-excerpt">${line}</span>` : ''}
     </div>
     <button part="reply-bar-cancel" class="reply-bar-cancel" type="button" aria-label=${say(lang, reply ? 'cancelReply' : 'cancelEdit')} @click=${cancel}>
       ✕

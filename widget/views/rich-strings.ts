@@ -31,6 +31,11 @@ const en = {
   you: 'You',
   newMessages: 'New messages',
   newCount: '{count} new',
+  image: 'Image',
+  openImage: 'Open image: {alt}',
+  attach: 'Attach an image',
+  uploading: 'Uploading image… {percent}%',
+  cancelUpload: 'Cancel upload',
 };
 
 type Key = keyof typeof en;
@@ -61,6 +66,11 @@ const strings: Record<UiLanguage, Record<Key, string>> = {
     you: '你',
     newMessages: '有新消息',
     newCount: '{count} 条新消息',
+    image: '图片',
+    openImage: '查看图片：{alt}',
+    attach: '添加图片',
+    uploading: '正在上传图片… {percent}%',
+    cancelUpload: '取消上传',
   },
 };
 

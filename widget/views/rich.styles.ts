@@ -121,6 +121,25 @@ export default css`
     padding: 0 8px;
     color: var(--_muted);
   }
+  .image-button {
+    display: block;
+    max-width: min(100%, 320px);
+    margin: 2px 0;
+    padding: 0;
+    border: 0;
+    border-radius: var(--_radius, 12px);
+    overflow: hidden;
+    background: var(--_surface);
+    cursor: zoom-in;
+  }
+  .own > .image-button {
+    margin-inline-start: auto;
+  }
+  .image {
+    display: block;
+    max-width: 100%;
+    height: auto;
+  }
   .quote {
     display: flex;
     flex-direction: column;

@@ -9,6 +9,7 @@ import { ERASED_AUTHOR } from '../../protocol/index.js';
 import { t } from '../i18n.js';
 import { renderAuthorCard } from './author-card.js';
 import { renderAvatar } from './avatar.js';
+import { renderImage } from './image.js';
 import { mentionsReader, renderFormatted } from './message-body.js';
 import { renderActions } from './message-actions.js';
 import { renderBubble, renderTime, signedInMark, type MessageItem, type TimelineContext } from './message-list.js';
@@ -68,9 +69,12 @@ export function renderMessage(item: MessageItem, ctx: TimelineContext) {
         </div>`}
     ${card ? renderAuthorCard(m.from, m.id, ctx) : nothing}
     ${m.replyTo && !m.deleted ? renderQuote(m.replyTo, m, ctx) : nothing}
+    ${m.image && !m.deleted ? renderImage(m, m.image, ctx) : nothing}
     ${m.deleted
       ? html`<div part="text deleted" class="text deleted">${t(lang, 'deleted')}</div>`
-      : renderBubble(foldKey, renderFormatted(m.text, { lang, mentions: m.mentions, me: ctx.me }), ctx)}
+      : m.image && !m.text
+        ? nothing
+        : renderBubble(foldKey, renderFormatted(m.text, { lang, mentions: m.mentions, me: ctx.me }), ctx)}
     ${m.editedAt && !m.deleted
       ? html`<span part="edited" class="edited" title=${say(lang, 'editedAt', { time: new Date(m.editedAt).toLocaleString(lang) })}>${say(lang, 'edited')}</span>`
       : nothing}

@@ -26,4 +26,6 @@ export interface MessageHooks {
   openDirect?: (user: UserInfo) => void;
   /** Blocks `user` (the author card's "Block"). */
   block?: (user: UserInfo) => void;
+  /** The URL of a path on the chat server (an image's `url` and `thumbUrl`). */
+  media?: (path: string) => string;
 }
