@@ -123,6 +123,14 @@ export class RoomActivity {
     this.#typingUsers.clear();
   }
 
+  /** The member list `members` with a presence delta's joins, updates and leaves applied (sorted by name). */
+  merge(p: PresenceUpdate, members: readonly UserInfo[]): UserInfo[] {
+    const add = [...p.joined!.users, ...(p.updated ?? [])];
+    const ids = [...add, ...p.left!.users].map((u) => u.id);
+    const key = (u: UserInfo) => `${u.name.toLowerCase()}\0${u.id}`;
+    return [...members.filter((m) => !ids.includes(m.id)), ...add].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  }
+
   /** A live update's joins and leaves as timeline lines: one per person the server names, one summary line for those it only counts. */
   presenceNotices({ joined, left }: PresenceUpdate, at: number): void {
     const [j, l] = [joined, left].map((changes, leave) => {

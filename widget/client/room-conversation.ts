@@ -1,5 +1,5 @@
 /** One joined room: history, live messages, presence, typing and notices. */
-import { PRESENCE_PAGE_MAX, type ListedPresence, type PresenceUpdate, type UserInfo } from '../../protocol/index.js';
+import { PRESENCE_PAGE_MAX, type ListedPresence, type PresenceUpdate } from '../../protocol/index.js';
 import type { Channel } from './channel.js';
 import { Conversation, type ConversationEvents, type HistoryQuery, type OpenResult } from './conversation.js';
 import type { CursorAcks } from './cursor-acks.js';
@@ -214,10 +214,9 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
           .request('presence:list', { room: this.room, limit: PRESENCE_PAGE_MAX })
           .then((page) => page.ok && this.presence && this.#setPresence({ ...this.presence, ...page.data }));
       }
-      const add = [...p.joined!.users, ...(p.updated ?? [])];
-      const ids = [...add, ...p.left!.users].map((u) => u.id);
-      const key = (u: UserInfo) => `${u.name.toLowerCase()}\0${u.id}`;
-      p = { ...p, members: [...(this.presence?.members ?? []).filter((m) => !ids.includes(m.id)), ...add].sort((a, b) => (key(a) < key(b) ? -1 : 1)) };
+      // Deltas are live news: they come after the join, which awaits the activity part (one that failed to load drops them).
+      if (!this.#activity) return;
+      p = { ...p, members: this.#activity.merge(p, this.presence?.members ?? []) };
     }
     this.#presenceVersion = p.version;
     // A room back under the big-room size relays typing one by one again: no summary stays behind.
