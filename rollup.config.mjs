@@ -201,6 +201,8 @@ function sharedChunk(id) {
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]member-directory\.js$/.test(id)) return undefined;
   // Private chats: loaded when one is opened (an incoming one only counts as unread until then).
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]direct-conversation\.js$/.test(id)) return undefined;
+  // Typing and timeline notices: loaded while the connection opens, awaited before every join.
+  if (/[/\\]lib[/\\]widget[/\\]client[/\\]room-activity\.js$/.test(id)) return undefined;
   // The heartbeat: loaded on the first connect.
   if (/[/\\]lib[/\\]widget[/\\]client[/\\]heartbeat\.js$/.test(id)) return undefined;
   // Image uploads: loaded on the first image sent.

@@ -8,8 +8,6 @@ export const zh: Catalog = {
   disconnected: '已断开',
   onlineCount: '{count} 人在线',
   rename: '修改昵称',
-  save: '保存',
-  cancel: '取消',
   messagesLabel: '{room} 中的消息',
   loadOlder: '加载更早的消息',
   empty: '还没有消息，打个招呼吧！',

@@ -13,8 +13,6 @@ const en = {
   disconnected: 'Disconnected',
   onlineCount: '{count} online',
   rename: 'Change your name',
-  save: 'Save',
-  cancel: 'Cancel',
   messagesLabel: 'Messages in {room}',
   loadOlder: 'Load earlier messages',
   empty: 'No messages yet. Say hello!',

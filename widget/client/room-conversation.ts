@@ -1,48 +1,18 @@
 /** One joined room: history, live messages, presence, typing and notices. */
-import {
-  PRESENCE_PAGE_MAX,
-  TYPING_THROTTLE_MS,
-  TYPING_TIMEOUT_MS,
-  type ListedPresence,
-  type PresenceUpdate,
-  type RoomNotice,
-  type TypingSummary,
-  type UserId,
-  type UserInfo,
-} from '../../protocol/index.js';
+import { PRESENCE_PAGE_MAX, type ListedPresence, type PresenceUpdate } from '../../protocol/index.js';
 import type { Channel } from './channel.js';
 import { Conversation, type ConversationEvents, type HistoryQuery, type OpenResult } from './conversation.js';
 import type { CursorAcks } from './cursor-acks.js';
 import { ChatRoomError, type ClientAck, type ClientError } from './errors.js';
 import { isTransient } from './outbox.js';
+import type { Notice, RoomActivity, TimelineNotice, Typing } from './room-activity.js';
 
-/**
- * A line of the timeline that is not a message: a rename, one named join or
- * leave, or the summary of a presence window ("12 people joined, 3 people
- * left") where the server names nobody (a big room, or many at once).
- * `at` is on the server's clock, as messages' are.
- */
-export type Notice =
-  | RoomNotice
-  | { kind: 'join' | 'leave'; user: UserInfo; at: number }
-  | { kind: 'summary'; joined: number; left: number; at: number };
+export type { Notice, TimelineNotice, Typing } from './room-activity.js';
 
 export type RoomConversationEvents = ConversationEvents & {
   presence: (presence: ListedPresence) => void;
   notice: (notice: Notice) => void;
 };
-
-/** A notice as the timeline keeps it: placed among the messages by its time (`notice.at`). */
-export interface TimelineNotice {
-  id: number;
-  notice: Notice;
-}
-
-/**
- * Who is typing: `count` in all, `users` by name (a big room's summary names
- * only a few, and may name oneself; a small room's never does).
- */
-export type Typing = Pick<TypingSummary, 'count' | 'users'>;
 
 export interface RoomConversationOptions {
   /**
@@ -53,20 +23,15 @@ export interface RoomConversationOptions {
   quiet?: boolean;
 }
 
-/** Notices kept per room (they are not stored by the server). */
-const MAX_NOTICES = 200;
-let noticeIds = 0;
+const noNotices: TimelineNotice[] = [];
 
 export class RoomConversation extends Conversation<RoomConversationEvents> {
   presence: ListedPresence | null = null;
   /** False while `presence` is only the last picture seen before the connection dropped. */
   presenceLive = false;
   #presenceVersion = 0;
-  notices: TimelineNotice[] = [];
-  readonly #typingUsers = new Map<UserId, { user: UserInfo; timer: ReturnType<typeof setTimeout> }>();
-  /** A big room's last typing summary (null: nobody, or a small room). */
-  #typingSummary: Typing | null = null;
-  #typingSentAt = 0;
+  /** Typing and notices (room-activity.ts): loaded while the connection opens, awaited before every join. */
+  #activity: RoomActivity | null = null;
   #retained = false;
   readonly #acks: CursorAcks;
   #quiet: boolean;
@@ -113,43 +78,41 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
     this.offs.push(
       conn.on('message', (m) => {
         if (m.room !== this.room) return;
-        this.#clearTyping(m.from.id);
+        this.#activity?.clearTyping(m.from.id);
         this.live(m);
       }),
       conn.on('presence', (p, at) => {
         if (p.room !== this.room) return;
         // Only news: not what the join's answer (or a newer update) already showed, the visitor's own joining among it.
-        if (this.status === 'ready' && p.version > this.#presenceVersion) this.#presenceNotices(p, at);
+        if (this.status === 'ready' && p.version > this.#presenceVersion) this.#activity?.presenceNotices(p, at);
         this.#setPresence(p);
       }),
       conn.on('notice', (n) => {
-        if (n.room === this.room) this.#notice(n);
+        if (n.room === this.room) this.#activity?.notice(n);
       }),
       conn.on('typingSummary', (t) => {
         if (t.room !== this.room) return;
-        this.#typingSummary = t.count ? t : null;
-        this.changed();
+        this.#activity?.summary(t);
       }),
       conn.on('typing', (t) => {
         if (t.room !== this.room || t.user.id === conn.user?.id) return;
-        if (t.typing) this.#markTyping(t.user);
-        else this.#clearTyping(t.user.id);
+        if (t.typing) this.#activity?.markTyping(t.user);
+        else this.#activity?.clearTyping(t.user.id);
       }),
       conn.on('state', (state) => {
         if (state === 'connected') return;
-        for (const id of [...this.#typingUsers.keys()]) this.#clearTyping(id);
-        this.#typingSummary = null;
+        this.#activity?.clearAll();
         this.#presenceVersion = 0;
         this.presenceLive = false;
       }),
     );
     super.start();
+    this.#loadActivity().catch(() => undefined);
   }
 
   override stop(): void {
     super.stop();
-    for (const { timer } of this.#typingUsers.values()) clearTimeout(timer);
-    this.#typingUsers.clear();
+    this.#activity?.stop();
     if (this.#retained && this.conn.releaseRoom(this.room)) {
       this.outbox.setRoomReady(this.room, false);
       if (this.conn.connected) void this.conn.request('room:leave', { room: this.room });
@@ -157,23 +120,36 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
     this.#retained = false;
   }
 
+  /** Timeline notices: renames, joins and leaves (none before the first join). */
+  get notices(): TimelineNotice[] {
+    return this.#activity?.notices ?? noNotices;
+  }
+
   /** Who is typing right now (in a small room, except oneself). */
   get typing(): Typing {
-    const users = [...this.#typingUsers.values()].map((t) => t.user);
-    return this.#typingSummary ?? { count: users.length, users };
+    return this.#activity?.typing ?? { count: 0, users: [] };
   }
 
   /** Tells the room whether the user is typing (throttled; `false` only after a `true`). */
   setTyping(typing: boolean): void {
-    const now = Date.now();
-    if (typing) {
-      if (now - this.#typingSentAt < TYPING_THROTTLE_MS) return;
-      this.#typingSentAt = now;
-      this.conn.setTyping({ room: this.room, typing: true });
-    } else if (this.#typingSentAt) {
-      this.#typingSentAt = 0;
-      this.conn.setTyping({ room: this.room, typing: false });
-    }
+    this.#activity?.setTyping(typing);
+  }
+
+  /** Typing and notices, loading them on first use. */
+  async #loadActivity(): Promise<RoomActivity> {
+    const { RoomActivity } = await import('./room-activity.js');
+    return (this.#activity ??= new RoomActivity({
+      conn: this.conn,
+      room: this.room,
+      noticed: (notice) => this.emit('notice', notice),
+      changed: () => this.changed(),
+    }));
+  }
+
+  /** Before every join, as the rich part: the typing and presence news that follow it are then never missed. */
+  protected override async load(): Promise<void> {
+    await this.#loadActivity().catch(() => null);
+    return super.load();
   }
 
   /** Rejects at once with the join's error while the room refuses this user; else queues like any conversation. */
@@ -238,54 +214,16 @@ export class RoomConversation extends Conversation<RoomConversationEvents> {
           .request('presence:list', { room: this.room, limit: PRESENCE_PAGE_MAX })
           .then((page) => page.ok && this.presence && this.#setPresence({ ...this.presence, ...page.data }));
       }
-      const add = [...p.joined!.users, ...(p.updated ?? [])];
-      const ids = [...add, ...p.left!.users].map((u) => u.id);
-      const key = (u: UserInfo) => `${u.name.toLowerCase()}\0${u.id}`;
-      p = { ...p, members: [...(this.presence?.members ?? []).filter((m) => !ids.includes(m.id)), ...add].sort((a, b) => (key(a) < key(b) ? -1 : 1)) };
+      // Deltas are live news: they come after the join, which awaits the activity part (one that failed to load drops them).
+      if (!this.#activity) return;
+      p = { ...p, members: this.#activity.merge(p, this.presence?.members ?? []) };
     }
     this.#presenceVersion = p.version;
     // A room back under the big-room size relays typing one by one again: no summary stays behind.
-    if (p.members!.length >= p.count) this.#typingSummary = null;
+    if (p.members!.length >= p.count) this.#activity?.dropSummary();
     this.presence = p as ListedPresence;
     this.presenceLive = true;
     this.emit('presence', this.presence);
     this.changed();
   }
-
-  /** A live update's joins and leaves as timeline lines: one per person the server names, one summary line for those it only counts. */
-  #presenceNotices({ joined, left }: PresenceUpdate, at: number): void {
-    const [j, l] = [joined, left].map((changes, leave) => {
-      for (const user of changes?.users ?? []) {
-        if (leave) this.#clearTyping(user.id);
-        // The room announces every joining, the visitor's own too: that one is no news to them.
-        if (leave || user.id !== this.conn.user?.id) this.#notice({ kind: leave ? 'leave' : 'join', user, at });
-      }
-      return changes?.users.length ? 0 : (changes?.count ?? 0);
-    }) as [number, number];
-    if (j || l) this.#notice({ kind: 'summary', joined: j, left: l, at });
-  }
-
-  /** Keeps a notice for the timeline (the latest `MAX_NOTICES`). */
-  #notice(notice: Notice): void {
-    this.notices = [...this.notices.slice(1 - MAX_NOTICES), { id: ++noticeIds, notice }];
-    this.emit('notice', notice);
-    this.changed();
-  }
-
-  #markTyping(user: UserInfo): void {
-    const entry = this.#typingUsers.get(user.id);
-    if (entry) clearTimeout(entry.timer);
-    const timer = setTimeout(() => this.#clearTyping(user.id), TYPING_TIMEOUT_MS);
-    this.#typingUsers.set(user.id, { user, timer });
-    this.changed();
-  }
-
-  #clearTyping(id: UserId): void {
-    const entry = this.#typingUsers.get(id);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    this.#typingUsers.delete(id);
-    this.changed();
-  }
 }
-

@@ -152,9 +152,6 @@ export default css`
     -webkit-line-clamp: 2;
     overflow: hidden;
   }
-  .back + .title {
-    max-width: calc(100% - var(--_target, 32px) - var(--_spacing));
-  }
   .typing {
     min-width: 0;
     overflow: hidden;
@@ -165,8 +162,7 @@ export default css`
    * Targets: 44 px where fingers tap (narrow widgets, coarse pointers); a
    * mouse on a wide widget gets 32 px chips and a 40 px composer.
    */
-  button.chip,
-  .back {
+  button.chip {
     min-height: var(--_target, 32px);
     min-width: var(--_target, 32px);
   }
@@ -211,13 +207,6 @@ export default css`
   [data-state='connecting'] .dot {
     background: var(--_warning);
   }
-  /* Presence seen before the connection dropped: kept, but marked as not current. */
-  [data-stale='true'] {
-    font-style: italic;
-  }
-  .online[data-stale='true'] {
-    outline: 1px dashed var(--_border);
-  }
   /* Developer information: a page shows it with chat-room::part(rtt) { display: inline }. */
   .rtt {
     display: none;
@@ -253,8 +242,7 @@ export default css`
     flex-direction: column;
   }
   .hint,
-  .day,
-  .notice {
+  .day {
     align-self: center;
     margin: var(--_spacing) 0;
     color: var(--_muted);
@@ -351,10 +339,6 @@ export default css`
     background: var(--_accent);
     color: var(--_accent-text);
     font-weight: 600;
-  }
-  .back {
-    padding: 4px 8px;
-    color: var(--_accent);
   }
   .typing {
     min-height: 1.4em;

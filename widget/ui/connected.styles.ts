@@ -2,7 +2,7 @@ import { css } from '../css.js';
 
 /**
  * Styles of what only shows once a room is connected (or has history to show): the unread divider, tombstones,
- * the jump to new messages, unread badges. Adopted with the message actions (widget/ui/message-hooks.ts), so
+ * the jump to new messages, unread badges, notices, stale presence, a private chat's back button. Adopted with the message actions (widget/ui/message-hooks.ts), so
  * they are not in what an inline room loads before it connects.
  */
 export default css`
@@ -14,6 +14,31 @@ export default css`
     min-width: var(--_target, 40px);
     min-height: var(--_target, 40px);
     font-size: 1.15em;
+  }
+  /* Private chats' way back to the room. */
+  .back {
+    min-height: var(--_target, 32px);
+    min-width: var(--_target, 32px);
+    padding: 4px 8px;
+    color: var(--_accent);
+  }
+  .back + .title {
+    max-width: calc(100% - var(--_target, 32px) - var(--_spacing));
+  }
+  /* Presence seen before the connection dropped: kept, but marked as not current. */
+  [data-stale='true'] {
+    font-style: italic;
+  }
+  .online[data-stale='true'] {
+    outline: 1px dashed var(--_border);
+  }
+  /* Joins, leaves and renames (after the join). */
+  .notice {
+    align-self: center;
+    margin: var(--_spacing) 0;
+    color: var(--_muted);
+    font-size: 0.82em;
+    text-align: center;
   }
   .unread-divider {
     display: flex;

@@ -2,6 +2,10 @@
 import { html } from 'lit/html.js';
 import { css } from '../css.js';
 import { t } from '../i18n.js';
+import { uiLanguage } from '../lang.js';
+
+/** The form's buttons, in every UI language: only this form says them. */
+const words = { en: ['Save', 'Cancel'], zh: ['保存', '取消'] } as const;
 
 export interface RenameProps {
   lang: string;
@@ -12,6 +16,7 @@ export interface RenameProps {
 }
 
 export function renderRename({ lang, name, error, submit, cancel }: RenameProps) {
+  const [save, close] = words[uiLanguage(lang)];
   return html`<form part="rename" class="rename" @submit=${submit}>
     <label class="sr-only" for="rename-input">${t(lang, 'rename')}</label>
     <input
@@ -24,8 +29,8 @@ export function renderRename({ lang, name, error, submit, cancel }: RenameProps)
       aria-invalid=${error ? 'true' : 'false'}
       aria-describedby="rename-error"
     />
-    <button class="button" type="submit">${t(lang, 'save')}</button>
-    <button class="button plain" type="button" @click=${cancel}>${t(lang, 'cancel')}</button>
+    <button class="button" type="submit">${save}</button>
+    <button class="button plain" type="button" @click=${cancel}>${close}</button>
     <div id="rename-error" class="error" role="alert" ?hidden=${!error}>${error}</div>
   </form>`;
 }
