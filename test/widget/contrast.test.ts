@@ -68,7 +68,8 @@ function visibleTexts(el: ChatRoom): HTMLElement[] {
     const own = [...n.childNodes].some((c) => c.nodeType === Node.TEXT_NODE && c.textContent!.trim());
     const value = (n instanceof HTMLInputElement || n instanceof HTMLTextAreaElement) && n.value.trim();
     if (!own && !value) return false;
-    if (n.closest(':disabled') || !n.checkVisibility({ visibilityProperty: true })) return false;
+    // Fully transparent text (a message's toolbar until hover or focus) is not seen: it is checked where it shows.
+    if (n.closest(':disabled') || !n.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
     const box = n.getBoundingClientRect();
     return box.width > 1 && box.height > 1;
   });
@@ -129,6 +130,11 @@ describe('<chat-room> readable text', () => {
       const checked = visibleTexts(el).map((n) => n.getAttribute('part') ?? n.className);
       expect(checked, 'the room view is checked').to.include.members(['title', 'author', 'time', 'day', 'notice', 'typing', 'delivery', 'badge']);
       expect(lowContrast(el), 'room view').to.deep.equal([]);
+
+      // A message's toolbar, shown while a control in it has the keyboard's focus.
+      (await waitFor(() => $(el, '[part~="message"] [part~="actions"] button'), 'message toolbar')).focus();
+      await waitFor(() => visibleTexts(el).some((n) => n.closest('[part~="actions"]')), 'toolbar shown');
+      expect(lowContrast(el), 'message toolbar').to.deep.equal([]);
 
       $(el, '[part="online"]')!.click();
       await waitFor(() => $(el, '[part="members"]'), 'member list');

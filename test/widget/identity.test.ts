@@ -77,7 +77,13 @@ describe('<chat-room> identity and moderation', () => {
     const mod = await mount({ site: site.id, room, 'user-token': await token({ sub: 'mod', name: 'Moderator', role: 'moderator' }) });
     await connected(mod);
     await waitFor(() => messageTexts(mod).includes('please delete me'), 'message at the moderator');
-    expect($$(member, '[part="delete"]'), 'members see no delete').to.have.length(0);
+    // A member may delete their own message, never another's.
+    await mod.send('a word from the moderator');
+    await waitFor(() => messageTexts(member).includes('a word from the moderator'), 'the moderator’s message at the member');
+    await waitFor(() => $(member, '[part~="message-own"] [part="delete"]'), 'a delete on the member’s own message');
+    const others = $$(member, '[part~="message"]:not([part~="message-own"])');
+    expect(others.length, 'the moderator’s message').to.be.greaterThan(0);
+    expect(others.flatMap((m) => [...m.querySelectorAll('[part="delete"]')]), 'no delete on another’s message').to.have.length(0);
     const del = await waitFor(() => $(mod, '[part~="message"] [part="delete"]'), 'delete button');
     del.click();
     for (const el of [member, mod]) {

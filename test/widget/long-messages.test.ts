@@ -17,6 +17,8 @@ async function roomWith(texts: string[], attrs: Record<string, string> = {}): Pr
   const el = await mount({ room, ...attrs });
   await connected(el);
   await waitFor(() => $$(el, '[part~="message"]').length === texts.length, 'messages');
+  // Formatting comes with a part loaded once connected, which renders the texts anew: hold them after it.
+  await waitFor(() => $(el, '[part~="avatar"]'), 'messages formatted');
   await el.updateComplete;
   return el;
 }
