@@ -88,15 +88,27 @@ export async function startServer(extraArgs: string[] = [], packageRoot = root):
   };
 }
 
-/** Collects everything that went wrong on a page: console errors, uncaught exceptions, failed requests. */
+/**
+ * Collects everything that went wrong on a page: console errors, uncaught
+ * exceptions, failed requests. A request the browser aborted because the page
+ * then navigated (a reload while a lazy part was on its way) is not a problem.
+ */
 export function watchProblems(page: Page): string[] {
   const problems: string[] = [];
+  const aborted = new Set<string>();
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    for (let i = problems.length - 1; i >= 0; i--) if (aborted.has(problems[i]!)) problems.splice(i, 1);
+    aborted.clear();
+  });
   page.on('console', (message: ConsoleMessage) => {
     if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('requestfailed', (request) => {
-    problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
+    const problem = `request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`;
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') aborted.add(problem);
+    problems.push(problem);
   });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);

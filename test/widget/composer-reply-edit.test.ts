@@ -9,7 +9,8 @@ import { html } from 'lit/html.js';
 import type { ChatMessage } from '../../protocol/index.js';
 import type { Conversation } from '../../widget/client/conversation.js';
 import { ChatRoomError } from '../../widget/client/errors.js';
-import { ComposerController, type SendOptions } from '../../widget/controllers/composer.js';
+import { ComposerController } from '../../widget/controllers/composer.js';
+import type { SendOptions } from '../../widget/controllers/composer-hooks.js';
 import { ViewHost } from '../../widget/ui/view-host.js';
 import { renderComposer } from '../../widget/views/composer.js';
 

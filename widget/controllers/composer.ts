@@ -7,39 +7,10 @@
  */
 import type { ReactiveController } from 'lit';
 import type { ChatMessage } from '../../protocol/index.js';
-import type { Conversation } from '../client/conversation.js';
 import { checkMessageText, type ClientError } from '../client/errors.js';
 import type { RichComposer } from '../rich/rich-composer.js';
-import type { Reason } from '../views/composer.js';
+import type { ComposerHooks } from './composer-hooks.js';
 import type { ChatHost } from './host.js';
-
-/** How a new message goes out: `replyTo` is the id of the message it answers. */
-export interface SendOptions {
-  replyTo?: string;
-}
-
-export interface ComposerHooks {
-  /** The conversation a message goes to. */
-  target(): Conversation | null;
-  /** Why it cannot send now, or null. */
-  reason(): Reason | null;
-  /**
-   * Sends a reply or a message with mentions: `text` has them as `<@userId>`
-   * tokens; a pending (queued) send must keep its `replyTo`. Default:
-   * `conv.send(text, replyTo)` (through the outbox, which keeps `replyTo` while queued).
-   */
-  send?(conv: Conversation, text: string, options: SendOptions): Promise<unknown>;
-  /** Saves new `text` for one's own message `messageId`; rejects with a `ChatRoomError`. Default: the conversation's rich part's `edit` (applies the answer at once). */
-  edit?(conv: Conversation, messageId: string, text: string): Promise<unknown>;
-  /** What you write is (or is no longer) "typing…" for the room. */
-  typing(active: boolean): void;
-  /** A message is on its way: the list follows it to the end. */
-  sending(): void;
-  /** The keyboard resized the widget. */
-  resized(): void;
-  errorText(error: ClientError): string;
-  reportError(error: ClientError): void;
-}
 
 export class ComposerController implements ReactiveController {
   readonly #host: ChatHost & { track(loading: Promise<unknown>): void };

@@ -9,7 +9,7 @@ import { html, nothing } from 'lit/html.js';
 import type { ChatMessage } from '../../protocol/index.js';
 import type { Conversation } from '../client/conversation.js';
 import { RoomConversation } from '../client/room-conversation.js';
-import type { ComposerHooks } from '../controllers/composer.js';
+import type { ComposerHooks } from '../controllers/composer-hooks.js';
 import type { ChatHost } from '../controllers/host.js';
 import { renderReplyBar, styles as barStyles, type ComposeMode } from '../views/reply-bar.js';
 import { sheet } from '../css.js';
