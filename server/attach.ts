@@ -278,6 +278,7 @@ export function attachChatServer(httpServer: HttpServer, options: AttachOptions 
     async close() {
       stopRetention?.();
       clearInterval(mediaSweeper);
+      services.media.stop();
       archiving.stop();
       sessions.stop();
       services.presence.close();

@@ -21,5 +21,5 @@ export function mediaTicket(ctx: HandlerContext) {
 
 /** After a deletion or an erase: the images no message keeps go now rather than at the next periodic sweep. */
 export function sweepMedia({ socket, services, logger }: HandlerContext): void {
-  void services.media.sweep(socket.data.site.id).catch((err: unknown) => logger.error('media sweep failed', { err }));
+  services.media.sweepSoon(socket.data.site.id, (err: unknown) => logger.error('media sweep failed', { err }));
 }

@@ -17,6 +17,12 @@ export const UPLOAD_QUOTA_BYTES = 1024 ** 3;
 /** An upload no message carries is removed after this long. */
 export const UNUSED_UPLOAD_MS = 24 * 60 * 60_000;
 const SWEEP_BATCH = 500;
+/**
+ * A site's sweeps asked for by deletions run at most this often: a sweep reads
+ * the site's uploads, so a burst of deletions (a visitor deleting their own
+ * messages) costs one sweep per gap, not one each.
+ */
+export const SWEEP_GAP_MS = 300;
 
 const EXTENSIONS: Record<ImageType, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' };
 export const TYPE_OF_EXTENSION: Record<string, ImageType> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' };
@@ -106,6 +112,32 @@ export class MediaService {
 
   async attach(site: string, uploadId: string, messageId: string): Promise<void> {
     await this.store.setUploadMessage(site, uploadId, messageId);
+  }
+
+  /** Sites with a sweep asked for and not yet run, and when each site's last asked-for sweep started. */
+  readonly #due = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #swept = new Map<string, number>();
+
+  /**
+   * After a deletion or an erase: the site's images no message keeps go soon
+   * (within `SWEEP_GAP_MS`) rather than at the next periodic sweep, however many ask.
+   */
+  sweepSoon(site: string, failed: (err: unknown) => void): void {
+    if (this.#due.has(site)) return;
+    const wait = Math.max(0, (this.#swept.get(site) ?? 0) + SWEEP_GAP_MS - Date.now());
+    const timer = setTimeout(() => {
+      this.#due.delete(site);
+      this.#swept.set(site, Date.now());
+      this.sweep(site).catch(failed);
+    }, wait);
+    timer.unref();
+    this.#due.set(site, timer);
+  }
+
+  /** Drops the sweeps asked for and not yet run (the server is closing; the next start's sweep does their work). */
+  stop(): void {
+    for (const timer of this.#due.values()) clearTimeout(timer);
+    this.#due.clear();
   }
 
   /** Removes the uploads no message keeps, and the files of content addresses no upload holds any more. */
